@@ -1,0 +1,47 @@
+using System.Collections.Generic;
+
+namespace SshKeepAlive.Bench
+{
+    /// <summary>One comparison: what we measure, against what, and whether the target was met.</summary>
+    public sealed class Measurement
+    {
+        public Measurement(string metric, double candidate, double baseline, string unit, double targetRatio, string notes)
+        {
+            Metric = metric;
+            Candidate = candidate;
+            Baseline = baseline;
+            Unit = unit;
+            TargetRatio = targetRatio;
+            Notes = notes;
+        }
+
+        public string Metric { get; }
+
+        /// <summary>Our value (lower is better).</summary>
+        public double Candidate { get; }
+
+        /// <summary>The baseline's value, measured in the same run.</summary>
+        public double Baseline { get; }
+
+        public string Unit { get; }
+
+        /// <summary>Baseline ÷ candidate that counts as meeting the target (100 = "100× faster", 1 = "no slower").</summary>
+        public double TargetRatio { get; }
+
+        public string Notes { get; }
+
+        public double Ratio => Candidate == 0 ? double.PositiveInfinity : Baseline / Candidate;
+
+        public bool MeetsTarget => Ratio >= TargetRatio;
+    }
+
+    /// <summary>A benchmark measures our code and its baseline in one run.</summary>
+    public interface IBenchmark
+    {
+        string Name { get; }
+
+        string Description { get; }
+
+        IEnumerable<Measurement> Run();
+    }
+}

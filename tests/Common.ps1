@@ -1,0 +1,10 @@
+# Dot-sourced by every *.Tests.ps1 in BeforeAll: where the built module is, and how to import it.
+$script:RepoRoot = Split-Path -Parent $PSScriptRoot
+$script:ModuleVersion = (Import-PowerShellDataFile -Path (Join-Path $RepoRoot 'SshKeepAlive.psd1')).ModuleVersion
+$script:ModuleManifest = Join-Path $RepoRoot "out/SshKeepAlive/$ModuleVersion/SshKeepAlive.psd1"
+
+if (-not (Test-Path -LiteralPath $ModuleManifest)) {
+    throw "The built module is missing at $ModuleManifest. Build it first: dotnet build (or ./build.ps1)."
+}
+
+Import-Module -Name $ModuleManifest -Force -ErrorAction Stop
