@@ -1,0 +1,25 @@
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace SshKeepAlive.Core.Terminal
+{
+    /// <summary>The local end of an interactive session: the console, or a scripted stand-in in tests.</summary>
+    public interface ITerminal
+    {
+        int Columns { get; }
+
+        int Rows { get; }
+
+        /// <summary>
+        /// Waits for input and copies it, encoded as a terminal sends it (VT sequences for special keys),
+        /// into <paramref name="buffer"/>; returns 0 when input has ended.
+        /// </summary>
+        Task<int> ReadAsync(byte[] buffer, CancellationToken cancellationToken);
+
+        /// <summary>Writes remote output unchanged.</summary>
+        void Write(byte[] buffer, int offset, int count);
+
+        /// <summary>Shows a one-line message of ours (not the remote's) on a line of its own.</summary>
+        void WriteStatus(string message);
+    }
+}

@@ -1,0 +1,52 @@
+using System;
+using System.Text.RegularExpressions;
+
+namespace SshKeepAlive.Core.Terminal
+{
+    public enum Multiplexer
+    {
+        /// <summary>tmux if the server has it, else screen, else a plain shell.</summary>
+        Auto,
+        Tmux,
+        Screen,
+        None,
+    }
+
+    /// <summary>The remote commands that attach to, or create, a named multiplexer session.</summary>
+    public static class MultiplexerCommands
+    {
+        /// <summary>Prints "tmux", "screen" or nothing: what Auto would use on the server.</summary>
+        public const string Probe = "if command -v tmux >/dev/null 2>&1; then echo tmux; elif command -v screen >/dev/null 2>&1; then echo screen; fi";
+
+        private static readonly Regex SafeName = new Regex("^[A-Za-z0-9_.-]{1,64}$");
+
+        public static bool IsValidSessionName(string name) => SafeName.IsMatch(name);
+
+        /// <summary>The line typed into the new shell; exec so that leaving the multiplexer ends the shell too.</summary>
+        public static string AttachLine(Multiplexer multiplexer, string sessionName)
+        {
+            if (!IsValidSessionName(sessionName))
+            {
+                throw new ArgumentException($"'{sessionName}' is not a valid session name: use 1-64 letters, digits, '.', '_' or '-'.", nameof(sessionName));
+            }
+
+            switch (multiplexer)
+            {
+                case Multiplexer.Tmux: return "exec tmux new-session -A -s " + sessionName + "\n";
+                case Multiplexer.Screen: return "exec screen -xRR -S " + sessionName + "\n";
+                case Multiplexer.None: return string.Empty;
+                default: throw new ArgumentOutOfRangeException(nameof(multiplexer), multiplexer, "Resolve Auto before attaching.");
+            }
+        }
+
+        public static Multiplexer FromProbe(string probeOutput)
+        {
+            switch (probeOutput.Trim())
+            {
+                case "tmux": return Multiplexer.Tmux;
+                case "screen": return Multiplexer.Screen;
+                default: return Multiplexer.None;
+            }
+        }
+    }
+}
