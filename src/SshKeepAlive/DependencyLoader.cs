@@ -47,36 +47,10 @@ namespace SshKeepAlive
             }
         }
 
-        internal static void Unregister()
-        {
-            lock (Gate)
-            {
-                if (!registered)
-                {
-                    return;
-                }
-
-                if (IsNetFramework)
-                {
-                    AppDomain.CurrentDomain.AssemblyResolve -= ResolveFromDependencyDirectory;
-                }
-                else
-                {
-                    UnregisterLoadContext();
-                }
-
-                registered = false;
-            }
-        }
-
         // Separate, non-inlined methods: Windows PowerShell must never JIT code that names AssemblyLoadContext.
         [MethodImpl(MethodImplOptions.NoInlining)]
         private static void RegisterLoadContext() =>
             System.Runtime.Loader.AssemblyLoadContext.Default.Resolving += ModuleLoadContext.ResolveCoreAssembly;
-
-        [MethodImpl(MethodImplOptions.NoInlining)]
-        private static void UnregisterLoadContext() =>
-            System.Runtime.Loader.AssemblyLoadContext.Default.Resolving -= ModuleLoadContext.ResolveCoreAssembly;
 
         private static Assembly? ResolveFromDependencyDirectory(object? sender, ResolveEventArgs args)
         {
