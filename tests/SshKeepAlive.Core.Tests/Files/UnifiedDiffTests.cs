@@ -1,0 +1,33 @@
+using System.IO;
+using SshKeepAlive.Core.Files;
+using SshKeepAlive.Testing;
+using Xunit;
+
+namespace SshKeepAlive.Core.Tests.Files
+{
+    public sealed class UnifiedDiffTests
+    {
+        [Theory]
+        [InlineData("a\nb\nc\n", "a\nB\nc\n")]
+        [InlineData("", "Host *\n    ServerAliveInterval 60\n")]
+        [InlineData("1\n2\n3\n4\n5\n6\n7\n8\n9\n10\n11\n12\n13\n14\n15\n", "1\n2\nX\n4\n5\n6\n7\n8\n9\n10\n11\n12\nY\n14\n15\n")]
+        [InlineData("1\n2\n3\n4\n5\n6\n7\n8\n", "1\n2\n3\nnew\n4\n5\n6\n7\n8\n")]
+        [InlineData("keep\ndrop\nkeep\n", "keep\nkeep\n")]
+        [InlineData("a\nb\nc\nd\ne\nf\ng\nh\ni\nj\n", "a\nb\nc\nd\ne\nf\ng\nh\ni\nj\nk\n")]
+        public void Create_MatchesGnuDiff(string before, string after)
+        {
+            using var dir = new TempDirectory();
+            File.WriteAllText(dir.File("old"), before);
+            File.WriteAllText(dir.File("new"), after);
+            string expected = ProcessRunner.Run("diff", "-u", "--label", "a/config", "--label", "b/config", dir.File("old"), dir.File("new")).Output;
+
+            Assert.Equal(expected, UnifiedDiff.Create(before, after, "a/config", "b/config"));
+        }
+
+        [Fact]
+        public void Create_OfEqualTexts_IsEmpty()
+        {
+            Assert.Equal(string.Empty, UnifiedDiff.Create("x\n", "x\n", "a", "b"));
+        }
+    }
+}
