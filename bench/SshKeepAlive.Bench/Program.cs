@@ -15,6 +15,7 @@ namespace SshKeepAlive.Bench
         // Benchmarks register here as they are written.
         private static readonly IReadOnlyList<IBenchmark> All = new IBenchmark[]
         {
+            new SessionBenchmark(),
         };
 
         private static int Main(string[] args)
