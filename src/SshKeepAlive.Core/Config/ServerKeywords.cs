@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 
 namespace SshKeepAlive.Core.Config
 {
@@ -133,36 +134,22 @@ namespace SshKeepAlive.Core.Config
             return true;
         }
 
-        // "type=time" entries, or "none" alone. sshd 9.2 prints the entries as written, joined by spaces.
+        // "type=time" entries, or "none" alone; sshd 9.2 lets a "none" after the first entry through, and prints
+        // the entries as written.
         private static bool ParseChannelTimeouts(IReadOnlyList<string> arguments, out object? value, out string? error)
         {
             value = null;
             error = null;
             if (IsNone(arguments[0]))
             {
-                if (arguments.Count > 1)
-                {
-                    error = "\"none\" argument must appear alone";
-                    return false;
-                }
-
-                return true;
+                error = arguments.Count > 1 ? "\"none\" argument must appear alone" : null;
+                return error == null;
             }
 
-            for (int i = 0; i < arguments.Count; i++)
-            {
-                string entry = arguments[i];
-                int equals = entry.IndexOf('=');
-                bool laterNone = i > 0 && IsNone(entry);
-                if (!laterNone && (equals <= 0 || !OpenSshValues.TryParseTime(entry.Substring(equals + 1), out _)))
-                {
-                    error = "invalid channel timeout " + entry;
-                    return false;
-                }
-            }
-
-            value = string.Join(" ", arguments);
-            return true;
+            string? bad = arguments.Where((a, i) => !(i > 0 && IsNone(a)) && !OpenSshValues.IsChannelTimeout(a)).FirstOrDefault();
+            error = bad == null ? null : "invalid channel timeout " + bad;
+            value = bad == null ? arguments.ToArray() : null;
+            return bad == null;
         }
 
         private static bool IsNone(string argument) => string.Equals(argument, "none", StringComparison.OrdinalIgnoreCase);

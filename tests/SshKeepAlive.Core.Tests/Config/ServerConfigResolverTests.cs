@@ -31,7 +31,7 @@ namespace SshKeepAlive.Core.Tests.Config
             {
                 Assert.Equal(expected[setting.Name], setting.Value);
                 Assert.True(setting.IsDefault);
-                Assert.Null(setting.RawValue);
+                Assert.Null(setting.RawText);
             }
         }
 
@@ -46,7 +46,7 @@ namespace SshKeepAlive.Core.Tests.Config
 
             EffectiveSetting interval = resolution["clientaliveinterval"];
             Assert.Equal(5400, interval.Value);
-            Assert.Equal("1h30m", interval.RawValue);
+            Assert.Equal("1h30m", interval.RawText);
             Assert.Equal(new ConfigSource(config, 4), interval.Source);
             Assert.Equal($"ClientAliveInterval 5400 ({config}:4)", interval.ToString());
             Assert.Equal(120, resolution["LoginGraceTime"].Value);
