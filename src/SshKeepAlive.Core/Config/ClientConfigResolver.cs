@@ -50,6 +50,11 @@ namespace SshKeepAlive.Core.Config
                 LoadedConfig.Load(environment.SystemConfigPath, IncludeRules.ForSystemClientConfig(environment.SystemDirectory, environment.HomeDirectory)),
             };
             var resolver = new ClientConfigResolver(environment, files);
+            if (LoadedConfig.HasUnsafePermissions(environment.UserConfigPath))
+            {
+                resolver.loadDiagnostics.Add(ConfigDiagnostic.Error($"bad owner or permissions on {environment.UserConfigPath}", null));
+            }
+
             resolver.loadDiagnostics.AddRange(files.SelectMany(f => f.Diagnostics));
             return resolver;
         }
