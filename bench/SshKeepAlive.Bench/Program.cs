@@ -16,6 +16,7 @@ namespace SshKeepAlive.Bench
         private static readonly IReadOnlyList<IBenchmark> All = new IBenchmark[]
         {
             new SessionBenchmark(),
+            new ClientConfigBenchmark(),
         };
 
         private static int Main(string[] args)
