@@ -7,6 +7,13 @@ namespace SshKeepAlive.Testing
         /// <summary>Runs a program to completion and returns its exit code and standard output.</summary>
         public static (int ExitCode, string Output) Run(string fileName, params string[] arguments)
         {
+            (int exitCode, string output, string _) = RunWithError(fileName, arguments);
+            return (exitCode, output);
+        }
+
+        /// <summary>Runs a program to completion and returns its exit code, standard output and standard error.</summary>
+        public static (int ExitCode, string Output, string Error) RunWithError(string fileName, params string[] arguments)
+        {
             var start = new ProcessStartInfo(fileName) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
             foreach (string argument in arguments)
             {
@@ -14,10 +21,10 @@ namespace SshKeepAlive.Testing
             }
 
             using Process process = Process.Start(start)!;
+            var error = process.StandardError.ReadToEndAsync();
             string output = process.StandardOutput.ReadToEnd();
-            process.StandardError.ReadToEnd();
             process.WaitForExit();
-            return (process.ExitCode, output);
+            return (process.ExitCode, output, error.Result);
         }
     }
 }
