@@ -1,0 +1,189 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using SshKeepAlive.Core.Config;
+using SshKeepAlive.Core.Kernel;
+using SshKeepAlive.Core.Shell;
+
+namespace SshKeepAlive.Core.Timeouts
+{
+    /// <summary>What to report and where to read it.</summary>
+    public sealed class TimeoutReportOptions
+    {
+        public TimeoutReportOptions(TimeoutEnvironment environment)
+        {
+            Environment = environment;
+        }
+
+        public TimeoutEnvironment Environment { get; }
+
+        /// <summary>The scopes to report; null or empty: every scope that applies on this machine.</summary>
+        public IReadOnlyCollection<TimeoutScope>? Scopes { get; set; }
+
+        /// <summary>
+        /// A config file read instead of the default ones, as <c>ssh -F</c> or <c>sshd -f</c>: for the client scope
+        /// when no scope is given, otherwise for the one scope given (Client or Server).
+        /// </summary>
+        public string? ConfigPath { get; set; }
+
+        /// <summary>The connection the server's Match blocks are evaluated for (<c>sshd -C</c>).</summary>
+        public ServerConnection Connection { get; set; } = ServerConnection.None;
+
+        /// <summary>Run the commands of client <c>Match exec</c> lines; off: such blocks are reported as unevaluated.</summary>
+        public bool AllowMatchExec { get; set; }
+    }
+
+    /// <summary>The settings and summary for one target.</summary>
+    public sealed class TargetReport
+    {
+        internal TargetReport(string target, IReadOnlyList<TimeoutSetting> settings, TimeoutSummary summary, IReadOnlyList<ConfigDiagnostic> diagnostics)
+        {
+            Target = target;
+            Settings = settings;
+            Summary = summary;
+            Diagnostics = diagnostics;
+        }
+
+        public string Target { get; }
+
+        /// <summary>The settings that depend on the target (client scope); the others are in <see cref="TimeoutReporter.LocalSettings"/>.</summary>
+        public IReadOnlyList<TimeoutSetting> Settings { get; }
+
+        /// <summary>Summary over the target's settings and every local one.</summary>
+        public TimeoutSummary Summary { get; }
+
+        /// <summary>Problems resolving this target (e.g. an unevaluated Match exec).</summary>
+        public IReadOnlyList<ConfigDiagnostic> Diagnostics { get; }
+    }
+
+    /// <summary>
+    /// Builds the timeout report: reads every file once when opened, then resolves any number of targets.
+    /// </summary>
+    public sealed class TimeoutReporter
+    {
+        private readonly TimeoutReportOptions options;
+        private readonly List<string> filesRead = new List<string>();
+        private readonly List<ConfigDiagnostic> diagnostics = new List<ConfigDiagnostic>();
+        private readonly List<TimeoutSetting> localSettings = new List<TimeoutSetting>();
+
+        private TimeoutReporter(TimeoutReportOptions options, IReadOnlyList<TimeoutScope> scopes)
+        {
+            this.options = options;
+            Scopes = scopes;
+        }
+
+        /// <summary>The scopes reported, in order.</summary>
+        public IReadOnlyList<TimeoutScope> Scopes { get; }
+
+        /// <summary>Every file read, in reading order.</summary>
+        public IReadOnlyList<string> FilesRead => filesRead;
+
+        /// <summary>Problems in what was read that do not depend on a target, with file and line.</summary>
+        public IReadOnlyList<ConfigDiagnostic> Diagnostics => diagnostics;
+
+        /// <summary>Settings that do not depend on a target: server, shell, kernel.</summary>
+        public IReadOnlyList<TimeoutSetting> LocalSettings => localSettings;
+
+        /// <summary>The target the client scope resolves when no host is named: the host "*", matched only by catch-all blocks.</summary>
+        public const string DefaultHostName = "*";
+
+        /// <summary>Reads everything that does not depend on a target.</summary>
+        /// <exception cref="FileNotFoundException"><see cref="TimeoutReportOptions.ConfigPath"/> does not exist.</exception>
+        /// <exception cref="ArgumentException">A config path with scopes it cannot belong to.</exception>
+        public static TimeoutReporter Open(TimeoutReportOptions options)
+        {
+            var reporter = new TimeoutReporter(options, ChooseScopes(options));
+            if (reporter.Scopes.Contains(TimeoutScope.Shell))
+            {
+                reporter.ReadShell();
+            }
+
+            if (reporter.Scopes.Contains(TimeoutScope.Kernel))
+            {
+                reporter.ReadKernel();
+            }
+
+            return reporter;
+        }
+
+        /// <summary>The report for one client target, <c>[user@]host</c>; null for <see cref="DefaultHostName"/>.</summary>
+        public TargetReport Report(string? hostName)
+        {
+            string target = Scopes.Contains(TimeoutScope.Client) ? hostName ?? DefaultHostName : LocalTarget;
+            var settings = new List<TimeoutSetting>();
+            var targetDiagnostics = new List<ConfigDiagnostic>();
+            return new TargetReport(target, settings, TimeoutSummary.Create(target, settings.Concat(localSettings).ToList()), targetDiagnostics);
+        }
+
+        private string LocalTarget => Scopes.Contains(TimeoutScope.Server) ? ServerTarget : "localhost";
+
+        private string ServerTarget => options.Connection.ToSpec() is string spec && spec.Length > 0 ? "sshd " + spec : "sshd";
+
+        private static IReadOnlyList<TimeoutScope> ChooseScopes(TimeoutReportOptions options)
+        {
+            TimeoutEnvironment environment = options.Environment;
+            var requested = options.Scopes?.Distinct().OrderBy(s => s).ToList() ?? new List<TimeoutScope>();
+            if (options.ConfigPath != null)
+            {
+                if (requested.Count == 0)
+                {
+                    requested.Add(TimeoutScope.Client);
+                }
+
+                if (requested.Count != 1 || requested[0] == TimeoutScope.Shell || requested[0] == TimeoutScope.Kernel)
+                {
+                    throw new ArgumentException(
+                        $"A config path is read either as the client config or as the server config; give -Scope Client or -Scope Server, not {string.Join(", ", requested)}.",
+                        nameof(options));
+                }
+
+                if (!File.Exists(options.ConfigPath))
+                {
+                    throw new FileNotFoundException($"The config file '{options.ConfigPath}' does not exist.", options.ConfigPath);
+                }
+
+                return requested;
+            }
+
+            if (requested.Count > 0)
+            {
+                return requested;
+            }
+
+            var applicable = new List<TimeoutScope> { TimeoutScope.Client };
+            if (File.Exists(environment.ServerConfig))
+            {
+                applicable.Add(TimeoutScope.Server);
+            }
+
+            if (!environment.IsWindows)
+            {
+                applicable.Add(TimeoutScope.Shell);
+            }
+
+            if (Directory.Exists(environment.ProcSysPath))
+            {
+                applicable.Add(TimeoutScope.Kernel);
+            }
+
+            return applicable;
+        }
+
+        private void ReadShell()
+        {
+            ShellTimeoutReport shell = new ShellTimeoutReader(options.Environment.RootPath, options.Environment.HomeDirectory).Read();
+            filesRead.AddRange(shell.FilesRead);
+            diagnostics.AddRange(shell.Problems.Select(p => new ConfigDiagnostic(ConfigDiagnosticSeverity.Warning, p.Message, new ConfigSource(p.File, p.Line))));
+            localSettings.AddRange(LocalTimeoutSettings.Shell(shell));
+        }
+
+        private void ReadKernel()
+        {
+            var kernel = new KernelTimeoutReader(options.Environment.ProcSysPath).Read();
+            filesRead.AddRange(kernel.Select(k => k.Source));
+            diagnostics.AddRange(kernel.Where(k => k.Problem != null).Select(k => new ConfigDiagnostic(ConfigDiagnosticSeverity.Warning, k.Name + ": " + k.Problem, new ConfigSource(k.Source, 0))));
+            localSettings.AddRange(LocalTimeoutSettings.Kernel(kernel));
+        }
+    }
+}
