@@ -1,61 +1,54 @@
-using System;
 using System.IO;
 using System.Runtime.InteropServices;
+using SshKeepAlive.Core.Config;
 
 namespace SshKeepAlive.Core.Timeouts
 {
     /// <summary>Where this machine keeps what the report reads; tests point it at temporary folders.</summary>
     public sealed class TimeoutEnvironment
     {
-        public TimeoutEnvironment(string rootPath, string homeDirectory, string localUserName, bool isWindows, string? programData = null)
+        /// <param name="rootPath">The file system root: /etc and /proc/sys are found under it.</param>
+        /// <param name="client">The client side's home, user and config paths.</param>
+        /// <param name="isWindows">Whether the machine is Windows (no shell or kernel scope).</param>
+        public TimeoutEnvironment(string rootPath, ClientEnvironment client, bool isWindows)
         {
             RootPath = rootPath;
-            HomeDirectory = homeDirectory;
-            LocalUserName = localUserName;
+            Client = client;
             IsWindows = isWindows;
-            ProgramData = programData ?? Path.Combine(rootPath, "ProgramData");
         }
 
-        /// <summary>The file system root ("/" normally): /etc and /proc/sys are found under it.</summary>
         public string RootPath { get; }
 
-        /// <summary>The user's home: ~/.ssh/config and the user's shell startup files.</summary>
-        public string HomeDirectory { get; }
-
-        /// <summary>The local user name (ssh's default remote user, Match localuser).</summary>
-        public string LocalUserName { get; }
+        /// <summary>Home directory, local user, ~/.ssh/config and the system ssh_config.</summary>
+        public ClientEnvironment Client { get; }
 
         public bool IsWindows { get; }
 
-        /// <summary>%ProgramData% on Windows, where Win32-OpenSSH keeps ssh_config and sshd_config.</summary>
-        public string ProgramData { get; }
-
-        /// <summary>~/.ssh/config (also on Windows: %USERPROFILE%\.ssh\config).</summary>
-        public string UserClientConfig => Path.Combine(HomeDirectory, ".ssh", "config");
+        /// <summary>The user's home: ~/.ssh/config and the user's shell startup files.</summary>
+        public string HomeDirectory => Client.HomeDirectory;
 
         /// <summary>The directory of the system-wide configs: /etc/ssh, or %ProgramData%\ssh on Windows.</summary>
-        public string SystemConfigDirectory => IsWindows ? Path.Combine(ProgramData, "ssh") : Path.Combine(RootPath, "etc", "ssh");
+        public string SystemConfigDirectory => Client.SystemDirectory;
 
-        public string SystemClientConfig => Path.Combine(SystemConfigDirectory, "ssh_config");
-
+        /// <summary>sshd_config beside the system ssh_config.</summary>
         public string ServerConfig => Path.Combine(SystemConfigDirectory, "sshd_config");
 
         /// <summary>Linux's /proc/sys; absent elsewhere.</summary>
         public string ProcSysPath => Path.Combine(RootPath, "proc", "sys");
 
+        /// <summary>A machine laid out under <paramref name="rootPath"/>, with the user's home at <paramref name="homeDirectory"/>.</summary>
+        public static TimeoutEnvironment UnderRoot(string rootPath, string homeDirectory, string localUser)
+        {
+            string system = Path.Combine(rootPath, "etc", "ssh");
+            var client = new ClientEnvironment(homeDirectory, localUser, Path.Combine(homeDirectory, ".ssh", "config"), Path.Combine(system, "ssh_config"), system);
+            return new TimeoutEnvironment(rootPath, client, isWindows: false);
+        }
+
         /// <summary>This process's machine and user.</summary>
         public static TimeoutEnvironment Current()
         {
             bool isWindows = RuntimeInformation.IsOSPlatform(OSPlatform.Windows);
-            string home = Environment.GetEnvironmentVariable(isWindows ? "USERPROFILE" : "HOME") is string h && h.Length > 0
-                ? h
-                : Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
-            return new TimeoutEnvironment(
-                isWindows ? Path.GetPathRoot(Environment.SystemDirectory) ?? "C:\\" : "/",
-                home,
-                Environment.UserName,
-                isWindows,
-                isWindows ? Environment.GetFolderPath(Environment.SpecialFolder.CommonApplicationData) : null);
+            return new TimeoutEnvironment(isWindows ? Path.GetPathRoot(System.Environment.SystemDirectory) ?? "C:\\" : "/", ClientEnvironment.Current(), isWindows);
         }
     }
 }

@@ -66,6 +66,7 @@ namespace SshKeepAlive.Core.Timeouts
         private readonly List<string> filesRead = new List<string>();
         private readonly List<ConfigDiagnostic> diagnostics = new List<ConfigDiagnostic>();
         private readonly List<TimeoutSetting> localSettings = new List<TimeoutSetting>();
+        private ClientConfigResolver? client;
 
         private TimeoutReporter(TimeoutReportOptions options, IReadOnlyList<TimeoutScope> scopes)
         {
@@ -94,6 +95,16 @@ namespace SshKeepAlive.Core.Timeouts
         public static TimeoutReporter Open(TimeoutReportOptions options)
         {
             var reporter = new TimeoutReporter(options, ChooseScopes(options));
+            if (reporter.Scopes.Contains(TimeoutScope.Client))
+            {
+                reporter.LoadClient();
+            }
+
+            if (reporter.Scopes.Contains(TimeoutScope.Server))
+            {
+                reporter.ReadServer();
+            }
+
             if (reporter.Scopes.Contains(TimeoutScope.Shell))
             {
                 reporter.ReadShell();
@@ -108,13 +119,37 @@ namespace SshKeepAlive.Core.Timeouts
         }
 
         /// <summary>The report for one client target, <c>[user@]host</c>; null for <see cref="DefaultHostName"/>.</summary>
+        /// <exception cref="FormatException">The host is not something ssh would connect to.</exception>
         public TargetReport Report(string? hostName)
         {
-            string target = Scopes.Contains(TimeoutScope.Client) ? hostName ?? DefaultHostName : LocalTarget;
-            var settings = new List<TimeoutSetting>();
-            var targetDiagnostics = new List<ConfigDiagnostic>();
+            if (client == null)
+            {
+                return new TargetReport(LocalTarget, new TimeoutSetting[0], TimeoutSummary.Create(LocalTarget, localSettings), new ConfigDiagnostic[0]);
+            }
+
+            string target = hostName ?? DefaultHostName;
+            ClientResolution resolution = client.Resolve(target, new ClientResolveOptions { RunMatchExec = options.AllowMatchExec });
+            var settings = ClientKeywords
+                .Select(keyword => Row(TimeoutScope.Client, target, resolution[keyword]))
+                .ToList();
+
+            // Load problems are reported once, by Open, not again for every host.
+            var targetDiagnostics = resolution.Diagnostics.Except(client.LoadDiagnostics).ToList();
             return new TargetReport(target, settings, TimeoutSummary.Create(target, settings.Concat(localSettings).ToList()), targetDiagnostics);
         }
+
+        /// <summary>The client keywords that bear on idle sessions, in report order.</summary>
+        private static readonly ClientKeyword[] ClientKeywords =
+        {
+            ClientKeyword.ServerAliveInterval, ClientKeyword.ServerAliveCountMax, ClientKeyword.TCPKeepAlive,
+            ClientKeyword.ConnectTimeout, ClientKeyword.ChannelTimeout,
+        };
+
+        /// <summary>The server keywords that bear on idle sessions, in report order.</summary>
+        private static readonly string[] ServerKeywordNames =
+        {
+            "ClientAliveInterval", "ClientAliveCountMax", "TCPKeepAlive", "LoginGraceTime", "ChannelTimeout", "UnusedConnectionTimeout",
+        };
 
         private string LocalTarget => Scopes.Contains(TimeoutScope.Server) ? ServerTarget : "localhost";
 
@@ -168,6 +203,42 @@ namespace SshKeepAlive.Core.Timeouts
             }
 
             return applicable;
+        }
+
+        private void LoadClient()
+        {
+            ClientEnvironment environment = options.Environment.Client;
+            client = options.ConfigPath != null
+                ? ClientConfigResolver.LoadFile(environment, options.ConfigPath)
+                : ClientConfigResolver.Load(environment);
+            AddFilesRead(client.Files);
+            diagnostics.AddRange(client.LoadDiagnostics);
+        }
+
+        private void ReadServer()
+        {
+            TimeoutEnvironment environment = options.Environment;
+            LoadedConfig config = LoadedConfig.Load(
+                options.ConfigPath ?? environment.ServerConfig,
+                IncludeRules.ForServerConfig(environment.SystemConfigDirectory, environment.HomeDirectory));
+            var accounts = new UnixAccounts(Path.Combine(environment.RootPath, "etc", "passwd"), Path.Combine(environment.RootPath, "etc", "group"));
+            ServerConfigResolution resolution = ServerConfigResolver.Resolve(config, options.Connection, accounts);
+            AddFilesRead(new[] { config });
+            diagnostics.AddRange(resolution.Diagnostics);
+            localSettings.AddRange(ServerKeywordNames.Select(name => Row(TimeoutScope.Server, ServerTarget, resolution[name])));
+        }
+
+        private void AddFilesRead(IEnumerable<LoadedConfig> configs) =>
+            filesRead.AddRange(configs.SelectMany(c => c.AllFiles()).Where(f => f.Exists).Select(f => f.Document.Path));
+
+        /// <summary>A resolver's setting as a report row: lists as ssh -G prints them, the text as written when it differs.</summary>
+        private static TimeoutSetting Row(TimeoutScope scope, string target, EffectiveSetting setting)
+        {
+            object? value = setting.Value is IEnumerable<string> ? setting.Text : setting.Value;
+            string? note = setting.Origin == SettingOrigin.CommandLine
+                ? "from the destination"
+                : setting.RawText != null && !string.Equals(setting.RawText, setting.Text, StringComparison.OrdinalIgnoreCase) ? "written as " + setting.RawText : null;
+            return new TimeoutSetting(scope, target, setting.Name, value, setting.IsDefault, setting.Source?.Path ?? TimeoutSetting.DefaultSource, setting.Source?.Line, note);
         }
 
         private void ReadShell()

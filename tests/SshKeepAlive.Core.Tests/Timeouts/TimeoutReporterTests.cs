@@ -91,20 +91,8 @@ namespace SshKeepAlive.Core.Tests.Timeouts
             Assert.Equal(Path.Combine(root.Path, "home/u/.bashrc") + ":1", diagnostic.Source!.ToString());
         }
 
-        [Fact]
-        public void ConfiguredHostNames_AreTheLiteralHostPatterns_IncludesExpanded()
-        {
-            using var root = new TempDirectory();
-            Write(root, "home/u/.ssh/config", "Host web01 web* !bad\n  User x\nInclude conf.d/*\nHost *\n");
-            Write(root, "home/u/.ssh/conf.d/db", "Host db01 WEB01\nMatch host db02\n");
-
-            var names = ConfiguredHostNames.ForUser(Environment(root));
-
-            Assert.Equal(new[] { "web01", "db01" }, names);
-        }
-
         private static TimeoutEnvironment Environment(TempDirectory root) =>
-            new TimeoutEnvironment(root.Path, Path.Combine(root.Path, "home/u"), "u", isWindows: false);
+            TimeoutEnvironment.UnderRoot(root.Path, Path.Combine(root.Path, "home/u"), "u");
 
         private static void Write(TempDirectory root, string relative, string text)
         {
