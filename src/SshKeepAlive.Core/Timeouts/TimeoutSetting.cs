@@ -60,6 +60,6 @@ namespace SshKeepAlive.Core.Timeouts
         /// <summary>"path:line", the path alone, or "default".</summary>
         public string Location => Line == null ? Source : Source + ":" + Line;
 
-        public override string ToString() => $"{Scope} {Target} {Name}={Value ?? "none"} ({Location})";
+        public override string ToString() => $"{Scope} {Target} {Name}={Config.ClientKeyword.Format(Value)} ({Location})";
     }
 }

@@ -9,8 +9,8 @@ namespace SshKeepAlive.Core.Timeouts
     /// </summary>
     /// <remarks>
     /// Server, shell and kernel settings are this machine's: they describe the target's session only when this
-    /// machine is the server. Dead-peer times are the nominal Interval × CountMax of ssh_config(5)/sshd_config(5),
-    /// or TCP keepalive's time + intvl × probes when TCPKeepAlive is on, whichever is sooner.
+    /// machine is the server. Dead-peer times are the nominal Interval x CountMax of ssh_config(5)/sshd_config(5),
+    /// or TCP keepalive's time + intvl x probes when TCPKeepAlive is on, whichever is sooner.
     /// </remarks>
     public sealed class TimeoutSummary
     {
@@ -112,7 +112,7 @@ namespace SshKeepAlive.Core.Timeouts
                 return setting?.Value is int seconds && seconds > 0 ? new Candidate(seconds, Describe(setting)) : null;
             }
 
-            /// <summary>Interval × CountMax; sshd treats ClientAliveCountMax 0 as "never disconnect", ssh as "after one interval".</summary>
+            /// <summary>Interval x CountMax; sshd treats ClientAliveCountMax 0 as "never disconnect", ssh as "after one interval".</summary>
             public Candidate? DeadPeer(TimeoutScope scope, string intervalName, string countMaxName, bool countMaxZeroDisables)
             {
                 TimeoutSetting? interval = Find(scope, intervalName);
@@ -122,10 +122,10 @@ namespace SshKeepAlive.Core.Timeouts
                     return null;
                 }
 
-                return new Candidate(seconds * System.Math.Max(count, 1), Describe(interval) + " × " + Describe(countMax));
+                return new Candidate(seconds * System.Math.Max(count, 1), Describe(interval) + " x " + Describe(countMax));
             }
 
-            /// <summary>The kernel's dead-peer time for a socket with SO_KEEPALIVE: time + intvl × probes.</summary>
+            /// <summary>The kernel's dead-peer time for a socket with SO_KEEPALIVE: time + intvl x probes.</summary>
             public Candidate? TcpDeadPeer()
             {
                 TimeoutSetting? time = Find(TimeoutScope.Kernel, "net.ipv4.tcp_keepalive_time");
@@ -136,7 +136,7 @@ namespace SshKeepAlive.Core.Timeouts
                     return null;
                 }
 
-                return new Candidate(t + (i * p), "TCPKeepAlive: " + Describe(time) + " + intvl × probes");
+                return new Candidate(t + (i * p), "TCPKeepAlive: " + Describe(time) + " + intvl x probes");
             }
 
             /// <summary>sshd's ChannelTimeout for interactive sessions: the first type=interval entry whose type matches "session".</summary>

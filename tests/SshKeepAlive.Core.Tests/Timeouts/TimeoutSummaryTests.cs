@@ -22,7 +22,7 @@ namespace SshKeepAlive.Core.Tests.Timeouts
                 Client("TCPKeepAlive", false, null, null));
 
             Assert.Equal(45, summary.ClientDeadPeerSeconds);
-            Assert.Equal("ServerAliveInterval (/home/u/.ssh/config:3) × ServerAliveCountMax (default)", summary.ClientDeadPeerSource);
+            Assert.Equal("ServerAliveInterval (/home/u/.ssh/config:3) x ServerAliveCountMax (default)", summary.ClientDeadPeerSource);
             Assert.Equal(15, summary.KeepAliveSeconds);
         }
 
