@@ -214,6 +214,11 @@ namespace SshKeepAlive.Core.Config
                     return;
                 }
 
+                if (keyword.Caveat(value) is string caveat)
+                {
+                    Report(ConfigDiagnostic.Warning($"{keyword.Name}: {caveat}", source));
+                }
+
                 // Only keywords allowed in Match blocks are carried over from the second pass.
                 Dictionary<string, EffectiveSetting> target = perConnection ? PerConnection : Global;
                 if (active && (!perConnection || keyword.AllowedInMatch) && !target.ContainsKey(keyword.Name))

@@ -45,6 +45,20 @@ namespace SshKeepAlive.Core.Tests.Config
             }
         }
 
+        [Theory]
+        [MemberData(nameof(CorpusFiles))]
+        public void Parse_EveryCorpusFile_WritesBackByteIdentical(string corpusCase, string relativePath)
+        {
+            using var dir = new TempDirectory();
+            ServerCorpus.Materialize(corpusCase, dir);
+            string path = System.IO.Path.Combine(dir.Path, relativePath);
+            byte[] original = System.IO.File.ReadAllBytes(path);
+
+            Assert.Equal(original, ConfigDocument.Parse(original, path).ToBytes());
+        }
+
+        public static IEnumerable<object[]> CorpusFiles => ServerCorpus.Files();
+
         // sshd prints nothing for an unset ChannelTimeout and "none" for other unset values.
         private static string SshdText(string? printed) => printed ?? "none";
     }

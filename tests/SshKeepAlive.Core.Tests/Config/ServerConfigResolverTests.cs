@@ -83,6 +83,22 @@ namespace SshKeepAlive.Core.Tests.Config
         }
 
         [Fact]
+        public void Resolve_RelativePidFile_WarnsThatSshdsWorkingDirectoryDecides()
+        {
+            using var dir = new TempDirectory();
+            string config = dir.File("sshd_config");
+            File.WriteAllText(config, "PidFile sshd.pid\n");
+
+            ServerConfigResolution resolution = ServerConfigResolver.Resolve(config, null, dir.Path);
+
+            Assert.Equal("sshd.pid", resolution["PidFile"].Value);
+            ConfigDiagnostic warning = Assert.Single(resolution.Diagnostics);
+            Assert.False(warning.IsError);
+            Assert.Equal(new ConfigSource(config, 1), warning.Source);
+            Assert.Contains("relative", warning.Message);
+        }
+
+        [Fact]
         public void Indexer_UnknownKeyword_NamesTheReportedOnes()
         {
             using var dir = new TempDirectory();
