@@ -27,13 +27,13 @@ namespace SshKeepAlive.Core.Shell
         };
 
         private readonly string rootPath;
-        private readonly string homeDirectory;
+        private readonly string? homeDirectory;
         private readonly Dictionary<string, ParsedFile?> parsed = new Dictionary<string, ParsedFile?>(StringComparer.Ordinal);
         private readonly List<ShellFileProblem> readProblems = new List<ShellFileProblem>();
 
         /// <param name="rootPath">Where the file system root is: "/" normally, a temporary folder in tests.</param>
-        /// <param name="homeDirectory">The user's home directory, as a full path (not under <paramref name="rootPath"/>).</param>
-        public ShellTimeoutReader(string rootPath, string homeDirectory)
+        /// <param name="homeDirectory">The user's home directory, as a full path (not under <paramref name="rootPath"/>); null to read only the system-wide files.</param>
+        public ShellTimeoutReader(string rootPath, string? homeDirectory)
         {
             this.rootPath = rootPath;
             this.homeDirectory = homeDirectory;
@@ -41,19 +41,22 @@ namespace SshKeepAlive.Core.Shell
 
         private string SystemPath(string absolute) => Path.Combine(rootPath, absolute.TrimStart('/'));
 
-        private string HomePath(string name) => Path.Combine(homeDirectory, name);
+        /// <summary>A file in the home directory; null without one.</summary>
+        private string? HomePath(string name) => homeDirectory == null ? null : Path.Combine(homeDirectory, name);
+
+        private IEnumerable<string> HomePaths(params string[] names) => names.Select(HomePath).Where(p => p != null).Select(p => p!);
 
         public ShellTimeoutReport Read()
         {
-            string? userProfile = new[] { ".bash_profile", ".bash_login", ".profile" }.Select(HomePath).FirstOrDefault(File.Exists);
+            string? userProfile = HomePaths(".bash_profile", ".bash_login", ".profile").FirstOrDefault(File.Exists);
             ShellTimeout login = Follow(ShellKind.Login, new[] { SystemPath("/etc/profile") }.Concat(userProfile == null ? new string[0] : new[] { userProfile }));
-            ShellTimeout interactive = Follow(ShellKind.Interactive, new[] { SystemPath("/etc/bash.bashrc"), HomePath(".bashrc") });
+            ShellTimeout interactive = Follow(ShellKind.Interactive, new[] { SystemPath("/etc/bash.bashrc") }.Concat(HomePaths(".bashrc")));
 
             // Files no shell kind reads still get listed: a TMOUT there is a trap worth seeing.
             var candidates = new[] { SystemPath("/etc/profile") }
                 .Concat(ExpandGlob(SystemPath("/etc/profile.d"), "*.sh"))
                 .Concat(new[] { SystemPath("/etc/bash.bashrc") })
-                .Concat(new[] { ".bash_profile", ".bash_login", ".profile", ".bashrc" }.Select(HomePath));
+                .Concat(HomePaths(".bash_profile", ".bash_login", ".profile", ".bashrc"));
             foreach (string candidate in candidates.Where(File.Exists))
             {
                 Parse(candidate);

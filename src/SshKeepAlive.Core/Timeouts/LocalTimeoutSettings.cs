@@ -21,10 +21,12 @@ namespace SshKeepAlive.Core.Timeouts
             ["net.netfilter.nf_conntrack_tcp_timeout_established"] = 432000,
         };
 
-        public static IEnumerable<TimeoutSetting> Shell(ShellTimeoutReport report)
+        /// <param name="report">What the startup files set.</param>
+        /// <param name="user">The user whose home was read, when not the current one.</param>
+        public static IEnumerable<TimeoutSetting> Shell(ShellTimeoutReport report, string? user)
         {
-            yield return Tmout(report.Login, LoginShellTarget);
-            yield return Tmout(report.Interactive, InteractiveShellTarget);
+            yield return Tmout(report.Login, LoginShellTarget, user);
+            yield return Tmout(report.Interactive, InteractiveShellTarget, user);
         }
 
         public static IEnumerable<TimeoutSetting> Kernel(IEnumerable<KernelSetting> settings) =>
@@ -38,10 +40,15 @@ namespace SshKeepAlive.Core.Timeouts
                 null,
                 s.Problem ?? (s.Name.StartsWith("net.netfilter.", System.StringComparison.Ordinal) ? "per network namespace: a firewall elsewhere has its own" : null)));
 
-        private static TimeoutSetting Tmout(ShellTimeout shell, string target)
+        private static TimeoutSetting Tmout(ShellTimeout shell, string target, string? user)
         {
             TmoutStatement? source = shell.Source;
             var notes = new List<string>();
+            if (user != null)
+            {
+                notes.Add("user " + user);
+            }
+
             if (source?.Problem != null)
             {
                 notes.Add(source.Problem);

@@ -221,8 +221,7 @@ namespace SshKeepAlive.Core.Timeouts
             LoadedConfig config = LoadedConfig.Load(
                 options.ConfigPath ?? environment.ServerConfig,
                 IncludeRules.ForServerConfig(environment.SystemConfigDirectory, environment.HomeDirectory));
-            var accounts = new UnixAccounts(Path.Combine(environment.RootPath, "etc", "passwd"), Path.Combine(environment.RootPath, "etc", "group"));
-            ServerConfigResolution resolution = ServerConfigResolver.Resolve(config, options.Connection, accounts);
+            ServerConfigResolution resolution = ServerConfigResolver.Resolve(config, options.Connection, Accounts);
             AddFilesRead(new[] { config });
             diagnostics.AddRange(resolution.Diagnostics);
             localSettings.AddRange(ServerKeywordNames.Select(name => Row(TimeoutScope.Server, ServerTarget, resolution[name])));
@@ -241,12 +240,28 @@ namespace SshKeepAlive.Core.Timeouts
             return new TimeoutSetting(scope, target, setting.Name, value, setting.IsDefault, setting.Source?.Path ?? TimeoutSetting.DefaultSource, setting.Source?.Line, note);
         }
 
+        private UnixAccounts Accounts =>
+            new UnixAccounts(Path.Combine(options.Environment.RootPath, "etc", "passwd"), Path.Combine(options.Environment.RootPath, "etc", "group"));
+
+        /// <summary>Reads the startup files of the connection's user (-User) when one is given, else of the current user.</summary>
         private void ReadShell()
         {
-            ShellTimeoutReport shell = new ShellTimeoutReader(options.Environment.RootPath, options.Environment.HomeDirectory).Read();
+            string? user = options.Connection.User;
+            string? home = options.Environment.HomeDirectory;
+            if (user != null)
+            {
+                string? passwdHome = Accounts.HomeOf(user);
+                home = passwdHome == null ? null : Path.Combine(options.Environment.RootPath, passwdHome.TrimStart('/'));
+                if (home == null)
+                {
+                    diagnostics.Add(new ConfigDiagnostic(ConfigDiagnosticSeverity.Warning, $"user {user} is not in the passwd file: only the system-wide shell startup files are read", null));
+                }
+            }
+
+            ShellTimeoutReport shell = new ShellTimeoutReader(options.Environment.RootPath, home).Read();
             filesRead.AddRange(shell.FilesRead);
             diagnostics.AddRange(shell.Problems.Select(p => new ConfigDiagnostic(ConfigDiagnosticSeverity.Warning, p.Message, new ConfigSource(p.File, p.Line))));
-            localSettings.AddRange(LocalTimeoutSettings.Shell(shell));
+            localSettings.AddRange(LocalTimeoutSettings.Shell(shell, user));
         }
 
         private void ReadKernel()

@@ -32,7 +32,7 @@ namespace SshKeepAlive.Commands
         [ValidateNotNullOrEmpty]
         public string? Path { get; set; }
 
-        /// <summary>The user logging in, for the server's Match User/Group (<c>sshd -C user=</c>).</summary>
+        /// <summary>The user logging in, for the server's Match User/Group (<c>sshd -C user=</c>); the shell scope reads this user's startup files.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
         public string? User { get; set; }

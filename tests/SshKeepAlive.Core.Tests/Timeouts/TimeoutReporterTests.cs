@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using System.Linq;
+using SshKeepAlive.Core.Config;
 using SshKeepAlive.Core.Timeouts;
 using SshKeepAlive.Testing;
 using Xunit;
@@ -89,6 +90,40 @@ namespace SshKeepAlive.Core.Tests.Timeouts
             var diagnostic = Assert.Single(reporter.Diagnostics);
             Assert.False(diagnostic.IsError);
             Assert.Equal(Path.Combine(root.Path, "home/u/.bashrc") + ":1", diagnostic.Source!.ToString());
+        }
+
+        [Fact]
+        public void Open_ShellScopeWithAUser_ReadsThatUsersHomeFromPasswd()
+        {
+            using var root = new TempDirectory();
+            Write(root, "etc/passwd", "root:x:0:0:root:/root:/bin/bash\nalice:x:1000:1000:Alice:/srv/alice:/bin/bash\n");
+            Write(root, "srv/alice/.bash_profile", "TMOUT=300\n");
+            Write(root, "home/u/.bash_profile", "TMOUT=999\n");
+            var options = new TimeoutReportOptions(Environment(root)) { Scopes = new[] { TimeoutScope.Shell }, Connection = new ServerConnection(user: "alice") };
+
+            var reporter = TimeoutReporter.Open(options);
+
+            TimeoutSetting login = reporter.LocalSettings.Single(s => s.Target == "login shell");
+            Assert.Equal(300, login.Value);
+            Assert.Equal(Path.Combine(root.Path, "srv/alice/.bash_profile"), login.Source);
+            Assert.Equal("user alice", login.Note);
+            Assert.Empty(reporter.Diagnostics);
+        }
+
+        [Fact]
+        public void Open_ShellScopeWithAnUnknownUser_WarnsAndReadsOnlySystemFiles()
+        {
+            using var root = new TempDirectory();
+            Write(root, "etc/passwd", "root:x:0:0:root:/root:/bin/bash\n");
+            Write(root, "etc/profile", "TMOUT=600\n");
+            Write(root, "home/u/.bash_profile", "TMOUT=999\n");
+            var options = new TimeoutReportOptions(Environment(root)) { Scopes = new[] { TimeoutScope.Shell }, Connection = new ServerConnection(user: "nobody-here") };
+
+            var reporter = TimeoutReporter.Open(options);
+
+            Assert.Equal(600, reporter.LocalSettings.Single(s => s.Target == "login shell").Value);
+            Assert.Contains("nobody-here", Assert.Single(reporter.Diagnostics).Message);
+            Assert.DoesNotContain(Path.Combine(root.Path, "home/u/.bash_profile"), reporter.FilesRead);
         }
 
         private static TimeoutEnvironment Environment(TempDirectory root) =>
