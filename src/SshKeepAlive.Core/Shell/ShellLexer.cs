@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using System.Text;
 
 namespace SshKeepAlive.Core.Shell
@@ -58,6 +59,7 @@ namespace SshKeepAlive.Core.Shell
         private bool wordQuoted;
         private bool wordHasExpansion;
         private string? assignmentName;
+        private bool skipNextWord;
 
         private ShellLexer(string text)
         {
@@ -111,6 +113,9 @@ namespace SshKeepAlive.Core.Shell
                         EndWord();
                         position++;
                         break;
+                    case '&' when position + 1 < text.Length && text[position + 1] == '>':
+                        ReadRedirection();
+                        break;
                     case '\n':
                     case ';':
                     case '&':
@@ -127,8 +132,7 @@ namespace SshKeepAlive.Core.Shell
                         break;
                     case '<':
                     case '>':
-                        EndWord();
-                        position++;
+                        ReadRedirection();
                         break;
                     default:
                         if (c == '=' && assignmentName == null && !wordQuoted && !wordHasExpansion && IsName(word))
@@ -315,13 +319,43 @@ namespace SshKeepAlive.Core.Shell
             }
         }
 
+        /// <summary>
+        /// Drops a redirection (<c>2&gt;/dev/null</c>, <c>&gt;&amp;2</c>, <c>&amp;&gt;log</c>) from the words: its fd number
+        /// and its target are not arguments, so <c>TMOUT=5 2&gt;/dev/null</c> stays a plain assignment.
+        /// </summary>
+        private void ReadRedirection()
+        {
+            if (inWord && !wordQuoted && !wordHasExpansion && word.ToString().All(char.IsDigit))
+            {
+                DiscardWord();
+            }
+
+            EndWord();
+            while (position < text.Length && (text[position] == '<' || text[position] == '>' || text[position] == '&' || text[position] == '|'))
+            {
+                position++;
+            }
+
+            skipNextWord = true;
+        }
+
         private void EndWord()
         {
-            if (inWord)
+            if (inWord && !skipNextWord)
             {
                 words.Add(new ShellWord(word.ToString(), wordHasExpansion, assignmentName));
             }
 
+            if (inWord)
+            {
+                skipNextWord = false;
+            }
+
+            DiscardWord();
+        }
+
+        private void DiscardWord()
+        {
             word.Clear();
             inWord = false;
             wordQuoted = false;
@@ -332,6 +366,7 @@ namespace SshKeepAlive.Core.Shell
         private void EndCommand()
         {
             EndWord();
+            skipNextWord = false;
             if (words.Count > 0)
             {
                 commands.Add(new ShellCommand(commandLine, words.ToArray()));

@@ -36,6 +36,10 @@ namespace SshKeepAlive.Core.Tests.Shell
         [InlineData("TMOUT=", "readonly 'TMOUT=45'")]
         [InlineData("msg='it''s; TMOUT=5'\nTMOUT=20")]
         [InlineData("TMOUT=\"a\nb\"\nTMOUT=8")]
+        [InlineData("TMOUT=600 2>/dev/null")]
+        [InlineData("readonly TMOUT=60 >/dev/null 2>&1", "TMOUT=5 &>/dev/null")]
+        [InlineData("TMOUT=5 >/dev/null", "echo x >/dev/null TMOUT=6")]
+        [InlineData("TMOUT=7 2>&1 true")]
         public void Follow_AgreesWithBashSourcingTheSameFiles(params string[] contents)
         {
             using var home = new TempDirectory();
@@ -188,7 +192,7 @@ namespace SshKeepAlive.Core.Tests.Shell
 
         private static (bool IsSet, string? Value, bool ReadOnly) BashTmout(string home, string[] files)
         {
-            string script = "{ " + string.Concat(files.Select(f => $"source '{f}'; ")) + "} >/dev/null; declare -p TMOUT 2>/dev/null || echo unset";
+            string script = "cd \"$HOME\" && { " + string.Concat(files.Select(f => $"source '{f}'; ")) + "} >/dev/null; declare -p TMOUT 2>/dev/null || echo unset";
             string output = ProcessRunner.Run("env", "-i", "HOME=" + home, "bash", "--noprofile", "--norc", "-c", script).Output.Trim();
             if (output == "unset")
             {
