@@ -60,6 +60,10 @@ namespace SshKeepAlive.Core.Shell
         private bool wordHasExpansion;
         private string? assignmentName;
         private bool skipNextWord;
+        private string? hereDocumentPending;
+        private readonly List<(string Delimiter, bool StripTabs)> hereDocuments = new List<(string, bool)>();
+        private const string HereDocumentPlain = "<<";
+        private const string HereDocumentStripTabs = "<<-";
 
         private ShellLexer(string text)
         {
@@ -123,12 +127,13 @@ namespace SshKeepAlive.Core.Shell
                     case '(':
                     case ')':
                         EndCommand();
+                        position++;
                         if (c == '\n')
                         {
                             line++;
+                            SkipHereDocuments();
                         }
 
-                        position++;
                         break;
                     case '<':
                     case '>':
@@ -331,12 +336,42 @@ namespace SshKeepAlive.Core.Shell
             }
 
             EndWord();
+            int start = position;
             while (position < text.Length && (text[position] == '<' || text[position] == '>' || text[position] == '&' || text[position] == '|'))
             {
                 position++;
             }
 
+            string op = text.Substring(start, position - start);
+            if (op == "<<")
+            {
+                bool stripTabs = position < text.Length && text[position] == '-';
+                position += stripTabs ? 1 : 0;
+                hereDocumentPending = stripTabs ? HereDocumentStripTabs : HereDocumentPlain;
+            }
+
             skipNextWord = true;
+        }
+
+        /// <summary>After the line that opened them, skips here-document bodies: their lines are data, not commands.</summary>
+        private void SkipHereDocuments()
+        {
+            foreach (var (delimiter, stripTabs) in hereDocuments)
+            {
+                while (position < text.Length)
+                {
+                    int end = text.IndexOf('\n', position);
+                    string bodyLine = text.Substring(position, (end < 0 ? text.Length : end) - position).TrimEnd('\r');
+                    position = end < 0 ? text.Length : end + 1;
+                    line++;
+                    if ((stripTabs ? bodyLine.TrimStart('\t') : bodyLine) == delimiter)
+                    {
+                        break;
+                    }
+                }
+            }
+
+            hereDocuments.Clear();
         }
 
         private void EndWord()
@@ -344,6 +379,12 @@ namespace SshKeepAlive.Core.Shell
             if (inWord && !skipNextWord)
             {
                 words.Add(new ShellWord(word.ToString(), wordHasExpansion, assignmentName));
+            }
+
+            if (inWord && hereDocumentPending != null)
+            {
+                hereDocuments.Add((word.ToString(), hereDocumentPending == HereDocumentStripTabs));
+                hereDocumentPending = null;
             }
 
             if (inWord)

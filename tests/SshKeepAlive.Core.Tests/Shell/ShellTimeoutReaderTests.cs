@@ -40,6 +40,9 @@ namespace SshKeepAlive.Core.Tests.Shell
         [InlineData("readonly TMOUT=60 >/dev/null 2>&1", "TMOUT=5 &>/dev/null")]
         [InlineData("TMOUT=5 >/dev/null", "echo x >/dev/null TMOUT=6")]
         [InlineData("TMOUT=7 2>&1 true")]
+        [InlineData("cat <<EOF >/dev/null\nTMOUT=5\nEOF")]
+        [InlineData("cat <<'END' >/dev/null; TMOUT=3\nTMOUT=5\nEND", "cat <<-X >/dev/null\n\tTMOUT=9\n\tX\n")]
+        [InlineData("cat <<< 'TMOUT=4' >/dev/null\nTMOUT=6")]
         public void Follow_AgreesWithBashSourcingTheSameFiles(params string[] contents)
         {
             using var home = new TempDirectory();
@@ -147,6 +150,17 @@ namespace SshKeepAlive.Core.Tests.Shell
             Assert.Equal(new[] { false, false, true, true, true, true, true, false, false }, statements.Select(s => s.MakesReadOnly));
             Assert.Equal(TmoutAction.MakeReadOnly, statements[6].Action);
             Assert.Equal(TmoutAction.Unset, statements[7].Action);
+        }
+
+        [Fact]
+        public void Read_LinesAfterAHereDocumentOrContinuation_KeepTheirLineNumbers()
+        {
+            using var root = new FakeRoot();
+            root.WriteHome(".bashrc", "cat <<EOF\nTMOUT=1\nEOF\nPATH=/bin:\\\n/usr/bin\nTMOUT=5\n");
+
+            TmoutStatement statement = Assert.Single(root.Read().Statements);
+
+            Assert.Equal((6, 5), (statement.Line, statement.Seconds));
         }
 
         [Fact]
