@@ -22,6 +22,7 @@ namespace SshKeepAlive.Core.Config
         private readonly List<ConfigDiagnostic> diagnostics = new List<ConfigDiagnostic>();
         private readonly HashSet<string> reported = new HashSet<string>();
         private string? firstPassHost;
+        private string? ignoredUnknown;
 
         public ClientResolutionRun(ClientConfigResolver resolver, SshTarget target, ClientResolveOptions options, IEnumerable<ConfigDiagnostic> loadDiagnostics)
         {
@@ -160,6 +161,18 @@ namespace SshKeepAlive.Core.Config
                     {
                         Read(included, ref active, neverMatch || !outer);
                         active = outer;
+                    }
+                }
+                else if (line.IgnoreUnknownPatterns != null)
+                {
+                    ignoredUnknown ??= active ? line.IgnoreUnknownPatterns : null;
+                }
+                else if (line.IsUnknown)
+                {
+                    if (ignoredUnknown == null || OpenSshPattern.MatchList(line.Line.Keyword!.ToLowerInvariant(), ignoredUnknown, lowercasePatterns: true) != 1)
+                    {
+                        Report(ConfigDiagnostic.Warning(
+                            $"unknown keyword {line.Line.Keyword}: an ssh that does not know it refuses the file (\"Bad configuration option\"); IgnoreUnknown can allow it", line.Source));
                     }
                 }
                 else if (line.Keyword != null && active && !line.IsNone)

@@ -133,6 +133,13 @@ namespace SshKeepAlive.Core.Config
                         continue;
                     }
 
+                    if (!ServerKeywords.IsKnown(keyword))
+                    {
+                        // A newer sshd may know it, so this is a warning; OpenSSH 9.2 refuses the file.
+                        Report(ConfigDiagnostic.Warning($"Bad configuration option: {keyword} (not a keyword of OpenSSH 9.2's sshd, which refuses the file)", source));
+                        continue;
+                    }
+
                     if (line.IsKeyword("Match"))
                     {
                         active = MatchLine(line, source, flags, perConnection);

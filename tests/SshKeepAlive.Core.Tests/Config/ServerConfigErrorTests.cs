@@ -42,6 +42,27 @@ namespace SshKeepAlive.Core.Tests.Config
         }
 
         [SshdOracleTheory]
+        [InlineData("ClientAliveInterva1 30\n", 1)]
+        [InlineData("ClientAliveInterval 30\nMatch User alice\n  ServerAliveInterval 5\n", 3)]
+        [InlineData("PerSourcePenalties authfail:5s\n", 1)]
+        public void Resolve_KeywordSshdDoesNotKnow_IsReportedAsAWarningAtItsLine(string text, int line)
+        {
+            using var dir = new TempDirectory();
+            string config = dir.File("sshd_config");
+            File.WriteAllText(config, text);
+
+            SshdOutput sshd = SshdOracle.Run(config, "user=alice");
+            ServerConfigResolution ours = ServerConfigResolver.Resolve(config, ServerConnection.Parse("user=alice"), dir.Path);
+
+            Assert.NotEqual(0, sshd.ExitCode);
+            Assert.Contains($"line {line}: Bad configuration option", sshd.Error);
+            ConfigDiagnostic warning = Assert.Single(ours.Diagnostics);
+            Assert.False(warning.IsError);
+            Assert.Equal(new ConfigSource(config, line), warning.Source);
+            Assert.StartsWith("Bad configuration option", warning.Message);
+        }
+
+        [SshdOracleTheory]
         [InlineData("Match LocalPort 2222\n  ClientAliveInterval 5\n", "user=alice")]
         [InlineData("Match User bob LocalPort 2222\n  ClientAliveInterval 5\n", "user=alice,addr=198.18.0.1")]
         public void Resolve_MatchLocalPortWithoutLportInTheSpec_IsAnErrorAsInSshd(string text, string spec)

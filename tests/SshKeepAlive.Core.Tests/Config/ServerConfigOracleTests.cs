@@ -40,7 +40,7 @@ namespace SshKeepAlive.Core.Tests.Config
             foreach (EffectiveSetting setting in ours.Settings.Where(s => !s.IsDefault))
             {
                 ConfigLine line = ConfigDocument.Load(setting.Source!.Path).GetLine(setting.Source.Line);
-                Assert.True(line.IsKeyword(setting.Name), $"{setting} points at '{line.Text}'");
+                Assert.True(ServerKeywords.Find(line.Keyword!)?.Name == setting.Name, $"{setting} points at '{line.Text}'");
                 Assert.Equal(line.ArgumentText, setting.RawText);
             }
         }
