@@ -120,6 +120,12 @@ namespace SshKeepAlive.Core.Shell
                     case '&' when position + 1 < text.Length && text[position + 1] == '>':
                         ReadRedirection();
                         break;
+                    case '(' when ClosesImmediately():
+                        // "name ()" of a function definition: kept as a word, so the reader can skip the body.
+                        EndWord();
+                        words.Add(new ShellWord("()", false, null));
+                        position = text.IndexOf(')', position) + 1;
+                        break;
                     case '\n':
                     case ';':
                     case '&':
@@ -322,6 +328,18 @@ namespace SshKeepAlive.Core.Shell
                     line++;
                 }
             }
+        }
+
+        /// <summary>True at a '(' followed by ')' with only blanks between.</summary>
+        private bool ClosesImmediately()
+        {
+            int next = position + 1;
+            while (next < text.Length && (text[next] == ' ' || text[next] == '\t'))
+            {
+                next++;
+            }
+
+            return next < text.Length && text[next] == ')';
         }
 
         /// <summary>

@@ -14,8 +14,9 @@ namespace SshKeepAlive.Core.Shell
     /// true for an interactive bash, so Debian's <c>. /etc/bash.bashrc</c> in /etc/profile and <c>. "$HOME/.bashrc"</c>
     /// in ~/.profile are followed. <c>.</c>/<c>source</c> of a literal absolute path or a <c>$HOME</c>/<c>~</c> path is
     /// followed; so is a <c>for f in /dir/*.sh; do . "$f"; done</c> loop (files in byte order, as bash in the C locale).
-    /// Assignments that only prefix a command (<c>TMOUT=5 cmd</c>) are ignored; function bodies and subshells are
-    /// read as if executed. A read-only TMOUT cannot be changed by any later file: bash refuses the assignment.
+    /// Assignments that only prefix a command (<c>TMOUT=5 cmd</c>) are ignored, and so are function bodies (bash runs
+    /// them only when called) and here-documents; subshells are read as if they ran in the shell itself.
+    /// A read-only TMOUT cannot be changed by any later file: bash refuses the assignment.
     /// /etc/bash.bashrc is Debian's system-wide bashrc (a build option of bash); other systems have none.
     /// </remarks>
     public sealed class ShellTimeoutReader
@@ -287,8 +288,16 @@ namespace SshKeepAlive.Core.Shell
             {
                 ShellLexer lexer = ShellLexer.Parse(File.ReadAllText(path));
                 var steps = new List<Step>();
-                foreach (ShellCommand command in lexer.Commands)
+                var commands = lexer.Commands;
+                for (int i = 0; i < commands.Count; i++)
                 {
+                    if (IsFunctionDefinition(commands[i].Words))
+                    {
+                        i = EndOfFunctionBody(commands, i);
+                        continue;
+                    }
+
+                    ShellCommand command = commands[i];
                     var words = command.Words.SkipWhile(w => LeadingReservedWords.Contains(w.Text)).ToList();
                     if (words.Count > 0)
                     {
@@ -300,6 +309,37 @@ namespace SshKeepAlive.Core.Shell
                     ? new[] { new ShellFileProblem(path, line, "Unterminated quote or substitution: bash stops reading the file here with a syntax error.") }
                     : new ShellFileProblem[0];
                 return new ParsedFile(path, steps, problems);
+            }
+
+            /// <summary><c>name () …</c> or <c>function name …</c>: bash stores the body and runs it only when called.</summary>
+            private static bool IsFunctionDefinition(IReadOnlyList<ShellWord> words) =>
+                (words.Count >= 2 && words[1].Text == "()" && words[0].AssignmentName == null) || (words.Count >= 2 && words[0].Text == "function");
+
+            /// <summary>The index of the command that closes the body's braces; the header alone when no '{' follows it.</summary>
+            private static int EndOfFunctionBody(IReadOnlyList<ShellCommand> commands, int header)
+            {
+                int depth = 0;
+                bool opened = false;
+                for (int i = header; i < commands.Count; i++)
+                {
+                    if (!opened && i > header && commands[i].Words[0].Text != "{")
+                    {
+                        return i - 1;
+                    }
+
+                    foreach (ShellWord word in commands[i].Words)
+                    {
+                        opened |= word.Text == "{";
+                        depth += word.Text == "{" ? 1 : word.Text == "}" ? -1 : 0;
+                    }
+
+                    if (opened && depth <= 0)
+                    {
+                        return i;
+                    }
+                }
+
+                return commands.Count - 1;
             }
         }
 

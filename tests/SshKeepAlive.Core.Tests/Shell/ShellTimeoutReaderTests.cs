@@ -43,6 +43,8 @@ namespace SshKeepAlive.Core.Tests.Shell
         [InlineData("cat <<EOF >/dev/null\nTMOUT=5\nEOF")]
         [InlineData("cat <<'END' >/dev/null; TMOUT=3\nTMOUT=5\nEND", "cat <<-X >/dev/null\n\tTMOUT=9\n\tX\n")]
         [InlineData("cat <<< 'TMOUT=4' >/dev/null\nTMOUT=6")]
+        [InlineData("TMOUT=600\nnotimeout() { unset TMOUT; }\nfunction f2 {\n  if true; then { TMOUT=1; }; fi\n}\nTMOUT=700")]
+        [InlineData("function settmout()\n{\n  TMOUT=5\n}\nsettmout2 () { TMOUT=6; }; TMOUT=8")]
         public void Follow_AgreesWithBashSourcingTheSameFiles(params string[] contents)
         {
             using var home = new TempDirectory();
