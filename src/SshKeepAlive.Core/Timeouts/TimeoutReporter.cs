@@ -8,55 +8,6 @@ using SshKeepAlive.Core.Shell;
 
 namespace SshKeepAlive.Core.Timeouts
 {
-    /// <summary>What to report and where to read it.</summary>
-    public sealed class TimeoutReportOptions
-    {
-        public TimeoutReportOptions(TimeoutEnvironment environment)
-        {
-            Environment = environment;
-        }
-
-        public TimeoutEnvironment Environment { get; }
-
-        /// <summary>The scopes to report; null or empty: every scope that applies on this machine.</summary>
-        public IReadOnlyCollection<TimeoutScope>? Scopes { get; set; }
-
-        /// <summary>
-        /// A config file read instead of the default ones, as <c>ssh -F</c> or <c>sshd -f</c>: for the client scope
-        /// when no scope is given, otherwise for the one scope given (Client or Server).
-        /// </summary>
-        public string? ConfigPath { get; set; }
-
-        /// <summary>The connection the server's Match blocks are evaluated for (<c>sshd -C</c>).</summary>
-        public ServerConnection Connection { get; set; } = ServerConnection.None;
-
-        /// <summary>Run the commands of client <c>Match exec</c> lines; off: such blocks are reported as unevaluated.</summary>
-        public bool AllowMatchExec { get; set; }
-    }
-
-    /// <summary>The settings and summary for one target.</summary>
-    public sealed class TargetReport
-    {
-        internal TargetReport(string target, IReadOnlyList<TimeoutSetting> settings, TimeoutSummary summary, IReadOnlyList<ConfigDiagnostic> diagnostics)
-        {
-            Target = target;
-            Settings = settings;
-            Summary = summary;
-            Diagnostics = diagnostics;
-        }
-
-        public string Target { get; }
-
-        /// <summary>The settings that depend on the target (client scope); the others are in <see cref="TimeoutReporter.LocalSettings"/>.</summary>
-        public IReadOnlyList<TimeoutSetting> Settings { get; }
-
-        /// <summary>Summary over the target's settings and every local one.</summary>
-        public TimeoutSummary Summary { get; }
-
-        /// <summary>Problems resolving this target (e.g. an unevaluated Match exec).</summary>
-        public IReadOnlyList<ConfigDiagnostic> Diagnostics { get; }
-    }
-
     /// <summary>
     /// Builds the timeout report: reads every file once when opened, then resolves any number of targets.
     /// </summary>
