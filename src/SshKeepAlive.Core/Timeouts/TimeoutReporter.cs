@@ -169,11 +169,9 @@ namespace SshKeepAlive.Core.Timeouts
         private void ReadServer()
         {
             TimeoutEnvironment environment = options.Environment;
-            LoadedConfig config = LoadedConfig.Load(
-                options.ConfigPath ?? environment.ServerConfig,
-                IncludeRules.ForServerConfig(environment.SystemConfigDirectory, environment.HomeDirectory));
-            ServerConfigResolution resolution = ServerConfigResolver.Resolve(config, options.Connection, Accounts);
-            AddFilesRead(new[] { config });
+            var server = ServerConfigResolver.Load(options.ConfigPath ?? environment.ServerConfig, environment.SystemConfigDirectory, Accounts);
+            ServerResolution resolution = server.Resolve(options.Connection);
+            AddFilesRead(new[] { server.File });
             diagnostics.AddRange(resolution.Diagnostics);
             localSettings.AddRange(ServerKeywordNames.Select(name => Row(TimeoutScope.Server, ServerTarget, resolution[name])));
         }
