@@ -12,6 +12,7 @@
     FormatsToProcess     = @('SshKeepAlive.Format.ps1xml')
     CmdletsToExport      = @(
         'Get-PersistentSshSession'
+        'Get-SshTimeoutConfig'
         'Invoke-PersistentSshCommand'
         'Remove-PersistentSshSession'
     )

@@ -59,6 +59,20 @@ namespace SshKeepAlive.Core.Config
             return groups;
         }
 
+        /// <summary>The home directory the passwd database gives <paramref name="user"/>; null when there is no such user.</summary>
+        public string? HomeOf(string user)
+        {
+            foreach (string[] fields in Records(passwdPath))
+            {
+                if (fields.Length >= 6 && fields[0] == user)
+                {
+                    return fields[5];
+                }
+            }
+
+            return null;
+        }
+
         private static IEnumerable<string[]> Records(string path)
         {
             if (!File.Exists(path))

@@ -1,0 +1,384 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Text.RegularExpressions;
+
+namespace SshKeepAlive.Core.Shell
+{
+    /// <summary>
+    /// Finds TMOUT in bash's startup files and replays them in bash's reading order, as an interactive shell would.
+    /// </summary>
+    /// <remarks>
+    /// The model, chosen for "what will an SSH session's shell do": conditions (<c>if</c>, <c>&amp;&amp;</c>) are taken as
+    /// true for an interactive bash, so Debian's <c>. /etc/bash.bashrc</c> in /etc/profile and <c>. "$HOME/.bashrc"</c>
+    /// in ~/.profile are followed. <c>.</c>/<c>source</c> of a literal absolute path or a <c>$HOME</c>/<c>~</c> path is
+    /// followed; so is a <c>for f in /dir/*.sh; do . "$f"; done</c> loop (files in byte order, as bash in the C locale).
+    /// Assignments that only prefix a command (<c>TMOUT=5 cmd</c>) are ignored, and so are function bodies (bash runs
+    /// them only when called) and here-documents; subshells are read as if they ran in the shell itself.
+    /// A read-only TMOUT cannot be changed by any later file: bash refuses the assignment.
+    /// /etc/bash.bashrc is Debian's system-wide bashrc (a build option of bash); other systems have none.
+    /// </remarks>
+    public sealed class ShellTimeoutReader
+    {
+        private const int MaxSourceDepth = 16;
+        private static readonly HashSet<string> LeadingReservedWords = new HashSet<string>(StringComparer.Ordinal)
+        {
+            "if", "then", "else", "elif", "do", "while", "until", "{", "!",
+        };
+
+        private readonly string rootPath;
+        private readonly string? homeDirectory;
+        private readonly Dictionary<string, ParsedFile?> parsed = new Dictionary<string, ParsedFile?>(StringComparer.Ordinal);
+        private readonly List<ShellFileProblem> readProblems = new List<ShellFileProblem>();
+
+        /// <param name="rootPath">Where the file system root is: "/" normally, a temporary folder in tests.</param>
+        /// <param name="homeDirectory">The user's home directory, as a full path (not under <paramref name="rootPath"/>); null to read only the system-wide files.</param>
+        public ShellTimeoutReader(string rootPath, string? homeDirectory)
+        {
+            this.rootPath = rootPath;
+            this.homeDirectory = homeDirectory;
+        }
+
+        private string SystemPath(string absolute) => Path.Combine(rootPath, absolute.TrimStart('/'));
+
+        /// <summary>A file in the home directory; null without one.</summary>
+        private string? HomePath(string name) => homeDirectory == null ? null : Path.Combine(homeDirectory, name);
+
+        private IEnumerable<string> HomePaths(params string[] names) => names.Select(HomePath).Where(p => p != null).Select(p => p!);
+
+        public ShellTimeoutReport Read()
+        {
+            string? userProfile = HomePaths(".bash_profile", ".bash_login", ".profile").FirstOrDefault(File.Exists);
+            ShellTimeout login = Follow(ShellKind.Login, new[] { SystemPath("/etc/profile") }.Concat(userProfile == null ? new string[0] : new[] { userProfile }));
+            ShellTimeout interactive = Follow(ShellKind.Interactive, new[] { SystemPath("/etc/bash.bashrc") }.Concat(HomePaths(".bashrc")));
+
+            // Files no shell kind reads still get listed: a TMOUT there is a trap worth seeing.
+            var candidates = new[] { SystemPath("/etc/profile") }
+                .Concat(ExpandGlob(SystemPath("/etc/profile.d"), "*.sh"))
+                .Concat(new[] { SystemPath("/etc/bash.bashrc") })
+                .Concat(HomePaths(".bash_profile", ".bash_login", ".profile", ".bashrc"));
+            foreach (string candidate in candidates.Where(File.Exists))
+            {
+                Parse(candidate);
+            }
+
+            var files = parsed.Where(p => p.Value != null).Select(p => p.Value!).ToList();
+            var statements = files.SelectMany(f => f.Steps).SelectMany(s => s.Statements).ToList();
+            var problems = readProblems
+                .Concat(files.SelectMany(f => f.Problems))
+                .Concat(statements.Where(s => s.Problem != null).Select(s => new ShellFileProblem(s.File, s.Line, s.Problem!)))
+                .OrderBy(p => p.File, StringComparer.Ordinal).ThenBy(p => p.Line)
+                .ToList();
+            return new ShellTimeoutReport(statements, problems, files.Select(f => f.Path).ToList(), login, interactive);
+        }
+
+        /// <summary>Replays the given files in order (each with what it sources), as a shell of the given kind reads them.</summary>
+        internal ShellTimeout Follow(ShellKind kind, IEnumerable<string> files)
+        {
+            var state = new ReplayState();
+            foreach (string file in files)
+            {
+                Replay(file, state, 0);
+            }
+
+            return new ShellTimeout(kind, state.Files, state.Source, state.IsSet, state.ReadOnlySource, state.Refused);
+        }
+
+        private void Replay(string path, ReplayState state, int depth)
+        {
+            ParsedFile? file = depth > MaxSourceDepth || !File.Exists(path) ? null : Parse(path);
+            if (file == null)
+            {
+                return;
+            }
+
+            state.Files.Add(path);
+            var steps = file.Steps;
+            for (int i = 0; i < steps.Count; i++)
+            {
+                var words = steps[i].Words;
+                foreach (TmoutStatement statement in steps[i].Statements)
+                {
+                    state.Apply(statement);
+                }
+
+                if (IsSource(words) && ResolveSourced(words[1]) is string sourced)
+                {
+                    Replay(sourced, state, depth + 1);
+                }
+                else if (words[0].Text == "for" && words.Count > 3 && words[2].Text == "in" && LoopSourcesItsVariable(steps, i + 1, words[1].Text))
+                {
+                    foreach (string item in words.Skip(3).SelectMany(ExpandLoopItem))
+                    {
+                        Replay(item, state, depth + 1);
+                    }
+                }
+            }
+        }
+
+        private ParsedFile? Parse(string path)
+        {
+            if (parsed.TryGetValue(path, out ParsedFile? known))
+            {
+                return known;
+            }
+
+            ParsedFile? file;
+            try
+            {
+                file = ParsedFile.Read(path);
+            }
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+            {
+                readProblems.Add(new ShellFileProblem(path, 0, "Cannot read the file: " + ex.Message));
+                file = null;
+            }
+
+            parsed[path] = file;
+            return file;
+        }
+
+        private static bool IsSource(IReadOnlyList<ShellWord> words) =>
+            words.Count >= 2 && (words[0].Text == "." || words[0].Text == "source");
+
+        /// <summary>True when the loop body (up to its <c>done</c>) sources the loop variable: <c>. "$f"</c>, <c>source ${f}</c>.</summary>
+        private static bool LoopSourcesItsVariable(IReadOnlyList<Step> steps, int bodyStart, string variable)
+        {
+            for (int i = bodyStart; i < steps.Count && steps[i].Words[0].Text != "done"; i++)
+            {
+                var words = steps[i].Words;
+                if (IsSource(words) && (words[1].Text == "$" + variable || words[1].Text == "${" + variable + "}"))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>The file a <c>.</c>/<c>source</c> argument names, when it is knowable without running anything.</summary>
+        private string? ResolveSourced(ShellWord argument)
+        {
+            string text = argument.Text;
+            foreach (string prefix in new[] { "~/", "$HOME/", "${HOME}/" })
+            {
+                if (text.StartsWith(prefix, StringComparison.Ordinal))
+                {
+                    text = text.Substring(prefix.Length);
+                    return text.IndexOfAny(new[] { '$', '`' }) < 0 ? HomePath(text) : null;
+                }
+            }
+
+            return text.StartsWith("/", StringComparison.Ordinal) && !argument.HasExpansion ? SystemPath(text) : null;
+        }
+
+        private IEnumerable<string> ExpandLoopItem(ShellWord item)
+        {
+            if (item.HasExpansion || !item.Text.StartsWith("/", StringComparison.Ordinal))
+            {
+                return Enumerable.Empty<string>();
+            }
+
+            int slash = item.Text.LastIndexOf('/');
+            string name = item.Text.Substring(slash + 1);
+            string directory = SystemPath(item.Text.Substring(0, slash + 1));
+            return name.IndexOfAny(new[] { '*', '?', '[' }) < 0
+                ? new[] { Path.Combine(directory, name) }.Where(File.Exists)
+                : ExpandGlob(directory, name);
+        }
+
+        /// <summary>Files of <paramref name="directory"/> matching a glob, in byte order; like bash, * never matches a leading dot.</summary>
+        private static IEnumerable<string> ExpandGlob(string directory, string glob)
+        {
+            if (!Directory.Exists(directory))
+            {
+                return Enumerable.Empty<string>();
+            }
+
+            var pattern = new Regex("^" + Regex.Escape(glob).Replace(@"\*", ".*").Replace(@"\?", ".").Replace(@"\[", "[") + "$");
+            return Directory.GetFiles(directory)
+                .Select(Path.GetFileName)
+                .Where(n => pattern.IsMatch(n) && (n[0] != '.' || glob[0] == '.'))
+                .OrderBy(n => n, StringComparer.Ordinal)
+                .Select(n => Path.Combine(directory, n));
+        }
+
+        /// <summary>The TMOUT statements of one command (none for most commands).</summary>
+        private static IEnumerable<TmoutStatement> Classify(string file, int line, IReadOnlyList<ShellWord> words)
+        {
+            string command = words[0].Text;
+            if (words[0].AssignmentName != null)
+            {
+                // Assignments before a command only set its environment; alone, they set the shell's variables.
+                return words.All(w => w.AssignmentName != null)
+                    ? words.Where(w => w.AssignmentName == "TMOUT").Select(w => Assign(file, line, w.AssignmentValue, w.HasExpansion, false))
+                    : Enumerable.Empty<TmoutStatement>();
+            }
+
+            bool isDeclare = command == "declare" || command == "typeset";
+            if (command != "export" && command != "readonly" && !isDeclare && command != "unset")
+            {
+                return Enumerable.Empty<TmoutStatement>();
+            }
+
+            var options = words.Skip(1).TakeWhile(w => w.Text.Length > 1 && (w.Text[0] == '-' || w.Text[0] == '+') && w.Text != "--").Select(w => w.Text).ToList();
+            var arguments = words.Skip(1 + options.Count).SkipWhile(w => w.Text == "--").ToList();
+            bool declaresFunctionsOrPrints = options.Any(o => o.IndexOfAny(new[] { 'f', 'F', 'p' }) > 0);
+            if (declaresFunctionsOrPrints)
+            {
+                return Enumerable.Empty<TmoutStatement>();
+            }
+
+            if (command == "unset")
+            {
+                return arguments.Where(a => a.Text == "TMOUT").Select(_ => new TmoutStatement(file, line, TmoutAction.Unset, null, false, null));
+            }
+
+            bool readOnly = command == "readonly" || (isDeclare && options.Any(o => o[0] == '-' && o.IndexOf('r') > 0));
+            var statements = new List<TmoutStatement>();
+            foreach (ShellWord argument in arguments)
+            {
+                if (argument.Text.StartsWith("TMOUT=", StringComparison.Ordinal))
+                {
+                    statements.Add(Assign(file, line, argument.Text.Substring("TMOUT=".Length), argument.HasExpansion, readOnly));
+                }
+                else if (argument.Text == "TMOUT" && readOnly)
+                {
+                    statements.Add(new TmoutStatement(file, line, TmoutAction.MakeReadOnly, null, true, null));
+                }
+            }
+
+            return statements;
+        }
+
+        private static TmoutStatement Assign(string file, int line, string value, bool hasExpansion, bool readOnly) =>
+            new TmoutStatement(file, line, TmoutAction.Assign, value, readOnly, TmoutStatement.ValueProblem(value, hasExpansion));
+
+        private sealed class Step
+        {
+            public Step(IReadOnlyList<ShellWord> words, IReadOnlyList<TmoutStatement> statements)
+            {
+                Words = words;
+                Statements = statements;
+            }
+
+            /// <summary>The command's words without leading reserved words (<c>then TMOUT=5</c> → <c>TMOUT=5</c>).</summary>
+            public IReadOnlyList<ShellWord> Words { get; }
+
+            public IReadOnlyList<TmoutStatement> Statements { get; }
+        }
+
+        private sealed class ParsedFile
+        {
+            private ParsedFile(string path, IReadOnlyList<Step> steps, IReadOnlyList<ShellFileProblem> problems)
+            {
+                Path = path;
+                Steps = steps;
+                Problems = problems;
+            }
+
+            public string Path { get; }
+
+            public IReadOnlyList<Step> Steps { get; }
+
+            public IReadOnlyList<ShellFileProblem> Problems { get; }
+
+            public static ParsedFile Read(string path)
+            {
+                ShellLexer lexer = ShellLexer.Parse(File.ReadAllText(path));
+                var steps = new List<Step>();
+                var commands = lexer.Commands;
+                for (int i = 0; i < commands.Count; i++)
+                {
+                    if (IsFunctionDefinition(commands[i].Words))
+                    {
+                        i = EndOfFunctionBody(commands, i);
+                        continue;
+                    }
+
+                    ShellCommand command = commands[i];
+                    var words = command.Words.SkipWhile(w => LeadingReservedWords.Contains(w.Text)).ToList();
+                    if (words.Count > 0)
+                    {
+                        steps.Add(new Step(words, Classify(path, command.Line, words).ToList()));
+                    }
+                }
+
+                var problems = lexer.UnterminatedAt is int line
+                    ? new[] { new ShellFileProblem(path, line, "Unterminated quote or substitution: bash stops reading the file here with a syntax error.") }
+                    : new ShellFileProblem[0];
+                return new ParsedFile(path, steps, problems);
+            }
+
+            /// <summary><c>name () …</c> or <c>function name …</c>: bash stores the body and runs it only when called.</summary>
+            private static bool IsFunctionDefinition(IReadOnlyList<ShellWord> words) =>
+                (words.Count >= 2 && words[1].Text == "()" && words[0].AssignmentName == null) || (words.Count >= 2 && words[0].Text == "function");
+
+            /// <summary>The index of the command that closes the body's braces; the header alone when no '{' follows it.</summary>
+            private static int EndOfFunctionBody(IReadOnlyList<ShellCommand> commands, int header)
+            {
+                int depth = 0;
+                bool opened = false;
+                for (int i = header; i < commands.Count; i++)
+                {
+                    if (!opened && i > header && commands[i].Words[0].Text != "{")
+                    {
+                        return i - 1;
+                    }
+
+                    foreach (ShellWord word in commands[i].Words)
+                    {
+                        opened |= word.Text == "{";
+                        depth += word.Text == "{" ? 1 : word.Text == "}" ? -1 : 0;
+                    }
+
+                    if (opened && depth <= 0)
+                    {
+                        return i;
+                    }
+                }
+
+                return commands.Count - 1;
+            }
+        }
+
+        /// <summary>TMOUT as bash holds it while reading the files.</summary>
+        private sealed class ReplayState
+        {
+            public List<string> Files { get; } = new List<string>();
+
+            public List<TmoutStatement> Refused { get; } = new List<TmoutStatement>();
+
+            public TmoutStatement? Source { get; private set; }
+
+            public bool IsSet { get; private set; }
+
+            public TmoutStatement? ReadOnlySource { get; private set; }
+
+            public void Apply(TmoutStatement statement)
+            {
+                if (ReadOnlySource != null)
+                {
+                    if (statement.Action != TmoutAction.MakeReadOnly)
+                    {
+                        Refused.Add(statement);
+                    }
+
+                    return;
+                }
+
+                if (statement.Action != TmoutAction.MakeReadOnly)
+                {
+                    Source = statement;
+                    IsSet = statement.Action == TmoutAction.Assign;
+                }
+
+                if (statement.MakesReadOnly)
+                {
+                    ReadOnlySource = statement;
+                }
+            }
+        }
+    }
+}

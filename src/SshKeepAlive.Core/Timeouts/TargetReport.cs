@@ -1,0 +1,28 @@
+using System.Collections.Generic;
+using SshKeepAlive.Core.Config;
+
+namespace SshKeepAlive.Core.Timeouts
+{
+    /// <summary>The settings and summary for one target.</summary>
+    public sealed class TargetReport
+    {
+        internal TargetReport(string target, IReadOnlyList<TimeoutSetting> settings, TimeoutSummary summary, IReadOnlyList<ConfigDiagnostic> diagnostics)
+        {
+            Target = target;
+            Settings = settings;
+            Summary = summary;
+            Diagnostics = diagnostics;
+        }
+
+        public string Target { get; }
+
+        /// <summary>The settings that depend on the target (client scope); the others are in <see cref="TimeoutReporter.LocalSettings"/>.</summary>
+        public IReadOnlyList<TimeoutSetting> Settings { get; }
+
+        /// <summary>Summary over the target's settings and every local one.</summary>
+        public TimeoutSummary Summary { get; }
+
+        /// <summary>Problems resolving this target (e.g. an unevaluated Match exec).</summary>
+        public IReadOnlyList<ConfigDiagnostic> Diagnostics { get; }
+    }
+}

@@ -1,0 +1,31 @@
+using System.Collections.Generic;
+using SshKeepAlive.Core.Config;
+
+namespace SshKeepAlive.Core.Timeouts
+{
+    /// <summary>What to report and where to read it.</summary>
+    public sealed class TimeoutReportOptions
+    {
+        public TimeoutReportOptions(TimeoutEnvironment environment)
+        {
+            Environment = environment;
+        }
+
+        public TimeoutEnvironment Environment { get; }
+
+        /// <summary>The scopes to report; null or empty: every scope that applies on this machine.</summary>
+        public IReadOnlyCollection<TimeoutScope>? Scopes { get; set; }
+
+        /// <summary>
+        /// A config file read instead of the default ones, as <c>ssh -F</c> or <c>sshd -f</c>: for the client scope
+        /// when no scope is given, otherwise for the one scope given (Client or Server).
+        /// </summary>
+        public string? ConfigPath { get; set; }
+
+        /// <summary>The connection the server's Match blocks are evaluated for (<c>sshd -C</c>).</summary>
+        public ServerConnection Connection { get; set; } = ServerConnection.None;
+
+        /// <summary>Run the commands of client <c>Match exec</c> lines; off: such blocks are reported as unevaluated.</summary>
+        public bool AllowMatchExec { get; set; }
+    }
+}

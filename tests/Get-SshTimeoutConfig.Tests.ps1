@@ -1,0 +1,163 @@
+#Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0' }
+
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'Common.ps1')
+
+    $script:ClientConfig = Join-Path $TestDrive 'client_config'
+    Set-Content -LiteralPath $ClientConfig -Value @(
+        'Host web01'
+        '    ServerAliveInterval 1m30s'
+        'Host *'
+        '    ServerAliveInterval 15'
+        '    ServerAliveCountMax 5'
+    )
+
+    $script:ServerConfig = Join-Path $TestDrive 'sshd_config'
+    Set-Content -LiteralPath $ServerConfig -Value @(
+        'ClientAliveInterval 60'
+        'Match User alice Address 198.18.0.0/15'
+        '    ClientAliveInterval 30'
+        '    ChannelTimeout session=5m'
+    )
+
+    $script:ExecConfig = Join-Path $TestDrive 'exec_config'
+    Set-Content -LiteralPath $ExecConfig -Value @(
+        '# exec'
+        'Match exec "true"'
+        '    ServerAliveInterval 5'
+    )
+}
+
+Describe 'Get-SshTimeoutConfig' {
+    Context 'client settings from -Path' {
+        It 'reports the winning value with its file and line' {
+            $interval = Get-SshTimeoutConfig -Path $ClientConfig -HostName web01 | Where-Object Name -EQ 'ServerAliveInterval'
+
+            $interval.Scope | Should -Be 'Client'
+            $interval.Target | Should -Be 'web01'
+            $interval.Value | Should -Be 90
+            $interval.IsDefault | Should -BeFalse
+            $interval.Source | Should -Be $ClientConfig
+            $interval.Line | Should -Be 2
+        }
+
+        It 'reports defaults with Source default and no line' {
+            $channel = Get-SshTimeoutConfig -Path $ClientConfig -HostName web01 | Where-Object Name -EQ 'ChannelTimeout'
+
+            $channel.Value | Should -BeNullOrEmpty
+            $channel.IsDefault | Should -BeTrue
+            $channel.Source | Should -Be 'default'
+            $channel.Line | Should -BeNullOrEmpty
+        }
+
+        It 'takes host names from the pipeline by value, in order' {
+            $rows = 'web01', 'db01' | Get-SshTimeoutConfig -Path $ClientConfig | Where-Object Name -EQ 'ServerAliveInterval'
+
+            @($rows.Target) | Should -Be @('web01', 'db01')
+            @($rows.Value) | Should -Be @(90, 15)
+        }
+
+        It 'takes host names from the pipeline by property name (HostName or Host)' {
+            $summaries = [pscustomobject]@{ HostName = 'web01' }, [pscustomobject]@{ Host = 'admin@db01' } |
+                Get-SshTimeoutConfig -Path $ClientConfig -Summary
+
+            @($summaries.Target) | Should -Be @('web01', 'admin@db01')
+            @($summaries.ClientDeadPeerSeconds) | Should -Be @(450, 75)
+        }
+
+        It 'accepts -Host as an alias of -HostName' {
+            (Get-SshTimeoutConfig -Path $ClientConfig -Host web01 | Select-Object -First 1).Target | Should -Be 'web01'
+        }
+    }
+
+    Context 'server settings from -Path with a connection spec' {
+        It 'applies the Match block for the connection' {
+            $interval = Get-SshTimeoutConfig -Scope Server -Path $ServerConfig -User alice -ClientAddress 198.18.0.9 |
+                Where-Object Name -EQ 'ClientAliveInterval'
+
+            $interval.Value | Should -Be 30
+            $interval.Line | Should -Be 3
+            $interval.Target | Should -Be 'sshd user=alice,addr=198.18.0.9'
+        }
+
+        It 'summarises ChannelTimeout as what ends an idle session' {
+            $summary = Get-SshTimeoutConfig -Scope Server -Path $ServerConfig -User alice -ClientAddress 198.18.0.9 -Summary
+
+            $summary.ServerDeadPeerSeconds | Should -Be 90
+            $summary.IdleTimeoutSeconds | Should -Be 300
+            $summary.IdleTimeoutSource | Should -Be "ChannelTimeout (${ServerConfig}:4)"
+        }
+    }
+
+    Context 'errors' {
+        It 'throws PathNotFound for a missing -Path' {
+            { Get-SshTimeoutConfig -Path (Join-Path $TestDrive 'nosuch_config') -HostName web01 } |
+                Should -Throw -ErrorId 'PathNotFound,SshKeepAlive.Commands.GetSshTimeoutConfigCommand'
+        }
+
+        It 'names the missing path as the target, with category ObjectNotFound' {
+            $missing = Join-Path $TestDrive 'nosuch_config'
+            $caught = $null
+            try { Get-SshTimeoutConfig -Path $missing } catch { $caught = $_ }
+
+            $caught.CategoryInfo.Category | Should -Be 'ObjectNotFound'
+            $caught.TargetObject | Should -Be $missing
+        }
+
+        It 'throws PathScopeAmbiguous for -Path with a scope that has no config file' {
+            { Get-SshTimeoutConfig -Path $ClientConfig -Scope Shell } |
+                Should -Throw -ErrorId 'PathScopeAmbiguous,SshKeepAlive.Commands.GetSshTimeoutConfigCommand'
+        }
+
+        It 'reports an invalid host as a non-terminating error and goes on with the others' {
+            $rows = 'web01', 'two words', 'db01' | Get-SshTimeoutConfig -Path $ClientConfig -ErrorVariable hostErrors -ErrorAction SilentlyContinue |
+                Where-Object Name -EQ 'ServerAliveInterval'
+
+            @($rows.Target) | Should -Be @('web01', 'db01')
+            $hostErrors.Count | Should -Be 1
+            $hostErrors[0].FullyQualifiedErrorId | Should -Be 'InvalidHostName,SshKeepAlive.Commands.GetSshTimeoutConfigCommand'
+            $hostErrors[0].TargetObject | Should -Be 'two words'
+        }
+    }
+
+    Context 'streams' {
+        It 'warns about an unevaluated Match exec naming file and line, and runs nothing' {
+            $rows = Get-SshTimeoutConfig -Path $ExecConfig -HostName web01 -WarningVariable execWarnings -WarningAction SilentlyContinue
+
+            ($execWarnings -join "`n") | Should -BeLike "*${ExecConfig}:2*"
+            ($rows | Where-Object Name -EQ 'ServerAliveInterval').Value | Should -Be 0
+        }
+
+        It 'says on the verbose stream which files it read' {
+            $verbose = Get-SshTimeoutConfig -Path $ClientConfig -HostName web01 -Verbose 4>&1 |
+                Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }
+
+            @($verbose.Message) | Should -Contain "Read $ClientConfig"
+        }
+    }
+
+    Context 'views' {
+        It 'renders the settings table with value and file:line' {
+            $text = Get-SshTimeoutConfig -Path $ClientConfig -HostName web01 | Out-String -Width 400
+
+            $text | Should -Match 'Scope\s+Target\s+Name\s+Value\s+Source'
+            $text | Should -Match ('ServerAliveInterval\s+90\s+' + [regex]::Escape("${ClientConfig}:2"))
+        }
+
+        It 'renders the summary table' {
+            $text = Get-SshTimeoutConfig -Path $ClientConfig -HostName web01 -Summary | Out-String -Width 400
+
+            $text | Should -Match 'Target\s+ClientDeadPeer\s+ServerDeadPeer\s+KeepAlive\s+IdleTimeout'
+            $text | Should -Match 'web01\s+450s\s+never\s+90s\s+never'
+        }
+    }
+
+    Context 'completion' {
+        It 'completes -HostName from the literal Host names of the -Path file' {
+            $line = "Get-SshTimeoutConfig -Path '$ClientConfig' -HostName we"
+            $completions = (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches
+
+            @($completions.CompletionText) | Should -Be @('web01')
+        }
+    }
+}
