@@ -76,10 +76,17 @@ namespace SshKeepAlive.Core.Config
             HostForHostLines = target.Host;
             ReadAllFiles();
             string host = FinalHostName();
-            bool canonicalize = slots.TryGetValue(ClientKeyword.CanonicalizeHostname, out Slot? canonical) && (string)canonical.Value! != "false";
+            // ssh fills in the canonicalisation defaults before the final pass, so that pass cannot set them.
+            if (!slots.ContainsKey(ClientKeyword.CanonicalizeHostname))
+            {
+                slots[ClientKeyword.CanonicalizeHostname] = new Slot("false", null, null);
+            }
+
+            Slot canonical = slots[ClientKeyword.CanonicalizeHostname];
+            bool canonicalize = (string)canonical.Value! != "false";
             if (canonicalize)
             {
-                Report(ConfigDiagnostic.Warning("CanonicalizeHostname is on: DNS canonicalisation is not performed here; the host name is used as given", canonical!.Source));
+                Report(ConfigDiagnostic.Warning("CanonicalizeHostname is on: DNS canonicalisation is not performed here; the host name is used as given", canonical.Source));
             }
 
             bool finalPass = WantFinalPass || canonicalize;
