@@ -12,12 +12,13 @@ namespace SshKeepAlive.Core.Tests.Config
     {
         public static readonly string[] Destinations = { "alpha", "Gamma", "web1", "bob@web2", "db.example.com", "root@beta" };
 
-        private static readonly string[] HostPatterns = { "*", "alpha", "a*", "!beta", "web?", "*.example.com", "gamma", "Gamma", "!web2", "beta", "db*", "!*.com" };
+        private static readonly string[] HostPatterns = { "*", "alpha", "a*", "!beta", "web?", "*.example.com", "gamma", "Gamma", "!web2", "beta", "db*", "!*.com", "\"alpha\"", "*.internal", "WEB1", "?eta" };
 
         private static readonly string[] MatchCriteria =
         {
             "all", "host alpha*", "!host web1", "originalhost gamma", "host *.example.com", "user bob", "user !root,*",
             "localuser root", "final", "canonical", "host a*,!alpha", "host web2 user bob", "!final host beta", "originalhost=web*",
+            "host *.internal", "host \"db.*,alpha*\"", "!canonical", "final host *.INTERNAL", "all # comment", "user carol",
         };
 
         private static readonly Dictionary<string, string[]> Values = new Dictionary<string, string[]>
@@ -27,7 +28,7 @@ namespace SshKeepAlive.Core.Tests.Config
             ["TCPKeepAlive"] = new[] { "yes", "no", "No" },
             ["ConnectTimeout"] = new[] { "5", "none", "1m" },
             ["ConnectionAttempts"] = new[] { "2", "3" },
-            ["HostName"] = new[] { "alpha.example.com", "%h.internal", "Gamma", "10.0.0.1", "\"web1\"" },
+            ["HostName"] = new[] { "alpha.example.com", "%h.internal", "Gamma", "10.0.0.1", "\"web1\"", "%h.EXAMPLE.com", "%%h" },
             ["Port"] = new[] { "22", "2222", "ssh" },
             ["User"] = new[] { "bob", "root", "carol" },
             ["IdentityFile"] = new[] { "~/.ssh/k1", "~/.ssh/k2", "\"~/.ssh/k 3\"" },
@@ -44,11 +45,13 @@ namespace SshKeepAlive.Core.Tests.Config
         public static string Write(Random random, TempDirectory dir)
         {
             string included = Path.Combine(dir.Path, "included.conf");
-            File.WriteAllText(included, Body(random, random.Next(2, 6), dir, allowInclude: false));
+            File.WriteAllText(included, LineEndings(random, Body(random, random.Next(2, 6), dir, allowInclude: false)));
             string path = Path.Combine(dir.Path, "config");
-            File.WriteAllText(path, Body(random, random.Next(3, 10), dir, allowInclude: true));
+            File.WriteAllText(path, LineEndings(random, Body(random, random.Next(3, 10), dir, allowInclude: true)));
             return path;
         }
+
+        private static string LineEndings(Random random, string text) => random.Next(4) == 0 ? text.Replace("\n", "\r\n") : text;
 
         private static string Body(Random random, int blocks, TempDirectory dir, bool allowInclude)
         {
@@ -86,7 +89,8 @@ namespace SshKeepAlive.Core.Tests.Config
             for (int i = 0; i < count; i++)
             {
                 KeyValuePair<string, string[]> keyword = Values.ElementAt(random.Next(Values.Count));
-                text.Append(indentation).Append(keyword.Key).Append(Pick(random, Separators)).Append(Pick(random, keyword.Value));
+                string name = random.Next(6) == 0 ? keyword.Key.ToUpperInvariant() : keyword.Key;
+                text.Append(indentation).Append(name).Append(Pick(random, Separators)).Append(Pick(random, keyword.Value));
                 text.Append(random.Next(8) == 0 ? " # note\n" : "\n");
             }
         }
