@@ -65,8 +65,10 @@ namespace SshKeepAlive.Bench
             }
 
             double ssh = stopwatch.Elapsed.TotalMilliseconds * 1000 / SshSample;
+            double emptySsh = Median(() => RunSshDashG("/dev/null", "web1")) * 1000;
             return new Measurement("resolve one host (2,000 lines, 8 Include drop-ins)", ours, ssh, "us/host", 100,
-                $"{Hosts} hosts resolved (load included) vs ssh -G -F on {SshSample} of them");
+                string.Format(CultureInfo.InvariantCulture, "{0} hosts resolved (load included) vs ssh -G -F on {1} of them; ssh -G on an empty config: {2:F0} us ({3:F0}x)",
+                    Hosts, SshSample, emptySsh, emptySsh / ours));
         }
 
         private static Measurement MeasureParseTime(string directory, out Measurement memory)
