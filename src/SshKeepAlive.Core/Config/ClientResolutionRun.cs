@@ -76,10 +76,17 @@ namespace SshKeepAlive.Core.Config
             HostForHostLines = target.Host;
             ReadAllFiles();
             string host = FinalHostName();
-            bool canonicalize = slots.TryGetValue(ClientKeyword.CanonicalizeHostname, out Slot? canonical) && (string)canonical.Value! != "false";
+            // ssh fills in the canonicalisation defaults before the final pass, so that pass cannot set them.
+            if (!slots.ContainsKey(ClientKeyword.CanonicalizeHostname))
+            {
+                slots[ClientKeyword.CanonicalizeHostname] = new Slot("false", null, null);
+            }
+
+            Slot canonical = slots[ClientKeyword.CanonicalizeHostname];
+            bool canonicalize = (string)canonical.Value! != "false";
             if (canonicalize)
             {
-                Report(ConfigDiagnostic.Warning("CanonicalizeHostname is on: DNS canonicalisation is not performed here; the host name is used as given", canonical!.Source));
+                Report(ConfigDiagnostic.Warning("CanonicalizeHostname is on: DNS canonicalisation is not performed here; the host name is used as given", canonical.Source));
             }
 
             bool finalPass = WantFinalPass || canonicalize;
@@ -300,10 +307,17 @@ namespace SshKeepAlive.Core.Config
                 return files;
             }
 
-            Dictionary<char, string> tokens = PercentTokens((string)slots[ClientKeyword.HostName].Value!, CurrentUser, CurrentPort);
+            Dictionary<char, string>? tokens = files.Any(f => f.IndexOf('%') >= 0)
+                ? PercentTokens((string)slots[ClientKeyword.HostName].Value!, CurrentUser, CurrentPort)
+                : null;
             return files.Select(f =>
             {
                 string path = f == "~" || f.StartsWith("~/", System.StringComparison.Ordinal) ? Environment.HomeDirectory + f.Substring(1) : f;
+                if (tokens == null)
+                {
+                    return path;
+                }
+
                 string? expanded = PercentExpander.Expand(path, tokens, out string? error);
                 if (error != null)
                 {
