@@ -1,0 +1,54 @@
+# Dot-sourced by Pester files that need the sshd testbed (tests/testbed/testbed): start a run, read its facts,
+# drive it, tear it down. The same script backs the xunit fixture (tests/Shared/Testbed.cs).
+$script:TestbedScript = Join-Path $PSScriptRoot 'testbed/testbed'
+
+# Why testbed tests cannot run here, or $null when they can (or must: SSHKA_REQUIRE_TESTBED=1, as in CI).
+function Get-SshTestbedSkipReason {
+    if ($env:SSHKA_REQUIRE_TESTBED -eq '1') { return $null }
+    if (-not $IsLinux) { return 'The sshd testbed needs Linux network namespaces.' }
+    if ((& id -u) -ne '0') { return 'The sshd testbed needs root (network namespaces, nftables, sshd).' }
+    if (-not (Test-Path -LiteralPath '/usr/sbin/sshd') -or -not (Test-Path -LiteralPath '/usr/sbin/nft')) {
+        return 'openssh-server or nftables is missing: run tests/testbed/install-packages as root.'
+    }
+    return $null
+}
+
+function Invoke-SshTestbed {
+    param([Parameter(Mandatory)] [string[]] $ArgumentList)
+    $output = & $script:TestbedScript @ArgumentList 2>&1
+    if ($LASTEXITCODE -ne 0) {
+        throw "testbed $($ArgumentList -join ' ') failed (exit $LASTEXITCODE): $($output -join "`n")"
+    }
+    $output
+}
+
+# Starts a run owned by this pwsh process; returns its facts as an object (RUN_ID, USER, PRIVATE_KEY,
+# KNOWN_HOSTS, SERVER_1_ADDRESS, SERVER_1_SSHD_CONFIG, SERVER_1_SSHD_LOG, ...).
+function Start-SshTestbed {
+    param([int] $IdleTimeout = 300, [int] $Servers = 1)
+    $facts = [ordered]@{}
+    foreach ($line in Invoke-SshTestbed -ArgumentList @('up', '--idle-timeout', $IdleTimeout, '--servers', $Servers, '--owner', $PID)) {
+        $name, $value = "$line" -split '=', 2
+        if ($null -ne $value) { $facts[$name] = $value }
+    }
+    [pscustomobject] $facts
+}
+
+function Stop-SshTestbed {
+    param([Parameter(Mandatory)] $Testbed)
+    Invoke-SshTestbed -ArgumentList @('down', $Testbed.RUN_ID) | Out-Null
+}
+
+# OpenSSH client arguments for server 1 of a run: the test key, its known_hosts, no user or system config.
+# -Option values (ssh -o) come first, so they win.
+function Get-SshTestbedClientArgument {
+    param([Parameter(Mandatory)] $Testbed, [string[]] $Option = @(), [string] $Command)
+    $arguments = foreach ($o in $Option) { '-o'; $o }
+    $arguments += @(
+        '-F', '/dev/null', '-i', $Testbed.PRIVATE_KEY, '-p', $Testbed.SERVER_1_PORT,
+        '-o', 'IdentitiesOnly=yes', '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=yes',
+        '-o', "UserKnownHostsFile=$($Testbed.KNOWN_HOSTS)", '-o', 'ConnectTimeout=10',
+        "$($Testbed.USER)@$($Testbed.SERVER_1_ADDRESS)")
+    if ($Command) { $arguments += $Command }
+    $arguments
+}
