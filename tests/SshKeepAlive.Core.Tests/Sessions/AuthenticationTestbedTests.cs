@@ -114,7 +114,7 @@ namespace SshKeepAlive.Core.Tests.Sessions
 
             Assert.Contains("Permission denied", ex.Message);
             Assert.Equal(attempts, Attempts(bed));
-            Assert.Equal(1, Regex.Matches(bed.Server.ReadLog(), "Connection from ").Count);
+            Assert.Single(Regex.Matches(bed.Server.ReadLog(), "Connection from "));
         }
 
         private static int Attempts(SshKeepAlive.Testing.Testbed bed) =>
