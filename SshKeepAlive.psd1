@@ -11,8 +11,10 @@
     DotNetFrameworkVersion = '4.7.2'
     FormatsToProcess     = @('SshKeepAlive.Format.ps1xml')
     CmdletsToExport      = @(
+        'Enter-PersistentSsh'
         'Get-PersistentSshSession'
         'Invoke-PersistentSshCommand'
+        'New-PersistentSshSession'
         'Remove-PersistentSshSession'
     )
     FunctionsToExport    = @()

@@ -1,0 +1,48 @@
+using System;
+using System.Management.Automation;
+using SshKeepAlive.Core.Sessions;
+
+namespace SshKeepAlive.Commands
+{
+    /// <summary>The error records of opening a connection, one stable id per cause.</summary>
+    internal static class ConnectionErrors
+    {
+        public static ErrorRecord InvalidHostName(string hostName, Exception exception) =>
+            ErrorRecords.Create(exception, "PersistentSshInvalidHostName", ErrorCategory.InvalidArgument, hostName,
+                "Give the destination as [user@]host or ssh://[user@]host[:port].");
+
+        public static ErrorRecord InvalidReconnectDelays(TimeSpan first, TimeSpan max) =>
+            ErrorRecords.Create(
+                new ArgumentException($"ReconnectMaxDelay ({max.TotalSeconds} s) is shorter than ReconnectDelay ({first.TotalSeconds} s)."),
+                "PersistentSshInvalidReconnectDelay", ErrorCategory.InvalidArgument, max, "Make ReconnectMaxDelay at least ReconnectDelay.");
+
+        /// <summary>The record for a failed connect, or null when the exception is not a connection failure.</summary>
+        public static ErrorRecord? For(Exception exception, SshSessionSettings settings)
+        {
+            string target = $"{settings.User}@{settings.HostName}:{settings.Port}";
+            switch (ConnectFailure.Classify(exception))
+            {
+                case ConnectFailureKind.HostKeyUnknown:
+                    return ErrorRecords.Create(exception, "PersistentSshHostKeyUnknown", ErrorCategory.SecurityError, target,
+                        $"Check the fingerprint with the host's administrator, then add the key to {settings.UserKnownHostsFile} (or connect once with -StrictHostKeyChecking AcceptNew).");
+                case ConnectFailureKind.HostKeyChanged:
+                    return ErrorRecords.Create(exception, "PersistentSshHostKeyChanged", ErrorCategory.SecurityError, target,
+                        "Find out why the key changed before trusting it; if it is expected, remove the old line the message names and connect again.");
+                case ConnectFailureKind.HostKeyRevoked:
+                    return ErrorRecords.Create(exception, "PersistentSshHostKeyRevoked", ErrorCategory.SecurityError, target,
+                        "The key is revoked in a known_hosts file: do not connect to this server until its key is replaced.");
+                case ConnectFailureKind.KeyFileUnusable:
+                    return ErrorRecords.Create(exception, "PersistentSshKeyFileUnusable", ErrorCategory.InvalidArgument, target,
+                        "Check the key file's path, and give the passphrase of an encrypted key with -KeyPassphrase.");
+                case ConnectFailureKind.AuthenticationFailed:
+                    return ErrorRecords.Create(exception, "PersistentSshAuthenticationFailed", ErrorCategory.AuthenticationError, target,
+                        "Check the user name, key (-KeyFile, ssh-agent) or password (-Credential); the server's log says which methods it tried.");
+                case ConnectFailureKind.Unreachable:
+                    return ErrorRecords.Create(exception, "PersistentSshConnectFailed", ErrorCategory.ConnectionError, target,
+                        "Check the host name, port and network path; -Verbose shows where the connection goes.");
+                default:
+                    return null;
+            }
+        }
+    }
+}
