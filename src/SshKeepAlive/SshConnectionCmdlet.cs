@@ -1,25 +1,33 @@
 using System;
+using System.Linq;
 using System.Management.Automation;
 using System.Net;
 using System.Security;
 using SshKeepAlive.Commands;
+using SshKeepAlive.Core.Config;
 using SshKeepAlive.Core.Sessions;
 
 namespace SshKeepAlive
 {
     /// <summary>
     /// The connection parameters New-PersistentSshSession and Enter-PersistentSsh share, turned into
-    /// <see cref="SshSessionSettings"/>: parameters the user bound override the defaults, unbound ones
-    /// leave them alone.
+    /// <see cref="SshSessionSettings"/>: what ssh_config says for the destination (as ssh -G), then the
+    /// parameters the user bound on top.
     /// </summary>
     public abstract class SshConnectionCmdlet : SshKeepAliveCmdlet
     {
         /// <summary>The destination: <c>[user@]host</c> or <c>ssh://[user@]host[:port]</c>.</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(SshConfigHostCompleter))]
         public string HostName { get; set; } = string.Empty;
 
-        /// <summary>The server's port; default 22 or the port in HostName.</summary>
+        /// <summary>The ssh_config file to read instead of ~/.ssh/config and /etc/ssh/ssh_config (as ssh -F).</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? ConfigPath { get; set; }
+
+        /// <summary>The server's port; default: the port in HostName, else ssh_config's Port, else 22.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [ValidateRange(1, 65535)]
         public int? Port { get; set; }
@@ -105,7 +113,7 @@ namespace SshKeepAlive
                 throw;
             }
 
-            var settings = SshSessionSettings.ForTarget(target);
+            SshSessionSettings settings = SettingsFromConfig(target);
             if (Port.HasValue)
             {
                 settings.Port = Port.Value;
@@ -167,6 +175,28 @@ namespace SshKeepAlive
                 WriteError(record);
                 return null;
             }
+        }
+
+        private SshSessionSettings SettingsFromConfig(SshTarget target)
+        {
+            ClientEnvironment environment = ClientEnvironment.Current();
+            ClientConfigResolver resolver = ConfigPath == null
+                ? ClientConfigResolver.Load(environment)
+                : ClientConfigResolver.LoadFile(environment, GetUnresolvedProviderPathFromPSPath(ConfigPath));
+            ClientResolution resolution = resolver.Resolve(target);
+            var problems = resolver.LoadDiagnostics.Concat(resolution.Diagnostics).ToList();
+            foreach (ConfigDiagnostic warning in problems.Where(p => !p.IsError))
+            {
+                WriteWarning(warning.ToString());
+            }
+
+            if (problems.Any(p => p.IsError))
+            {
+                ThrowTerminatingError(ConnectionErrors.InvalidConfig(target.ToString(), problems.Where(p => p.IsError).Select(p => p.ToString())));
+            }
+
+            WriteVerbose("From ssh_config: " + string.Join("; ", resolution.Settings.Where(s => !s.IsDefault).Select(s => s.ToString())));
+            return SshSessionSettings.FromConfig(resolution, environment.HomeDirectory);
         }
 
         private ReconnectPolicy ReconnectPolicyFromParameters(ReconnectPolicy defaults)

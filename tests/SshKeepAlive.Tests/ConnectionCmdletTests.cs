@@ -51,6 +51,21 @@ namespace SshKeepAlive.Tests
         }
 
         [Fact]
+        public void NewPersistentSshSession_WhenSshWouldRefuseTheConfig_WritesConfigInvalidNamingTheLine()
+        {
+            using var temp = new TempDirectory();
+            string config = temp.File("ssh_config");
+            File.WriteAllText(config, "Host web01\n  Port notaport\n");
+            using var session = new ModuleSession();
+
+            var result = session.Run("New-PersistentSshSession web01 -ConfigPath $args[0]", config);
+
+            ErrorRecord error = Assert.Single(result.Errors);
+            Assert.StartsWith("PersistentSshConfigInvalid,", error.FullyQualifiedErrorId);
+            Assert.Contains(config + ":2", error.Exception.Message);
+        }
+
+        [Fact]
         public void NewPersistentSshSession_WithWhatIf_ConnectsToNothing()
         {
             using var session = new ModuleSession();
@@ -82,6 +97,34 @@ namespace SshKeepAlive.Tests
             Assert.Equal("Connected 1", Assert.Single(listed.Output).BaseObject);
             var ran = session.Run("Get-PersistentSshSession -Name testbed | Invoke-PersistentSshCommand -Command 'echo ok' | ForEach-Object Output").AssertNoErrors();
             Assert.Equal("ok\n", Assert.Single(ran.Output).BaseObject);
+        }
+
+        [TestbedFact]
+        public void NewPersistentSshSession_ToAHostAlias_ConnectsAsSshConfigSays_AndParametersOverrideIt()
+        {
+            using var bed = Testbed.Start();
+            using var temp = new TempDirectory();
+            string config = temp.File("ssh_config");
+            File.WriteAllText(config, string.Join("\n",
+                "Host bed",
+                "  HostName " + bed.Server.Address,
+                "  Port " + bed.Server.Port,
+                "  User " + bed.User,
+                "  IdentityFile " + bed.PrivateKey,
+                "  UserKnownHostsFile " + bed.KnownHosts,
+                "  StrictHostKeyChecking yes",
+                "  ServerAliveInterval 7",
+                "  ServerAliveCountMax 5",
+                string.Empty));
+            using var session = new ModuleSession();
+
+            var result = session.Run(
+                "New-PersistentSshSession bed -ConfigPath $args[0] -KeepAliveCountMax 2 | " +
+                "ForEach-Object { '{0} {1} {2}' -f $_.Target, $_.KeepAliveInterval.TotalSeconds, $_.KeepAliveCountMax }; " +
+                "Invoke-PersistentSshCommand -Id (Get-PersistentSshSession).Id -Command whoami | ForEach-Object Output",
+                config).AssertNoErrors();
+
+            Assert.Equal(new object[] { "bed 7 2", bed.User + "\n" }, result.Output.Select(o => o.BaseObject));
         }
 
         [TestbedTheory]

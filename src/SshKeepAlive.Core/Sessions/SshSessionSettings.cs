@@ -1,13 +1,16 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
+using SshKeepAlive.Core.Config;
 using SshKeepAlive.Core.Ssh;
 
 namespace SshKeepAlive.Core.Sessions
 {
     /// <summary>
-    /// Everything a persistent session is made from. Start from <see cref="ForTarget"/> (ssh's defaults),
-    /// let ssh_config settings replace those, then the caller's explicit choices replace both.
+    /// Everything a persistent session is made from: <see cref="ForTarget"/> (defaults) or
+    /// <see cref="FromConfig"/> (what ssh_config says for the destination), then the caller's explicit
+    /// choices replace either.
     /// </summary>
     public sealed class SshSessionSettings
     {
@@ -66,6 +69,59 @@ namespace SshKeepAlive.Core.Sessions
         public static SshSessionSettings ForTarget(SshTarget target) => new SshSessionSettings(target);
 
         /// <summary>
+        /// Settings as <c>ssh -G</c> resolves them for the destination: HostName, Port, User, IdentityFile,
+        /// ServerAliveInterval/CountMax, ConnectTimeout, StrictHostKeyChecking, UserKnownHostsFile. Keepalive
+        /// and timeout settings the files do not set keep this module's defaults rather than ssh's (whose
+        /// default is no keepalive at all, the very thing this module exists to fix).
+        /// </summary>
+        public static SshSessionSettings FromConfig(ClientResolution resolution, string homeDirectory)
+        {
+            var settings = new SshSessionSettings(resolution.Target)
+            {
+                HostName = resolution.HostName,
+                Port = (int)resolution[ClientKeyword.Port].Value!,
+                User = (string)resolution[ClientKeyword.User].Value!,
+            };
+
+            string Home(string path) => path == "~" || path.StartsWith("~/", StringComparison.Ordinal) ? homeDirectory + path.Substring(1) : path;
+            settings.DefaultKeyFiles.Clear();
+            settings.DefaultKeyFiles.AddRange(((string[])resolution[ClientKeyword.IdentityFile].Value!).Select(Home));
+
+            if (FromFile(resolution, ClientKeyword.ServerAliveInterval) is int interval)
+            {
+                settings.KeepAliveInterval = TimeSpan.FromSeconds(interval);
+            }
+
+            if (FromFile(resolution, ClientKeyword.ServerAliveCountMax) is int countMax && countMax > 0)
+            {
+                settings.KeepAliveCountMax = countMax;
+            }
+
+            if (FromFile(resolution, ClientKeyword.ConnectTimeout) is int timeout && timeout > 0)
+            {
+                settings.ConnectTimeout = TimeSpan.FromSeconds(timeout);
+            }
+
+            settings.StrictHostKeyChecking = (string)resolution[ClientKeyword.StrictHostKeyChecking].Value! switch
+            {
+                "true" => StrictHostKeyChecking.Yes,
+                "false" => StrictHostKeyChecking.No,
+                "accept-new" => StrictHostKeyChecking.AcceptNew,
+                _ => StrictHostKeyChecking.Ask,
+            };
+
+            // New keys go to the first user file, as ssh adds them; the others are only read.
+            var knownHosts = ((string[])resolution[ClientKeyword.UserKnownHostsFile].Value!).ToList();
+            if (knownHosts.Count > 0 && !knownHosts[0].Equals("none", StringComparison.OrdinalIgnoreCase))
+            {
+                settings.UserKnownHostsFile = knownHosts[0];
+                settings.GlobalKnownHostsFiles.InsertRange(0, knownHosts.Skip(1));
+            }
+
+            return settings;
+        }
+
+        /// <summary>
         /// A session (not yet connected) with these settings. Key files are read now, so a missing file
         /// or wrong passphrase throws <see cref="PrivateKeyFileException"/> before anything is sent.
         /// </summary>
@@ -81,6 +137,9 @@ namespace SshKeepAlive.Core.Sessions
             var connector = new SshConnector(Target, HostName, Port, User, ConnectTimeout, () => credentials.MethodsFor(User), verifier);
             return new PersistentSshSession(connector, KeepAliveInterval, KeepAliveCountMax, ReconnectPolicy, Name);
         }
+
+        private static object? FromFile(ClientResolution resolution, ClientKeyword keyword) =>
+            resolution[keyword].Origin == SettingOrigin.ConfigFile ? resolution[keyword].Value : null;
 
         private static IEnumerable<string> DefaultIdentityFiles()
         {

@@ -11,6 +11,11 @@ namespace SshKeepAlive.Commands
             ErrorRecords.Create(exception, "PersistentSshInvalidHostName", ErrorCategory.InvalidArgument, hostName,
                 "Give the destination as [user@]host or ssh://[user@]host[:port].");
 
+        public static ErrorRecord InvalidConfig(string destination, System.Collections.Generic.IEnumerable<string> errors) =>
+            ErrorRecords.Create(
+                new InvalidOperationException($"ssh would refuse its configuration for {destination}: " + string.Join("; ", errors)),
+                "PersistentSshConfigInvalid", ErrorCategory.InvalidData, destination, "Fix the ssh_config lines named, or give another file with -ConfigPath.");
+
         public static ErrorRecord InvalidReconnectDelays(TimeSpan first, TimeSpan max) =>
             ErrorRecords.Create(
                 new ArgumentException($"ReconnectMaxDelay ({max.TotalSeconds} s) is shorter than ReconnectDelay ({first.TotalSeconds} s)."),
