@@ -72,10 +72,10 @@ Describe 'New-PersistentSshSession' {
 
         BeforeEach {
             $script:Common = @{
-                HostName          = "$($Bed.USER)@$($Bed.SERVER_1_ADDRESS)"
-                Port              = $Bed.SERVER_1_PORT
-                KeyFile           = $Bed.PRIVATE_KEY
-                KnownHostsFile    = $Bed.KNOWN_HOSTS
+                HostName              = "$($Bed.USER)@$($Bed.SERVER_1_ADDRESS)"
+                Port                  = $Bed.SERVER_1_PORT
+                KeyFile               = $Bed.PRIVATE_KEY
+                KnownHostsFile        = $Bed.KNOWN_HOSTS
                 StrictHostKeyChecking = 'Yes'
             }
         }
@@ -107,7 +107,8 @@ Describe 'New-PersistentSshSession' {
             $common.KnownHostsFile = Join-Path $TestDrive 'changed_known_hosts'
             Set-Content -LiteralPath $common.KnownHostsFile -Value "$($Bed.SERVER_1_ADDRESS) $(Get-Content -LiteralPath "$other.pub")"
             $oldFingerprint = (& ssh-keygen -l -E sha256 -f "$other.pub").Split(' ')[1]
-            { New-PersistentSshSession @Common -StrictHostKeyChecking AcceptNew -ErrorAction Stop } |
+            $common.StrictHostKeyChecking = 'AcceptNew'
+            { New-PersistentSshSession @Common -ErrorAction Stop } |
                 Should -Throw -ErrorId 'PersistentSshHostKeyChanged' -ExpectedMessage "*$oldFingerprint*"
         }
 
