@@ -24,29 +24,38 @@ namespace SshKeepAlive.Commands
         /// <summary>The record for a failed connect, or null when the exception is not a connection failure.</summary>
         public static ErrorRecord? For(Exception exception, SshSessionSettings settings)
         {
-            string target = $"{settings.User}@{settings.HostName}:{settings.Port}";
-            switch (ConnectFailure.Classify(exception))
+            ConnectFailureKind kind = ConnectFailure.Classify(exception);
+            if (kind == ConnectFailureKind.None)
+            {
+                return null;
+            }
+
+            var (id, category, action) = Describe(kind, settings);
+            return ErrorRecords.Create(exception, id, category, $"{settings.User}@{settings.HostName}:{settings.Port}", action);
+        }
+
+        private static (string Id, ErrorCategory Category, string Action) Describe(ConnectFailureKind kind, SshSessionSettings settings)
+        {
+            switch (kind)
             {
                 case ConnectFailureKind.HostKeyUnknown:
-                    return ErrorRecords.Create(exception, "PersistentSshHostKeyUnknown", ErrorCategory.SecurityError, target,
+                    return ("PersistentSshHostKeyUnknown", ErrorCategory.SecurityError,
                         $"Check the fingerprint with the host's administrator, then add the key to {settings.UserKnownHostsFile} (or connect once with -StrictHostKeyChecking AcceptNew).");
                 case ConnectFailureKind.HostKeyChanged:
-                    return ErrorRecords.Create(exception, "PersistentSshHostKeyChanged", ErrorCategory.SecurityError, target,
+                    return ("PersistentSshHostKeyChanged", ErrorCategory.SecurityError,
                         "Find out why the key changed before trusting it; if it is expected, remove the old line the message names and connect again.");
                 case ConnectFailureKind.HostKeyRevoked:
-                    return ErrorRecords.Create(exception, "PersistentSshHostKeyRevoked", ErrorCategory.SecurityError, target,
+                    return ("PersistentSshHostKeyRevoked", ErrorCategory.SecurityError,
                         "The key is revoked in a known_hosts file: do not connect to this server until its key is replaced.");
                 case ConnectFailureKind.KeyFileUnusable:
-                    return ErrorRecords.Create(exception, "PersistentSshKeyFileUnusable", ErrorCategory.InvalidArgument, target,
+                    return ("PersistentSshKeyFileUnusable", ErrorCategory.InvalidArgument,
                         "Check the key file's path, and give the passphrase of an encrypted key with -KeyPassphrase.");
                 case ConnectFailureKind.AuthenticationFailed:
-                    return ErrorRecords.Create(exception, "PersistentSshAuthenticationFailed", ErrorCategory.AuthenticationError, target,
+                    return ("PersistentSshAuthenticationFailed", ErrorCategory.AuthenticationError,
                         "Check the user name, key (-KeyFile, ssh-agent) or password (-Credential); the server's log says which methods it tried.");
-                case ConnectFailureKind.Unreachable:
-                    return ErrorRecords.Create(exception, "PersistentSshConnectFailed", ErrorCategory.ConnectionError, target,
-                        "Check the host name, port and network path; -Verbose shows where the connection goes.");
                 default:
-                    return null;
+                    return ("PersistentSshConnectFailed", ErrorCategory.ConnectionError,
+                        "Check the host name, port and network path; -Verbose shows where the connection goes.");
             }
         }
     }
