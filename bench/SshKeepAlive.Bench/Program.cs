@@ -15,6 +15,8 @@ namespace SshKeepAlive.Bench
         // Benchmarks register here as they are written.
         private static readonly IReadOnlyList<IBenchmark> All = new IBenchmark[]
         {
+            new SessionBenchmark(),
+            new ClientConfigBenchmark(),
         };
 
         private static int Main(string[] args)

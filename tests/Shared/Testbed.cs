@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Runtime.InteropServices;
-using Xunit;
 
 namespace SshKeepAlive.Testing
 {
@@ -237,23 +236,5 @@ namespace SshKeepAlive.Testing
 
         [DllImport("libc")]
         private static extern uint geteuid();
-    }
-
-    /// <summary>A fact that needs the sshd testbed: skipped where it cannot run, unless CI requires it.</summary>
-    public sealed class TestbedFactAttribute : FactAttribute
-    {
-        public TestbedFactAttribute()
-        {
-            Skip = Testbed.SkipReason;
-        }
-    }
-
-    /// <summary>A theory that needs the sshd testbed: skipped where it cannot run, unless CI requires it.</summary>
-    public sealed class TestbedTheoryAttribute : TheoryAttribute
-    {
-        public TestbedTheoryAttribute()
-        {
-            Skip = Testbed.SkipReason;
-        }
     }
 }

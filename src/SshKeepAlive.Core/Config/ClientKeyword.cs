@@ -148,7 +148,7 @@ namespace SshKeepAlive.Core.Config
                 case ClientValueKind.Flag:
                     return OpenSshValues.TryParseFlag(text, out bool flag) ? flag : Fail($"unsupported option '{text}' for {Name}: expected yes or no", out error);
                 case ClientValueKind.Port:
-                    return OpenSshValues.TryParsePort(text, out int port) ? port : Fail($"bad port '{text}'", out error);
+                    return OpenSshValues.TryParsePort(text, out int port) || ServiceNames.TryGetTcpPort(text, out port) ? port : Fail($"bad port '{text}'", out error);
                 case ClientValueKind.Choice:
                     return choices!.TryGetValue(text.ToLowerInvariant(), out string? choice)
                         ? choice
@@ -179,7 +179,7 @@ namespace SshKeepAlive.Core.Config
 
             if (Kind == ClientValueKind.ChannelTimeouts)
             {
-                string? bad = arguments.FirstOrDefault(a => !a.Equals("none", StringComparison.OrdinalIgnoreCase) && !IsChannelTimeout(a));
+                string? bad = arguments.FirstOrDefault(a => !a.Equals("none", StringComparison.OrdinalIgnoreCase) && !OpenSshValues.IsChannelTimeout(a));
                 if (bad != null)
                 {
                     return Fail($"invalid channel timeout {bad}", out error);
@@ -187,12 +187,6 @@ namespace SshKeepAlive.Core.Config
             }
 
             return arguments.ToArray();
-        }
-
-        private static bool IsChannelTimeout(string item)
-        {
-            int equals = item.IndexOf('=');
-            return equals > 0 && OpenSshValues.TryParseTime(item.Substring(equals + 1), out _);
         }
 
         private static object? Fail(string message, out string? error)

@@ -19,7 +19,7 @@ namespace SshKeepAlive.Core.Config
             Settings = settings;
             Diagnostics = diagnostics;
             UsedFinalPass = usedFinalPass;
-            byKeyword = settings.ToDictionary(s => s.Keyword);
+            byKeyword = settings.ToDictionary(s => s.Keyword!);
         }
 
         /// <summary>The destination as given.</summary>

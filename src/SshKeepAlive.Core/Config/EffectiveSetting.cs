@@ -15,22 +15,30 @@ namespace SshKeepAlive.Core.Config
         CommandLine,
     }
 
-    /// <summary>The effective value of one keyword for one destination, and where it came from.</summary>
+    /// <summary>The effective value of one keyword for one destination or connection, and where it came from.</summary>
     public sealed class EffectiveSetting
     {
         internal EffectiveSetting(ClientKeyword keyword, object? value, SettingOrigin origin, IReadOnlyList<ConfigSource> sources, string? rawText)
+            : this(keyword.Name, value, origin, sources, rawText)
         {
             Keyword = keyword;
+        }
+
+        /// <summary>A server (sshd_config) setting, which has no <see cref="ClientKeyword"/>.</summary>
+        internal EffectiveSetting(string name, object? value, SettingOrigin origin, IReadOnlyList<ConfigSource> sources, string? rawText)
+        {
+            Name = name;
             Value = value;
             Origin = origin;
             Sources = sources;
             RawText = rawText;
         }
 
-        public ClientKeyword Keyword { get; }
+        /// <summary>The client keyword; null for server settings.</summary>
+        public ClientKeyword? Keyword { get; }
 
         /// <summary>OpenSSH's spelling of the keyword.</summary>
-        public string Name => Keyword.Name;
+        public string Name { get; }
 
         /// <summary>
         /// int seconds for times (null = none), int for counts and ports, bool for yes/no, string for words and
@@ -38,7 +46,7 @@ namespace SshKeepAlive.Core.Config
         /// </summary>
         public object? Value { get; }
 
-        /// <summary>The value as ssh -G prints it.</summary>
+        /// <summary>The value as ssh -G / sshd -T print it.</summary>
         public string Text => ClientKeyword.Format(Value);
 
         public SettingOrigin Origin { get; }

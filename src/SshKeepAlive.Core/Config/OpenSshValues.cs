@@ -57,6 +57,13 @@ namespace SshKeepAlive.Core.Config
             return true;
         }
 
+        /// <summary>One ChannelTimeout entry, "type=interval" (e.g. "session=5m"): a non-empty type and a valid time.</summary>
+        public static bool IsChannelTimeout(string item)
+        {
+            int equals = item.IndexOf('=');
+            return equals > 0 && TryParseTime(item.Substring(equals + 1), out _);
+        }
+
         /// <summary>yes/no (and OpenSSH's synonyms true/false), case-insensitive.</summary>
         public static bool TryParseFlag(string text, out bool value)
         {
@@ -89,7 +96,7 @@ namespace SshKeepAlive.Core.Config
             return true;
         }
 
-        /// <summary>A TCP port 1–65535 given as a number (OpenSSH also accepts service names, which this does not).</summary>
+        /// <summary>A TCP port 1–65535 given as a number (the client resolver also accepts /etc/services names, as OpenSSH does).</summary>
         public static bool TryParsePort(string text, out int port) => TryParseInteger(text, out port) && port >= 1 && port <= 65535;
 
         // strtol: optional leading whitespace and sign, then decimal digits; saturates instead of overflowing.

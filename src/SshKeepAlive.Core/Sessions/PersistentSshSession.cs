@@ -289,13 +289,14 @@ namespace SshKeepAlive.Core.Sessions
         private async Task ReconnectLoopAsync(CancellationToken cancellationToken)
         {
             var sinceLoss = Stopwatch.StartNew();
+            bool unreachable = true;
             for (int attempt = 1; ReconnectPolicy.Allows(attempt, sinceLoss.Elapsed); attempt++)
             {
                 TimeSpan delay = ReconnectPolicy.DelayBefore(attempt, jitter);
                 Raise(new SessionEvent(SessionEventKind.Reconnecting, DateTimeOffset.Now, $"Reconnecting to {Target} in {delay.TotalSeconds:0.#} s (attempt {attempt}).", attempt, delay));
                 try
                 {
-                    await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+                    await PathWatch.WaitAsync(connector.HostName, connector.Port, delay, unreachable, cancellationToken).ConfigureAwait(false);
                     SshClient client = connector.Connect(cancellationToken);
                     lock (gate)
                     {
@@ -323,6 +324,7 @@ namespace SshKeepAlive.Core.Sessions
                 }
                 catch (Exception ex)
                 {
+                    unreachable = SshConnector.IsUnreachable(ex);
                     Raise(new SessionEvent(SessionEventKind.Reconnecting, DateTimeOffset.Now, $"Attempt {attempt} to reach {Target} failed: {ex.Message}", attempt));
                 }
             }

@@ -47,6 +47,10 @@ namespace SshKeepAlive.Core.Sessions
             && !(exception is SshConnectionException connection && connection.DisconnectReason == DisconnectReason.HostKeyNotVerifiable)
             && !(exception is NotSupportedException);
 
+        /// <summary>The server could not be reached at all (no TCP connection, or no answer in time), as opposed to refusing us.</summary>
+        public static bool IsUnreachable(Exception exception) =>
+            exception is System.Net.Sockets.SocketException || exception is SshOperationTimeoutException;
+
         public SshClient Connect(CancellationToken cancellationToken)
         {
             var info = new ConnectionInfo(HostName, Port, User, authenticationMethods().ToArray()) { Timeout = ConnectTimeout };

@@ -9,20 +9,18 @@ using Xunit;
 namespace SshKeepAlive.Core.Tests.Testbed
 {
     /// <summary>
-    /// The testbed itself, proven with OpenSSH's own client before any of our code is involved: an idle flow
-    /// is black-holed, keepalives save it, sshd notices a dead client, a cut path can be restored, and
-    /// teardown leaves nothing behind.
+    /// The problem itself, reproduced with OpenSSH's own client: the firewall forgets an idle flow and
+    /// black-holes it; keepalives shorter than its timeout keep it. (A class of its own so xunit runs these
+    /// long waits beside the other testbed tests.)
     /// </summary>
-    public sealed class TestbedTests
+    public sealed class IdleFlowTests
     {
-        private static readonly TimeSpan ClientDeadline = TimeSpan.FromSeconds(20);
-
         [TestbedFact]
         public void IdleSession_WithoutKeepalives_IsBlackholedByTheFirewall()
         {
             using var bed = SshKeepAlive.Testing.Testbed.Start(idleTimeoutSeconds: 5);
 
-            ProcessOutcome ssh = ProcessRunner.Run(ClientDeadline, "ssh", bed.SshArguments(bed.Server, new[] { "ServerAliveInterval=0" }, "echo a; sleep 12; echo b"));
+            ProcessOutcome ssh = ProcessRunner.Run(TestbedTests.ClientDeadline, "ssh", bed.SshArguments(bed.Server, new[] { "ServerAliveInterval=0" }, "echo a; sleep 12; echo b"));
 
             Assert.True(ssh.TimedOut, $"ssh finished (exit {ssh.ExitCode}) although its flow sat idle past the firewall's timeout: {ssh.Output}{ssh.Error}");
             Assert.Equal("a\n", ssh.Output);
@@ -33,12 +31,21 @@ namespace SshKeepAlive.Core.Tests.Testbed
         {
             using var bed = SshKeepAlive.Testing.Testbed.Start(idleTimeoutSeconds: 5);
 
-            ProcessOutcome ssh = ProcessRunner.Run(ClientDeadline, "ssh", bed.SshArguments(bed.Server, new[] { "ServerAliveInterval=2" }, "echo a; sleep 12; echo b"));
+            ProcessOutcome ssh = ProcessRunner.Run(TestbedTests.ClientDeadline, "ssh", bed.SshArguments(bed.Server, new[] { "ServerAliveInterval=2" }, "echo a; sleep 12; echo b"));
 
             Assert.False(ssh.TimedOut, "ssh hung although it sent keepalives every 2 s: " + ssh.Error);
             Assert.Equal(0, ssh.ExitCode);
             Assert.Equal("a\nb\n", ssh.Output);
         }
+    }
+
+    /// <summary>
+    /// The testbed's controls, proven with OpenSSH's own client before any of our code is involved: sshd
+    /// notices a dead client, a cut path can be restored, servers can be added, teardown leaves nothing.
+    /// </summary>
+    public sealed class TestbedTests
+    {
+        internal static readonly TimeSpan ClientDeadline = TimeSpan.FromSeconds(20);
 
         [TestbedFact]
         public void CutPath_WithServerClientAlive_SshdDropsTheUnresponsiveClient()
@@ -94,16 +101,31 @@ namespace SshKeepAlive.Core.Tests.Testbed
         [TestbedFact]
         public void Dispose_LeavesNoNamespacesLinksProcessesOrState()
         {
-            var before = Inventory();
-
             var bed = SshKeepAlive.Testing.Testbed.Start(servers: 2);
-            string runId = bed.RunId;
-            Assert.NotEqual(before, Inventory());
+            string running = Inventory(bed.RunId);
+
             bed.Dispose();
 
-            Assert.Equal(before, Inventory());
+            Assert.Equal("namespaces=3 links=1 sshd=2", running);
+            Assert.Equal("namespaces=0 links=0 sshd=0", Inventory(bed.RunId));
             Assert.False(Directory.Exists(bed.StateDirectory));
-            Assert.DoesNotContain(runId, ProcessRunner.Run("ip", "netns", "list").Output);
+        }
+
+        [TestbedFact]
+        public void CleanupStale_RemovesRunsWhoseOwnerDied()
+        {
+            using Process owner = Process.Start("sleep", "60");
+            ProcessOutcome up = ProcessRunner.Run(TimeSpan.FromSeconds(60), SshKeepAlive.Testing.Testbed.Script, "up", "--owner", owner.Id.ToString());
+            Assert.True(up.ExitCode == 0, up.Error);
+            string runId = up.Output.Split('\n').Single(l => l.StartsWith("RUN_ID=")).Substring("RUN_ID=".Length);
+            owner.Kill();
+            owner.WaitForExit();
+
+            ProcessOutcome cleanup = ProcessRunner.Run(TimeSpan.FromSeconds(60), SshKeepAlive.Testing.Testbed.Script, "cleanup-stale");
+
+            Assert.Equal(0, cleanup.ExitCode);
+            Assert.Contains("removing stale run " + runId, cleanup.Error);
+            Assert.Equal("namespaces=0 links=0 sshd=0", Inventory(runId));
         }
 
         [TestbedFact]
@@ -125,23 +147,23 @@ namespace SshKeepAlive.Core.Tests.Testbed
             }
         }
 
-        // Namespaces, network links and sshd processes on this machine, as one comparable string. Runs of other
-        // test processes may start or stop meanwhile, so only this process's own names are counted.
-        private static string Inventory()
+        // A run's namespaces, root-side link and sshd processes, as one comparable string. Runs are named
+        // sshka-<owner pid>-<slot>; their root-side veth is ska<owner pid>-<slot>.
+        private static string Inventory(string runId)
         {
-            string prefix = $"sshka-{Environment.ProcessId}-";
-            int namespaces = Directory.Exists("/run/netns") ? Directory.GetFiles("/run/netns", prefix + "*").Length : 0;
-            int links = ProcessRunner.Run("ip", "-o", "link", "show").Output.Split('\n').Count(l => l.Contains($" ska{Environment.ProcessId}-"));
-            int daemons = Directory.GetDirectories("/proc").Count(d => IsSshdOf(d, prefix));
+            int namespaces = Directory.Exists("/run/netns") ? Directory.GetFiles("/run/netns", runId + "-*").Length : 0;
+            string link = "ska" + runId.Substring("sshka-".Length);
+            int links = ProcessRunner.Run("ip", "-o", "link", "show").Output.Split('\n').Count(l => l.Contains($" {link}@") || l.Contains($" {link}:"));
+            int daemons = Directory.GetDirectories("/proc").Count(d => IsSshdOf(d, runId));
             return $"namespaces={namespaces} links={links} sshd={daemons}";
         }
 
-        private static bool IsSshdOf(string procDirectory, string runPrefix)
+        private static bool IsSshdOf(string procDirectory, string runId)
         {
             try
             {
                 string commandLine = File.ReadAllText(Path.Combine(procDirectory, "cmdline")).Replace('\0', ' ');
-                return commandLine.StartsWith("/usr/sbin/sshd") && commandLine.Contains("/" + runPrefix);
+                return commandLine.StartsWith("sshd: /usr/sbin/sshd") && commandLine.Contains("/" + runId + "/");
             }
             catch (IOException)
             {

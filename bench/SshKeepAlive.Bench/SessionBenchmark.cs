@@ -1,0 +1,234 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Renci.SshNet;
+using SshKeepAlive.Core.Sessions;
+using SshKeepAlive.Testing;
+
+namespace SshKeepAlive.Bench
+{
+    /// <summary>
+    /// Our persistent session against OpenSSH on the testbed, the two side by side on two servers behind the
+    /// same firewall, so one cut hits both at the same instant: how fast a dead path is noticed (vs ssh with
+    /// the same ServerAlive settings), how fast the session is usable again after the path returns (vs
+    /// autossh -M 0), and how many bytes keepalives cost (vs ssh).
+    /// </summary>
+    internal sealed class SessionBenchmark : IBenchmark
+    {
+        // Detection time depends on where in the keepalive interval the cut falls, so it gets more trials.
+        private const int DetectionTrials = 7;
+        private const int RecoveryTrials = 3;
+        private const int KeepAliveInterval = 1;
+        private const int KeepAliveCountMax = 3;
+        private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
+        private static readonly TimeSpan CutLength = TimeSpan.FromSeconds(10);
+        private static readonly TimeSpan IdleWindow = TimeSpan.FromSeconds(30);
+
+        public string Name => "sessions";
+
+        public string Description => "dead-path detection vs ssh, restore-to-usable vs autossh -M 0, keepalive bytes vs ssh (testbed, root)";
+
+        private static string[] KeepAliveOptions => new[]
+        {
+            $"ServerAliveInterval={KeepAliveInterval}", $"ServerAliveCountMax={KeepAliveCountMax}", "ConnectTimeout=2",
+        };
+
+        public IEnumerable<Measurement> Run()
+        {
+            if (Testbed.SkipReason != null)
+            {
+                throw new InvalidOperationException(Testbed.SkipReason);
+            }
+
+            using var bed = Testbed.Start(servers: 2);
+            var detection = new List<(double Ours, double OpenSsh)>();
+            var recovery = new List<(double Ours, double Autossh)>();
+            for (int trial = 0; trial < DetectionTrials; trial++)
+            {
+                detection.Add(MeasureDetection(bed));
+            }
+
+            for (int trial = 0; trial < RecoveryTrials; trial++)
+            {
+                recovery.Add(MeasureRecovery(bed));
+            }
+
+            (double ourBytes, double sshBytes) = MeasureKeepAliveBytes(bed);
+            string settings = $"ServerAliveInterval {KeepAliveInterval}, CountMax {KeepAliveCountMax}";
+            yield return new Measurement("time to notice a dead path", Median(detection.Select(d => d.Ours)), Median(detection.Select(d => d.OpenSsh)), "s", 1,
+                $"median of {DetectionTrials}; OpenSSH ssh, {settings}; same cut");
+            yield return new Measurement("path restored to session usable", Median(recovery.Select(r => r.Ours)), Median(recovery.Select(r => r.Autossh)), "s", 1,
+                $"median of {RecoveryTrials}; AUTOSSH_GATETIME=0 autossh -M 0 with {settings}; ours ReconnectPolicy.Default; {CutLength.TotalSeconds:0} s cut");
+            yield return new Measurement("keepalive traffic", ourBytes, sshBytes, "bytes/min", 1,
+                $"both directions at the server, idle {IdleWindow.TotalSeconds:0} s; {settings}");
+        }
+
+        private static (double Ours, double OpenSsh) MeasureDetection(Testbed bed)
+        {
+            var sinceCut = new Stopwatch();
+            var ours = new Mark(sinceCut);
+            var openSsh = new Mark(sinceCut);
+            using PersistentSshSession session = Connect(bed, bed.Servers[0], ReconnectPolicy.Never);
+            session.StateChanged += (_, e) =>
+            {
+                if (e.Kind == SessionEventKind.Disconnected)
+                {
+                    ours.Set();
+                }
+            };
+            using Process ssh = StartOpenSsh("ssh", bed, bed.Servers[1], "echo connected; sleep 600");
+            WaitForLine(ssh, "connected");
+            ssh.EnableRaisingEvents = true;
+            ssh.Exited += (_, _) => openSsh.Set();
+
+            bed.Cut();
+            sinceCut.Start();
+            try
+            {
+                return (ours.Wait("our session noticing the dead path"), openSsh.Wait("ssh noticing the dead path"));
+            }
+            finally
+            {
+                bed.Restore();
+                Stop(ssh);
+            }
+        }
+
+        private static (double Ours, double Autossh) MeasureRecovery(Testbed bed)
+        {
+            var sinceRestore = new Stopwatch();
+            var ours = new Mark(sinceRestore);
+            var autosshBack = new Mark(sinceRestore);
+            using PersistentSshSession session = Connect(bed, bed.Servers[0], ReconnectPolicy.Default);
+            session.StateChanged += (_, e) =>
+            {
+                if (e.Kind == SessionEventKind.Reconnected)
+                {
+                    ours.Set();
+                }
+            };
+            using Process autossh = StartOpenSsh("autossh", bed, bed.Servers[1], "echo connected; sleep 600", "-M", "0");
+            WaitForLine(autossh, "connected");
+            _ = Task.Run(() =>
+            {
+                WaitForLine(autossh, "connected");
+                autosshBack.Set();
+            });
+
+            bed.Cut();
+            Thread.Sleep(CutLength);
+            bed.Restore();
+            sinceRestore.Start();
+            try
+            {
+                return (ours.Wait("our session reconnecting"), autosshBack.Wait("autossh reconnecting"));
+            }
+            finally
+            {
+                Stop(autossh);
+            }
+        }
+
+        private static (double Ours, double OpenSsh) MeasureKeepAliveBytes(Testbed bed)
+        {
+            using PersistentSshSession session = Connect(bed, bed.Servers[0], ReconnectPolicy.Never);
+            using Process ssh = StartOpenSsh("ssh", bed, bed.Servers[1], "echo connected; sleep 600");
+            WaitForLine(ssh, "connected");
+            Thread.Sleep(TimeSpan.FromSeconds(2));
+            long ours = InterfaceBytes(bed.Servers[0]);
+            long openSsh = InterfaceBytes(bed.Servers[1]);
+            Thread.Sleep(IdleWindow);
+            double perMinute = 60 / IdleWindow.TotalSeconds;
+            try
+            {
+                return ((InterfaceBytes(bed.Servers[0]) - ours) * perMinute, (InterfaceBytes(bed.Servers[1]) - openSsh) * perMinute);
+            }
+            finally
+            {
+                Stop(ssh);
+            }
+        }
+
+        private static PersistentSshSession Connect(Testbed bed, TestbedServer server, ReconnectPolicy policy)
+        {
+            var target = new SshTarget(server.Address, bed.User, server.Port);
+            var connector = new SshConnector(target, server.Address, server.Port, bed.User, TimeSpan.FromSeconds(2),
+                () => new AuthenticationMethod[] { new PrivateKeyAuthenticationMethod(bed.User, new PrivateKeyFile(bed.PrivateKey)) },
+                attachHostKeyCheck: null);
+            var session = new PersistentSshSession(connector, TimeSpan.FromSeconds(KeepAliveInterval), KeepAliveCountMax, policy);
+            session.Connect(CancellationToken.None);
+            return session;
+        }
+
+        private static Process StartOpenSsh(string program, Testbed bed, TestbedServer server, string command, params string[] programOptions)
+        {
+            var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardInput = true, UseShellExecute = false };
+            start.Environment["AUTOSSH_GATETIME"] = "0";
+            foreach (string argument in programOptions.Concat(bed.SshArguments(server, KeepAliveOptions, command)))
+            {
+                start.ArgumentList.Add(argument);
+            }
+
+            return Process.Start(start)!;
+        }
+
+        private static void WaitForLine(Process process, string expected)
+        {
+            var reading = Task.Run(() =>
+            {
+                string? line;
+                while ((line = process.StandardOutput.ReadLine()) != null && line != expected)
+                {
+                }
+
+                return line != null;
+            });
+            if (!reading.Wait(Deadline) || !reading.Result)
+            {
+                throw new InvalidOperationException($"{process.StartInfo.FileName} never printed '{expected}'");
+            }
+        }
+
+        // Bytes in and out of a server namespace's only interface.
+        private static long InterfaceBytes(TestbedServer server)
+        {
+            string line = ProcessRunner.Run("ip", "netns", "exec", server.Namespace, "cat", "/proc/net/dev").Output
+                .Split('\n').Single(l => l.TrimStart().StartsWith("eth0:"));
+            string[] fields = line.Substring(line.IndexOf(':') + 1).Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            return long.Parse(fields[0]) + long.Parse(fields[8]);
+        }
+
+        private static void Stop(Process process)
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+                process.WaitForExit();
+            }
+        }
+
+        /// <summary>The moment something happened, on a stopwatch started by the event that provoked it.</summary>
+        private sealed class Mark
+        {
+            private readonly Stopwatch clock;
+            private readonly TaskCompletionSource<double> happened = new TaskCompletionSource<double>(TaskCreationOptions.RunContinuationsAsynchronously);
+
+            public Mark(Stopwatch clock) => this.clock = clock;
+
+            public void Set() => happened.TrySetResult(clock.Elapsed.TotalSeconds);
+
+            public double Wait(string what) =>
+                happened.Task.Wait(Deadline) ? happened.Task.Result : throw new InvalidOperationException($"timed out waiting {Deadline.TotalSeconds} s for {what}");
+        }
+
+        private static double Median(IEnumerable<double> values)
+        {
+            var sorted = values.OrderBy(v => v).ToList();
+            return sorted[sorted.Count / 2];
+        }
+    }
+}
