@@ -158,20 +158,7 @@ namespace SshKeepAlive.Tests
             Assert.Empty(session.Run("Get-PersistentSshSession").Output);
         }
 
-        private static bool WaitFor(ModuleSession session, string state)
-        {
-            var deadline = DateTime.UtcNow + Bounded;
-            while (DateTime.UtcNow < deadline)
-            {
-                if (session.Run("(Get-PersistentSshSession -Name testbed).State.ToString()").Output.SingleOrDefault()?.BaseObject as string == state)
-                {
-                    return true;
-                }
-
-                Thread.Sleep(100);
-            }
-
-            return false;
-        }
+        private static bool WaitFor(ModuleSession session, string state) =>
+            Wait.Until(() => session.Run("(Get-PersistentSshSession -Name testbed).State.ToString()").Output.SingleOrDefault()?.BaseObject as string == state, Bounded);
     }
 }

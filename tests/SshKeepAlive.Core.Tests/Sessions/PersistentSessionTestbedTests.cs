@@ -54,10 +54,10 @@ namespace SshKeepAlive.Core.Tests.Sessions
 
             DateTimeOffset cutAt = DateTimeOffset.Now;
             bed.Cut();
-            Assert.True(WaitUntil(() => First(events, SessionEventKind.Disconnected) != null, Bounded), "the cut was never noticed");
+            Assert.True(Wait.Until(() => First(events, SessionEventKind.Disconnected) != null, Bounded), "the cut was never noticed");
             SessionState whileCut = session.State;
             bed.Restore();
-            Assert.True(WaitUntil(() => First(events, SessionEventKind.Reconnected) != null, Bounded), "no reconnect: " + string.Join("; ", events));
+            Assert.True(Wait.Until(() => First(events, SessionEventKind.Reconnected) != null, Bounded), "no reconnect: " + string.Join("; ", events));
 
             Assert.InRange(First(events, SessionEventKind.Disconnected)!.Time - cutAt, TimeSpan.Zero, bound);
             Assert.Equal(SessionState.Reconnecting, whileCut);
@@ -87,19 +87,19 @@ namespace SshKeepAlive.Core.Tests.Sessions
                 for (int flap = 0; flap < 20; flap++)
                 {
                     bed.Cut();
-                    Assert.True(WaitUntil(() => First(events, SessionEventKind.Disconnected, flap) != null, Bounded), $"flap {flap}: the cut was never noticed");
+                    Assert.True(Wait.Until(() => First(events, SessionEventKind.Disconnected, flap) != null, Bounded), $"flap {flap}: the cut was never noticed");
                     bed.Restore();
-                    Assert.True(WaitUntil(() => First(events, SessionEventKind.Reconnected, flap) != null, Bounded), $"flap {flap}: no reconnect: " + string.Join("; ", events));
+                    Assert.True(Wait.Until(() => First(events, SessionEventKind.Reconnected, flap) != null, Bounded), $"flap {flap}: no reconnect: " + string.Join("; ", events));
                 }
 
                 Assert.Equal("ok\n", Run(session, "echo ok"));
                 Assert.Equal(20, session.ReconnectCount);
-                Assert.True(WaitUntil(() => OpenSockets() == socketsBefore + 1, TimeSpan.FromSeconds(10)), $"{OpenSockets() - socketsBefore} sockets open for one connection");
+                Assert.True(Wait.Until(() => OpenSockets() == socketsBefore + 1, TimeSpan.FromSeconds(10)), $"{OpenSockets() - socketsBefore} sockets open for one connection");
             }
 
-            Assert.True(WaitUntil(() => OpenSockets() == socketsBefore, TimeSpan.FromSeconds(10)), $"{OpenSockets() - socketsBefore} sockets left open");
+            Assert.True(Wait.Until(() => OpenSockets() == socketsBefore, TimeSpan.FromSeconds(10)), $"{OpenSockets() - socketsBefore} sockets left open");
             // The thread pool may keep a few idle workers; one leaked thread per flap would be 20.
-            Assert.True(WaitUntil(() => Threads() <= threadsBefore + 4, TimeSpan.FromSeconds(30)), $"threads: {threadsBefore} before, {Threads()} after");
+            Assert.True(Wait.Until(() => Threads() <= threadsBefore + 4, TimeSpan.FromSeconds(30)), $"threads: {threadsBefore} before, {Threads()} after");
         }
     }
 

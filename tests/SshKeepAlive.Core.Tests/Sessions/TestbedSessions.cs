@@ -64,22 +64,6 @@ namespace SshKeepAlive.Core.Tests.Sessions
             return session;
         }
 
-        public static bool WaitUntil(Func<bool> condition, TimeSpan limit)
-        {
-            var waited = Stopwatch.StartNew();
-            while (!condition())
-            {
-                if (waited.Elapsed > limit)
-                {
-                    return false;
-                }
-
-                Thread.Sleep(50);
-            }
-
-            return true;
-        }
-
         public static SessionEvent? First(ConcurrentQueue<SessionEvent> events, SessionEventKind kind, int skip = 0) =>
             events.Where(e => e.Kind == kind).Skip(skip).FirstOrDefault();
 

@@ -25,16 +25,16 @@ namespace SshKeepAlive.Core.Tests.Terminal
             Task<ShellEnd> shell = new InteractiveShell(session, terminal, "xterm-256color").RunAsync(Multiplexer.Tmux, name, Bounded, stop.Token);
             try
             {
-                Assert.True(WaitUntil(() => Run(session, $"tmux has-session -t {name} 2>/dev/null && echo up") == "up\n", Bounded), "tmux never started: " + terminal.Output);
+                Assert.True(Wait.Until(() => Run(session, $"tmux has-session -t {name} 2>/dev/null && echo up") == "up\n", Bounded), "tmux never started: " + terminal.Output);
                 string paneBefore = Run(session, $"tmux list-panes -t {name} -F '#{{session_id}} #{{pane_pid}}'");
                 terminal.Type($"i=0; while :; do i=$((i+1)); echo $i > {counter}; sleep 0.5; done\r");
-                Assert.True(WaitUntil(() => Count(session, counter) > 0, Bounded), "the counter never started: " + terminal.Output);
+                Assert.True(Wait.Until(() => Count(session, counter) > 0, Bounded), "the counter never started: " + terminal.Output);
 
                 int beforeCut = Count(session, counter);
                 bed.Cut();
                 Thread.Sleep(TimeSpan.FromSeconds(10));
                 bed.Restore();
-                Assert.True(WaitUntil(() => terminal.Statuses.Any(s => s.Contains("re-attaching")), Bounded), "never re-attached: " + string.Join(" | ", terminal.Statuses));
+                Assert.True(Wait.Until(() => terminal.Statuses.Any(s => s.Contains("re-attaching")), Bounded), "never re-attached: " + string.Join(" | ", terminal.Statuses));
                 int afterRestore = Count(session, counter);
 
                 Assert.True(terminal.Statuses.Any(s => s.Contains("lost")), "statuses: " + string.Join(" | ", terminal.Statuses));
