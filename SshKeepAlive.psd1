@@ -11,9 +11,11 @@
     DotNetFrameworkVersion = '4.7.2'
     FormatsToProcess     = @('SshKeepAlive.Format.ps1xml')
     CmdletsToExport      = @(
+        'Enter-PersistentSsh'
         'Get-PersistentSshSession'
         'Get-SshTimeoutConfig'
         'Invoke-PersistentSshCommand'
+        'New-PersistentSshSession'
         'Remove-PersistentSshSession'
     )
     FunctionsToExport    = @()

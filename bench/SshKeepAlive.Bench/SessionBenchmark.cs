@@ -7,6 +7,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Renci.SshNet;
 using SshKeepAlive.Core.Sessions;
+using SshKeepAlive.Core.Ssh;
 using SshKeepAlive.Testing;
 
 namespace SshKeepAlive.Bench
@@ -158,7 +159,7 @@ namespace SshKeepAlive.Bench
             var target = new SshTarget(server.Address, bed.User, server.Port);
             var connector = new SshConnector(target, server.Address, server.Port, bed.User, TimeSpan.FromSeconds(2),
                 () => new AuthenticationMethod[] { new PrivateKeyAuthenticationMethod(bed.User, new PrivateKeyFile(bed.PrivateKey)) },
-                attachHostKeyCheck: null);
+                new HostKeyVerifier(bed.KnownHosts, Array.Empty<string>(), StrictHostKeyChecking.Yes));
             var session = new PersistentSshSession(connector, TimeSpan.FromSeconds(KeepAliveInterval), KeepAliveCountMax, policy);
             session.Connect(CancellationToken.None);
             return session;

@@ -77,6 +77,9 @@ namespace SshKeepAlive.Core.Sessions
 
         public string? ServerVersion => current?.Client.ConnectionInfo.ServerVersion;
 
+        /// <summary>How the server's host key was checked on the latest connection.</summary>
+        public Ssh.HostKeyCheck? HostKey => connector.LastHostKeyCheck;
+
         public IReadOnlyList<SessionEvent> History
         {
             get

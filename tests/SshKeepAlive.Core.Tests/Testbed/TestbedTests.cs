@@ -54,14 +54,14 @@ namespace SshKeepAlive.Core.Tests.Testbed
             File.AppendAllText(bed.Server.SshdConfig, "ClientAliveInterval 1\nClientAliveCountMax 2\n");
             bed.Reload();
             using Process client = StartSsh(bed, "ServerAliveInterval=0", "sleep 60");
-            Assert.True(WaitUntil(() => bed.Server.ReadLog().Contains("Starting session:"), TimeSpan.FromSeconds(10)), "the session never started: " + bed.Server.ReadLog());
+            Assert.True(Wait.Until(() => bed.Server.ReadLog().Contains("Starting session:"), TimeSpan.FromSeconds(10)), "the session never started: " + bed.Server.ReadLog());
 
             bed.Cut();
 
             Assert.True(
-                WaitUntil(() => bed.Server.ReadLog().Contains("Timeout, client not responding"), TimeSpan.FromSeconds(10)),
+                Wait.Until(() => bed.Server.ReadLog().Contains("Timeout, client not responding"), TimeSpan.FromSeconds(10)),
                 "sshd never timed the client out: " + bed.Server.ReadLog());
-            Assert.True(WaitUntil(() => SessionProcesses(bed) == 0, TimeSpan.FromSeconds(5)), "the session's sshd processes outlived the timeout: " + string.Join("; ", bed.Processes()));
+            Assert.True(Wait.Until(() => SessionProcesses(bed) == 0, TimeSpan.FromSeconds(5)), "the session's sshd processes outlived the timeout: " + string.Join("; ", bed.Processes()));
             client.Kill(entireProcessTree: true);
         }
 
@@ -190,21 +190,5 @@ namespace SshKeepAlive.Core.Tests.Testbed
         // not one: sshd leaves it running, as it does on any disconnect.
         private static int SessionProcesses(SshKeepAlive.Testing.Testbed bed) =>
             bed.Processes().Count(p => p.CommandLine.StartsWith("sshd:") && !p.CommandLine.Contains("[listener]"));
-
-        private static bool WaitUntil(Func<bool> condition, TimeSpan limit)
-        {
-            var waited = Stopwatch.StartNew();
-            while (!condition())
-            {
-                if (waited.Elapsed > limit)
-                {
-                    return false;
-                }
-
-                Thread.Sleep(100);
-            }
-
-            return true;
-        }
     }
 }

@@ -1,0 +1,50 @@
+using System;
+using System.IO;
+using System.Net.Sockets;
+using Renci.SshNet.Common;
+using SshKeepAlive.Core.Ssh;
+
+namespace SshKeepAlive.Core.Sessions
+{
+    public enum ConnectFailureKind
+    {
+        /// <summary>Not a connection failure: a bug, to be reported as it is.</summary>
+        None,
+        HostKeyUnknown,
+        HostKeyChanged,
+        HostKeyRevoked,
+        KeyFileUnusable,
+        AuthenticationFailed,
+        Unreachable,
+    }
+
+    /// <summary>
+    /// Sorts what a connect threw. Lives here, not in the cmdlets: SSH.NET's exception types exist only in
+    /// the module's own load context, so the cmdlet assembly cannot name them reliably.
+    /// </summary>
+    public static class ConnectFailure
+    {
+        public static ConnectFailureKind Classify(Exception exception)
+        {
+            switch (exception)
+            {
+                case HostKeyVerificationException hostKey:
+                    return hostKey.Check.Status == HostKeyStatus.Unknown ? ConnectFailureKind.HostKeyUnknown
+                        : hostKey.Check.Status == HostKeyStatus.Changed ? ConnectFailureKind.HostKeyChanged
+                        : ConnectFailureKind.HostKeyRevoked;
+                case PrivateKeyFileException _:
+                    return ConnectFailureKind.KeyFileUnusable;
+                case SshAuthenticationException _:
+                    return ConnectFailureKind.AuthenticationFailed;
+                case SessionUnavailableException _:
+                case SshException _:
+                case SocketException _:
+                case TimeoutException _:
+                case IOException _:
+                    return ConnectFailureKind.Unreachable;
+                default:
+                    return ConnectFailureKind.None;
+            }
+        }
+    }
+}

@@ -1,0 +1,79 @@
+using System;
+using System.Management.Automation;
+using SshKeepAlive.Core.Sessions;
+using SshKeepAlive.Core.Terminal;
+using MultiplexerKind = SshKeepAlive.Core.Terminal.Multiplexer;
+
+namespace SshKeepAlive.Commands
+{
+    /// <summary>
+    /// An interactive shell over a persistent session, inside a tmux or screen session that is re-attached
+    /// after every reconnect, so remote programs keep running through a drop.
+    /// </summary>
+    [Cmdlet(VerbsCommon.Enter, "PersistentSsh")]
+    [OutputType(typeof(void))]
+    public sealed class EnterPersistentSshCommand : SshConnectionCmdlet
+    {
+        private const string DefaultTerminalType = "xterm-256color";
+
+        /// <summary>Which terminal multiplexer keeps the remote session: Auto (tmux, else screen, else none), Tmux, Screen or None.</summary>
+        /// <remarks>A string for the reason given on <see cref="SshConnectionCmdlet.StrictHostKeyChecking"/>.</remarks>
+        [Parameter]
+        [ValidateSet("Auto", "Tmux", "Screen", "None")]
+        public string Multiplexer { get; set; } = "Auto";
+
+        /// <summary>The tmux/screen session to attach to or create; 1-64 letters, digits, '.', '_' or '-'. Default sshkeepalive.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string SessionName { get; set; } = "sshkeepalive";
+
+        /// <summary>Seconds to wait for a reconnect before giving up the shell. Default 600.</summary>
+        [Parameter]
+        [ValidateRange(1, 604800)]
+        public int ReconnectWaitSeconds { get; set; } = 600;
+
+        /// <inheritdoc />
+        protected override void ProcessRecord()
+        {
+            if (!MultiplexerCommands.IsValidSessionName(SessionName))
+            {
+                ThrowTerminatingError(ErrorRecords.Create(
+                    new ArgumentException($"'{SessionName}' is not a valid multiplexer session name."),
+                    "PersistentSshInvalidSessionName", ErrorCategory.InvalidArgument, SessionName,
+                    "Use 1-64 letters, digits, '.', '_' or '-'."));
+            }
+
+            SshSessionSettings settings = BuildSettings();
+            using PersistentSshSession session = Connect(settings, terminating: true)!;
+            TimeSpan wait = TimeSpan.FromSeconds(ReconnectWaitSeconds);
+            string terminalType = Environment.GetEnvironmentVariable("TERM") is string term && term.Length > 0 ? term : DefaultTerminalType;
+            using var terminal = new ConsoleTerminal();
+            var shell = new InteractiveShell(session, terminal, terminalType);
+            var requested = (MultiplexerKind)Enum.Parse(typeof(MultiplexerKind), Multiplexer, ignoreCase: true);
+            try
+            {
+                MultiplexerKind multiplexer = shell.ResolveAsync(requested, wait, CancellationToken).GetAwaiter().GetResult();
+                if (multiplexer == MultiplexerKind.None && requested != MultiplexerKind.None)
+                {
+                    WriteWarning($"{session.Target} has neither tmux nor screen: a plain shell, whose programs end if the connection drops.");
+                }
+
+                WriteVerbose($"Attaching {(multiplexer == MultiplexerKind.None ? "a plain shell" : $"{multiplexer.ToString().ToLowerInvariant()} session '{SessionName}'")} with TERM={terminalType}; type ~. after Enter to disconnect.");
+                ShellEnd end = shell.RunAsync(multiplexer, SessionName, wait, CancellationToken).GetAwaiter().GetResult();
+                WriteVerbose($"The shell ended: {end}.");
+                if (end == ShellEnd.SessionLost)
+                {
+                    WriteError(SessionErrors.Unavailable(session, new SessionUnavailableException($"The connection to {session.Target} was lost and did not come back within {ReconnectWaitSeconds} s.")));
+                }
+            }
+            catch (OperationCanceledException) when (CancellationToken.IsCancellationRequested)
+            {
+                // Stopped by the user: the remote multiplexer session keeps running.
+            }
+            catch (SessionUnavailableException ex)
+            {
+                WriteError(SessionErrors.Unavailable(session, ex));
+            }
+        }
+    }
+}

@@ -1,0 +1,218 @@
+using System;
+using System.Linq;
+using System.Management.Automation;
+using System.Net;
+using System.Security;
+using SshKeepAlive.Commands;
+using SshKeepAlive.Core.Config;
+using SshKeepAlive.Core.Sessions;
+
+namespace SshKeepAlive
+{
+    /// <summary>
+    /// The connection parameters New-PersistentSshSession and Enter-PersistentSsh share, turned into
+    /// <see cref="SshSessionSettings"/>: what ssh_config says for the destination (as ssh -G), then the
+    /// parameters the user bound on top.
+    /// </summary>
+    public abstract class SshConnectionCmdlet : SshKeepAliveCmdlet
+    {
+        /// <summary>The destination: <c>[user@]host</c> or <c>ssh://[user@]host[:port]</c>.</summary>
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(SshConfigHostCompleter))]
+        public string HostName { get; set; } = string.Empty;
+
+        /// <summary>The ssh_config file to read instead of ~/.ssh/config and /etc/ssh/ssh_config (as ssh -F).</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? ConfigPath { get; set; }
+
+        /// <summary>The server's port; default: the port in HostName, else ssh_config's Port, else 22.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [ValidateRange(1, 65535)]
+        public int? Port { get; set; }
+
+        /// <summary>User name and password for password and keyboard-interactive authentication; its user is used unless HostName names one.</summary>
+        [Parameter]
+        [Credential]
+        public PSCredential? Credential { get; set; }
+
+        /// <summary>OpenSSH private key files (ed25519, ecdsa, rsa) to authenticate with, besides the ssh-agent's keys and ~/.ssh/id_*.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string[]? KeyFile { get; set; }
+
+        /// <summary>The passphrase of encrypted key files.</summary>
+        [Parameter]
+        public SecureString? KeyPassphrase { get; set; }
+
+        /// <summary>Seconds between keepalives that the server must answer (ServerAliveInterval); 0 turns them off. Default 15.</summary>
+        [Parameter]
+        [ValidateRange(0, 86400)]
+        public int? KeepAliveInterval { get; set; }
+
+        /// <summary>Unanswered keepalives in a row after which the connection is declared dead (ServerAliveCountMax). Default 3.</summary>
+        [Parameter]
+        [ValidateRange(1, 1000)]
+        public int? KeepAliveCountMax { get; set; }
+
+        /// <summary>Which host keys to accept (StrictHostKeyChecking): Yes, AcceptNew (or accept-new), No or Ask; default Ask, which without a prompt means Yes.</summary>
+        /// <remarks>
+        /// A string, not the Core enum: a value-type field of a Core type would make PowerShell load Core
+        /// while it scans this assembly, before the module's dependency resolver is registered.
+        /// </remarks>
+        [Parameter]
+        [ValidateSet("Yes", "AcceptNew", "accept-new", "No", "Ask")]
+        public string? StrictHostKeyChecking { get; set; }
+
+        /// <summary>The user's known_hosts file (UserKnownHostsFile); default ~/.ssh/known_hosts.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? KnownHostsFile { get; set; }
+
+        /// <summary>Seconds to wait for the TCP connection and SSH handshake (ConnectTimeout). Default 30.</summary>
+        [Parameter]
+        [ValidateRange(1, 3600)]
+        public int? ConnectTimeout { get; set; }
+
+        /// <summary>Seconds before the first reconnect attempt; later attempts double it. Default 1.</summary>
+        [Parameter]
+        [ValidateRange(0.0, 3600.0)]
+        public double? ReconnectDelay { get; set; }
+
+        /// <summary>The longest wait between reconnect attempts, in seconds. Default 30.</summary>
+        [Parameter]
+        [ValidateRange(0.0, 3600.0)]
+        public double? ReconnectMaxDelay { get; set; }
+
+        /// <summary>How many reconnect attempts to make before giving up; default unlimited (bounded by ReconnectTimeout).</summary>
+        [Parameter]
+        [ValidateRange(0, int.MaxValue)]
+        public int? ReconnectMaxAttempts { get; set; }
+
+        /// <summary>Seconds after a loss to keep trying to reconnect. Default 600.</summary>
+        [Parameter]
+        [ValidateRange(0, 604800)]
+        public int? ReconnectTimeout { get; set; }
+
+        /// <summary>Never reconnect: a lost connection leaves the session Broken.</summary>
+        [Parameter]
+        public SwitchParameter NoReconnect { get; set; }
+
+        /// <summary>Settings from the parameters; a malformed HostName is a terminating InvalidArgument error.</summary>
+        protected SshSessionSettings BuildSettings()
+        {
+            SshTarget target;
+            try
+            {
+                target = SshTarget.Parse(HostName);
+            }
+            catch (FormatException ex)
+            {
+                ThrowTerminatingError(ConnectionErrors.InvalidHostName(HostName, ex));
+                throw;
+            }
+
+            SshSessionSettings settings = SettingsFromConfig(target);
+            if (Port.HasValue)
+            {
+                settings.Port = Port.Value;
+            }
+
+            if (Credential != null)
+            {
+                NetworkCredential plain = Credential.GetNetworkCredential();
+                settings.User = target.User ?? Credential.UserName;
+                settings.Password = plain.Password;
+            }
+
+            settings.KeyFiles.AddRange(Array.ConvertAll(KeyFile ?? new string[0], GetUnresolvedProviderPathFromPSPath));
+            if (KeyPassphrase != null)
+            {
+                settings.KeyPassphrase = new NetworkCredential(string.Empty, KeyPassphrase).Password;
+            }
+
+            settings.KeepAliveInterval = KeepAliveInterval.HasValue ? TimeSpan.FromSeconds(KeepAliveInterval.Value) : settings.KeepAliveInterval;
+            settings.KeepAliveCountMax = KeepAliveCountMax ?? settings.KeepAliveCountMax;
+            settings.StrictHostKeyChecking = StrictHostKeyChecking == null
+                ? settings.StrictHostKeyChecking
+                : (Core.Ssh.StrictHostKeyChecking)Enum.Parse(typeof(Core.Ssh.StrictHostKeyChecking), StrictHostKeyChecking.Replace("-", string.Empty), ignoreCase: true);
+            settings.UserKnownHostsFile = KnownHostsFile == null ? settings.UserKnownHostsFile : GetUnresolvedProviderPathFromPSPath(KnownHostsFile);
+            settings.ConnectTimeout = ConnectTimeout.HasValue ? TimeSpan.FromSeconds(ConnectTimeout.Value) : settings.ConnectTimeout;
+            settings.ReconnectPolicy = NoReconnect ? ReconnectPolicy.Never : ReconnectPolicyFromParameters(settings.ReconnectPolicy);
+            return settings;
+        }
+
+        /// <summary>Creates and connects a session, or returns null after writing the error (or throws it when <paramref name="terminating"/>).</summary>
+        protected PersistentSshSession? Connect(SshSessionSettings settings, bool terminating)
+        {
+            WriteVerbose(
+                $"Connecting to {settings.User}@{settings.HostName}:{settings.Port} " +
+                $"(keepalive {(settings.KeepAliveInterval > TimeSpan.Zero ? $"every {settings.KeepAliveInterval.TotalSeconds:0.#} s, dead after {settings.KeepAliveCountMax} unanswered" : "off")}, " +
+                $"StrictHostKeyChecking {settings.StrictHostKeyChecking}, known hosts {settings.UserKnownHostsFile}).");
+            PersistentSshSession? session = null;
+            try
+            {
+                session = settings.CreateSession();
+                session.Connect(CancellationToken);
+                WriteVerbose(session.HostKey?.Message ?? "No host key check was made.");
+                WriteVerbose($"Connected to {session.Target} ({session.ServerVersion}).");
+                return session;
+            }
+            catch (OperationCanceledException) when (CancellationToken.IsCancellationRequested)
+            {
+                session?.Dispose();
+                throw new PipelineStoppedException();
+            }
+            catch (Exception ex) when (ConnectionErrors.For(ex, settings) is ErrorRecord record)
+            {
+                session?.Dispose();
+                if (terminating)
+                {
+                    ThrowTerminatingError(record);
+                }
+
+                WriteError(record);
+                return null;
+            }
+        }
+
+        private SshSessionSettings SettingsFromConfig(SshTarget target)
+        {
+            ClientEnvironment environment = ClientEnvironment.Current();
+            ClientConfigResolver resolver = ConfigPath == null
+                ? ClientConfigResolver.Load(environment)
+                : ClientConfigResolver.LoadFile(environment, GetUnresolvedProviderPathFromPSPath(ConfigPath));
+            ClientResolution resolution = resolver.Resolve(target);
+            var problems = resolver.LoadDiagnostics.Concat(resolution.Diagnostics).ToList();
+            foreach (ConfigDiagnostic warning in problems.Where(p => !p.IsError))
+            {
+                WriteWarning(warning.ToString());
+            }
+
+            if (problems.Any(p => p.IsError))
+            {
+                ThrowTerminatingError(ConnectionErrors.InvalidConfig(target.ToString(), problems.Where(p => p.IsError).Select(p => p.ToString())));
+            }
+
+            WriteVerbose("From ssh_config: " + string.Join("; ", resolution.Settings.Where(s => !s.IsDefault).Select(s => s.ToString())));
+            return SshSessionSettings.FromConfig(resolution, environment.HomeDirectory);
+        }
+
+        private ReconnectPolicy ReconnectPolicyFromParameters(ReconnectPolicy defaults)
+        {
+            TimeSpan first = ReconnectDelay.HasValue ? TimeSpan.FromSeconds(ReconnectDelay.Value) : defaults.FirstDelay;
+            TimeSpan max = ReconnectMaxDelay.HasValue ? TimeSpan.FromSeconds(ReconnectMaxDelay.Value) : defaults.MaxDelay;
+            if (max < first)
+            {
+                ThrowTerminatingError(ConnectionErrors.InvalidReconnectDelays(first, max));
+            }
+
+            return new ReconnectPolicy(
+                first,
+                max,
+                ReconnectMaxAttempts ?? defaults.MaxAttempts,
+                ReconnectTimeout.HasValue ? TimeSpan.FromSeconds(ReconnectTimeout.Value) : defaults.MaxDuration);
+        }
+    }
+}

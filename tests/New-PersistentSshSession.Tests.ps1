@@ -1,0 +1,154 @@
+#Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0' }
+# New-PersistentSshSession: its errors without a server, and sessions to the sshd testbed (host keys,
+# authentication, ssh_config, reconnect after a cut path).
+
+BeforeDiscovery {
+    . (Join-Path $PSScriptRoot 'Testbed.ps1')
+    $script:SkipReason = Get-SshTestbedSkipReason
+}
+
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'Common.ps1')
+    . (Join-Path $PSScriptRoot 'Testbed.ps1')
+
+    function New-TestKey([string] $Path) {
+        & ssh-keygen -q -t ed25519 -N '' -f $Path
+        if ($LASTEXITCODE -ne 0) { throw "ssh-keygen failed for $Path" }
+        $Path
+    }
+
+    function Wait-SessionState([string] $Name, [string] $State, [int] $Seconds = 30) {
+        $deadline = [datetime]::UtcNow.AddSeconds($Seconds)
+        while ([datetime]::UtcNow -lt $deadline) {
+            if ("$((Get-PersistentSshSession -Name $Name).State)" -eq $State) { return $true }
+            Start-Sleep -Milliseconds 100
+        }
+        $false
+    }
+}
+
+Describe 'New-PersistentSshSession' {
+    AfterEach { Get-PersistentSshSession | Remove-PersistentSshSession -Confirm:$false }
+
+    Context 'without a server' {
+        It 'refuses a malformed destination' {
+            { New-PersistentSshSession -HostName 'bad host' } | Should -Throw -ErrorId 'PersistentSshInvalidHostName'
+        }
+
+        It 'refuses a key file that does not exist, before connecting' {
+            { New-PersistentSshSession -HostName 127.0.0.1 -KeyFile '/nonexistent/id_ed25519' -ErrorAction Stop } |
+                Should -Throw -ErrorId 'PersistentSshKeyFileUnusable'
+        }
+
+        It 'refuses a first reconnect delay longer than the longest' {
+            { New-PersistentSshSession -HostName 127.0.0.1 -ReconnectDelay 10 -ReconnectMaxDelay 5 } |
+                Should -Throw -ErrorId 'PersistentSshInvalidReconnectDelay'
+        }
+
+        It 'refuses an ssh_config that ssh would refuse, naming the line' {
+            $config = Join-Path $TestDrive 'ssh_config'
+            Set-Content -LiteralPath $config -Value "Host web01`n  Port notaport"
+            { New-PersistentSshSession -HostName web01 -ConfigPath $config } |
+                Should -Throw -ErrorId 'PersistentSshConfigInvalid' -ExpectedMessage "*${config}:2*"
+        }
+
+        It 'reports an unreachable server as a non-terminating ConnectFailed error' {
+            $key = New-TestKey (Join-Path $TestDrive 'id_unreachable')
+            $result = New-PersistentSshSession -HostName 127.0.0.1 -Port 1 -KeyFile $key -ConnectTimeout 5 -ErrorVariable failures -ErrorAction SilentlyContinue
+            $result | Should -BeNullOrEmpty
+            $failures[0].FullyQualifiedErrorId | Should -BeLike 'PersistentSshConnectFailed,*'
+            Get-PersistentSshSession | Should -BeNullOrEmpty
+        }
+
+        It 'connects to nothing with -WhatIf' {
+            New-PersistentSshSession -HostName 127.0.0.1 -Port 1 -WhatIf | Should -BeNullOrEmpty
+            Get-PersistentSshSession | Should -BeNullOrEmpty
+        }
+    }
+
+    Context 'against the sshd testbed' -Skip:($null -ne $SkipReason) {
+        BeforeAll { $script:Bed = Start-SshTestbed }
+        AfterAll { Stop-SshTestbed -Testbed $Bed }
+
+        BeforeEach {
+            $script:Common = @{
+                HostName              = "$($Bed.USER)@$($Bed.SERVER_1_ADDRESS)"
+                Port                  = $Bed.SERVER_1_PORT
+                KeyFile               = $Bed.PRIVATE_KEY
+                KnownHostsFile        = $Bed.KNOWN_HOSTS
+                StrictHostKeyChecking = 'Yes'
+            }
+        }
+
+        It 'opens a session that is listed and runs commands' {
+            $session = New-PersistentSshSession @Common -Name bed
+            $session.State | Should -Be 'Connected'
+            (Get-PersistentSshSession -Name bed).Id | Should -Be $session.Id
+            (Invoke-PersistentSshCommand -Session $session -Command whoami).Output | Should -Be "$($Bed.USER)`n"
+        }
+
+        It 'notices a cut path and shows the reconnect once it is restored' {
+            $null = New-PersistentSshSession @Common -Name bed -KeepAliveInterval 1 -KeepAliveCountMax 2 -ReconnectDelay 0.2 -ReconnectMaxDelay 1
+            Invoke-SshTestbed -ArgumentList @('cut', $Bed.RUN_ID) | Out-Null
+            Wait-SessionState -Name bed -State Reconnecting | Should -BeTrue
+            Invoke-SshTestbed -ArgumentList @('restore', $Bed.RUN_ID) | Out-Null
+            Wait-SessionState -Name bed -State Connected | Should -BeTrue
+            (Get-PersistentSshSession -Name bed).ReconnectCount | Should -Be 1
+        }
+
+        It 'refuses a server whose key is not known' {
+            $common.KnownHostsFile = Join-Path $TestDrive 'empty_known_hosts'
+            { New-PersistentSshSession @Common -ErrorAction Stop } | Should -Throw -ErrorId 'PersistentSshHostKeyUnknown'
+            Test-Path -LiteralPath $common.KnownHostsFile | Should -BeFalse
+        }
+
+        It 'refuses a server whose key changed, showing both fingerprints' {
+            $other = New-TestKey (Join-Path $TestDrive 'other_host_key')
+            $common.KnownHostsFile = Join-Path $TestDrive 'changed_known_hosts'
+            Set-Content -LiteralPath $common.KnownHostsFile -Value "$($Bed.SERVER_1_ADDRESS) $(Get-Content -LiteralPath "$other.pub")"
+            $oldFingerprint = (& ssh-keygen -l -E sha256 -f "$other.pub").Split(' ')[1]
+            $common.StrictHostKeyChecking = 'AcceptNew'
+            { New-PersistentSshSession @Common -ErrorAction Stop } |
+                Should -Throw -ErrorId 'PersistentSshHostKeyChanged' -ExpectedMessage "*$oldFingerprint*"
+        }
+
+        It 'adds a new server once under accept-new' {
+            $common.KnownHostsFile = Join-Path $TestDrive 'new_known_hosts'
+            $common.StrictHostKeyChecking = 'accept-new'
+            New-PersistentSshSession @Common | Remove-PersistentSshSession -Confirm:$false
+            New-PersistentSshSession @Common | Remove-PersistentSshSession -Confirm:$false
+            @(Get-Content -LiteralPath $common.KnownHostsFile).Count | Should -Be 1
+        }
+
+        It 'authenticates with the password of -Credential' {
+            $common.Remove('KeyFile')
+            $common.HostName = $Bed.SERVER_1_ADDRESS
+            $credential = [pscredential]::new($Bed.USER, (ConvertTo-SecureString -String $Bed.PASSWORD -AsPlainText -Force))
+            (New-PersistentSshSession @Common -Credential $credential).State | Should -Be 'Connected'
+        }
+
+        It 'fails once with a wrong password' {
+            $common.Remove('KeyFile')
+            $common.HostName = $Bed.SERVER_1_ADDRESS
+            $credential = [pscredential]::new($Bed.USER, (ConvertTo-SecureString -String 'wrong' -AsPlainText -Force))
+            { New-PersistentSshSession @Common -Credential $credential -ErrorAction Stop } | Should -Throw -ErrorId 'PersistentSshAuthenticationFailed'
+        }
+
+        It 'connects to a Host alias as ssh_config says' {
+            $config = Join-Path $TestDrive 'alias_config'
+            Set-Content -LiteralPath $config -Value @(
+                'Host bed'
+                "  HostName $($Bed.SERVER_1_ADDRESS)"
+                "  Port $($Bed.SERVER_1_PORT)"
+                "  User $($Bed.USER)"
+                "  IdentityFile $($Bed.PRIVATE_KEY)"
+                "  UserKnownHostsFile $($Bed.KNOWN_HOSTS)"
+                '  StrictHostKeyChecking yes'
+                '  ServerAliveInterval 7'
+            )
+            $session = New-PersistentSshSession -HostName bed -ConfigPath $config
+            $session.KeepAliveInterval.TotalSeconds | Should -Be 7
+            (Invoke-PersistentSshCommand -Session $session -Command whoami).Output | Should -Be "$($Bed.USER)`n"
+        }
+    }
+}

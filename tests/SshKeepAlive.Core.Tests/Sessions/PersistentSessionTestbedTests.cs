@@ -1,0 +1,112 @@
+using System;
+using System.Collections.Concurrent;
+using System.Threading;
+using System.Threading.Tasks;
+using Renci.SshNet.Common;
+using SshKeepAlive.Core.Sessions;
+using SshKeepAlive.Testing;
+using Xunit;
+using static SshKeepAlive.Core.Tests.Sessions.TestbedSessions;
+
+namespace SshKeepAlive.Core.Tests.Sessions
+{
+    /// <summary>Keepalive, dead-peer detection and reconnect through the testbed's forgetful firewall.</summary>
+    [Collection(ProcessWideCounts.Name)]
+    public sealed class PersistentSessionTestbedTests
+    {
+        [TestbedFact]
+        public void IdleSession_WithKeepalivesUnderTheFirewallTimeout_RunsACommandAfter20s_WhileWithoutThemItHangs()
+        {
+            using var bed = SshKeepAlive.Testing.Testbed.Start(idleTimeoutSeconds: 5);
+            SshSessionSettings kept = Settings(bed);
+            kept.KeepAliveInterval = TimeSpan.FromSeconds(2);
+            kept.KeepAliveCountMax = 3;
+            SshSessionSettings bare = Settings(bed);
+            bare.KeepAliveInterval = TimeSpan.Zero;
+            bare.ReconnectPolicy = ReconnectPolicy.Never;
+            var keptEvents = new ConcurrentQueue<SessionEvent>();
+            using PersistentSshSession withKeepAlive = Connect(kept, keptEvents);
+            using PersistentSshSession without = Connect(bare);
+            Assert.Equal("a\n", Run(withKeepAlive, "echo a"));
+            Assert.Equal("a\n", Run(without, "echo a"));
+
+            Thread.Sleep(TimeSpan.FromSeconds(20));
+
+            Assert.Equal("b\n", Run(withKeepAlive, "echo b"));
+            Assert.Null(First(keptEvents, SessionEventKind.Disconnected));
+            using var hangLimit = new CancellationTokenSource(TimeSpan.FromSeconds(8));
+            Task<CommandResult> hung = without.RunCommandAsync("echo b", TimeSpan.Zero, hangLimit.Token);
+            // Either our deadline or SSH.NET's channel-open timeout (the connect timeout, 5 s) ends the wait.
+            Exception? hang = Record.Exception(() => hung.GetAwaiter().GetResult());
+            Assert.True(hang is OperationCanceledException || hang is SshOperationTimeoutException, "the command on the idle, keepalive-less session did not hang: " + (hang?.ToString() ?? "it succeeded"));
+            Assert.Equal(SessionState.Connected, without.State);
+        }
+
+        [TestbedFact]
+        public void CutPath_IsDeclaredDeadWithinTheKeepaliveBound_AndReconnectsByItselfWhenRestored()
+        {
+            using var bed = SshKeepAlive.Testing.Testbed.Start();
+            SshSessionSettings settings = Settings(bed);
+            var events = new ConcurrentQueue<SessionEvent>();
+            using PersistentSshSession session = Connect(settings, events);
+            Assert.Equal("a\n", Run(session, "echo a"));
+            TimeSpan bound = TimeSpan.FromTicks(settings.KeepAliveInterval.Ticks * (settings.KeepAliveCountMax + 1)) + TimeSpan.FromSeconds(1);
+
+            DateTimeOffset cutAt = DateTimeOffset.Now;
+            bed.Cut();
+            Assert.True(Wait.Until(() => First(events, SessionEventKind.Disconnected) != null, Bounded), "the cut was never noticed");
+            SessionState whileCut = session.State;
+            bed.Restore();
+            Assert.True(Wait.Until(() => First(events, SessionEventKind.Reconnected) != null, Bounded), "no reconnect: " + string.Join("; ", events));
+
+            Assert.InRange(First(events, SessionEventKind.Disconnected)!.Time - cutAt, TimeSpan.Zero, bound);
+            Assert.Equal(SessionState.Reconnecting, whileCut);
+            Assert.Equal(SessionState.Connected, session.State);
+            Assert.Equal(1, session.ReconnectCount);
+            Assert.Equal("b\n", Run(session, "echo b"));
+        }
+
+        [TestbedFact]
+        public void LinkFlaps_20InARow_LeaveNoSocketsThreadsOrConnectionsBehind()
+        {
+            using var bed = SshKeepAlive.Testing.Testbed.Start();
+            SshSessionSettings settings = Settings(bed);
+            settings.KeepAliveInterval = TimeSpan.FromMilliseconds(500);
+            settings.KeepAliveCountMax = 1;
+            settings.ReconnectPolicy = new ReconnectPolicy(TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(1), null, TimeSpan.FromMinutes(1));
+            using (PersistentSshSession warmUp = Connect(settings))
+            {
+                Run(warmUp, "true");
+            }
+
+            int socketsBefore = OpenSockets();
+            int threadsBefore = Threads();
+            var events = new ConcurrentQueue<SessionEvent>();
+            using (PersistentSshSession session = Connect(settings, events))
+            {
+                for (int flap = 0; flap < 20; flap++)
+                {
+                    bed.Cut();
+                    Assert.True(Wait.Until(() => First(events, SessionEventKind.Disconnected, flap) != null, Bounded), $"flap {flap}: the cut was never noticed");
+                    bed.Restore();
+                    Assert.True(Wait.Until(() => First(events, SessionEventKind.Reconnected, flap) != null, Bounded), $"flap {flap}: no reconnect: " + string.Join("; ", events));
+                }
+
+                Assert.Equal("ok\n", Run(session, "echo ok"));
+                Assert.Equal(20, session.ReconnectCount);
+                Assert.True(Wait.Until(() => OpenSockets() == socketsBefore + 1, TimeSpan.FromSeconds(10)), $"{OpenSockets() - socketsBefore} sockets open for one connection");
+            }
+
+            Assert.True(Wait.Until(() => OpenSockets() == socketsBefore, TimeSpan.FromSeconds(10)), $"{OpenSockets() - socketsBefore} sockets left open");
+            // The thread pool may keep a few idle workers; one leaked thread per flap would be 20.
+            Assert.True(Wait.Until(() => Threads() <= threadsBefore + 4, TimeSpan.FromSeconds(30)), $"threads: {threadsBefore} before, {Threads()} after");
+        }
+    }
+
+    /// <summary>Tests that count the process's sockets and threads run alone, so other tests' connections do not count.</summary>
+    [CollectionDefinition(Name, DisableParallelization = true)]
+    public sealed class ProcessWideCounts
+    {
+        public const string Name = "Process-wide socket and thread counts";
+    }
+}

@@ -1,0 +1,76 @@
+using System;
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using SshKeepAlive.Core.Sessions;
+using SshKeepAlive.Core.Ssh;
+using SshKeepAlive.Testing;
+
+namespace SshKeepAlive.Core.Tests.Sessions
+{
+    /// <summary>Sessions to a testbed server, and what the tests observe of them.</summary>
+    internal static class TestbedSessions
+    {
+        public static readonly TimeSpan Bounded = TimeSpan.FromSeconds(30);
+
+        /// <summary>
+        /// Settings that reach the bed's first server with its key, checking its host key against the bed's
+        /// known_hosts, with nothing from the machine's own ~/.ssh or agent.
+        /// </summary>
+        public static SshSessionSettings Settings(SshKeepAlive.Testing.Testbed bed)
+        {
+            var settings = SshSessionSettings.ForTarget(new SshTarget(bed.Server.Address, bed.User, bed.Server.Port));
+            settings.DefaultKeyFiles.Clear();
+            settings.KeyFiles.Add(bed.PrivateKey);
+            settings.AgentSocket = null;
+            settings.UserKnownHostsFile = bed.KnownHosts;
+            settings.GlobalKnownHostsFiles.Clear();
+            settings.StrictHostKeyChecking = StrictHostKeyChecking.Yes;
+            settings.ConnectTimeout = TimeSpan.FromSeconds(5);
+            settings.KeepAliveInterval = TimeSpan.FromSeconds(1);
+            settings.KeepAliveCountMax = 2;
+            settings.ReconnectPolicy = new ReconnectPolicy(TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(2), null, TimeSpan.FromMinutes(2));
+            return settings;
+        }
+
+        public static string Run(PersistentSshSession session, string command)
+        {
+            using var deadline = new CancellationTokenSource(Bounded);
+            CommandResult result = session.RunCommandAsync(command, Bounded, deadline.Token).GetAwaiter().GetResult();
+            return result.Output;
+        }
+
+        public static PersistentSshSession Connect(SshSessionSettings settings, ConcurrentQueue<SessionEvent>? events = null)
+        {
+            PersistentSshSession session = settings.CreateSession();
+            if (events != null)
+            {
+                session.StateChanged += (_, e) => events.Enqueue(e);
+            }
+
+            using var deadline = new CancellationTokenSource(Bounded);
+            try
+            {
+                session.Connect(deadline.Token);
+            }
+            catch
+            {
+                session.Dispose();
+                throw;
+            }
+
+            return session;
+        }
+
+        public static SessionEvent? First(ConcurrentQueue<SessionEvent> events, SessionEventKind kind, int skip = 0) =>
+            events.Where(e => e.Kind == kind).Skip(skip).FirstOrDefault();
+
+        /// <summary>This process's open sockets.</summary>
+        public static int OpenSockets() =>
+            new DirectoryInfo("/proc/self/fd").GetFileSystemInfos().Count(fd => (fd.LinkTarget ?? string.Empty).StartsWith("socket:", StringComparison.Ordinal));
+
+        public static int Threads() => Process.GetCurrentProcess().Threads.Count;
+    }
+}
