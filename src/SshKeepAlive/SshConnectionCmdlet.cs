@@ -19,7 +19,7 @@ namespace SshKeepAlive
         /// <summary>The destination: <c>[user@]host</c> or <c>ssh://[user@]host[:port]</c>.</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
-        [ArgumentCompleter(typeof(SshConfigHostCompleter))]
+        [ArgumentCompleter(typeof(SshHostNameCompleter))]
         public string HostName { get; set; } = string.Empty;
 
         /// <summary>The ssh_config file to read instead of ~/.ssh/config and /etc/ssh/ssh_config (as ssh -F).</summary>

@@ -10,7 +10,7 @@ namespace SshKeepAlive.Commands
 {
     /// <summary>
     /// Completes a host from the literal Host names of the client configs (~/.ssh/config and the system one, or the
-    /// -Path file when it is given as a full path); a typed <c>user@</c> is kept.
+    /// file of the command's -Path or -ConfigPath when it is given as a full path); a typed <c>user@</c> is kept.
     /// </summary>
     public sealed class SshHostNameCompleter : IArgumentCompleter
     {
@@ -22,7 +22,7 @@ namespace SshKeepAlive.Commands
             string user = at < 0 ? string.Empty : word.Substring(0, at + 1);
             string prefix = word.Substring(at + 1);
             ClientEnvironment environment = ClientEnvironment.Current();
-            ClientConfigResolver resolver = fakeBoundParameters["Path"] is string path && System.IO.Path.IsPathRooted(path)
+            ClientConfigResolver resolver = (fakeBoundParameters["Path"] ?? fakeBoundParameters["ConfigPath"]) is string path && System.IO.Path.IsPathRooted(path)
                 ? ClientConfigResolver.LoadFile(environment, path)
                 : ClientConfigResolver.Load(environment);
             return resolver.HostNames()
