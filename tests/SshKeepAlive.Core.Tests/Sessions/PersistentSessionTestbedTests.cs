@@ -1,4 +1,5 @@
 using System;
+using System.IO;
 using System.Collections.Concurrent;
 using System.Threading;
 using System.Threading.Tasks;
@@ -14,6 +15,19 @@ namespace SshKeepAlive.Core.Tests.Sessions
     [Collection(ProcessWideCounts.Name)]
     public sealed class PersistentSessionTestbedTests
     {
+        [TestbedFact]
+        public void Connect_NegotiatesOpenSshsPreferredCipher_NotSshNetsDefault()
+        {
+            using var bed = SshKeepAlive.Testing.Testbed.Start();
+            File.WriteAllText(bed.Server.SshdConfig, File.ReadAllText(bed.Server.SshdConfig).Replace("LogLevel VERBOSE", "LogLevel DEBUG1"));
+            bed.Reload();
+
+            using PersistentSshSession session = Connect(Settings(bed));
+
+            // What OpenSSH's own ssh negotiates with this sshd: an AEAD cipher with no separate MAC.
+            Assert.Contains("kex: client->server cipher: chacha20-poly1305@openssh.com MAC: <implicit>", bed.Server.ReadLog());
+        }
+
         [TestbedFact]
         public void IdleSession_WithKeepalivesUnderTheFirewallTimeout_RunsACommandAfter20s_WhileWithoutThemItHangs()
         {
