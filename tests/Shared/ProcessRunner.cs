@@ -33,6 +33,13 @@ namespace SshKeepAlive.Testing
             return (outcome.ExitCode, outcome.Output);
         }
 
+        /// <summary>Runs a program to completion and returns its exit code, standard output and standard error.</summary>
+        public static (int ExitCode, string Output, string Error) RunWithError(string fileName, params string[] arguments)
+        {
+            ProcessOutcome outcome = Run(TimeSpan.FromMinutes(5), fileName, arguments);
+            return (outcome.ExitCode, outcome.Output, outcome.Error);
+        }
+
         /// <summary>Runs a program, killing it (and its children) if it has not exited within <paramref name="deadline"/>.</summary>
         public static ProcessOutcome Run(TimeSpan deadline, string fileName, params string[] arguments)
         {

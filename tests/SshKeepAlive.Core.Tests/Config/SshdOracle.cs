@@ -1,0 +1,100 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using SshKeepAlive.Testing;
+using Xunit;
+
+namespace SshKeepAlive.Core.Tests.Config
+{
+    /// <summary>
+    /// Runs the installed `sshd -T -f file -C spec` and reads what it prints: one lowercase keyword and its
+    /// effective value per line, times in seconds. sshd -T needs root and a host key; the key is generated once
+    /// per test run into a temp folder and passed with -h, so corpus files need no HostKey line.
+    /// </summary>
+    internal static class SshdOracle
+    {
+        public const string SshdPath = "/usr/sbin/sshd";
+
+        private static readonly Lazy<string> HostKey = new Lazy<string>(GenerateHostKey);
+
+        /// <summary>Why oracle tests cannot run here (not root, no sshd), or null when they can.</summary>
+        public static string? UnavailableReason =>
+            !File.Exists(SshdPath) ? SshdPath + " is not installed"
+            : Environment.UserName != "root" ? "sshd -T needs root"
+            : null;
+
+        /// <summary>Runs sshd -T; on failure returns its exit code and standard error instead of settings.</summary>
+        public static SshdOutput Run(string configPath, string? connectionSpec)
+        {
+            var arguments = new List<string> { "-T", "-f", configPath, "-h", HostKey.Value };
+            if (connectionSpec != null)
+            {
+                arguments.Add("-C");
+                arguments.Add(connectionSpec);
+            }
+
+            (int exitCode, string output, string error) = ProcessRunner.RunWithError(SshdPath, arguments.ToArray());
+            var settings = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (string line in output.Split('\n'))
+            {
+                int space = line.IndexOf(' ');
+                if (space > 0 && !settings.ContainsKey(line.Substring(0, space)))
+                {
+                    settings.Add(line.Substring(0, space), line.Substring(space + 1));
+                }
+            }
+
+            return new SshdOutput(exitCode, settings, error);
+        }
+
+        private static string GenerateHostKey()
+        {
+            string directory = Path.Combine(Path.GetTempPath(), "sshka-oracle-hostkey-" + Environment.ProcessId);
+            Directory.CreateDirectory(directory);
+            string key = Path.Combine(directory, "ssh_host_ed25519_key");
+            if (!File.Exists(key))
+            {
+                (int exitCode, string _, string error) = ProcessRunner.RunWithError("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", key);
+                Assert.True(exitCode == 0, "ssh-keygen failed: " + error);
+            }
+
+            AppDomain.CurrentDomain.ProcessExit += (_, _) => Directory.Delete(directory, recursive: true);
+            return key;
+        }
+    }
+
+    internal sealed class SshdOutput
+    {
+        public SshdOutput(int exitCode, IReadOnlyDictionary<string, string> settings, string error)
+        {
+            ExitCode = exitCode;
+            Settings = settings;
+            Error = error;
+        }
+
+        public int ExitCode { get; }
+
+        /// <summary>Lowercase keyword → the first value sshd printed for it.</summary>
+        public IReadOnlyDictionary<string, string> Settings { get; }
+
+        public string Error { get; }
+
+        /// <summary>The printed value, or null when sshd printed nothing for the keyword (e.g. ChannelTimeout none).</summary>
+        public string? this[string keyword] => Settings.TryGetValue(keyword.ToLowerInvariant(), out string? value) ? value : null;
+    }
+
+    /// <summary>
+    /// A theory that needs the installed sshd as root: skipped elsewhere, but run (and failing) when
+    /// SSHKA_REQUIRE_TESTBED=1, as CI sets it.
+    /// </summary>
+    public sealed class SshdOracleTheoryAttribute : TheoryAttribute
+    {
+        public SshdOracleTheoryAttribute()
+        {
+            if (SshdOracle.UnavailableReason is string reason && Environment.GetEnvironmentVariable("SSHKA_REQUIRE_TESTBED") != "1")
+            {
+                Skip = reason;
+            }
+        }
+    }
+}
