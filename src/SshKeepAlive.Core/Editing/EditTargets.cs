@@ -1,0 +1,87 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Runtime.InteropServices;
+using SshKeepAlive.Core.Config;
+
+namespace SshKeepAlive.Core.Editing
+{
+    /// <summary>The config file an edit goes to by default, how its Includes resolve, and the keywords per scope.</summary>
+    public static class EditTargets
+    {
+        public static string HomeDirectory => Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+
+        private static bool IsWindows => RuntimeInformation.IsOSPlatform(OSPlatform.Windows);
+
+        private static string SystemDirectory =>
+            IsWindows ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.CommonApplicationData), "ssh") : "/etc/ssh";
+
+        /// <summary>
+        /// The request for <paramref name="changes"/>: <paramref name="path"/> when given, else ~/.ssh/config (created
+        /// if missing), the system ssh_config with <paramref name="allUsers"/>, or sshd_config for the server.
+        /// </summary>
+        public static EditRequest Request(EditScope scope, string? path, bool allUsers, string hostPattern, IReadOnlyList<SettingChange> changes)
+        {
+            string home = HomeDirectory;
+            if (scope == EditScope.Server)
+            {
+                return new EditRequest(scope, path ?? Path.Combine(SystemDirectory, "sshd_config"), IncludeRules.ForServerConfig(SystemDirectory, home), hostPattern, changes, createIfMissing: false);
+            }
+
+            if (path == null && allUsers)
+            {
+                return new EditRequest(scope, Path.Combine(SystemDirectory, "ssh_config"), IncludeRules.ForSystemClientConfig(SystemDirectory, home), hostPattern, changes, createIfMissing: false);
+            }
+
+            // An explicit file is read as ssh -F reads it; only the user's own config is created when missing.
+            return new EditRequest(scope, path ?? Path.Combine(home, ".ssh", "config"), IncludeRules.ForUserClientConfig(home), hostPattern, changes, createIfMissing: path == null);
+        }
+
+        /// <summary>
+        /// The keepalive settings for a scope (only those given): the interval (seconds or an OpenSSH time), the
+        /// number of unanswered keepalives before disconnecting, and TCPKeepAlive.
+        /// </summary>
+        public static IReadOnlyList<SettingChange> KeepAlive(EditScope scope, string? interval, int? countMax, bool? tcpKeepAlive)
+        {
+            string prefix = scope == EditScope.Client ? "ServerAlive" : "ClientAlive";
+            var changes = new List<SettingChange>();
+            if (interval != null)
+            {
+                int seconds = EditRules.ParseKeepAliveInterval(interval, prefix + "Interval");
+                changes.Add(SettingChange.Set(prefix + "Interval", SettingKind.Time, seconds.ToString(CultureInfo.InvariantCulture)));
+            }
+
+            if (countMax != null)
+            {
+                changes.Add(SettingChange.Set(prefix + "CountMax", SettingKind.Count, EditRules.CheckCountMax(countMax.Value, prefix + "CountMax").ToString(CultureInfo.InvariantCulture)));
+            }
+
+            if (tcpKeepAlive != null)
+            {
+                changes.Add(SettingChange.Set("TCPKeepAlive", SettingKind.Flag, tcpKeepAlive.Value ? "yes" : "no"));
+            }
+
+            return changes;
+        }
+
+        /// <summary>Removals of every keepalive keyword of a scope.</summary>
+        public static IReadOnlyList<SettingChange> KeepAliveRemoval(EditScope scope)
+        {
+            string prefix = scope == EditScope.Client ? "ServerAlive" : "ClientAlive";
+            return new[]
+            {
+                SettingChange.Remove(prefix + "Interval", SettingKind.Time),
+                SettingChange.Remove(prefix + "CountMax", SettingKind.Count),
+                SettingChange.Remove("TCPKeepAlive", SettingKind.Flag),
+            };
+        }
+
+        /// <summary>A time setting written in seconds ("none" kept where the keyword allows it).</summary>
+        public static SettingChange Timeout(string keyword, string value, bool allowsNone)
+        {
+            int? seconds = EditRules.ParseTimeout(value, keyword, allowsNone);
+            return SettingChange.Set(keyword, SettingKind.TimeOrNone, seconds?.ToString(CultureInfo.InvariantCulture) ?? "none");
+        }
+    }
+}

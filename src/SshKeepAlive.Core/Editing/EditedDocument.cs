@@ -1,0 +1,112 @@
+using System.Collections.Generic;
+using System.Linq;
+using SshKeepAlive.Core.Config;
+
+namespace SshKeepAlive.Core.Editing
+{
+    /// <summary>A document being edited, remembering which of its lines the edit wrote (renumbered as lines move).</summary>
+    internal sealed class EditedDocument
+    {
+        private readonly SortedSet<int> changed = new SortedSet<int>();
+
+        public EditedDocument(ConfigDocument original)
+        {
+            Original = original;
+            Document = original;
+        }
+
+        public ConfigDocument Original { get; }
+
+        public ConfigDocument Document { get; private set; }
+
+        public void Replace(int lineNumber, IReadOnlyList<string> arguments)
+        {
+            Document = Document.ReplaceArguments(lineNumber, arguments);
+            changed.Add(lineNumber);
+        }
+
+        public void Remove(int lineNumber)
+        {
+            Document = Document.RemoveLine(lineNumber);
+            Shift(lineNumber, -1);
+        }
+
+        public void InsertDirective(int beforeLineNumber, string keyword, IReadOnlyList<string> arguments) =>
+            Inserted(beforeLineNumber, Document.InsertDirective(beforeLineNumber, keyword, arguments));
+
+        /// <summary>
+        /// A <c>Host</c> block for <paramref name="pattern"/> before a line; with <paramref name="reopenGlobal"/> a
+        /// <c>Host *</c> line follows it, so that the global lines after it still apply to every host.
+        /// </summary>
+        public void InsertHostBlock(int beforeLineNumber, string pattern, IReadOnlyList<SettingChange> changes, bool reopenGlobal)
+        {
+            if (reopenGlobal)
+            {
+                Inserted(beforeLineNumber, Document.InsertLines(beforeLineNumber, new[] { "Host *" }));
+            }
+
+            Inserted(beforeLineNumber, Document.InsertHostBlock(beforeLineNumber, new[] { pattern }, Directives(changes)));
+        }
+
+        /// <summary>A <c>Host</c> block at the end, after a blank line when the file has content; returns its first line.</summary>
+        public int AppendHostBlock(string pattern, IReadOnlyList<SettingChange> changes)
+        {
+            if (Document.Lines.Count > 0 && !Document.Lines[Document.Lines.Count - 1].IsBlank)
+            {
+                Inserted(Document.Lines.Count + 1, Document.InsertLines(Document.Lines.Count + 1, new[] { string.Empty }));
+            }
+
+            int header = Document.Lines.Count + 1;
+            Inserted(header, Document.InsertHostBlock(header, new[] { pattern }, Directives(changes)));
+            return header;
+        }
+
+        /// <summary>The change to write, or null when the bytes are the same.</summary>
+        public FileChange? ToChange(bool existed)
+        {
+            byte[] before = Original.ToBytes();
+            byte[] after = Document.ToBytes();
+            if (existed && before.SequenceEqual(after))
+            {
+                return null;
+            }
+
+            return new FileChange(Document.Path, existed ? before : null, after, changed.ToList());
+        }
+
+        private static IEnumerable<KeyValuePair<string, IReadOnlyList<string>>> Directives(IReadOnlyList<SettingChange> changes) =>
+            changes.Select(c => new KeyValuePair<string, IReadOnlyList<string>>(c.Keyword, c.Arguments!));
+
+        private void Inserted(int beforeLineNumber, ConfigDocument edited)
+        {
+            int count = edited.Lines.Count - Document.Lines.Count;
+            // Appending after a last line without a newline gives that line one: it changed too.
+            bool lastGainsNewline = beforeLineNumber == Document.Lines.Count + 1 && Document.Lines.Count > 0 && Document.Lines[Document.Lines.Count - 1].LineEnding.Length == 0;
+            Document = edited;
+            Shift(beforeLineNumber, count);
+            for (int i = 0; i < count; i++)
+            {
+                changed.Add(beforeLineNumber + i);
+            }
+
+            if (lastGainsNewline)
+            {
+                changed.Add(beforeLineNumber - 1);
+            }
+        }
+
+        private void Shift(int from, int by)
+        {
+            var moved = changed.Where(n => n >= from).ToList();
+            foreach (int n in moved)
+            {
+                changed.Remove(n);
+            }
+
+            foreach (int n in moved.Where(n => by > 0 || n != from))
+            {
+                changed.Add(n + by);
+            }
+        }
+    }
+}
