@@ -57,6 +57,12 @@ namespace SshKeepAlive.Core.Config
             var fields = new Dictionary<string, string>(StringComparer.Ordinal);
             foreach (string part in spec.Split(','))
             {
+                // As in sshd, an empty entry ends the spec.
+                if (part.Length == 0)
+                {
+                    break;
+                }
+
                 int equals = part.IndexOf('=');
                 string name = equals < 0 ? part : part.Substring(0, equals);
                 if (equals < 0 || Array.IndexOf(FieldNames, name) < 0)

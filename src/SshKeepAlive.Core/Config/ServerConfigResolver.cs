@@ -1,0 +1,226 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Runtime.InteropServices;
+
+namespace SshKeepAlive.Core.Config
+{
+    /// <summary>
+    /// Resolves sshd_config for a connection the way `sshd -T -C` does. sshd reads the file twice. The first
+    /// pass applies global lines, first value wins; a Match line makes the lines after it inactive, except
+    /// "Match all", which keeps them active. The second pass, for the connection, ignores global lines and
+    /// applies the lines of every matching Match block, again first value wins, and those values replace the
+    /// global ones. An Include keeps the including line's activity for the included file's top lines, and a
+    /// Match block inside an included file ends with that file; under a Match that does not hold, the included
+    /// file's own Match blocks never apply.
+    /// </summary>
+    public static class ServerConfigResolver
+    {
+        /// <summary>Where sshd reads its configuration: %ProgramData%\ssh\sshd_config on Windows, else /etc/ssh/sshd_config.</summary>
+        public static string DefaultConfigPath => Path.Combine(DefaultSystemDirectory, "sshd_config");
+
+        /// <summary>The directory relative Include paths are resolved against: %ProgramData%\ssh on Windows, else /etc/ssh.</summary>
+        public static string DefaultSystemDirectory =>
+            RuntimeInformation.IsOSPlatform(OSPlatform.Windows)
+                ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.CommonApplicationData), "ssh")
+                : "/etc/ssh";
+
+        /// <summary>The keywords every resolution reports, in OpenSSH's spelling.</summary>
+        public static IReadOnlyList<string> ReportedKeywords { get; } = ServerKeywords.Reported.Select(k => k.Name).ToArray();
+
+        /// <summary>Loads an sshd_config and its Includes (relative ones under <paramref name="systemDirectory"/>).</summary>
+        public static LoadedConfig Load(string? path = null, string? systemDirectory = null)
+        {
+            string home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+            return LoadedConfig.Load(path ?? DefaultConfigPath, IncludeRules.ForServerConfig(systemDirectory ?? DefaultSystemDirectory, home));
+        }
+
+        /// <summary>Loads and resolves in one step; see <see cref="Resolve(LoadedConfig, ServerConnection?, UnixAccounts?)"/>.</summary>
+        public static ServerConfigResolution Resolve(string? path, ServerConnection? connection, string? systemDirectory = null) =>
+            Resolve(Load(path, systemDirectory), connection);
+
+        /// <summary>
+        /// The effective settings for <paramref name="connection"/> (null: no connection, like plain `sshd -T`).
+        /// Group membership is read from <paramref name="accounts"/> (default: /etc/passwd and /etc/group).
+        /// </summary>
+        public static ServerConfigResolution Resolve(LoadedConfig config, ServerConnection? connection = null, UnixAccounts? accounts = null)
+        {
+            var walk = new Walk(connection ?? ServerConnection.None, accounts ?? new UnixAccounts());
+            if (!config.Exists)
+            {
+                walk.Report(ConfigDiagnostic.Error($"{config.Document.Path}: no such file", null));
+            }
+
+            foreach (ConfigDiagnostic diagnostic in config.Diagnostics)
+            {
+                walk.Report(diagnostic);
+            }
+
+            bool active = true;
+            walk.File(config, ref active, IncludeFlags.None, perConnection: false);
+            active = false;
+            walk.File(config, ref active, IncludeFlags.MatchOnly, perConnection: true);
+
+            var settings = ServerKeywords.Reported
+                .Select(k => walk.PerConnection.TryGetValue(k.Name, out EffectiveSetting? s) ? s
+                    : walk.Global.TryGetValue(k.Name, out s) ? s
+                    : new EffectiveSetting(k.Name, k.DefaultValue, null, null))
+                .ToArray();
+            return new ServerConfigResolution(config.Document.Path, connection ?? ServerConnection.None, settings, walk.Diagnostics);
+        }
+
+        [Flags]
+        private enum IncludeFlags
+        {
+            None = 0,
+
+            // Set on the second pass until the file's first Match line: Match lines of files included from
+            // the global section are evaluated even though that section itself is inactive.
+            MatchOnly = 1,
+
+            // Set for files included under a Match that does not hold: none of their Match lines apply.
+            NeverMatch = 2,
+        }
+
+        private sealed class Walk
+        {
+            private readonly ServerConnection connection;
+            private readonly UnixAccounts accounts;
+            private readonly List<ConfigDiagnostic> diagnostics = new List<ConfigDiagnostic>();
+
+            public Walk(ServerConnection connection, UnixAccounts accounts)
+            {
+                this.connection = connection;
+                this.accounts = accounts;
+            }
+
+            public Dictionary<string, EffectiveSetting> Global { get; } = new Dictionary<string, EffectiveSetting>();
+
+            public Dictionary<string, EffectiveSetting> PerConnection { get; } = new Dictionary<string, EffectiveSetting>();
+
+            public IReadOnlyList<ConfigDiagnostic> Diagnostics => diagnostics;
+
+            // Both passes see the same lines: a problem is reported once.
+            public void Report(ConfigDiagnostic diagnostic)
+            {
+                if (!diagnostics.Any(d => d.Message == diagnostic.Message && Equals(d.Source, diagnostic.Source)))
+                {
+                    diagnostics.Add(diagnostic);
+                }
+            }
+
+            public void File(LoadedConfig file, ref bool active, IncludeFlags flags, bool perConnection)
+            {
+                foreach (ConfigLine line in file.Document.Lines)
+                {
+                    ConfigSource source = file.Document.SourceOf(line);
+                    if (line.Error != null)
+                    {
+                        Report(ConfigDiagnostic.Error(line.Error, source));
+                        continue;
+                    }
+
+                    if (!line.IsDirective)
+                    {
+                        continue;
+                    }
+
+                    string keyword = line.Keyword!;
+                    if (line.Arguments.Count == 0)
+                    {
+                        Report(ConfigDiagnostic.Error($"no argument after keyword \"{keyword}\"", source));
+                        continue;
+                    }
+
+                    if (line.IsKeyword("Match"))
+                    {
+                        active = MatchLine(line, source, flags, perConnection);
+                        flags &= ~IncludeFlags.MatchOnly;
+                        continue;
+                    }
+
+                    if (!active && ServerKeywords.IsGlobalOnly(keyword))
+                    {
+                        // The second pass skips such lines: they were handled (or refused) by the first.
+                        if (!perConnection)
+                        {
+                            Report(ConfigDiagnostic.Error($"Directive '{keyword}' is not allowed within a Match block", source));
+                        }
+
+                        continue;
+                    }
+
+                    if (line.IsKeyword("Include"))
+                    {
+                        Include(file, line, ref active, flags, perConnection);
+                        continue;
+                    }
+
+                    Setting(line, source, active, perConnection);
+                }
+            }
+
+            private bool MatchLine(ConfigLine line, ConfigSource source, IncludeFlags flags, bool perConnection)
+            {
+                bool neverMatch = (flags & IncludeFlags.NeverMatch) != 0;
+                ServerMatchOutcome outcome = ServerMatchCriteria.Evaluate(
+                    line.MatchCriteria(), perConnection && !neverMatch ? connection : null, accounts);
+                if (outcome.Error != null)
+                {
+                    Report(ConfigDiagnostic.Error("Bad Match condition: " + outcome.Error, source));
+                }
+
+                if (outcome.Warning != null)
+                {
+                    Report(ConfigDiagnostic.Warning(outcome.Warning, source));
+                }
+
+                return !neverMatch && outcome.Matches;
+            }
+
+            private void Include(LoadedConfig file, ConfigLine line, ref bool active, IncludeFlags flags, bool perConnection)
+            {
+                IncludeExpansion? expansion = file.IncludesAt(line.LineNumber);
+                if (expansion == null)
+                {
+                    return;
+                }
+
+                // Included files cannot change the including file's Match state.
+                bool includingActive = active;
+                IncludeFlags childFlags = (flags & IncludeFlags.MatchOnly) != 0 ? IncludeFlags.MatchOnly
+                    : includingActive ? IncludeFlags.None
+                    : IncludeFlags.NeverMatch;
+                foreach (LoadedConfig included in expansion.Files)
+                {
+                    File(included, ref active, childFlags, perConnection);
+                    active = includingActive;
+                }
+            }
+
+            private void Setting(ConfigLine line, ConfigSource source, bool active, bool perConnection)
+            {
+                ServerKeyword? keyword = ServerKeywords.Find(line.Keyword!);
+                if (keyword == null)
+                {
+                    return;
+                }
+
+                // Values are checked wherever they are written, as sshd refuses bad values even in blocks that never match.
+                if (!keyword.Parse(line.Arguments, out object? value, out string? error))
+                {
+                    Report(ConfigDiagnostic.Error($"{keyword.Name}: {error}", source));
+                    return;
+                }
+
+                // Only keywords allowed in Match blocks are carried over from the second pass.
+                Dictionary<string, EffectiveSetting> target = perConnection ? PerConnection : Global;
+                if (active && (!perConnection || keyword.AllowedInMatch) && !target.ContainsKey(keyword.Name))
+                {
+                    target.Add(keyword.Name, new EffectiveSetting(keyword.Name, value, line.ArgumentText, source));
+                }
+            }
+        }
+    }
+}

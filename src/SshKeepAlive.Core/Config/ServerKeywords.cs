@@ -1,0 +1,170 @@
+using System;
+using System.Collections.Generic;
+
+namespace SshKeepAlive.Core.Config
+{
+    /// <summary>An sshd_config keyword the server resolver reports: its default and how its arguments read.</summary>
+    internal sealed class ServerKeyword
+    {
+        public delegate bool ValueParser(IReadOnlyList<string> arguments, out object? value, out string? error);
+
+        public ServerKeyword(string name, object? defaultValue, bool allowedInMatch, ValueParser parse)
+        {
+            Name = name;
+            DefaultValue = defaultValue;
+            AllowedInMatch = allowedInMatch;
+            Parse = parse;
+        }
+
+        public string Name { get; }
+
+        public object? DefaultValue { get; }
+
+        /// <summary>True when a matching Match block can change it per connection.</summary>
+        public bool AllowedInMatch { get; }
+
+        public ValueParser Parse { get; }
+    }
+
+    /// <summary>The sshd_config keywords that end idle sessions, with OpenSSH 9.x's defaults and value rules.</summary>
+    internal static class ServerKeywords
+    {
+        public static readonly IReadOnlyList<ServerKeyword> Reported = new[]
+        {
+            new ServerKeyword("ClientAliveInterval", 0, allowedInMatch: true, Single(ParseTime)),
+            new ServerKeyword("ClientAliveCountMax", 3, allowedInMatch: true, Single(ParseCount)),
+            new ServerKeyword("TCPKeepAlive", true, allowedInMatch: false, Single(ParseYesNo)),
+            new ServerKeyword("LoginGraceTime", 120, allowedInMatch: false, Single(ParseTime)),
+            new ServerKeyword("ChannelTimeout", null, allowedInMatch: true, ParseChannelTimeouts),
+            new ServerKeyword("UnusedConnectionTimeout", null, allowedInMatch: true, Single(ParseTimeOrNone)),
+            new ServerKeyword("PidFile", "/run/sshd.pid", allowedInMatch: false, Single(ParsePath)),
+        };
+
+        // Keywords sshd refuses after a Match line ("Directive ... is not allowed within a Match block"),
+        // listed from OpenSSH 9.2's sshd_config(5) and checked against the installed sshd. Unknown keywords are
+        // not in it: sshd rejects those for another reason that this resolver does not judge.
+        private static readonly HashSet<string> GlobalOnly = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
+        {
+            "AddressFamily", "Ciphers", "Compression", "DebianBanner", "FingerprintHash", "GSSAPICleanupCredentials",
+            "GSSAPIKexAlgorithms", "GSSAPIKeyExchange", "GSSAPIStoreCredentialsOnRekey", "GSSAPIStrictAcceptorCheck",
+            "HostCertificate", "HostKey", "HostKeyAgent", "HostKeyAlgorithms", "IgnoreUserKnownHosts",
+            "KerberosGetAFSToken", "KerberosOrLocalPasswd", "KerberosTicketCleanup", "KexAlgorithms", "ListenAddress",
+            "LoginGraceTime", "MACs", "MaxStartups", "ModuliFile", "PerSourceMaxStartups", "PerSourceNetBlockSize",
+            "PermitUserEnvironment", "PidFile", "Port", "PrintLastLog", "PrintMotd", "SecurityKeyProvider",
+            "StrictModes", "Subsystem", "SyslogFacility", "TCPKeepAlive", "UseDNS", "UsePAM", "VersionAddendum",
+            "XAuthLocation",
+        };
+
+        public static ServerKeyword? Find(string keyword)
+        {
+            foreach (ServerKeyword candidate in Reported)
+            {
+                if (string.Equals(candidate.Name, keyword, StringComparison.OrdinalIgnoreCase))
+                {
+                    return candidate;
+                }
+            }
+
+            return null;
+        }
+
+        public static bool IsGlobalOnly(string keyword) => GlobalOnly.Contains(keyword);
+
+        private delegate bool SingleValueParser(string argument, out object? value, out string? error);
+
+        private static ServerKeyword.ValueParser Single(SingleValueParser parse) =>
+            (IReadOnlyList<string> arguments, out object? value, out string? error) =>
+            {
+                if (arguments.Count > 1)
+                {
+                    value = null;
+                    error = "extra arguments at end of line";
+                    return false;
+                }
+
+                return parse(arguments[0], out value, out error);
+            };
+
+        private static bool ParseTime(string argument, out object? value, out string? error)
+        {
+            bool valid = OpenSshValues.TryParseTime(argument, out int seconds);
+            value = seconds;
+            error = valid ? null : $"invalid time value '{argument}'";
+            return valid;
+        }
+
+        private static bool ParseTimeOrNone(string argument, out object? value, out string? error)
+        {
+            if (IsNone(argument))
+            {
+                value = null;
+                error = null;
+                return true;
+            }
+
+            // sshd prints 0 as "none": no timeout either way.
+            bool valid = ParseTime(argument, out value, out error);
+            value = valid && (int)value! == 0 ? null : value;
+            return valid;
+        }
+
+        private static bool ParseCount(string argument, out object? value, out string? error)
+        {
+            bool valid = OpenSshValues.TryParseInteger(argument, out int count);
+            value = count;
+            error = valid ? null : $"invalid integer value '{argument}'";
+            return valid;
+        }
+
+        // sshd's flags take only yes/no (unlike ssh_config, which also takes true/false).
+        private static bool ParseYesNo(string argument, out object? value, out string? error)
+        {
+            bool yes = string.Equals(argument, "yes", StringComparison.OrdinalIgnoreCase);
+            bool valid = yes || string.Equals(argument, "no", StringComparison.OrdinalIgnoreCase);
+            value = yes;
+            error = valid ? null : $"unsupported option \"{argument}\"";
+            return valid;
+        }
+
+        private static bool ParsePath(string argument, out object? value, out string? error)
+        {
+            value = IsNone(argument) ? null : argument;
+            error = null;
+            return true;
+        }
+
+        // "type=time" entries, or "none" alone. sshd 9.2 prints the entries as written, joined by spaces.
+        private static bool ParseChannelTimeouts(IReadOnlyList<string> arguments, out object? value, out string? error)
+        {
+            value = null;
+            error = null;
+            if (IsNone(arguments[0]))
+            {
+                if (arguments.Count > 1)
+                {
+                    error = "\"none\" argument must appear alone";
+                    return false;
+                }
+
+                return true;
+            }
+
+            for (int i = 0; i < arguments.Count; i++)
+            {
+                string entry = arguments[i];
+                int equals = entry.IndexOf('=');
+                bool laterNone = i > 0 && IsNone(entry);
+                if (!laterNone && (equals <= 0 || !OpenSshValues.TryParseTime(entry.Substring(equals + 1), out _)))
+                {
+                    error = "invalid channel timeout " + entry;
+                    return false;
+                }
+            }
+
+            value = string.Join(" ", arguments);
+            return true;
+        }
+
+        private static bool IsNone(string argument) => string.Equals(argument, "none", StringComparison.OrdinalIgnoreCase);
+    }
+}

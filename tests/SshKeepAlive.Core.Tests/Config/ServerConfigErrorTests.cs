@@ -1,0 +1,116 @@
+using System.IO;
+using SshKeepAlive.Core.Config;
+using SshKeepAlive.Testing;
+using Xunit;
+
+namespace SshKeepAlive.Core.Tests.Config
+{
+    /// <summary>Configs sshd refuses: we report an error at the same file and line, and never throw.</summary>
+    public sealed class ServerConfigErrorTests
+    {
+        [SshdOracleTheory]
+        [InlineData("LoginGraceTime 1x\n", 1)]
+        [InlineData("ClientAliveInterval 30\nClientAliveInterval \"30\n", 2)]
+        [InlineData("ClientAliveCountMax 1x\n", 1)]
+        [InlineData("ClientAliveCountMax -1\n", 1)]
+        [InlineData("TCPKeepAlive true\n", 1)]
+        [InlineData("ChannelTimeout session\n", 1)]
+        [InlineData("ChannelTimeout none session=1m\n", 1)]
+        [InlineData("ChannelTimeout session=5q\n", 1)]
+        [InlineData("UnusedConnectionTimeout soon\n", 1)]
+        [InlineData("ClientAliveInterval 30 40\n", 1)]
+        [InlineData("ClientAliveInterval\n", 1)]
+        [InlineData("Match User alice\n  LoginGraceTime 5\n", 2)]
+        [InlineData("Match User alice\nMatch User bob\n  TCPKeepAlive no\n", 3)]
+        [InlineData("# never matches, still checked\nMatch User nobody-sshka\n  ClientAliveInterval 5x\n", 3)]
+        [InlineData("Match Address 10.0.0.1/8\n  ClientAliveInterval 5\n", 1)]
+        [InlineData("Match all User alice\n", 1)]
+        [InlineData("Match Tag x\n", 1)]
+        public void Resolve_WhenSshdRefusesALine_ReportsAnErrorAtThatLine(string text, int line)
+        {
+            using var dir = new TempDirectory();
+            string config = dir.File("sshd_config");
+            File.WriteAllText(config, text);
+
+            SshdOutput sshd = SshdOracle.Run(config, "user=alice,addr=198.18.0.1");
+            ServerConfigResolution ours = ServerConfigResolver.Resolve(config, ServerConnection.Parse("user=alice,addr=198.18.0.1"), dir.Path);
+
+            Assert.NotEqual(0, sshd.ExitCode);
+            Assert.Contains("line " + line, sshd.Error);
+            ConfigDiagnostic error = Assert.Single(ours.Diagnostics, d => d.IsError);
+            Assert.Equal(new ConfigSource(config, line), error.Source);
+        }
+
+        [SshdOracleTheory]
+        [InlineData("Match LocalPort 2222\n  ClientAliveInterval 5\n", "user=alice")]
+        [InlineData("Match User bob LocalPort 2222\n  ClientAliveInterval 5\n", "user=alice,addr=198.18.0.1")]
+        public void Resolve_MatchLocalPortWithoutLportInTheSpec_IsAnErrorAsInSshd(string text, string spec)
+        {
+            using var dir = new TempDirectory();
+            string config = dir.File("sshd_config");
+            File.WriteAllText(config, text);
+
+            SshdOutput sshd = SshdOracle.Run(config, spec);
+            ServerConfigResolution ours = ServerConfigResolver.Resolve(config, ServerConnection.Parse(spec), dir.Path);
+
+            Assert.NotEqual(0, sshd.ExitCode);
+            Assert.Contains("'lport' not in connection test specification", sshd.Error);
+            ConfigDiagnostic error = Assert.Single(ours.Diagnostics, d => d.IsError);
+            Assert.Equal(new ConfigSource(config, 1), error.Source);
+        }
+
+        [SshdOracleTheory]
+        [InlineData("Match User alice\nClientAliveInterval 10 minutes\n", 2)]
+        [InlineData("ClientAliveCountMax 2\nLoginGraceTime forever\n", 2)]
+        public void Resolve_ErrorInAnIncludedFile_NamesThatFileAndLine(string included, int line)
+        {
+            using var dir = new TempDirectory();
+            string config = dir.File("sshd_config");
+            string dropIn = dir.File("bad.conf");
+            File.WriteAllText(config, $"Include {dropIn}\nClientAliveInterval 10\n");
+            File.WriteAllText(dropIn, included);
+
+            SshdOutput sshd = SshdOracle.Run(config, "user=alice");
+            ServerConfigResolution ours = ServerConfigResolver.Resolve(config, ServerConnection.Parse("user=alice"), dir.Path);
+
+            Assert.NotEqual(0, sshd.ExitCode);
+            Assert.Contains($"{dropIn} line {line}", sshd.Error);
+            ConfigDiagnostic error = Assert.Single(ours.Diagnostics, d => d.IsError);
+            Assert.Equal(new ConfigSource(dropIn, line), error.Source);
+        }
+
+        [SshdOracleTheory]
+        [InlineData("")]
+        [InlineData("Match User alice\n  ")]
+        public void Resolve_IncludeLoop_IsAnErrorAtTheIncludeLine(string beforeInclude)
+        {
+            using var dir = new TempDirectory();
+            string config = dir.File("sshd_config");
+            string a = dir.File("a.conf");
+            File.WriteAllText(config, $"{beforeInclude}Include {a}\n");
+            File.WriteAllText(a, $"ClientAliveInterval 5\nInclude {dir.File("*.conf")}\n");
+
+            SshdOutput sshd = SshdOracle.Run(config, "user=alice");
+            ServerConfigResolution ours = ServerConfigResolver.Resolve(config, ServerConnection.Parse("user=alice"), dir.Path);
+
+            Assert.NotEqual(0, sshd.ExitCode);
+            Assert.Contains("Too many recursive configuration includes", sshd.Error);
+            ConfigDiagnostic error = Assert.Single(ours.Diagnostics, d => d.IsError);
+            Assert.Equal(new ConfigSource(a, 2), error.Source);
+            Assert.Contains("loop", error.Message);
+        }
+
+        [Fact]
+        public void Resolve_MissingConfigFile_ReportsItAndFallsBackToDefaults()
+        {
+            using var dir = new TempDirectory();
+
+            ServerConfigResolution ours = ServerConfigResolver.Resolve(dir.File("sshd_config"), null, dir.Path);
+
+            ConfigDiagnostic error = Assert.Single(ours.Diagnostics);
+            Assert.True(error.IsError);
+            Assert.Contains("no such file", error.Message);
+            Assert.All(ours.Settings, s => Assert.True(s.IsDefault));
+        }
+    }
+}
