@@ -6,23 +6,26 @@ using SshKeepAlive.Core.Config;
 namespace SshKeepAlive.Core.Editing
 {
     /// <summary>
-    /// Finds the winning directive by OpenSSH's first-value-wins rule over the tree in reading order: on the
-    /// server the first global line; on the client the first line whose Host/Match lines all match a host the
-    /// pattern stands for (the pattern itself, '*' and '?' filled in). Interim until the client and server
-    /// resolvers (ClientConfigResolver, ServerConfigResolver) are merged: Match criteria other than all, host,
-    /// originalhost, canonical, final and exec are refused rather than guessed.
+    /// Finds the winning directive: on the server, the global value's source as <see cref="ServerConfigResolver"/>
+    /// resolves it (no connection: Match blocks do not apply to global settings); on the client, by OpenSSH's
+    /// first-value-wins rule, the first line whose Host/Match lines all match a host the pattern stands for (the
+    /// pattern itself, '*' and '?' filled in). The client side is interim until ClientConfigResolver is merged:
+    /// Match criteria other than all, host, originalhost, canonical, final and exec are refused rather than guessed.
     /// </summary>
     public sealed class PlacementLookup : IWinningDirectiveLookup
     {
         public ConfigDirective? Find(LoadedConfig config, EditRequest request, string keyword)
         {
+            if (request.Scope == EditScope.Server)
+            {
+                ConfigSource? source = ServerConfigResolver.Resolve(config)[keyword].Source;
+                return source == null ? null : DirectivePlacement.Of(config).First(p => p.Source.Equals(source)).Directive;
+            }
+
             string host = ProbeHost(request.HostPattern);
             foreach (DirectivePlacement placement in DirectivePlacement.Of(config).Where(p => p.Line.IsKeyword(keyword)))
             {
-                bool applies = request.Scope == EditScope.Server
-                    ? placement.Header == null
-                    : placement.Headers.Select((h, i) => HeaderMatches(h, placement.HeaderSources[i], host)).All(m => m);
-                if (applies)
+                if (placement.Headers.Select((h, i) => HeaderMatches(h, placement.HeaderSources[i], host)).All(m => m))
                 {
                     return placement.Directive;
                 }
