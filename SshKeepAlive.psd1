@@ -14,6 +14,9 @@
         'Get-PersistentSshSession'
         'Invoke-PersistentSshCommand'
         'Remove-PersistentSshSession'
+        'Reset-SshKeepAlive'
+        'Set-SshKeepAlive'
+        'Set-SshTimeoutConfig'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -46,9 +46,11 @@ namespace SshKeepAlive.Core.Editing
             var decisions = new List<string>();
             var toInsert = new List<SettingChange>();
             DirectivePlacement? earliestBeaten = null;
-            foreach (SettingChange change in request.Changes.Where(c => c.IsRemoval))
+            // Removed bottom-up, so the line numbers of the lines still to remove stay valid.
+            var removals = request.Changes.Where(c => c.IsRemoval).SelectMany(c => Removals(request, c, placed, decisions)).ToList();
+            foreach (DirectivePlacement removed in removals.OrderByDescending(p => p.Line.LineNumber))
             {
-                PlanRemoval(request, change, placed, EditOf, decisions);
+                EditOf(removed.File).Remove(removed.Line.LineNumber);
             }
 
             foreach (SettingChange change in request.Changes.Where(c => !c.IsRemoval))
@@ -117,20 +119,13 @@ namespace SshKeepAlive.Core.Editing
                 : (File.GetAttributes(path) & FileAttributes.ReadOnly) != 0;
         }
 
-        private static void PlanRemoval(EditRequest request, SettingChange change, IReadOnlyList<DirectivePlacement> placed, Func<LoadedConfig, EditedDocument> editOf, List<string> decisions)
+        private static IEnumerable<DirectivePlacement> Removals(EditRequest request, SettingChange change, IReadOnlyList<DirectivePlacement> placed, List<string> decisions)
         {
             var owned = placed.Where(p => p.Line.IsKeyword(change.Keyword) && p.IsOwnedBy(request)).ToList();
-            if (owned.Count == 0)
-            {
-                decisions.Add($"{change.Keyword}: no line of this edit's own sets it for {TargetText(request)}; nothing to remove.");
-                return;
-            }
-
-            foreach (DirectivePlacement p in owned.OrderByDescending(p => p.Line.LineNumber))
-            {
-                editOf(p.File).Remove(p.Line.LineNumber);
-                decisions.Add($"{change.Keyword}: removing {p.Source}.");
-            }
+            decisions.Add(owned.Count == 0
+                ? $"{change.Keyword}: no line of {TargetText(request)}'s own sets it; nothing to remove."
+                : $"{change.Keyword}: removing {string.Join(", ", owned.Select(p => p.Source))}.");
+            return owned;
         }
 
         // Where the new lines go, in the top file; returns the first new line's number.

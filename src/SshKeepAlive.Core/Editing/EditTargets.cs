@@ -4,6 +4,7 @@ using System.Globalization;
 using System.IO;
 using System.Runtime.InteropServices;
 using SshKeepAlive.Core.Config;
+using SshKeepAlive.Core.Server;
 
 namespace SshKeepAlive.Core.Editing
 {
@@ -76,6 +77,31 @@ namespace SshKeepAlive.Core.Editing
                 SettingChange.Remove("TCPKeepAlive", SettingKind.Flag),
             };
         }
+
+        /// <summary>
+        /// Checks that every change belongs to the scope (ConnectTimeout is the client's; LoginGraceTime,
+        /// ChannelTimeout and UnusedConnectionTimeout the server's) and that there is at least one.
+        /// </summary>
+        public static void CheckScope(EditScope scope, IReadOnlyList<SettingChange> changes)
+        {
+            if (changes.Count == 0)
+            {
+                throw new ConfigEditException(ConfigEditErrorKind.InvalidArgument, "NoSettingGiven", "Give at least one setting to change.");
+            }
+
+            foreach (SettingChange change in changes)
+            {
+                bool isClient = change.Keyword == "ConnectTimeout";
+                if (isClient != (scope == EditScope.Client))
+                {
+                    throw new ConfigEditException(ConfigEditErrorKind.InvalidArgument, "SettingNotInScope", $"{change.Keyword} is a {(isClient ? "client" : "server")} setting; use -Scope {(isClient ? "Client" : "Server")}.");
+                }
+            }
+        }
+
+        /// <summary>The daemon that reads <paramref name="sshdConfig"/>: the PidFile it names (default /run/sshd.pid).</summary>
+        public static SshdDaemon DaemonFor(string sshdConfig) =>
+            new SshdDaemon(SshdDaemon.DefaultSshdPath, ServerConfigResolver.Resolve(sshdConfig, null)["PidFile"].Value as string ?? "/run/sshd.pid");
 
         /// <summary>A time setting written in seconds ("none" kept where the keyword allows it).</summary>
         public static SettingChange Timeout(string keyword, string value, bool allowsNone)

@@ -1,0 +1,15 @@
+namespace SshKeepAlive.Commands
+{
+    /// <summary>
+    /// -Scope of the config-editing cmdlets. Declared here, not in Core: a value-type field of a Core type would
+    /// make PowerShell load Core while it scans the cmdlets, before the module's dependency loader is registered.
+    /// </summary>
+    public enum ConfigScope
+    {
+        /// <summary>ssh_config: ~/.ssh/config or the system-wide client file.</summary>
+        Client,
+
+        /// <summary>sshd_config (global settings).</summary>
+        Server,
+    }
+}
