@@ -79,19 +79,13 @@ namespace SshKeepAlive.Core.Editing
 
         private void Inserted(int beforeLineNumber, ConfigDocument edited)
         {
+            // (Appending after a last line without a newline gives that line one; its text is unchanged.)
             int count = edited.Lines.Count - Document.Lines.Count;
-            // Appending after a last line without a newline gives that line one: it changed too.
-            bool lastGainsNewline = beforeLineNumber == Document.Lines.Count + 1 && Document.Lines.Count > 0 && Document.Lines[Document.Lines.Count - 1].LineEnding.Length == 0;
             Document = edited;
             Shift(beforeLineNumber, count);
             for (int i = 0; i < count; i++)
             {
                 changed.Add(beforeLineNumber + i);
-            }
-
-            if (lastGainsNewline)
-            {
-                changed.Add(beforeLineNumber - 1);
             }
         }
 
