@@ -12,13 +12,14 @@ namespace SshKeepAlive.Core.Config
     public static class AddressPatternList
     {
         /// <summary>
-        /// Judges <paramref name="address"/> (null: only check the list) against <paramref name="list"/>.
+        /// Judges <paramref name="address"/> (null: only check the list) against <paramref name="list"/>:
+        /// <paramref name="result"/> is 1 for a match, -1 for a negated match, 0 otherwise, as in <see cref="OpenSshPattern.MatchList"/>.
         /// Returns false with <paramref name="error"/> set when sshd would refuse the list: a network whose mask
         /// is too long for its family or that has host bits set ("10.0.0.1/8").
         /// </summary>
-        public static bool TryMatch(string? address, string list, out PatternListResult result, out string? error)
+        public static bool TryMatch(string? address, string list, out int result, out string? error)
         {
-            result = PatternListResult.NoMatch;
+            result = 0;
             error = null;
             IPAddress? candidate = null;
             bool candidateParsed = address != null && TryParseAddress(address, out candidate);
@@ -31,7 +32,7 @@ namespace SshKeepAlive.Core.Config
                 {
                     case NetworkParse.Invalid:
                         error = $"Invalid Match address argument '{list}': '{entry}' is not a valid network";
-                        result = PatternListResult.NoMatch;
+                        result = 0;
                         return false;
                     case NetworkParse.Network:
                         hit = candidateParsed && InNetwork(candidate!, network!, prefixLength);
@@ -41,13 +42,13 @@ namespace SshKeepAlive.Core.Config
                         break;
                 }
 
-                if (!hit || result == PatternListResult.NegatedMatch)
+                if (!hit || result == -1)
                 {
                     continue;
                 }
 
                 // Keep checking the remaining entries: a later malformed one still makes sshd refuse the line.
-                result = negated ? PatternListResult.NegatedMatch : PatternListResult.Match;
+                result = negated ? -1 : 1;
             }
 
             return true;

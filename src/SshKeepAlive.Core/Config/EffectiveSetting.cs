@@ -1,49 +1,67 @@
-using System;
-using System.Globalization;
+using System.Collections.Generic;
 
 namespace SshKeepAlive.Core.Config
 {
-    /// <summary>
-    /// The value a configuration keyword ends up with, and where it came from: the winning line, or OpenSSH's
-    /// default when no line set it.
-    /// </summary>
+    /// <summary>Where an effective value came from.</summary>
+    public enum SettingOrigin
+    {
+        /// <summary>Nothing set it: OpenSSH's built-in default.</summary>
+        Default,
+
+        /// <summary>A configuration line (see <see cref="EffectiveSetting.Source"/>).</summary>
+        ConfigFile,
+
+        /// <summary>The destination itself (user@host, ssh://host:port), which wins over any file.</summary>
+        CommandLine,
+    }
+
+    /// <summary>The effective value of one keyword for one destination or connection, and where it came from.</summary>
     public sealed class EffectiveSetting
     {
-        public EffectiveSetting(string name, object? value, string? rawValue, ConfigSource? source)
+        internal EffectiveSetting(ClientKeyword keyword, object? value, SettingOrigin origin, IReadOnlyList<ConfigSource> sources, string? rawText)
+            : this(keyword.Name, value, origin, sources, rawText)
         {
-            Name = name ?? throw new ArgumentNullException(nameof(name));
-            Value = value;
-            RawValue = rawValue;
-            Source = source;
+            Keyword = keyword;
         }
 
-        /// <summary>The keyword in OpenSSH's documented spelling, e.g. "ClientAliveInterval".</summary>
+        /// <summary>A server (sshd_config) setting, which has no <see cref="ClientKeyword"/>.</summary>
+        internal EffectiveSetting(string name, object? value, SettingOrigin origin, IReadOnlyList<ConfigSource> sources, string? rawText)
+        {
+            Name = name;
+            Value = value;
+            Origin = origin;
+            Sources = sources;
+            RawText = rawText;
+        }
+
+        /// <summary>The client keyword; null for server settings.</summary>
+        public ClientKeyword? Keyword { get; }
+
+        /// <summary>OpenSSH's spelling of the keyword.</summary>
         public string Name { get; }
 
         /// <summary>
-        /// The effective value: int seconds for times, int for counts, bool for yes/no, string for paths and
-        /// lists; null for "none" (nothing set, the feature is off).
+        /// int seconds for times (null = none), int for counts and ports, bool for yes/no, string for words and
+        /// text, IReadOnlyList&lt;string&gt; for path lists and IdentityFile.
         /// </summary>
         public object? Value { get; }
 
-        /// <summary>The arguments exactly as written on the winning line; null for a default.</summary>
-        public string? RawValue { get; }
+        /// <summary>The value as ssh -G / sshd -T print it.</summary>
+        public string Text => ClientKeyword.Format(Value);
 
-        /// <summary>The winning line; null when the value is OpenSSH's default.</summary>
-        public ConfigSource? Source { get; }
+        public SettingOrigin Origin { get; }
 
-        public bool IsDefault => Source == null;
+        public bool IsDefault => Origin == SettingOrigin.Default;
 
-        /// <summary>"ClientAliveInterval 30 (/etc/ssh/sshd_config:12)" or "... (default)".</summary>
-        public override string ToString() =>
-            Name + " " + FormatValue(Value) + " (" + (Source?.ToString() ?? "default") + ")";
+        /// <summary>The line that set the value; for IdentityFile the first contributing line; null unless from a file.</summary>
+        public ConfigSource? Source => Sources.Count > 0 ? Sources[0] : null;
 
-        private static string FormatValue(object? value) => value switch
-        {
-            null => "none",
-            bool flag => flag ? "yes" : "no",
-            IFormattable formattable => formattable.ToString(null, CultureInfo.InvariantCulture),
-            _ => value.ToString() ?? "none",
-        };
+        /// <summary>Every contributing line (several only for IdentityFile).</summary>
+        public IReadOnlyList<ConfigSource> Sources { get; }
+
+        /// <summary>The winning line's arguments as written (quotes included); null for defaults.</summary>
+        public string? RawText { get; }
+
+        public override string ToString() => $"{Name} {Text} ({(Source?.ToString() ?? Origin.ToString().ToLowerInvariant())})";
     }
 }

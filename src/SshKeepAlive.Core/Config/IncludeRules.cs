@@ -13,11 +13,12 @@ namespace SshKeepAlive.Core.Config
         /// <summary>OpenSSH's limit on nested Include (READCONF_MAX_DEPTH / SERVCONF_MAX_DEPTH).</summary>
         public const int MaxDepth = 16;
 
-        public IncludeRules(string relativeBaseDirectory, string homeDirectory, bool allowsTilde)
+        public IncludeRules(string relativeBaseDirectory, string homeDirectory, bool allowsTilde, bool checksPermissions = true)
         {
             RelativeBaseDirectory = relativeBaseDirectory;
             HomeDirectory = homeDirectory;
             AllowsTilde = allowsTilde;
+            ChecksPermissions = checksPermissions;
         }
 
         /// <summary>Directory that relative Include paths are resolved against.</summary>
@@ -29,6 +30,9 @@ namespace SshKeepAlive.Core.Config
         /// <summary>False where OpenSSH reports "bad include path" for '~' (the system client config).</summary>
         public bool AllowsTilde { get; }
 
+        /// <summary>True when included files that others could write to are refused ("bad owner or permissions").</summary>
+        public bool ChecksPermissions { get; }
+
         /// <summary>Rules for ~/.ssh/config or an ssh -F file: relative to ~/.ssh.</summary>
         public static IncludeRules ForUserClientConfig(string homeDirectory) =>
             new IncludeRules(Path.Combine(homeDirectory, ".ssh"), homeDirectory, allowsTilde: true);
@@ -37,9 +41,9 @@ namespace SshKeepAlive.Core.Config
         public static IncludeRules ForSystemClientConfig(string systemDirectory, string homeDirectory) =>
             new IncludeRules(systemDirectory, homeDirectory, allowsTilde: false);
 
-        /// <summary>Rules for sshd_config: relative to <paramref name="systemDirectory"/> (/etc/ssh).</summary>
+        /// <summary>Rules for sshd_config: relative to <paramref name="systemDirectory"/> (/etc/ssh); sshd reads included files whatever their permissions.</summary>
         public static IncludeRules ForServerConfig(string systemDirectory, string homeDirectory) =>
-            new IncludeRules(systemDirectory, homeDirectory, allowsTilde: true);
+            new IncludeRules(systemDirectory, homeDirectory, allowsTilde: true, checksPermissions: false);
 
         /// <summary>The pattern to glob for one Include argument, or null with <paramref name="error"/> set.</summary>
         internal string? Anchor(string argument, out string? error)

@@ -134,7 +134,7 @@ namespace SshKeepAlive.Core.Config
             }
 
             var loaded = new LoadedConfig(document, depth, exists: true);
-            if (includedFrom != null)
+            if (includedFrom != null && rules.ChecksPermissions)
             {
                 loaded.CheckPermissions(includedFrom);
             }

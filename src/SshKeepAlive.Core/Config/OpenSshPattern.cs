@@ -1,61 +1,56 @@
-using System;
-
 namespace SshKeepAlive.Core.Config
 {
-    /// <summary>How a comma-separated OpenSSH pattern list judged a string.</summary>
-    public enum PatternListResult
-    {
-        /// <summary>A negated entry ("!pattern") matched: the list rejects the string outright.</summary>
-        NegatedMatch = -1,
-
-        NoMatch = 0,
-
-        Match = 1,
-    }
-
-    /// <summary>
-    /// OpenSSH's wildcard patterns: '*' matches any run of characters, '?' exactly one, everything else itself.
-    /// Lists are comma-separated; an entry starting with '!' rejects the string when it matches, whatever the
-    /// other entries say.
-    /// </summary>
+    /// <summary>OpenSSH's wildcard matching (match.c): '*' and '?' only, comma lists with '!' negation.</summary>
     public static class OpenSshPattern
     {
-        /// <summary>True when the whole of <paramref name="text"/> matches <paramref name="pattern"/>.</summary>
-        public static bool Matches(string text, string pattern, bool ignoreCase = false) =>
-            MatchesAt(text, 0, pattern, 0, ignoreCase);
+        /// <summary>Whole-string match of <paramref name="text"/> against one pattern with '*' and '?', case-sensitive.</summary>
+        public static bool Matches(string text, string pattern) => Matches(text, 0, pattern, 0);
 
-        /// <summary>Judges <paramref name="text"/> against every entry of a comma-separated list.</summary>
-        public static PatternListResult MatchList(string text, string patternList, bool ignoreCase = false)
+        /// <summary>
+        /// Matches against a comma-separated list: 1 when a positive pattern matches and no negated one does,
+        /// -1 when a negated ("!pattern") pattern matches, 0 otherwise. <paramref name="lowercasePatterns"/>
+        /// lowercases the patterns first (hostnames).
+        /// </summary>
+        public static int MatchList(string text, string patternList, bool lowercasePatterns)
         {
-            var result = PatternListResult.NoMatch;
-            foreach (string entry in patternList.Split(','))
+            int result = 0;
+            foreach (string item in patternList.Split(','))
             {
-                bool negated = entry.StartsWith("!", StringComparison.Ordinal);
-                string pattern = negated ? entry.Substring(1) : entry;
-                if (!Matches(text, pattern, ignoreCase))
+                bool negated = item.StartsWith("!", System.StringComparison.Ordinal);
+                string pattern = negated ? item.Substring(1) : item;
+                if (lowercasePatterns)
                 {
-                    continue;
+                    pattern = pattern.ToLowerInvariant();
                 }
 
-                if (negated)
+                if (Matches(text, pattern))
                 {
-                    return PatternListResult.NegatedMatch;
-                }
+                    if (negated)
+                    {
+                        return -1;
+                    }
 
-                result = PatternListResult.Match;
+                    result = 1;
+                }
             }
 
             return result;
         }
 
-        private static bool MatchesAt(string text, int t, string pattern, int p, bool ignoreCase)
+        /// <summary>Host name against a pattern list, case-insensitively (match_hostname).</summary>
+        public static bool MatchHostName(string host, string patternList) => MatchList(host.ToLowerInvariant(), patternList, lowercasePatterns: true) == 1;
+
+        /// <summary>True when the pattern holds no '*' or '?' (a literal host name).</summary>
+        public static bool IsLiteral(string pattern) => pattern.IndexOfAny(new[] { '*', '?' }) < 0;
+
+        private static bool Matches(string text, int t, string pattern, int p)
         {
             while (p < pattern.Length)
             {
                 char c = pattern[p];
                 if (c == '*')
                 {
-                    // Collapse runs of '*'; a trailing '*' matches whatever remains.
+                    // Consecutive stars are one star; a trailing star matches the rest.
                     while (p < pattern.Length && pattern[p] == '*')
                     {
                         p++;
@@ -66,9 +61,9 @@ namespace SshKeepAlive.Core.Config
                         return true;
                     }
 
-                    for (int start = t; start <= text.Length; start++)
+                    for (int rest = t; rest < text.Length; rest++)
                     {
-                        if (MatchesAt(text, start, pattern, p, ignoreCase))
+                        if (Matches(text, rest, pattern, p))
                         {
                             return true;
                         }
@@ -77,7 +72,7 @@ namespace SshKeepAlive.Core.Config
                     return false;
                 }
 
-                if (t == text.Length || (c != '?' && !SameChar(text[t], c, ignoreCase)))
+                if (t >= text.Length || (c != '?' && c != text[t]))
                 {
                     return false;
                 }
@@ -88,8 +83,5 @@ namespace SshKeepAlive.Core.Config
 
             return t == text.Length;
         }
-
-        private static bool SameChar(char a, char b, bool ignoreCase) =>
-            a == b || (ignoreCase && char.ToLowerInvariant(a) == char.ToLowerInvariant(b));
     }
 }

@@ -57,6 +57,13 @@ namespace SshKeepAlive.Core.Config
             return true;
         }
 
+        /// <summary>One ChannelTimeout entry, "type=interval" (e.g. "session=5m"): a non-empty type and a valid time.</summary>
+        public static bool IsChannelTimeout(string item)
+        {
+            int equals = item.IndexOf('=');
+            return equals > 0 && TryParseTime(item.Substring(equals + 1), out _);
+        }
+
         /// <summary>yes/no (and OpenSSH's synonyms true/false), case-insensitive.</summary>
         public static bool TryParseFlag(string text, out bool value)
         {

@@ -65,7 +65,7 @@ namespace SshKeepAlive.Core.Config
             var settings = ServerKeywords.Reported
                 .Select(k => walk.PerConnection.TryGetValue(k.Name, out EffectiveSetting? s) ? s
                     : walk.Global.TryGetValue(k.Name, out s) ? s
-                    : new EffectiveSetting(k.Name, k.DefaultValue, null, null))
+                    : new EffectiveSetting(k.Name, k.DefaultValue, SettingOrigin.Default, Array.Empty<ConfigSource>(), null))
                 .ToArray();
             return new ServerConfigResolution(config.Document.Path, connection ?? ServerConnection.None, settings, walk.Diagnostics);
         }
@@ -214,11 +214,16 @@ namespace SshKeepAlive.Core.Config
                     return;
                 }
 
+                if (keyword.Caveat(value) is string caveat)
+                {
+                    Report(ConfigDiagnostic.Warning($"{keyword.Name}: {caveat}", source));
+                }
+
                 // Only keywords allowed in Match blocks are carried over from the second pass.
                 Dictionary<string, EffectiveSetting> target = perConnection ? PerConnection : Global;
                 if (active && (!perConnection || keyword.AllowedInMatch) && !target.ContainsKey(keyword.Name))
                 {
-                    target.Add(keyword.Name, new EffectiveSetting(keyword.Name, value, line.ArgumentText, source));
+                    target.Add(keyword.Name, new EffectiveSetting(keyword.Name, value, SettingOrigin.ConfigFile, new[] { source }, line.ArgumentText));
                 }
             }
         }

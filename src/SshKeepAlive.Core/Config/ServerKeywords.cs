@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 
 namespace SshKeepAlive.Core.Config
 {
@@ -8,12 +9,13 @@ namespace SshKeepAlive.Core.Config
     {
         public delegate bool ValueParser(IReadOnlyList<string> arguments, out object? value, out string? error);
 
-        public ServerKeyword(string name, object? defaultValue, bool allowedInMatch, ValueParser parse)
+        public ServerKeyword(string name, object? defaultValue, bool allowedInMatch, ValueParser parse, Func<object?, string?>? caveat = null)
         {
             Name = name;
             DefaultValue = defaultValue;
             AllowedInMatch = allowedInMatch;
             Parse = parse;
+            Caveat = caveat ?? (_ => null);
         }
 
         public string Name { get; }
@@ -24,6 +26,9 @@ namespace SshKeepAlive.Core.Config
         public bool AllowedInMatch { get; }
 
         public ValueParser Parse { get; }
+
+        /// <summary>What a valid value leaves open (reported as a warning), or null.</summary>
+        public Func<object?, string?> Caveat { get; }
     }
 
     /// <summary>The sshd_config keywords that end idle sessions, with OpenSSH 9.x's defaults and value rules.</summary>
@@ -37,7 +42,7 @@ namespace SshKeepAlive.Core.Config
             new ServerKeyword("LoginGraceTime", 120, allowedInMatch: false, Single(ParseTime)),
             new ServerKeyword("ChannelTimeout", null, allowedInMatch: true, ParseChannelTimeouts),
             new ServerKeyword("UnusedConnectionTimeout", null, allowedInMatch: true, Single(ParseTimeOrNone)),
-            new ServerKeyword("PidFile", "/run/sshd.pid", allowedInMatch: false, Single(ParsePath)),
+            new ServerKeyword("PidFile", "/run/sshd.pid", allowedInMatch: false, Single(ParsePath), RelativePathCaveat),
         };
 
         // Keywords sshd refuses after a Match line ("Directive ... is not allowed within a Match block"),
@@ -133,37 +138,29 @@ namespace SshKeepAlive.Core.Config
             return true;
         }
 
-        // "type=time" entries, or "none" alone. sshd 9.2 prints the entries as written, joined by spaces.
+        // "type=time" entries, or "none" alone; sshd 9.2 lets a "none" after the first entry through, and prints
+        // the entries as written.
         private static bool ParseChannelTimeouts(IReadOnlyList<string> arguments, out object? value, out string? error)
         {
             value = null;
             error = null;
             if (IsNone(arguments[0]))
             {
-                if (arguments.Count > 1)
-                {
-                    error = "\"none\" argument must appear alone";
-                    return false;
-                }
-
-                return true;
+                error = arguments.Count > 1 ? "\"none\" argument must appear alone" : null;
+                return error == null;
             }
 
-            for (int i = 0; i < arguments.Count; i++)
-            {
-                string entry = arguments[i];
-                int equals = entry.IndexOf('=');
-                bool laterNone = i > 0 && IsNone(entry);
-                if (!laterNone && (equals <= 0 || !OpenSshValues.TryParseTime(entry.Substring(equals + 1), out _)))
-                {
-                    error = "invalid channel timeout " + entry;
-                    return false;
-                }
-            }
-
-            value = string.Join(" ", arguments);
-            return true;
+            string? bad = arguments.Where((a, i) => !(i > 0 && IsNone(a)) && !OpenSshValues.IsChannelTimeout(a)).FirstOrDefault();
+            error = bad == null ? null : "invalid channel timeout " + bad;
+            value = bad == null ? arguments.ToArray() : null;
+            return bad == null;
         }
+
+        // sshd makes a relative path absolute against its own working directory, which a config file does not tell.
+        private static string? RelativePathCaveat(object? value) =>
+            value is string path && !path.StartsWith("/", StringComparison.Ordinal) && !path.StartsWith("~", StringComparison.Ordinal)
+                ? $"relative path '{path}' is taken relative to the directory sshd is started from"
+                : null;
 
         private static bool IsNone(string argument) => string.Equals(argument, "none", StringComparison.OrdinalIgnoreCase);
     }

@@ -67,7 +67,7 @@ namespace SshKeepAlive.Core.Config
                 bool? holds;
                 if (Is(attribute, "user"))
                 {
-                    holds = connection?.User == null ? (bool?)null : OpenSshPattern.MatchList(connection.User, argument) == PatternListResult.Match;
+                    holds = connection?.User == null ? (bool?)null : OpenSshPattern.MatchList(connection.User, argument, lowercasePatterns: false) == 1;
                 }
                 else if (Is(attribute, "group"))
                 {
@@ -75,17 +75,17 @@ namespace SshKeepAlive.Core.Config
                 }
                 else if (Is(attribute, "host"))
                 {
-                    holds = connection?.Host == null ? (bool?)null : OpenSshPattern.MatchList(connection.Host, argument, ignoreCase: true) == PatternListResult.Match;
+                    holds = connection?.Host == null ? (bool?)null : OpenSshPattern.MatchHostName(connection.Host, argument);
                 }
                 else if (Is(attribute, "address") || Is(attribute, "localaddress"))
                 {
                     string? address = Is(attribute, "address") ? connection?.Address : connection?.LocalAddress;
-                    if (!AddressPatternList.TryMatch(address, argument, out PatternListResult result, out string? error))
+                    if (!AddressPatternList.TryMatch(address, argument, out int result, out string? error))
                     {
                         return ServerMatchOutcome.Failed(error!);
                     }
 
-                    holds = address == null ? (bool?)null : result == PatternListResult.Match;
+                    holds = address == null ? (bool?)null : result == 1;
                 }
                 else if (Is(attribute, "localport"))
                 {
@@ -103,7 +103,7 @@ namespace SshKeepAlive.Core.Config
                 }
                 else if (Is(attribute, "rdomain"))
                 {
-                    holds = connection?.RoutingDomain == null ? (bool?)null : OpenSshPattern.MatchList(connection.RoutingDomain, argument) == PatternListResult.Match;
+                    holds = connection?.RoutingDomain == null ? (bool?)null : OpenSshPattern.MatchList(connection.RoutingDomain, argument, lowercasePatterns: false) == 1;
                 }
                 else
                 {
@@ -136,11 +136,11 @@ namespace SshKeepAlive.Core.Config
             bool found = false;
             foreach (string group in groups)
             {
-                switch (OpenSshPattern.MatchList(group, groupList))
+                switch (OpenSshPattern.MatchList(group, groupList, lowercasePatterns: false))
                 {
-                    case PatternListResult.NegatedMatch:
+                    case -1:
                         return false;
-                    case PatternListResult.Match:
+                    case 1:
                         found = true;
                         break;
                 }

@@ -100,6 +100,25 @@ namespace SshKeepAlive.Core.Tests.Config
             Assert.Contains("loop", error.Message);
         }
 
+        [SshdOracleFact]
+        public void Resolve_WorldWritableIncludedFileOwnedByAnother_IsReadAsSshdReadsIt()
+        {
+            using var dir = new TempDirectory();
+            string config = dir.File("sshd_config");
+            string dropIn = dir.File("loose.conf");
+            File.WriteAllText(config, $"Include {dropIn}\n");
+            File.WriteAllText(dropIn, "ClientAliveInterval 7\n");
+            Assert.Equal(0, ProcessRunner.Run("chmod", "666", dropIn).ExitCode);
+            Assert.Equal(0, ProcessRunner.Run("chown", "nobody", dropIn).ExitCode);
+
+            SshdOutput sshd = SshdOracle.Run(config, null);
+            ServerConfigResolution ours = ServerConfigResolver.Resolve(config, null, dir.Path);
+
+            Assert.Equal("7", sshd["ClientAliveInterval"]);
+            Assert.Empty(ours.Diagnostics);
+            Assert.Equal(7, ours["ClientAliveInterval"].Value);
+        }
+
         [Fact]
         public void Resolve_MissingConfigFile_ReportsItAndFallsBackToDefaults()
         {

@@ -31,7 +31,7 @@ namespace SshKeepAlive.Core.Tests.Config
             {
                 Assert.Equal(expected[setting.Name], setting.Value);
                 Assert.True(setting.IsDefault);
-                Assert.Null(setting.RawValue);
+                Assert.Null(setting.RawText);
             }
         }
 
@@ -46,7 +46,7 @@ namespace SshKeepAlive.Core.Tests.Config
 
             EffectiveSetting interval = resolution["clientaliveinterval"];
             Assert.Equal(5400, interval.Value);
-            Assert.Equal("1h30m", interval.RawValue);
+            Assert.Equal("1h30m", interval.RawText);
             Assert.Equal(new ConfigSource(config, 4), interval.Source);
             Assert.Equal($"ClientAliveInterval 5400 ({config}:4)", interval.ToString());
             Assert.Equal(120, resolution["LoginGraceTime"].Value);
@@ -80,6 +80,22 @@ namespace SshKeepAlive.Core.Tests.Config
 
             Assert.Equal(1, ServerConfigResolver.Resolve(loaded, new ServerConnection(address: "198.19.0.1"))["ClientAliveCountMax"].Value);
             Assert.Equal(3, ServerConfigResolver.Resolve(loaded, new ServerConnection(address: "192.0.2.1"))["ClientAliveCountMax"].Value);
+        }
+
+        [Fact]
+        public void Resolve_RelativePidFile_WarnsThatSshdsWorkingDirectoryDecides()
+        {
+            using var dir = new TempDirectory();
+            string config = dir.File("sshd_config");
+            File.WriteAllText(config, "PidFile sshd.pid\n");
+
+            ServerConfigResolution resolution = ServerConfigResolver.Resolve(config, null, dir.Path);
+
+            Assert.Equal("sshd.pid", resolution["PidFile"].Value);
+            ConfigDiagnostic warning = Assert.Single(resolution.Diagnostics);
+            Assert.False(warning.IsError);
+            Assert.Equal(new ConfigSource(config, 1), warning.Source);
+            Assert.Contains("relative", warning.Message);
         }
 
         [Fact]

@@ -26,6 +26,13 @@ namespace SshKeepAlive.Core.Tests.Config
             from spec in Specs(name)
             select new object[] { name, spec };
 
+        /// <summary>Every file of every case, as (case, path relative to the case folder).</summary>
+        public static IEnumerable<object[]> Files() =>
+            from name in Cases()
+            let folder = Path.Combine(Root, name)
+            from file in Directory.GetFiles(folder, "*", SearchOption.AllDirectories).OrderBy(f => f, StringComparer.Ordinal)
+            select new object[] { name, Path.GetRelativePath(folder, file) };
+
         /// <summary>Copies a case into <paramref name="into"/> with @CORPUS@ replaced; returns the sshd_config path.</summary>
         public static string Materialize(string name, TempDirectory into)
         {

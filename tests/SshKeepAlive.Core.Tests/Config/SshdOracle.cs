@@ -23,6 +23,10 @@ namespace SshKeepAlive.Core.Tests.Config
             : Environment.UserName != "root" ? "sshd -T needs root"
             : null;
 
+        /// <summary>Why to skip an oracle test: null when sshd can run, or when CI demands the test run anyway.</summary>
+        public static string? SkipReason =>
+            Environment.GetEnvironmentVariable("SSHKA_REQUIRE_TESTBED") == "1" ? null : UnavailableReason;
+
         /// <summary>Runs sshd -T; on failure returns its exit code and standard error instead of settings.</summary>
         public static SshdOutput Run(string configPath, string? connectionSpec)
         {
@@ -84,6 +88,18 @@ namespace SshKeepAlive.Core.Tests.Config
     }
 
     /// <summary>
+    /// A fact that needs the installed sshd as root: skipped elsewhere, but run (and failing) when
+    /// SSHKA_REQUIRE_TESTBED=1, as CI sets it.
+    /// </summary>
+    public sealed class SshdOracleFactAttribute : FactAttribute
+    {
+        public SshdOracleFactAttribute()
+        {
+            Skip = SshdOracle.SkipReason;
+        }
+    }
+
+    /// <summary>
     /// A theory that needs the installed sshd as root: skipped elsewhere, but run (and failing) when
     /// SSHKA_REQUIRE_TESTBED=1, as CI sets it.
     /// </summary>
@@ -91,10 +107,7 @@ namespace SshKeepAlive.Core.Tests.Config
     {
         public SshdOracleTheoryAttribute()
         {
-            if (SshdOracle.UnavailableReason is string reason && Environment.GetEnvironmentVariable("SSHKA_REQUIRE_TESTBED") != "1")
-            {
-                Skip = reason;
-            }
+            Skip = SshdOracle.SkipReason;
         }
     }
 }

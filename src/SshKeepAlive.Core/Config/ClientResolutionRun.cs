@@ -1,0 +1,345 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using SshKeepAlive.Core.Sessions;
+
+namespace SshKeepAlive.Core.Config
+{
+    /// <summary>
+    /// One resolution, following ssh: a first pass over the files with the destination as typed; then HostName
+    /// (with %h) is applied and lowercased; when a "Match final" was seen or CanonicalizeHostname is on, a final
+    /// pass re-reads the files with that host name, keeping every value already obtained (first value wins).
+    /// </summary>
+    internal sealed class ClientResolutionRun
+    {
+        private readonly ClientConfigResolver resolver;
+        private readonly SshTarget target;
+        private readonly ClientResolveOptions options;
+        private readonly ClientMatchEvaluator matcher;
+        private readonly Dictionary<ClientKeyword, Slot> slots = new Dictionary<ClientKeyword, Slot>();
+        private readonly List<ConfigDiagnostic> diagnostics = new List<ConfigDiagnostic>();
+        private readonly HashSet<string> reported = new HashSet<string>();
+
+        public ClientResolutionRun(ClientConfigResolver resolver, SshTarget target, ClientResolveOptions options, IEnumerable<ConfigDiagnostic> loadDiagnostics)
+        {
+            this.resolver = resolver;
+            this.target = target;
+            this.options = options;
+            matcher = new ClientMatchEvaluator(this);
+            foreach (ConfigDiagnostic diagnostic in loadDiagnostics)
+            {
+                Report(diagnostic);
+            }
+        }
+
+        /// <summary>Host name that Host lines match: the destination as typed, then the final host name.</summary>
+        internal string HostForHostLines { get; private set; } = string.Empty;
+
+        internal bool FinalPass { get; private set; }
+
+        internal bool WantFinalPass { get; set; }
+
+        internal SshTarget Target => target;
+
+        internal ClientEnvironment Environment => resolver.Environment;
+
+        internal ClientResolveOptions Options => options;
+
+        /// <summary>The remote user as known so far (destination, then config, then local user).</summary>
+        internal string CurrentUser => target.User ?? (slots.TryGetValue(ClientKeyword.User, out Slot? user) ? (string)user.Value! : Environment.LocalUser);
+
+        internal int CurrentPort => target.Port ?? (slots.TryGetValue(ClientKeyword.Port, out Slot? port) ? (int)port.Value! : 22);
+
+        /// <summary>The host Match host tests: in the first pass HostName so far with %h expanded, in the final pass the final host name.</summary>
+        internal string CurrentHost(ConfigSource source)
+        {
+            if (!slots.TryGetValue(ClientKeyword.HostName, out Slot? hostName))
+            {
+                return target.Host;
+            }
+
+            return FinalPass ? (string)hostName.Value! : ExpandHostName((string)hostName.Value!, source) ?? target.Host;
+        }
+
+        public ClientResolution Run()
+        {
+            HostForHostLines = target.Host;
+            ReadAllFiles();
+            string host = FinalHostName();
+            bool canonicalize = slots.TryGetValue(ClientKeyword.CanonicalizeHostname, out Slot? canonical) && (string)canonical.Value! != "false";
+            if (canonicalize)
+            {
+                Report(ConfigDiagnostic.Warning("CanonicalizeHostname is on: DNS canonicalisation is not performed here; the host name is used as given", canonical!.Source));
+            }
+
+            bool finalPass = WantFinalPass || canonicalize;
+            SetHostName(host);
+            if (finalPass)
+            {
+                FinalPass = true;
+                HostForHostLines = host;
+                ReadAllFiles();
+            }
+
+            return new ClientResolution(target, ClientKeyword.All.Select(Effective).ToList(), diagnostics, finalPass);
+        }
+
+        internal void Report(ConfigDiagnostic diagnostic)
+        {
+            if (reported.Add(diagnostic.ToString()))
+            {
+                diagnostics.Add(diagnostic);
+            }
+        }
+
+        internal Dictionary<char, string> PercentTokens(string host, string user, int port)
+        {
+            string localHost = Environment.LocalHostName;
+            string portText = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return new Dictionary<char, string>
+            {
+                ['C'] = ConnectionHash(localHost + host + portText + user),
+                ['L'] = localHost.Split('.')[0],
+                ['i'] = Environment.UserId,
+                ['k'] = target.Host,
+                ['l'] = localHost,
+                ['n'] = target.Host,
+                ['p'] = portText,
+                ['d'] = Environment.HomeDirectory,
+                ['h'] = host,
+                ['r'] = user,
+                ['u'] = Environment.LocalUser,
+            };
+        }
+
+        private void ReadAllFiles()
+        {
+            foreach (LoadedConfig file in resolver.Files)
+            {
+                bool active = true;
+                Read(file, ref active, neverMatch: false);
+            }
+        }
+
+        // Include in an inactive block still reads the file (its errors count) but nothing in it can match;
+        // an included file's Host/Match lines do not change the including block's state.
+        private void Read(LoadedConfig file, ref bool active, bool neverMatch)
+        {
+            foreach (ConfigLine line in file.Document.Lines)
+            {
+                if (!line.IsDirective && line.Error == null)
+                {
+                    continue;
+                }
+
+                ConfigSource source = file.Document.SourceOf(line);
+                if (line.Error != null)
+                {
+                    Report(ConfigDiagnostic.Error(line.Error, source));
+                }
+                else if (line.IsKeyword("Host"))
+                {
+                    bool matched = matcher.EvaluateHost(line, source);
+                    active = matched && !neverMatch;
+                }
+                else if (line.IsKeyword("Match"))
+                {
+                    bool? matched = matcher.EvaluateMatch(line, source);
+                    if (matched.HasValue)
+                    {
+                        active = matched.Value && !neverMatch;
+                    }
+                }
+                else if (line.IsKeyword("Include"))
+                {
+                    bool outer = active;
+                    foreach (LoadedConfig included in file.IncludesAt(line.LineNumber)?.Files ?? new LoadedConfig[0])
+                    {
+                        Read(included, ref active, neverMatch || !outer);
+                        active = outer;
+                    }
+                }
+                else if (ClientKeyword.Find(line.Keyword!) is ClientKeyword keyword)
+                {
+                    Apply(keyword, line, source, active);
+                }
+            }
+        }
+
+        private void Apply(ClientKeyword keyword, ConfigLine line, ConfigSource source, bool active)
+        {
+            object? value = keyword.Parse(line.Arguments, out bool isNone, out string? error);
+            if (error != null)
+            {
+                Report(ConfigDiagnostic.Error(error, source));
+                return;
+            }
+
+            if (!active || isNone)
+            {
+                return;
+            }
+
+            if (!keyword.Accumulates)
+            {
+                if (!slots.ContainsKey(keyword))
+                {
+                    slots[keyword] = new Slot(value, source, line.ArgumentText);
+                }
+
+                return;
+            }
+
+            // IdentityFile: every active line adds its file once (ssh skips a file already listed).
+            string path = (string)value!;
+            if (!slots.TryGetValue(keyword, out Slot? slot))
+            {
+                slots[keyword] = new Slot(new List<string> { path }, source, line.ArgumentText);
+            }
+            else if (!((List<string>)slot.Value!).Contains(path))
+            {
+                ((List<string>)slot.Value!).Add(path);
+                slot.Sources.Add(source);
+            }
+        }
+
+        private string FinalHostName()
+        {
+            string host = target.Host;
+            if (slots.TryGetValue(ClientKeyword.HostName, out Slot? hostName))
+            {
+                host = ExpandHostName((string)hostName.Value!, hostName.Source) ?? host;
+            }
+
+            return IsAddress(host) ? host : host.ToLowerInvariant();
+        }
+
+        private void SetHostName(string host)
+        {
+            if (slots.TryGetValue(ClientKeyword.HostName, out Slot? hostName))
+            {
+                slots[ClientKeyword.HostName] = new Slot(host, hostName.Source, hostName.RawText);
+            }
+            else
+            {
+                slots[ClientKeyword.HostName] = new Slot(host, null, null);
+            }
+        }
+
+        private string? ExpandHostName(string hostName, ConfigSource? source)
+        {
+            string? expanded = PercentExpander.Expand(hostName, new Dictionary<char, string> { ['h'] = target.Host }, out string? error);
+            if (error != null)
+            {
+                Report(ConfigDiagnostic.Error("HostName: " + error, source));
+            }
+
+            return expanded;
+        }
+
+        private EffectiveSetting Effective(ClientKeyword keyword)
+        {
+            if (keyword == ClientKeyword.User && target.User != null)
+            {
+                return new EffectiveSetting(keyword, target.User, SettingOrigin.CommandLine, new ConfigSource[0], null);
+            }
+
+            if (keyword == ClientKeyword.Port && target.Port != null)
+            {
+                return new EffectiveSetting(keyword, target.Port, SettingOrigin.CommandLine, new ConfigSource[0], null);
+            }
+
+            if (slots.TryGetValue(keyword, out Slot? slot) && slot.Source != null)
+            {
+                object? value = keyword == ClientKeyword.UserKnownHostsFile ? ExpandKnownHostsFiles((string[])slot.Value!, slot.Source) : slot.Value;
+                if (keyword == ClientKeyword.ChannelTimeout && IsNone(value))
+                {
+                    value = null;
+                }
+
+                return new EffectiveSetting(keyword, value is List<string> list ? list.ToArray() : value, SettingOrigin.ConfigFile, slot.Sources, slot.RawText);
+            }
+
+            return new EffectiveSetting(keyword, DefaultValue(keyword), SettingOrigin.Default, new ConfigSource[0], null);
+        }
+
+        private object? DefaultValue(ClientKeyword keyword)
+        {
+            if (keyword == ClientKeyword.ServerAliveInterval) return 0;
+            if (keyword == ClientKeyword.ServerAliveCountMax) return 3;
+            if (keyword == ClientKeyword.TCPKeepAlive) return true;
+            if (keyword == ClientKeyword.ConnectionAttempts) return 1;
+            if (keyword == ClientKeyword.HostName) return slots[ClientKeyword.HostName].Value;
+            if (keyword == ClientKeyword.Port) return 22;
+            if (keyword == ClientKeyword.User) return Environment.LocalUser;
+            if (keyword == ClientKeyword.StrictHostKeyChecking) return "ask";
+            if (keyword == ClientKeyword.CanonicalizeHostname) return "false";
+            if (keyword == ClientKeyword.IdentityFile)
+            {
+                return new[] { "id_rsa", "id_ecdsa", "id_ecdsa_sk", "id_ed25519", "id_ed25519_sk", "id_xmss", "id_dsa" }.Select(f => "~/.ssh/" + f).ToArray();
+            }
+
+            if (keyword == ClientKeyword.UserKnownHostsFile)
+            {
+                return ExpandKnownHostsFiles(new[] { "~/.ssh/known_hosts", "~/.ssh/known_hosts2" }, null);
+            }
+
+            return null; // ConnectTimeout, ChannelTimeout: none
+        }
+
+        // ssh expands '~' and %-tokens in UserKnownHostsFile before printing or using it.
+        private string[] ExpandKnownHostsFiles(string[] files, ConfigSource? source)
+        {
+            if (IsNone(files))
+            {
+                return files;
+            }
+
+            Dictionary<char, string> tokens = PercentTokens((string)slots[ClientKeyword.HostName].Value!, CurrentUser, CurrentPort);
+            return files.Select(f =>
+            {
+                string path = f == "~" || f.StartsWith("~/", System.StringComparison.Ordinal) ? Environment.HomeDirectory + f.Substring(1) : f;
+                string? expanded = PercentExpander.Expand(path, tokens, out string? error);
+                if (error != null)
+                {
+                    Report(ConfigDiagnostic.Error("UserKnownHostsFile: " + error, source));
+                }
+
+                return expanded ?? path;
+            }).ToArray();
+        }
+
+        private static bool IsNone(object? value) => value is string[] list && list.Length == 1 && list[0].Equals("none", System.StringComparison.OrdinalIgnoreCase);
+
+        private static bool IsAddress(string host) => host.IndexOfAny(new[] { ':', '.' }) >= 0 && IPAddress.TryParse(host, out _);
+
+        private static string ConnectionHash(string text)
+        {
+            using var sha1 = SHA1.Create();
+            return string.Concat(sha1.ComputeHash(Encoding.UTF8.GetBytes(text)).Select(b => b.ToString("x2", System.Globalization.CultureInfo.InvariantCulture)));
+        }
+
+        private sealed class Slot
+        {
+            public Slot(object? value, ConfigSource? source, string? rawText)
+            {
+                Value = value;
+                RawText = rawText;
+                if (source != null)
+                {
+                    Sources.Add(source);
+                }
+            }
+
+            public object? Value { get; }
+
+            public string? RawText { get; }
+
+            public List<ConfigSource> Sources { get; } = new List<ConfigSource>();
+
+            public ConfigSource? Source => Sources.Count > 0 ? Sources[0] : null;
+        }
+    }
+}

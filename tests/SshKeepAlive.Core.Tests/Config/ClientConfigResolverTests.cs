@@ -1,0 +1,158 @@
+using System.IO;
+using System.Linq;
+using SshKeepAlive.Core.Config;
+using SshKeepAlive.Testing;
+using Xunit;
+
+namespace SshKeepAlive.Core.Tests.Config
+{
+    public sealed class ClientConfigResolverTests
+    {
+        private static ClientEnvironment Environment(TempDirectory dir) =>
+            new ClientEnvironment(dir.Path, "alice", Path.Combine(dir.Path, ".ssh", "config"), Path.Combine(dir.Path, "etc", "ssh_config"), Path.Combine(dir.Path, "etc"))
+            {
+                LocalHostName = "box.example",
+            };
+
+        private static void Write(string path, string text)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            File.WriteAllText(path, text);
+        }
+
+        [Fact]
+        public void Resolve_UserConfigIsReadBeforeSystemConfig()
+        {
+            using var dir = new TempDirectory();
+            ClientEnvironment env = Environment(dir);
+            Write(env.UserConfigPath, "Host *\n  ServerAliveInterval 10\n");
+            Write(env.SystemConfigPath, "ServerAliveInterval 99\nServerAliveCountMax 7\n");
+
+            ClientResolution result = ClientConfigResolver.Load(env).Resolve("web");
+
+            Assert.Equal(10, result[ClientKeyword.ServerAliveInterval].Value);
+            Assert.Equal(env.UserConfigPath + ":2", result[ClientKeyword.ServerAliveInterval].Source!.ToString());
+            Assert.Equal(7, result["serveralivecountmax"].Value);
+            Assert.Equal(env.SystemConfigPath + ":2", result[ClientKeyword.ServerAliveCountMax].Source!.ToString());
+        }
+
+        [Fact]
+        public void Resolve_MissingConfigs_GiveOpenSshDefaults()
+        {
+            using var dir = new TempDirectory();
+
+            ClientResolution result = ClientConfigResolver.Load(Environment(dir)).Resolve("Web01");
+
+            Assert.Empty(result.Diagnostics);
+            Assert.All(result.Settings, s => Assert.True(s.IsDefault));
+            Assert.Equal(0, result[ClientKeyword.ServerAliveInterval].Value);
+            Assert.Equal(3, result[ClientKeyword.ServerAliveCountMax].Value);
+            Assert.Equal(true, result[ClientKeyword.TCPKeepAlive].Value);
+            Assert.Null(result[ClientKeyword.ConnectTimeout].Value);
+            Assert.Equal("none", result[ClientKeyword.ConnectTimeout].Text);
+            Assert.Equal("alice", result[ClientKeyword.User].Value);
+            Assert.Equal("web01", result.HostName);
+        }
+
+        [Fact]
+        public void Resolve_UserInDestination_WinsOverConfigAndIsSeenByMatchUser()
+        {
+            using var dir = new TempDirectory();
+            ClientEnvironment env = Environment(dir);
+            Write(env.UserConfigPath, "User configured\nMatch user bob\n  Port 2222\n");
+
+            ClientResolution result = ClientConfigResolver.Load(env).Resolve("bob@web");
+
+            Assert.Equal("bob", result[ClientKeyword.User].Value);
+            Assert.Equal(SettingOrigin.CommandLine, result[ClientKeyword.User].Origin);
+            Assert.Equal(2222, result[ClientKeyword.Port].Value);
+        }
+
+        [Fact]
+        public void Resolve_MatchExec_IsNotRunByDefaultAndIsReportedWithFileAndLine()
+        {
+            using var dir = new TempDirectory();
+            ClientEnvironment env = Environment(dir);
+            string marker = Path.Combine(dir.Path, "ran");
+            Write(env.UserConfigPath, $"\nMatch exec \"touch {marker}\"\n  Port 2222\n");
+
+            ClientResolution result = ClientConfigResolver.Load(env).Resolve("web");
+
+            Assert.False(File.Exists(marker));
+            Assert.Equal(22, result[ClientKeyword.Port].Value);
+            ConfigDiagnostic warning = Assert.Single(result.Diagnostics);
+            Assert.False(warning.IsError);
+            Assert.Equal(env.UserConfigPath + ":2", warning.Source!.ToString());
+        }
+
+        [Fact]
+        public void Resolve_MatchExecAllowed_RunsWithExpandedTokens()
+        {
+            using var dir = new TempDirectory();
+            ClientEnvironment env = Environment(dir);
+            Write(env.UserConfigPath, "Match exec \"test %h = web -a %r = alice\"\n  Port 2222\n");
+
+            ClientResolution result = ClientConfigResolver.Load(env).Resolve("web", new ClientResolveOptions { RunMatchExec = true });
+
+            Assert.Empty(result.Diagnostics);
+            Assert.Equal(2222, result[ClientKeyword.Port].Value);
+        }
+
+        [Theory]
+        [InlineData("ServerAliveInterval 1x\n", 1, "invalid time value")]
+        [InlineData("\nServerAliveCountMax -1\n", 2, "integer value")]
+        [InlineData("Host a\n  TCPKeepAlive maybe\n", 2, "expected yes or no")]
+        [InlineData("Port 0\n", 1, "bad port")]
+        [InlineData("Match foo bar\n", 1, "unsupported Match attribute foo")]
+        [InlineData("HostName %z\n", 1, "unknown key %z")]
+        [InlineData("IdentityFile \"x\n", 1, "unterminated quote")]
+        public void Resolve_MalformedLine_IsAnErrorWithFileAndLine(string config, int line, string message)
+        {
+            using var dir = new TempDirectory();
+            ClientEnvironment env = Environment(dir);
+            Write(env.UserConfigPath, config);
+
+            ClientResolution result = ClientConfigResolver.Load(env).Resolve("a");
+
+            ConfigDiagnostic error = Assert.Single(result.Diagnostics, d => d.IsError);
+            Assert.Equal(env.UserConfigPath + ":" + line, error.Source!.ToString());
+            Assert.Contains(message, error.Message);
+        }
+
+        [Fact]
+        public void LoadFile_Missing_IsAnError()
+        {
+            using var dir = new TempDirectory();
+
+            var resolver = ClientConfigResolver.LoadFile(Environment(dir), dir.File("absent"));
+
+            Assert.Contains(resolver.LoadDiagnostics, d => d.IsError);
+            Assert.True(resolver.Resolve("x").HasErrors);
+        }
+
+        [Fact]
+        public void Resolve_IncludeError_IsReportedForEveryHost()
+        {
+            using var dir = new TempDirectory();
+            ClientEnvironment env = Environment(dir);
+            Write(env.UserConfigPath, "Include config\n");
+
+            ClientResolution result = ClientConfigResolver.Load(env).Resolve("x");
+
+            Assert.Contains(result.Diagnostics, d => d.IsError && d.Message.Contains("Include loop") && d.Source!.Line == 1);
+        }
+
+        [Fact]
+        public void HostNames_ListsLiteralHostPatternsAcrossIncludes()
+        {
+            using var dir = new TempDirectory();
+            ClientEnvironment env = Environment(dir);
+            Write(env.UserConfigPath, "Host web db *.corp !bad\nInclude more\nHost web\n");
+            Write(Path.Combine(dir.Path, ".ssh", "more"), "Host jump? backup\n");
+
+            var names = ClientConfigResolver.Load(env).HostNames();
+
+            Assert.Equal(new[] { "web", "db", "backup" }, names.ToArray());
+        }
+    }
+}

@@ -1,0 +1,98 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using System.Text.RegularExpressions;
+using System.Threading.Tasks;
+using SshKeepAlive.Core.Config;
+using SshKeepAlive.Testing;
+using Xunit;
+
+namespace SshKeepAlive.Core.Tests.Config
+{
+    /// <summary>Our client resolver against OpenSSH itself: ssh -G -F file host, for every corpus file and host.</summary>
+    public sealed class ClientOracleTests : IClassFixture<ClientOracleTests.MaterialisedCorpus>
+    {
+        private readonly MaterialisedCorpus corpus;
+
+        public ClientOracleTests(MaterialisedCorpus corpus)
+        {
+            this.corpus = corpus;
+        }
+
+        public static IEnumerable<object[]> Cases() =>
+            ClientCorpus.ConfigFiles().SelectMany(f => ClientCorpus.Hosts(f).Select(h => new object[] { Path.GetFileName(f), h }));
+
+        [Fact]
+        public void Corpus_HasAtLeast25ClientConfigs()
+        {
+            Assert.True(ClientCorpus.ConfigFiles().Count() >= 25);
+            Assert.Contains(ClientCorpus.AllFiles(), f => Path.GetFileName(f).StartsWith(".", StringComparison.Ordinal));
+        }
+
+        [Theory]
+        [MemberData(nameof(Cases))]
+        public void Resolve_AgreesWithSshDashG(string file, string host)
+        {
+            string path = Path.Combine(corpus.Directory.Path, file);
+            (int exitCode, string output, string errors) = RunSshDashG(path, host);
+
+            ClientResolution resolution = ClientConfigResolver.LoadFile(ClientEnvironment.Current(), path).Resolve(host);
+
+            if (exitCode != 0)
+            {
+                Assert.True(resolution.HasErrors, $"ssh -G refused {file} for {host}, but the resolver reported no error.");
+                int[] sshLines = Regex.Matches(errors, @" line (\d+):").Select(m => int.Parse(m.Groups[1].Value)).ToArray();
+                int[] ourLines = resolution.Diagnostics.Where(d => d.IsError).Select(d => d.Source!.Line).ToArray();
+                Assert.NotEmpty(sshLines);
+                Assert.Equal(sshLines.Distinct().OrderBy(l => l), ourLines.Distinct().OrderBy(l => l));
+                return;
+            }
+
+            Assert.False(resolution.HasErrors, string.Join("\n", resolution.Diagnostics));
+            ILookup<string, string> ssh = output.Split('\n').Where(l => l.Length > 0)
+                .Select(l => l.Split(new[] { ' ' }, 2)).ToLookup(p => p[0], p => p.Length > 1 ? p[1] : string.Empty);
+            foreach (EffectiveSetting setting in resolution.Settings)
+            {
+                string name = setting.Name.ToLowerInvariant();
+                if (!ssh.Contains(name))
+                {
+                    Assert.Equal(ClientKeyword.ChannelTimeout, setting.Keyword); // not in every OpenSSH client
+                    continue;
+                }
+
+                string[] expected = ssh[name].ToArray();
+                string[] actual = setting.Keyword == ClientKeyword.IdentityFile ? ((IEnumerable<string>)setting.Value!).ToArray() : new[] { setting.Text };
+                Assert.True(expected.SequenceEqual(actual), $"{file} {host}: {name}: ssh -G says [{string.Join(", ", expected)}], we say [{string.Join(", ", actual)}] from {setting}");
+            }
+        }
+
+        private static (int ExitCode, string Output, string Errors) RunSshDashG(string file, string host)
+        {
+            var start = new ProcessStartInfo("ssh") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            foreach (string argument in new[] { "-G", "-F", file, host })
+            {
+                start.ArgumentList.Add(argument);
+            }
+
+            using Process process = Process.Start(start)!;
+            Task<string> errors = process.StandardError.ReadToEndAsync();
+            string output = process.StandardOutput.ReadToEnd();
+            process.WaitForExit();
+            return (process.ExitCode, output, errors.Result);
+        }
+
+        public sealed class MaterialisedCorpus : IDisposable
+        {
+            public MaterialisedCorpus()
+            {
+                ClientCorpus.Materialise(Directory);
+            }
+
+            public TempDirectory Directory { get; } = new TempDirectory();
+
+            public void Dispose() => Directory.Dispose();
+        }
+    }
+}
