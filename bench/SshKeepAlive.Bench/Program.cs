@@ -15,6 +15,7 @@ namespace SshKeepAlive.Bench
         // Benchmarks register here as they are written.
         private static readonly IReadOnlyList<IBenchmark> All = new IBenchmark[]
         {
+            new ClientConfigBenchmark(),
         };
 
         private static int Main(string[] args)

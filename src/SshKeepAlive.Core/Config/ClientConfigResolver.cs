@@ -28,12 +28,15 @@ namespace SshKeepAlive.Core.Config
         {
             Environment = environment;
             Files = files;
+            CompiledFiles = files.Select(ClientConfigFile.Compile).ToList();
         }
 
         public ClientEnvironment Environment { get; }
 
         /// <summary>The top files in reading order (user then system, or the explicit file), each with its Includes.</summary>
         public IReadOnlyList<LoadedConfig> Files { get; }
+
+        internal IReadOnlyList<ClientConfigFile> CompiledFiles { get; }
 
         /// <summary>Problems found while loading (unreadable files, Include errors, a missing explicit file).</summary>
         public IReadOnlyList<ConfigDiagnostic> LoadDiagnostics => loadDiagnostics;
@@ -47,6 +50,11 @@ namespace SshKeepAlive.Core.Config
                 LoadedConfig.Load(environment.SystemConfigPath, IncludeRules.ForSystemClientConfig(environment.SystemDirectory, environment.HomeDirectory)),
             };
             var resolver = new ClientConfigResolver(environment, files);
+            if (LoadedConfig.HasUnsafePermissions(environment.UserConfigPath))
+            {
+                resolver.loadDiagnostics.Add(ConfigDiagnostic.Error($"bad owner or permissions on {environment.UserConfigPath}", null));
+            }
+
             resolver.loadDiagnostics.AddRange(files.SelectMany(f => f.Diagnostics));
             return resolver;
         }

@@ -148,7 +148,7 @@ namespace SshKeepAlive.Core.Config
                 case ClientValueKind.Flag:
                     return OpenSshValues.TryParseFlag(text, out bool flag) ? flag : Fail($"unsupported option '{text}' for {Name}: expected yes or no", out error);
                 case ClientValueKind.Port:
-                    return OpenSshValues.TryParsePort(text, out int port) ? port : Fail($"bad port '{text}'", out error);
+                    return OpenSshValues.TryParsePort(text, out int port) || ServiceNames.TryGetTcpPort(text, out port) ? port : Fail($"bad port '{text}'", out error);
                 case ClientValueKind.Choice:
                     return choices!.TryGetValue(text.ToLowerInvariant(), out string? choice)
                         ? choice

@@ -46,9 +46,8 @@ namespace SshKeepAlive.Core.Config
         /// Match: every criterion must hold. Returns null when the line is malformed (reported; the block state is
         /// then left as it was, like ssh).
         /// </summary>
-        public bool? EvaluateMatch(ConfigLine line, ConfigSource source)
+        public bool? EvaluateMatch(IReadOnlyList<string> criteria, ConfigSource source)
         {
-            IReadOnlyList<string> criteria = line.MatchCriteria();
             bool result = true;
             int attributes = 0;
             for (int i = 0; i < criteria.Count; i++)

@@ -21,6 +21,7 @@ namespace SshKeepAlive.Core.Config
         private readonly Dictionary<ClientKeyword, Slot> slots = new Dictionary<ClientKeyword, Slot>();
         private readonly List<ConfigDiagnostic> diagnostics = new List<ConfigDiagnostic>();
         private readonly HashSet<string> reported = new HashSet<string>();
+        private string? firstPassHost;
 
         public ClientResolutionRun(ClientConfigResolver resolver, SshTarget target, ClientResolveOptions options, IEnumerable<ConfigDiagnostic> loadDiagnostics)
         {
@@ -60,7 +61,13 @@ namespace SshKeepAlive.Core.Config
                 return target.Host;
             }
 
-            return FinalPass ? (string)hostName.Value! : ExpandHostName((string)hostName.Value!, source) ?? target.Host;
+            if (FinalPass)
+            {
+                return (string)hostName.Value!;
+            }
+
+            // HostName is set at most once in the first pass, so its expansion can be kept.
+            return firstPassHost ??= ExpandHostName((string)hostName.Value!, source) ?? target.Host;
         }
 
         public ClientResolution Run()
@@ -116,7 +123,7 @@ namespace SshKeepAlive.Core.Config
 
         private void ReadAllFiles()
         {
-            foreach (LoadedConfig file in resolver.Files)
+            foreach (ClientConfigFile file in resolver.CompiledFiles)
             {
                 bool active = true;
                 Read(file, ref active, neverMatch: false);
@@ -125,83 +132,66 @@ namespace SshKeepAlive.Core.Config
 
         // Include in an inactive block still reads the file (its errors count) but nothing in it can match;
         // an included file's Host/Match lines do not change the including block's state.
-        private void Read(LoadedConfig file, ref bool active, bool neverMatch)
+        private void Read(ClientConfigFile file, ref bool active, bool neverMatch)
         {
-            foreach (ConfigLine line in file.Document.Lines)
+            foreach (ClientConfigLine line in file.Lines)
             {
-                if (!line.IsDirective && line.Error == null)
-                {
-                    continue;
-                }
-
-                ConfigSource source = file.Document.SourceOf(line);
                 if (line.Error != null)
                 {
-                    Report(ConfigDiagnostic.Error(line.Error, source));
+                    Report(ConfigDiagnostic.Error(line.Error, line.Source));
                 }
-                else if (line.IsKeyword("Host"))
+                else if (line.IsHost)
                 {
-                    bool matched = matcher.EvaluateHost(line, source);
+                    bool matched = matcher.EvaluateHost(line.Line, line.Source);
                     active = matched && !neverMatch;
                 }
-                else if (line.IsKeyword("Match"))
+                else if (line.IsMatch)
                 {
-                    bool? matched = matcher.EvaluateMatch(line, source);
+                    bool? matched = matcher.EvaluateMatch(line.MatchCriteria, line.Source);
                     if (matched.HasValue)
                     {
                         active = matched.Value && !neverMatch;
                     }
                 }
-                else if (line.IsKeyword("Include"))
+                else if (line.Included != null)
                 {
                     bool outer = active;
-                    foreach (LoadedConfig included in file.IncludesAt(line.LineNumber)?.Files ?? new LoadedConfig[0])
+                    foreach (ClientConfigFile included in line.Included)
                     {
                         Read(included, ref active, neverMatch || !outer);
                         active = outer;
                     }
                 }
-                else if (ClientKeyword.Find(line.Keyword!) is ClientKeyword keyword)
+                else if (line.Keyword != null && active && !line.IsNone)
                 {
-                    Apply(keyword, line, source, active);
+                    Apply(line);
                 }
             }
         }
 
-        private void Apply(ClientKeyword keyword, ConfigLine line, ConfigSource source, bool active)
+        private void Apply(ClientConfigLine line)
         {
-            object? value = keyword.Parse(line.Arguments, out bool isNone, out string? error);
-            if (error != null)
-            {
-                Report(ConfigDiagnostic.Error(error, source));
-                return;
-            }
-
-            if (!active || isNone)
-            {
-                return;
-            }
-
+            ClientKeyword keyword = line.Keyword!;
             if (!keyword.Accumulates)
             {
                 if (!slots.ContainsKey(keyword))
                 {
-                    slots[keyword] = new Slot(value, source, line.ArgumentText);
+                    slots[keyword] = new Slot(line.Value, line.Source, line.Line.ArgumentText);
                 }
 
                 return;
             }
 
             // IdentityFile: every active line adds its file once (ssh skips a file already listed).
-            string path = (string)value!;
+            string path = (string)line.Value!;
             if (!slots.TryGetValue(keyword, out Slot? slot))
             {
-                slots[keyword] = new Slot(new List<string> { path }, source, line.ArgumentText);
+                slots[keyword] = new Slot(new List<string> { path }, line.Source, line.Line.ArgumentText);
             }
             else if (!((List<string>)slot.Value!).Contains(path))
             {
                 ((List<string>)slot.Value!).Add(path);
-                slot.Sources.Add(source);
+                slot.Sources.Add(line.Source);
             }
         }
 

@@ -140,19 +140,27 @@ namespace SshKeepAlive.Core.Config
         /// </summary>
         public ConfigDocument InsertDirective(int beforeLineNumber, string keyword, IReadOnlyList<string> arguments)
         {
-            ConfigBlock block = beforeLineNumber > lines.Length ? Blocks[Blocks.Count - 1] : BlockOf(Math.Max(1, beforeLineNumber - 1));
+            // The new line joins the block of the line it follows.
+            ConfigBlock block = beforeLineNumber <= 1 ? Blocks[0] : beforeLineNumber > lines.Length ? Blocks[Blocks.Count - 1] : BlockOf(beforeLineNumber - 1);
             string indentation = block.IsGlobal ? string.Empty : BlockIndentation(block);
             return InsertLines(beforeLineNumber, new[] { FormatDirective(indentation, keyword, arguments) });
         }
 
         /// <summary>
         /// Inserts a new <c>Host</c> block before <paramref name="beforeLineNumber"/>: the Host line, its directives
-        /// indented like the file's other blocks, and a blank line after it when a line follows.
+        /// indented like the file's other blocks, and a blank line after it when a line follows (or before it
+        /// when appended after a non-blank last line).
         /// </summary>
         public ConfigDocument InsertHostBlock(int beforeLineNumber, IReadOnlyList<string> patterns, IEnumerable<KeyValuePair<string, IReadOnlyList<string>>> directives)
         {
             string indentation = Blocks.Where(b => !b.IsGlobal).Select(BlockIndentation).FirstOrDefault() ?? "    ";
-            var texts = new List<string> { FormatDirective(string.Empty, "Host", patterns) };
+            var texts = new List<string>();
+            if (beforeLineNumber > lines.Length && lines.Length > 0 && !lines[lines.Length - 1].IsBlank)
+            {
+                texts.Add(string.Empty);
+            }
+
+            texts.Add(FormatDirective(string.Empty, "Host", patterns));
             texts.AddRange(directives.Select(d => FormatDirective(indentation, d.Key, d.Value)));
             if (beforeLineNumber <= lines.Length)
             {

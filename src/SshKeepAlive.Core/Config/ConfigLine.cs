@@ -49,11 +49,11 @@ namespace SshKeepAlive.Core.Config
         public IReadOnlyList<string> Arguments => tokens.Arguments;
 
         /// <summary>The first argument, or null.</summary>
-        public string? Value => tokens.Arguments.Count > 0 ? tokens.Arguments[0] : null;
+        public string? Value => tokens.Arguments.Length > 0 ? tokens.Arguments[0] : null;
 
         /// <summary>The arguments exactly as written (quotes included, trailing comment excluded).</summary>
         public string ArgumentText =>
-            tokens.Spans.Count == 0 ? string.Empty : Text.Substring(tokens.Spans[0].Start, tokens.Spans[tokens.Spans.Count - 1].End - tokens.Spans[0].Start);
+            tokens.Spans.Length == 0 ? string.Empty : Text.Substring(tokens.Spans[0].Start, tokens.Spans[tokens.Spans.Length - 1].End - tokens.Spans[0].Start);
 
         /// <summary>The whitespace before the keyword.</summary>
         public string Indentation => Keyword == null ? string.Empty : Text.Substring(0, tokens.KeywordStart);
@@ -99,14 +99,14 @@ namespace SshKeepAlive.Core.Config
 
             bool quoteStyle = tokens.Spans.Any(s => s.Quoted);
             string formatted = string.Join(" ", arguments.Select(a => ArgumentFormatter.Format(a, quoteStyle)));
-            if (tokens.Spans.Count == 0)
+            if (tokens.Spans.Length == 0)
             {
                 string separator = Separator.Length > 0 ? Separator : " ";
                 return Text.Substring(0, tokens.KeywordEnd) + separator + formatted + Text.Substring(tokens.ContentEnd);
             }
 
             int start = tokens.Spans[0].Start;
-            int end = tokens.Spans[tokens.Spans.Count - 1].End;
+            int end = tokens.Spans[tokens.Spans.Length - 1].End;
             return Text.Substring(0, start) + formatted + Text.Substring(end);
         }
 

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Text;
 
@@ -23,6 +24,15 @@ namespace SshKeepAlive.Core.Config
     /// <summary>The pieces of one configuration line, as OpenSSH's readconf/servconf split them.</summary>
     internal sealed class TokenizedLine
     {
+        private static readonly string[] NoArguments = new string[0];
+        private static readonly ArgumentSpan[] NoSpans = new ArgumentSpan[0];
+
+        /// <summary>Shared by every blank line: nothing in it varies.</summary>
+        public static readonly TokenizedLine Blank = new TokenizedLine();
+
+        /// <summary>Shared by every comment line.</summary>
+        public static readonly TokenizedLine Comment = new TokenizedLine { IsComment = true };
+
         public string? Keyword { get; set; }
 
         public int KeywordStart { get; set; }
@@ -37,9 +47,9 @@ namespace SshKeepAlive.Core.Config
         /// <summary>End of the meaningful text: trailing whitespace stripped as OpenSSH does.</summary>
         public int ContentEnd { get; set; }
 
-        public List<string> Arguments { get; } = new List<string>();
+        public string[] Arguments { get; set; } = NoArguments;
 
-        public List<ArgumentSpan> Spans { get; } = new List<ArgumentSpan>();
+        public ArgumentSpan[] Spans { get; set; } = NoSpans;
 
         public string? Error { get; set; }
     }
@@ -51,21 +61,27 @@ namespace SshKeepAlive.Core.Config
     /// </summary>
     internal static class LineTokenizer
     {
-        private const string Whitespace = " \t\r\n";
+        // OpenSSH's WHITESPACE: " \t\r\n".
+        private static bool IsWhitespace(char c) => c == ' ' || c == '\t' || c == '\r' || c == '\n';
+
+        // Scratch lists reused across lines: parsing a large file allocates only what each line keeps.
+        [ThreadStatic]
+        private static List<string>? scratchArguments;
+
+        [ThreadStatic]
+        private static List<ArgumentSpan>? scratchSpans;
 
         public static TokenizedLine Tokenize(string text)
         {
-            var line = new TokenizedLine();
             int end = text.Length;
-            while (end > 0 && (Whitespace.IndexOf(text[end - 1]) >= 0 || text[end - 1] == '\f'))
+            while (end > 0 && (IsWhitespace(text[end - 1]) || text[end - 1] == '\f'))
             {
                 end--;
             }
 
-            line.ContentEnd = end;
             int position = 0;
             Token? keyword = Strdelim(text, ref position, end);
-            if (keyword != null && keyword.Text.Length == 0)
+            if (keyword != null && keyword.Value.Text.Length == 0)
             {
                 // Leading whitespace (or a leading '=') yields an empty first token; OpenSSH takes the next one.
                 keyword = Strdelim(text, ref position, end);
@@ -73,32 +89,34 @@ namespace SshKeepAlive.Core.Config
 
             if (keyword == null)
             {
-                if (position == UnterminatedQuote)
-                {
-                    line.Error = "unterminated quote in keyword";
-                }
-
-                return line;
+                return position == UnterminatedQuote ? new TokenizedLine { Error = "unterminated quote in keyword", ContentEnd = end } : TokenizedLine.Blank;
             }
 
-            if (keyword.Text.Length == 0 || keyword.Text[0] == '#')
+            if (keyword.Value.Text.Length == 0 || keyword.Value.Text[0] == '#')
             {
-                line.IsComment = keyword.Text.Length > 0;
-                return line;
+                return keyword.Value.Text.Length > 0 ? TokenizedLine.Comment : TokenizedLine.Blank;
             }
 
-            line.Keyword = keyword.Text;
-            line.KeywordStart = keyword.Start;
-            line.KeywordEnd = keyword.End;
+            var line = new TokenizedLine { ContentEnd = end };
+
+            line.Keyword = keyword.Value.Text;
+            line.KeywordStart = keyword.Value.Start;
+            line.KeywordEnd = keyword.Value.End;
             if (position < 0 || position >= end)
             {
                 line.ArgumentsStart = end;
-                line.Error = $"no argument after keyword \"{keyword.Text}\"";
+                line.Error = $"no argument after keyword \"{line.Keyword}\"";
                 return line;
             }
 
             line.ArgumentsStart = position;
-            line.Error = SplitArguments(text, position, end, line.Arguments, line.Spans);
+            List<string> arguments = scratchArguments ??= new List<string>();
+            List<ArgumentSpan> spans = scratchSpans ??= new List<ArgumentSpan>();
+            arguments.Clear();
+            spans.Clear();
+            line.Error = SplitArguments(text, position, end, arguments, spans);
+            line.Arguments = arguments.ToArray();
+            line.Spans = spans.ToArray();
             return line;
         }
 
@@ -113,19 +131,19 @@ namespace SshKeepAlive.Core.Config
             while (true)
             {
                 Token? token = Strdelim(text, ref position, end);
-                if (token == null || token.Text.Length == 0)
+                if (token == null || token.Value.Text.Length == 0)
                 {
                     return tokens;
                 }
 
-                tokens.Add(token.Text);
+                tokens.Add(token.Value.Text);
             }
         }
 
         private const int NoMoreText = -1;
         private const int UnterminatedQuote = -2;
 
-        private sealed class Token
+        private readonly struct Token
         {
             public Token(string text, int start, int end)
             {
@@ -150,7 +168,7 @@ namespace SshKeepAlive.Core.Config
 
             int old = position;
             int delimiter = old;
-            while (delimiter < end && Whitespace.IndexOf(text[delimiter]) < 0 && text[delimiter] != '"' && text[delimiter] != '=')
+            while (delimiter < end && !IsWhitespace(text[delimiter]) && text[delimiter] != '"' && text[delimiter] != '=')
             {
                 delimiter++;
             }
@@ -188,7 +206,7 @@ namespace SshKeepAlive.Core.Config
 
         private static int SkipWhitespace(string text, int position, int end)
         {
-            while (position < end && Whitespace.IndexOf(text[position]) >= 0)
+            while (position < end && IsWhitespace(text[position]))
             {
                 position++;
             }
@@ -214,6 +232,21 @@ namespace SshKeepAlive.Core.Config
                 }
 
                 int tokenStart = i;
+                int plainEnd = i;
+                while (plainEnd < end && text[plainEnd] != ' ' && text[plainEnd] != '\t' && text[plainEnd] != '"' && text[plainEnd] != '\'' && text[plainEnd] != '\\')
+                {
+                    plainEnd++;
+                }
+
+                if (plainEnd == end || text[plainEnd] == ' ' || text[plainEnd] == '\t')
+                {
+                    // No quotes or escapes: the token is the text itself.
+                    arguments.Add(text.Substring(tokenStart, plainEnd - tokenStart));
+                    spans.Add(new ArgumentSpan(tokenStart, plainEnd, false));
+                    i = plainEnd;
+                    continue;
+                }
+
                 char quote = '\0';
                 bool quoted = false;
                 var value = new StringBuilder();

@@ -185,19 +185,27 @@ namespace SshKeepAlive.Core.Config
             }
         }
 
-        // OpenSSH refuses included files that others could write to: owned by another non-root user or group/world-writable.
         private void CheckPermissions(ConfigSource includedFrom)
         {
-            if (!UnixFileSystem.IsUnix || Directory.Exists(Document.Path))
-            {
-                return;
-            }
-
-            UnixFileInfo info = UnixFileSystem.Stat(Document.Path);
-            if ((info.UserId != 0 && info.UserId != UnixFileSystem.EffectiveUserId) || (info.Mode & 0x12) != 0)
+            if (HasUnsafePermissions(Document.Path))
             {
                 diagnostics.Add(ConfigDiagnostic.Error($"bad owner or permissions on {Document.Path}", includedFrom));
             }
+        }
+
+        /// <summary>
+        /// True where ssh refuses a file it checks (~/.ssh/config and included files): owned by another non-root
+        /// user, or writable by group or others. Always false on Windows.
+        /// </summary>
+        internal static bool HasUnsafePermissions(string path)
+        {
+            if (!UnixFileSystem.IsUnix || !File.Exists(path))
+            {
+                return false;
+            }
+
+            UnixFileInfo info = UnixFileSystem.Stat(path);
+            return (info.UserId != 0 && info.UserId != UnixFileSystem.EffectiveUserId) || (info.Mode & 0x12) != 0;
         }
 
         private static string FullPath(string path) => System.IO.Path.GetFullPath(path);

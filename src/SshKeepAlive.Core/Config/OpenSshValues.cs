@@ -96,7 +96,7 @@ namespace SshKeepAlive.Core.Config
             return true;
         }
 
-        /// <summary>A TCP port 1–65535 given as a number (OpenSSH also accepts service names, which this does not).</summary>
+        /// <summary>A TCP port 1–65535 given as a number (the client resolver also accepts /etc/services names, as OpenSSH does).</summary>
         public static bool TryParsePort(string text, out int port) => TryParseInteger(text, out port) && port >= 1 && port <= 65535;
 
         // strtol: optional leading whitespace and sign, then decimal digits; saturates instead of overflowing.

@@ -120,6 +120,20 @@ namespace SshKeepAlive.Core.Tests.Config
         }
 
         [Fact]
+        [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+        public void Load_WorldWritableUserConfig_IsRefusedLikeSsh()
+        {
+            using var dir = new TempDirectory();
+            ClientEnvironment env = Environment(dir);
+            Write(env.UserConfigPath, "Port 1\n");
+            File.SetUnixFileMode(env.UserConfigPath, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.OtherWrite);
+
+            ClientResolution result = ClientConfigResolver.Load(env).Resolve("x");
+
+            Assert.Contains(result.Diagnostics, d => d.IsError && d.Message.Contains("permissions"));
+        }
+
+        [Fact]
         public void LoadFile_Missing_IsAnError()
         {
             using var dir = new TempDirectory();

@@ -50,8 +50,26 @@ namespace SshKeepAlive.Core.Tests.Config
                 return;
             }
 
+            AssertSameSettings($"{file} {host}", output, resolution);
+        }
+
+        [Theory]
+        [InlineData("web01")]
+        [InlineData("admin@db.example.com")]
+        public void Resolve_WithThisMachinesUserAndSystemConfig_AgreesWithSshDashG(string host)
+        {
+            (int exitCode, string output, _) = RunSshDashG(null, host);
+            Assert.Equal(0, exitCode);
+
+            ClientResolution resolution = ClientConfigResolver.Load(ClientEnvironment.Current()).Resolve(host);
+
+            AssertSameSettings(host, output, resolution);
+        }
+
+        private static void AssertSameSettings(string what, string sshOutput, ClientResolution resolution)
+        {
             Assert.False(resolution.HasErrors, string.Join("\n", resolution.Diagnostics));
-            ILookup<string, string> ssh = output.Split('\n').Where(l => l.Length > 0)
+            ILookup<string, string> ssh = sshOutput.Split('\n').Where(l => l.Length > 0)
                 .Select(l => l.Split(new[] { ' ' }, 2)).ToLookup(p => p[0], p => p.Length > 1 ? p[1] : string.Empty);
             foreach (EffectiveSetting setting in resolution.Settings)
             {
@@ -64,14 +82,15 @@ namespace SshKeepAlive.Core.Tests.Config
 
                 string[] expected = ssh[name].ToArray();
                 string[] actual = setting.Keyword == ClientKeyword.IdentityFile ? ((IEnumerable<string>)setting.Value!).ToArray() : new[] { setting.Text };
-                Assert.True(expected.SequenceEqual(actual), $"{file} {host}: {name}: ssh -G says [{string.Join(", ", expected)}], we say [{string.Join(", ", actual)}] from {setting}");
+                Assert.True(expected.SequenceEqual(actual), $"{what}: {name}: ssh -G says [{string.Join(", ", expected)}], we say [{string.Join(", ", actual)}] from {setting}");
             }
         }
 
-        private static (int ExitCode, string Output, string Errors) RunSshDashG(string file, string host)
+        // file null: ssh's own choice of files (~/.ssh/config, then /etc/ssh/ssh_config).
+        private static (int ExitCode, string Output, string Errors) RunSshDashG(string? file, string host)
         {
             var start = new ProcessStartInfo("ssh") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            foreach (string argument in new[] { "-G", "-F", file, host })
+            foreach (string argument in file == null ? new[] { "-G", host } : new[] { "-G", "-F", file, host })
             {
                 start.ArgumentList.Add(argument);
             }

@@ -109,6 +109,22 @@ namespace SshKeepAlive.Core.Tests.Config
         }
 
         [Fact]
+        public void InsertDirective_BeforeFirstHostLine_GoesToGlobalSectionUnindented()
+        {
+            var edited = Parse("Host a\n  Port 22\n").InsertDirective(1, "User", new[] { "bob" });
+
+            Assert.Equal("User bob\nHost a\n  Port 22\n", edited.ToText());
+        }
+
+        [Fact]
+        public void InsertHostBlock_AtEnd_SeparatesWithBlankLine()
+        {
+            var edited = Parse("Host a\n\tPort 22\n").InsertHostBlock(3, new[] { "b c" }, new[] { new KeyValuePair<string, IReadOnlyList<string>>("User", new[] { "x" }) });
+
+            Assert.Equal("Host a\n\tPort 22\n\nHost \"b c\"\n\tUser x\n", edited.ToText());
+        }
+
+        [Fact]
         public void RemoveLine_RenumbersTheRest()
         {
             var edited = Parse("a 1\nb 2\nc 3\n").RemoveLine(2);
