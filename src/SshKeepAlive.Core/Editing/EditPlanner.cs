@@ -73,7 +73,7 @@ namespace SshKeepAlive.Core.Editing
 
                 if (where != null && request.Scope == EditScope.Server)
                 {
-                    throw NotEffective(change, winner!.Source, "it is not a global setting this edit may change");
+                    throw NotEffective(change, winner!.Source, $"it sits under '{where.Header?.Text.Trim()}', which overrides global settings for the connections it matches");
                 }
 
                 if (where != null)

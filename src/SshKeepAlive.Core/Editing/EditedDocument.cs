@@ -48,17 +48,12 @@ namespace SshKeepAlive.Core.Editing
             Inserted(beforeLineNumber, Document.InsertHostBlock(beforeLineNumber, new[] { pattern }, Directives(changes)));
         }
 
-        /// <summary>A <c>Host</c> block at the end, after a blank line when the file has content; returns its first line.</summary>
+        /// <summary>A <c>Host</c> block at the end (the document puts a blank line before it); returns the first new line.</summary>
         public int AppendHostBlock(string pattern, IReadOnlyList<SettingChange> changes)
         {
-            if (Document.Lines.Count > 0 && !Document.Lines[Document.Lines.Count - 1].IsBlank)
-            {
-                Inserted(Document.Lines.Count + 1, Document.InsertLines(Document.Lines.Count + 1, new[] { string.Empty }));
-            }
-
-            int header = Document.Lines.Count + 1;
-            Inserted(header, Document.InsertHostBlock(header, new[] { pattern }, Directives(changes)));
-            return header;
+            int first = Document.Lines.Count + 1;
+            Inserted(first, Document.InsertHostBlock(first, new[] { pattern }, Directives(changes)));
+            return first;
         }
 
         /// <summary>The change to write, or null when the bytes are the same.</summary>

@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Management.Automation;
+using SshKeepAlive.Core.Config;
 using SshKeepAlive.Core.Editing;
 
 namespace SshKeepAlive.Commands
@@ -10,7 +11,7 @@ namespace SshKeepAlive.Commands
     /// </summary>
     public abstract class ConfigEditCommand : SshKeepAliveCmdlet
     {
-        private static readonly ConfigEditor Editor = new ConfigEditor(new PlacementLookup());
+        private static readonly ConfigEditor Editor = new ConfigEditor(new ResolverLookup(ClientEnvironment.Current()));
 
         /// <summary>The client Host pattern the settings are for (default *: every host). Ignored for the server.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]

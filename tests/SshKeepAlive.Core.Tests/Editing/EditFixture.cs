@@ -16,7 +16,7 @@ namespace SshKeepAlive.Core.Tests.Editing
 
         public TempDirectory Directory { get; }
 
-        public static ConfigEditor Editor { get; } = new ConfigEditor(new PlacementLookup());
+        public static ConfigEditor Editor { get; } = new ConfigEditor(new ResolverLookup(ClientEnvironment.Current()));
 
         public string Write(string name, string content)
         {
@@ -48,7 +48,7 @@ namespace SshKeepAlive.Core.Tests.Editing
         public static void AssertUntouchedLinesKept(string original, string edited, EditResult result, int inPlaceEdits)
         {
             string[] before = original.Split('\n');
-            var changed = new HashSet<int>(result.ChangedLines.Select(l => int.Parse(l.Substring(l.LastIndexOf(':') + 1))));
+            var changed = new HashSet<int>(result.ChangedLines.Where(l => l.StartsWith(result.Path + ":", StringComparison.Ordinal)).Select(l => int.Parse(l.Substring(l.LastIndexOf(':') + 1))));
             string[] kept = edited.Split('\n').Where((_, i) => !changed.Contains(i + 1)).ToArray();
             int k = 0;
             int skipped = 0;

@@ -13,7 +13,7 @@ namespace SshKeepAlive.Core.Tests.Editing
     /// <summary>Edits proven on real connections: the settings written make sshd and ssh behave as asked.</summary>
     public sealed class TestbedEditTests
     {
-        private static readonly ConfigEditor Editor = new ConfigEditor(new PlacementLookup());
+        private static readonly ConfigEditor Editor = new ConfigEditor(new ResolverLookup(ClientEnvironment.Current()));
 
         [TestbedFact]
         public void SetServerClientAlive_WithReload_SshdDropsACutClient()
