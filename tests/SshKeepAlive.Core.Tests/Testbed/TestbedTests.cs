@@ -46,15 +46,15 @@ namespace SshKeepAlive.Core.Tests.Testbed
             using var bed = SshKeepAlive.Testing.Testbed.Start();
             File.AppendAllText(bed.Server.SshdConfig, "ClientAliveInterval 1\nClientAliveCountMax 2\n");
             bed.Reload();
-            using Process client = StartSsh(bed, "ServerAliveInterval=0", "sleep 60");
-            Assert.True(WaitUntil(() => bed.Server.ReadLog().Contains("Starting session:"), TimeSpan.FromSeconds(10)), "the session never started: " + bed.Server.ReadLog());
+            using Process client = TestbedClient.StartSsh(bed, new[] { "ServerAliveInterval=0" }, "sleep 60");
+            Assert.True(TestbedClient.WaitUntil(() => bed.Server.ReadLog().Contains("Starting session:"), TimeSpan.FromSeconds(10)), "the session never started: " + bed.Server.ReadLog());
 
             bed.Cut();
 
             Assert.True(
-                WaitUntil(() => bed.Server.ReadLog().Contains("Timeout, client not responding"), TimeSpan.FromSeconds(10)),
+                TestbedClient.WaitUntil(() => bed.Server.ReadLog().Contains("Timeout, client not responding"), TimeSpan.FromSeconds(10)),
                 "sshd never timed the client out: " + bed.Server.ReadLog());
-            Assert.True(WaitUntil(() => SessionProcesses(bed) == 0, TimeSpan.FromSeconds(5)), "the session's sshd processes outlived the timeout: " + string.Join("; ", bed.Processes()));
+            Assert.True(TestbedClient.WaitUntil(() => SessionProcesses(bed) == 0, TimeSpan.FromSeconds(5)), "the session's sshd processes outlived the timeout: " + string.Join("; ", bed.Processes()));
             client.Kill(entireProcessTree: true);
         }
 
@@ -153,36 +153,9 @@ namespace SshKeepAlive.Core.Tests.Testbed
             }
         }
 
-        private static Process StartSsh(SshKeepAlive.Testing.Testbed bed, string option, string command)
-        {
-            var start = new ProcessStartInfo("ssh") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            foreach (string argument in bed.SshArguments(bed.Server, new[] { option }, command))
-            {
-                start.ArgumentList.Add(argument);
-            }
-
-            return Process.Start(start)!;
-        }
-
         // Per-connection sshd processes ("sshd: user [priv]", "sshd: user@notty"). The remote command itself is
         // not one: sshd leaves it running, as it does on any disconnect.
         private static int SessionProcesses(SshKeepAlive.Testing.Testbed bed) =>
             bed.Processes().Count(p => p.CommandLine.StartsWith("sshd:") && !p.CommandLine.Contains("[listener]"));
-
-        private static bool WaitUntil(Func<bool> condition, TimeSpan limit)
-        {
-            var waited = Stopwatch.StartNew();
-            while (!condition())
-            {
-                if (waited.Elapsed > limit)
-                {
-                    return false;
-                }
-
-                Thread.Sleep(100);
-            }
-
-            return true;
-        }
     }
 }

@@ -1,0 +1,55 @@
+#Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0' }
+# Reset-SshKeepAlive: the target's own keepalive lines go, everything else stays byte for byte.
+
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'Common.ps1')
+
+    function Write-Config([string] $Path, [string] $Text) { [System.IO.File]::WriteAllText($Path, $Text) }
+    function Read-Config([string] $Path) { [System.IO.File]::ReadAllText($Path) }
+}
+
+Describe 'Reset-SshKeepAlive' {
+    BeforeEach {
+        $script:Config = Join-Path $TestDrive ("config-" + [guid]::NewGuid().ToString('N'))
+    }
+
+    It 'removes the host''s keepalive lines and leaves other hosts'' alone' {
+        Write-Config $Config "Host web01`n  ServerAliveInterval 60`n  ServerAliveCountMax 2`n  User x`nHost *`n  ServerAliveInterval 10`n"
+
+        Reset-SshKeepAlive -Path $Config -HostName web01 -NoBackup
+
+        Read-Config $Config | Should -BeExactly "Host web01`n  User x`nHost *`n  ServerAliveInterval 10`n"
+    }
+
+    It 'with -WhatIf changes nothing' {
+        Write-Config $Config "Host web01`n  ServerAliveInterval 60`n"
+
+        Reset-SshKeepAlive -Path $Config -HostName web01 -WhatIf
+
+        Read-Config $Config | Should -BeExactly "Host web01`n  ServerAliveInterval 60`n"
+    }
+
+    It 'reports Changed = false when there is nothing to remove' {
+        Write-Config $Config "Host web01`n  User x`n"
+
+        $result = Reset-SshKeepAlive -Path $Config -HostName web01 -PassThru
+
+        $result.Changed | Should -BeFalse
+    }
+
+    It 'takes HostName from the pipeline by property name' {
+        Write-Config $Config "Host web01`n  ServerAliveInterval 60`nHost db01`n  ServerAliveInterval 60`n"
+
+        [pscustomobject]@{ HostName = 'web01'; Path = $Config } | Reset-SshKeepAlive -NoBackup
+
+        Read-Config $Config | Should -BeExactly "Host web01`nHost db01`n  ServerAliveInterval 60`n"
+    }
+
+    It 'refuses a host pattern with whitespace with InvalidHostPattern' {
+        Write-Config $Config "Host web01`n  ServerAliveInterval 60`n"
+
+        { Reset-SshKeepAlive -Path $Config -HostName 'web 01' } | Should -Throw -ErrorId 'InvalidHostPattern'
+
+        Read-Config $Config | Should -BeExactly "Host web01`n  ServerAliveInterval 60`n"
+    }
+}
