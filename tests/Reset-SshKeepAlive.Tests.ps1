@@ -3,9 +3,6 @@
 
 BeforeAll {
     . (Join-Path $PSScriptRoot 'Common.ps1')
-
-    function Write-Config([string] $Path, [string] $Text) { [System.IO.File]::WriteAllText($Path, $Text) }
-    function Read-Config([string] $Path) { [System.IO.File]::ReadAllText($Path) }
 }
 
 Describe 'Reset-SshKeepAlive' {
@@ -14,23 +11,23 @@ Describe 'Reset-SshKeepAlive' {
     }
 
     It 'removes the host''s keepalive lines and leaves other hosts'' alone' {
-        Write-Config $Config "Host web01`n  ServerAliveInterval 60`n  ServerAliveCountMax 2`n  User x`nHost *`n  ServerAliveInterval 10`n"
+        Write-ConfigText $Config "Host web01`n  ServerAliveInterval 60`n  ServerAliveCountMax 2`n  User x`nHost *`n  ServerAliveInterval 10`n"
 
         Reset-SshKeepAlive -Path $Config -HostName web01 -NoBackup
 
-        Read-Config $Config | Should -BeExactly "Host web01`n  User x`nHost *`n  ServerAliveInterval 10`n"
+        Read-ConfigText $Config | Should -BeExactly "Host web01`n  User x`nHost *`n  ServerAliveInterval 10`n"
     }
 
     It 'with -WhatIf changes nothing' {
-        Write-Config $Config "Host web01`n  ServerAliveInterval 60`n"
+        Write-ConfigText $Config "Host web01`n  ServerAliveInterval 60`n"
 
         Reset-SshKeepAlive -Path $Config -HostName web01 -WhatIf
 
-        Read-Config $Config | Should -BeExactly "Host web01`n  ServerAliveInterval 60`n"
+        Read-ConfigText $Config | Should -BeExactly "Host web01`n  ServerAliveInterval 60`n"
     }
 
     It 'reports Changed = false when there is nothing to remove' {
-        Write-Config $Config "Host web01`n  User x`n"
+        Write-ConfigText $Config "Host web01`n  User x`n"
 
         $result = Reset-SshKeepAlive -Path $Config -HostName web01 -PassThru
 
@@ -38,18 +35,18 @@ Describe 'Reset-SshKeepAlive' {
     }
 
     It 'takes HostName from the pipeline by property name' {
-        Write-Config $Config "Host web01`n  ServerAliveInterval 60`nHost db01`n  ServerAliveInterval 60`n"
+        Write-ConfigText $Config "Host web01`n  ServerAliveInterval 60`nHost db01`n  ServerAliveInterval 60`n"
 
         [pscustomobject]@{ HostName = 'web01'; Path = $Config } | Reset-SshKeepAlive -NoBackup
 
-        Read-Config $Config | Should -BeExactly "Host web01`nHost db01`n  ServerAliveInterval 60`n"
+        Read-ConfigText $Config | Should -BeExactly "Host web01`nHost db01`n  ServerAliveInterval 60`n"
     }
 
     It 'refuses a host pattern with whitespace with InvalidHostPattern' {
-        Write-Config $Config "Host web01`n  ServerAliveInterval 60`n"
+        Write-ConfigText $Config "Host web01`n  ServerAliveInterval 60`n"
 
         { Reset-SshKeepAlive -Path $Config -HostName 'web 01' } | Should -Throw -ErrorId 'InvalidHostPattern'
 
-        Read-Config $Config | Should -BeExactly "Host web01`n  ServerAliveInterval 60`n"
+        Read-ConfigText $Config | Should -BeExactly "Host web01`n  ServerAliveInterval 60`n"
     }
 }

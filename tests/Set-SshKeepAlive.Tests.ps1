@@ -11,9 +11,6 @@ BeforeAll {
     . (Join-Path $PSScriptRoot 'Common.ps1')
     . (Join-Path $PSScriptRoot 'Testbed.ps1')
 
-    # Exact bytes: Set-Content would add the platform's line ending.
-    function Write-Config([string] $Path, [string] $Text) { [System.IO.File]::WriteAllText($Path, $Text) }
-    function Read-Config([string] $Path) { [System.IO.File]::ReadAllText($Path) }
     function Get-SshG([string] $Path, [string] $HostName, [string] $Keyword) {
         $line = & ssh -G -F $Path $HostName | Where-Object { $_ -like "$($Keyword.ToLowerInvariant()) *" }
         $line.Substring($Keyword.Length + 1)
@@ -26,25 +23,25 @@ Describe 'Set-SshKeepAlive' {
     }
 
     It 'puts a Host block above a Host * block that would otherwise win' {
-        Write-Config $Config "Host *`n    ServerAliveInterval 10`n"
+        Write-ConfigText $Config "Host *`n    ServerAliveInterval 10`n"
 
         Set-SshKeepAlive -Path $Config -HostName web01 -Interval 60 -NoBackup
 
-        Read-Config $Config | Should -BeExactly "Host web01`n    ServerAliveInterval 60`n`nHost *`n    ServerAliveInterval 10`n"
+        Read-ConfigText $Config | Should -BeExactly "Host web01`n    ServerAliveInterval 60`n`nHost *`n    ServerAliveInterval 10`n"
         Get-SshG $Config web01 ServerAliveInterval | Should -Be '60'
         Get-SshG $Config db01 ServerAliveInterval | Should -Be '10'
     }
 
     It 'changes the target''s own line in place, keeping separator, indentation and comment' {
-        Write-Config $Config "Host web01`r`n`tServerAliveInterval=10 # short`r`n"
+        Write-ConfigText $Config "Host web01`r`n`tServerAliveInterval=10 # short`r`n"
 
         Set-SshKeepAlive -Path $Config -HostName web01 -Interval 5m -NoBackup
 
-        Read-Config $Config | Should -BeExactly "Host web01`r`n`tServerAliveInterval=300 # short`r`n"
+        Read-ConfigText $Config | Should -BeExactly "Host web01`r`n`tServerAliveInterval=300 # short`r`n"
     }
 
     It 'writes nothing and reports Changed = false when the values already hold' {
-        Write-Config $Config "ServerAliveInterval 1m`n"
+        Write-ConfigText $Config "ServerAliveInterval 1m`n"
         $before = (Get-Item -LiteralPath $Config).LastWriteTimeUtc
 
         $result = Set-SshKeepAlive -Path $Config -Interval 60 -PassThru
@@ -55,26 +52,26 @@ Describe 'Set-SshKeepAlive' {
     }
 
     It 'with -WhatIf prints the diff and leaves the file alone' {
-        Write-Config $Config "Host *`n    ServerAliveInterval 10`n"
+        Write-ConfigText $Config "Host *`n    ServerAliveInterval 10`n"
 
         Set-SshKeepAlive -Path $Config -Interval 60 -WhatIf
 
-        Read-Config $Config | Should -BeExactly "Host *`n    ServerAliveInterval 10`n"
+        Read-ConfigText $Config | Should -BeExactly "Host *`n    ServerAliveInterval 10`n"
     }
 
     It 'with -PassThru returns the changed lines and the backup' {
-        Write-Config $Config "Host *`n    ServerAliveInterval 10`n"
+        Write-ConfigText $Config "Host *`n    ServerAliveInterval 10`n"
 
         $result = Set-SshKeepAlive -Path $Config -Interval 30 -CountMax 4 -PassThru
 
         $result.Changed | Should -BeTrue
         $result.ChangedLines | Should -Contain "$($Config):2"
         $result.BackupPaths | Should -HaveCount 1
-        Read-Config $result.BackupPaths[0] | Should -BeExactly "Host *`n    ServerAliveInterval 10`n"
+        Read-ConfigText $result.BackupPaths[0] | Should -BeExactly "Host *`n    ServerAliveInterval 10`n"
     }
 
     It 'binds HostName and Path by property name from the pipeline' {
-        Write-Config $Config ''
+        Write-ConfigText $Config ''
 
         [pscustomobject]@{ HostName = 'web01'; Path = $Config }, [pscustomobject]@{ HostName = 'db01'; Path = $Config } |
             Set-SshKeepAlive -Interval 30 -NoBackup
@@ -84,7 +81,7 @@ Describe 'Set-SshKeepAlive' {
     }
 
     It 'says with -Verbose which line was chosen and why' {
-        Write-Config $Config "Host *`n    ServerAliveInterval 10`n"
+        Write-ConfigText $Config "Host *`n    ServerAliveInterval 10`n"
 
         $verbose = Set-SshKeepAlive -Path $Config -HostName web01 -Interval 60 -NoBackup -Verbose 4>&1
 
@@ -102,19 +99,19 @@ Describe 'Set-SshKeepAlive' {
         @{ Arguments = @{ Interval = '60'; HostName = 'web#1' }; ErrorId = 'InvalidHostPattern' }
         @{ Arguments = @{ Interval = '60'; HostName = '"web01"' }; ErrorId = 'InvalidHostPattern' }
     ) {
-        Write-Config $Config "Host *`n    ServerAliveInterval 10`n"
+        Write-ConfigText $Config "Host *`n    ServerAliveInterval 10`n"
 
         { Set-SshKeepAlive -Path $Config @Arguments } | Should -Throw -ErrorId $ErrorId
 
-        Read-Config $Config | Should -BeExactly "Host *`n    ServerAliveInterval 10`n"
+        Read-ConfigText $Config | Should -BeExactly "Host *`n    ServerAliveInterval 10`n"
     }
 
     It 'refuses a config that does not parse with ConfigParseError' {
-        Write-Config $Config "Host `"web01`n"
+        Write-ConfigText $Config "Host `"web01`n"
 
         { Set-SshKeepAlive -Path $Config -Interval 60 } | Should -Throw -ErrorId 'ConfigParseError'
 
-        Read-Config $Config | Should -BeExactly "Host `"web01`n"
+        Read-ConfigText $Config | Should -BeExactly "Host `"web01`n"
     }
 
     It 'refuses a missing -Path with ConfigFileNotFound' {
@@ -124,16 +121,16 @@ Describe 'Set-SshKeepAlive' {
     }
 
     It 'refuses a read-only file with ConfigFileReadOnly' -Skip:$IsWindows {
-        Write-Config $Config "Host *`n"
+        Write-ConfigText $Config "Host *`n"
         chmod 444 $Config
 
         { Set-SshKeepAlive -Path $Config -Interval 60 } | Should -Throw -ErrorId 'ConfigFileReadOnly'
 
-        Read-Config $Config | Should -BeExactly "Host *`n"
+        Read-ConfigText $Config | Should -BeExactly "Host *`n"
     }
 
     It 'refuses when a line behind Match exec could win, naming it' {
-        Write-Config $Config "Match exec `"exit 1`"`n  ServerAliveInterval 5`nHost web01`n  ServerAliveInterval 10`n"
+        Write-ConfigText $Config "Match exec `"exit 1`"`n  ServerAliveInterval 5`nHost web01`n  ServerAliveInterval 10`n"
 
         { Set-SshKeepAlive -Path $Config -HostName web01 -Interval 60 } | Should -Throw -ErrorId 'SettingOverriddenElsewhere'
     }
@@ -166,7 +163,7 @@ Describe 'Set-SshKeepAlive in the sshd testbed' -Skip:($null -ne $TestbedSkipRea
         $bed = Start-SshTestbed -IdleTimeout 5
         try {
             $config = Join-Path $TestDrive 'client-config'
-            Write-Config $config "Host *`n    ServerAliveInterval 0`n"
+            Write-ConfigText $config "Host *`n    ServerAliveInterval 0`n"
             Set-SshKeepAlive -Path $config -HostName $bed.SERVER_1_ADDRESS -Interval 2 -NoBackup
             $arguments = Get-SshTestbedClientArgument -Testbed $bed -Command 'echo a; sleep 15; echo b'
             $arguments[[array]::IndexOf($arguments, '/dev/null')] = $config

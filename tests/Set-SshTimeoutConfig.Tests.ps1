@@ -3,9 +3,6 @@
 
 BeforeAll {
     . (Join-Path $PSScriptRoot 'Common.ps1')
-
-    function Write-Config([string] $Path, [string] $Text) { [System.IO.File]::WriteAllText($Path, $Text) }
-    function Read-Config([string] $Path) { [System.IO.File]::ReadAllText($Path) }
 }
 
 Describe 'Set-SshTimeoutConfig' {
@@ -14,23 +11,23 @@ Describe 'Set-SshTimeoutConfig' {
     }
 
     It 'adds ConnectTimeout to the host''s own block' {
-        Write-Config $Config "Host web01`n  User x`n"
+        Write-ConfigText $Config "Host web01`n  User x`n"
 
         Set-SshTimeoutConfig -Path $Config -HostName web01 -ConnectTimeout 10s -NoBackup
 
-        Read-Config $Config | Should -BeExactly "Host web01`n  User x`n  ConnectTimeout 10`n"
+        Read-ConfigText $Config | Should -BeExactly "Host web01`n  User x`n  ConnectTimeout 10`n"
     }
 
     It 'with -WhatIf changes nothing' {
-        Write-Config $Config "Host web01`n  User x`n"
+        Write-ConfigText $Config "Host web01`n  User x`n"
 
         Set-SshTimeoutConfig -Path $Config -HostName web01 -ConnectTimeout 10 -WhatIf
 
-        Read-Config $Config | Should -BeExactly "Host web01`n  User x`n"
+        Read-ConfigText $Config | Should -BeExactly "Host web01`n  User x`n"
     }
 
     It 'with -PassThru reports the change' {
-        Write-Config $Config ''
+        Write-ConfigText $Config ''
 
         $result = Set-SshTimeoutConfig -Path $Config -ConnectTimeout none -NoBackup -PassThru
 
@@ -39,11 +36,11 @@ Describe 'Set-SshTimeoutConfig' {
     }
 
     It 'takes Path by property name from the pipeline' {
-        Write-Config $Config ''
+        Write-ConfigText $Config ''
 
         [pscustomobject]@{ Path = $Config; HostName = 'web01' } | Set-SshTimeoutConfig -ConnectTimeout 20 -NoBackup
 
-        Read-Config $Config | Should -Match 'ConnectTimeout 20'
+        Read-ConfigText $Config | Should -Match 'ConnectTimeout 20'
     }
 
     It 'refuses bad input with <ErrorId> and changes no byte' -ForEach @(
@@ -54,10 +51,10 @@ Describe 'Set-SshTimeoutConfig' {
         @{ Arguments = @{ Scope = 'Server'; ChannelTimeout = 'session' }; ErrorId = 'InvalidChannelTimeout' }
         @{ Arguments = @{ Scope = 'Server'; ChannelTimeout = 'session=forever' }; ErrorId = 'InvalidChannelTimeout' }
     ) {
-        Write-Config $Config "Host *`n"
+        Write-ConfigText $Config "Host *`n"
 
         { Set-SshTimeoutConfig -Path $Config @Arguments } | Should -Throw -ErrorId $ErrorId
 
-        Read-Config $Config | Should -BeExactly "Host *`n"
+        Read-ConfigText $Config | Should -BeExactly "Host *`n"
     }
 }

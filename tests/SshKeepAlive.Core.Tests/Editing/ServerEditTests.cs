@@ -4,6 +4,7 @@ using System.Linq;
 using SshKeepAlive.Core.Config;
 using SshKeepAlive.Core.Editing;
 using SshKeepAlive.Core.Server;
+using SshKeepAlive.Core.Tests.Config;
 using SshKeepAlive.Testing;
 using Xunit;
 
@@ -12,7 +13,7 @@ namespace SshKeepAlive.Core.Tests.Editing
     /// <summary>Server edits checked with sshd -T, validated with sshd -t before anything is replaced.</summary>
     public sealed class ServerEditTests
     {
-        [Fact]
+        [SshdOracleFact]
         public void Set_OnADebianStyleServerWhoseDropInWins_EditsTheDropIn()
         {
             using var fx = new EditFixture();
@@ -25,12 +26,12 @@ namespace SshKeepAlive.Core.Tests.Editing
 
             Assert.Equal("ClientAliveInterval 15\n", File.ReadAllText(dropIn));
             Assert.Equal(mainBefore.Replace("HostKey", "ClientAliveCountMax 2\nHostKey").Length, File.ReadAllText(main).Length);
-            Assert.Equal("15", SshdT(main, "clientaliveinterval"));
-            Assert.Equal("2", SshdT(main, "clientalivecountmax"));
+            Assert.Equal("15", SshdOracle.Run(main, null)["clientaliveinterval"]);
+            Assert.Equal("2", SshdOracle.Run(main, null)["clientalivecountmax"]);
             Assert.Equal(2, result.ChangedFiles.Count);
         }
 
-        [Fact]
+        [SshdOracleFact]
         public void Set_WithoutAnySetting_AddsAGlobalKeyBeforeTheFirstMatchBlock()
         {
             using var fx = new EditFixture();
@@ -40,7 +41,7 @@ namespace SshKeepAlive.Core.Tests.Editing
             Apply(fx, main, Interval(30));
 
             Assert.Equal($"HostKey {key}\nClientAliveInterval 30\n\nMatch User backup\n\tClientAliveInterval 5\n", File.ReadAllText(main));
-            Assert.Equal("30", SshdT(main, "clientaliveinterval"));
+            Assert.Equal("30", SshdOracle.Run(main, null)["clientaliveinterval"]);
         }
 
         [Fact]
@@ -72,13 +73,6 @@ namespace SshKeepAlive.Core.Tests.Editing
             Directory.CreateDirectory(Path.GetDirectoryName(key)!);
             Assert.Equal(0, ProcessRunner.Run("ssh-keygen", "-q", "-t", "ed25519", "-N", string.Empty, "-f", key).ExitCode);
             return key;
-        }
-
-        private static string SshdT(string config, string keyword)
-        {
-            var (code, output, error) = ProcessRunner.RunWithError(SshdDaemon.DefaultSshdPath, "-T", "-f", config);
-            Assert.True(code == 0, "sshd -T failed: " + error);
-            return output.Split('\n').Single(l => l.StartsWith(keyword + " ", StringComparison.Ordinal)).Substring(keyword.Length + 1);
         }
     }
 }
