@@ -80,6 +80,22 @@ Describe 'Set-SshKeepAlive' {
         Get-SshG $Config db01 ServerAliveInterval | Should -Be '30'
     }
 
+    It 'takes Get-SshTimeoutConfig rows: Target and Scope by property name, Shell and Kernel rows skipped' {
+        Write-ConfigText $Config ''
+
+        [pscustomobject]@{ Scope = 'Client'; Target = 'alice@web01'; Name = 'ServerAliveInterval' },
+        [pscustomobject]@{ Scope = 'Shell'; Target = 'localhost'; Name = 'TMOUT' } |
+            Set-SshKeepAlive -Path $Config -Interval 30 -NoBackup
+
+        Read-ConfigText $Config | Should -BeExactly "Host web01`n    ServerAliveInterval 30`n"
+    }
+
+    It 'refuses -Scope Kernel given directly with ScopeNotEditable' {
+        Write-ConfigText $Config ''
+
+        { Set-SshKeepAlive -Path $Config -Interval 30 -Scope Kernel } | Should -Throw -ErrorId 'ScopeNotEditable'
+    }
+
     It 'says with -Verbose which line was chosen and why' {
         Write-ConfigText $Config "Host *`n    ServerAliveInterval 10`n"
 

@@ -75,6 +75,7 @@ namespace SshKeepAlive.Tests
         [InlineData("Set-SshKeepAlive -Path $args[0] -Interval 60 -HostName 'web#1'", "InvalidHostPattern")]
         [InlineData("Set-SshKeepAlive -Path ($args[0] + '.missing') -Interval 60", "ConfigFileNotFound")]
         [InlineData("Set-SshTimeoutConfig -Path $args[0] -LoginGraceTime 30", "SettingNotInScope")]
+        [InlineData("Set-SshKeepAlive -Path $args[0] -Interval 60 -Scope Shell", "ScopeNotEditable")]
         [InlineData("Set-SshTimeoutConfig -Path $args[0]", "NoSettingGiven")]
         [InlineData("Set-SshTimeoutConfig -Path $args[0] -Scope Server -ChannelTimeout session", "InvalidChannelTimeout")]
         public void Cmdlet_WithBadInput_StopsWithAStableIdAndChangesNoByte(string script, string errorId)
@@ -131,6 +132,24 @@ namespace SshKeepAlive.Tests
 
             Assert.Equal("Host web01\n  User x\n", File.ReadAllText(path));
             Assert.True((bool)result.Output.Single().Properties["Changed"].Value);
+        }
+
+        [Fact]
+        public void SetSshKeepAlive_FromReportRows_BindsTargetAndScopeAndSkipsRowsOfOtherScopes()
+        {
+            using var dir = new TempDirectory();
+            string path = dir.File("config");
+            File.WriteAllText(path, string.Empty);
+            using var session = new ModuleSession();
+
+            var result = session.Run(
+                "[pscustomobject]@{ Scope = 'Client'; Target = 'alice@web01'; Name = 'ServerAliveInterval' }, " +
+                "[pscustomobject]@{ Scope = 'Shell'; Target = 'localhost'; Name = 'TMOUT' }, " +
+                "[pscustomobject]@{ Scope = 'Client'; Target = 'db01'; Name = 'ServerAliveInterval' } | Set-SshKeepAlive -Path $args[0] -Interval 30 -NoBackup",
+                path);
+
+            result.AssertNoErrors();
+            Assert.Equal("Host web01\n    ServerAliveInterval 30\n\nHost db01\n    ServerAliveInterval 30\n", File.ReadAllText(path));
         }
     }
 }

@@ -25,6 +25,7 @@ namespace SshKeepAlive.Core.Editing
         public static EditRequest Request(EditScope scope, string? path, bool allUsers, string hostPattern, IReadOnlyList<SettingChange> changes)
         {
             string home = HomeDirectory;
+            hostPattern = HostOfDestination(hostPattern);
             if (scope == EditScope.Server)
             {
                 return new EditRequest(scope, path ?? Path.Combine(SystemDirectory, "sshd_config"), IncludeRules.ForServerConfig(SystemDirectory, home), hostPattern, changes, createIfMissing: false);
@@ -38,6 +39,9 @@ namespace SshKeepAlive.Core.Editing
             // An explicit file is read as ssh -F reads it; only the user's own config is created when missing.
             return new EditRequest(scope, path ?? Path.Combine(home, ".ssh", "config"), IncludeRules.ForUserClientConfig(home), hostPattern, changes, createIfMissing: path == null);
         }
+
+        /// <summary>The host of a destination "user@host" (what ssh matches Host patterns against); other text as is.</summary>
+        public static string HostOfDestination(string destination) => destination.Substring(destination.LastIndexOf('@') + 1);
 
         /// <summary>
         /// The keepalive settings for a scope (only those given): the interval (seconds or an OpenSSH time), the

@@ -13,14 +13,17 @@ namespace SshKeepAlive.Commands
     {
         private static readonly ConfigEditor Editor = new ConfigEditor(new ResolverLookup(ClientEnvironment.Current()));
 
-        /// <summary>The client Host pattern the settings are for (default *: every host). Ignored for the server.</summary>
+        /// <summary>
+        /// The client Host pattern the settings are for (default *: every host); a destination user@host names its
+        /// host. Binds Get-SshTimeoutConfig's Target by property name. Ignored for the server.
+        /// </summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
-        [Alias("Host")]
+        [Alias("Host", "Target")]
         [ValidateNotNullOrEmpty]
         public string HostName { get; set; } = "*";
 
-        /// <summary>Client (ssh_config, the default) or Server (sshd_config).</summary>
-        [Parameter]
+        /// <summary>Client (ssh_config, the default) or Server (sshd_config); binds Get-SshTimeoutConfig's Scope by property name.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
         public ConfigScope Scope { get; set; } = ConfigScope.Client;
 
         /// <summary>Edit the system-wide client config (/etc/ssh/ssh_config) instead of ~/.ssh/config.</summary>
@@ -57,6 +60,17 @@ namespace SshKeepAlive.Commands
         /// <inheritdoc />
         protected override void ProcessRecord()
         {
+            if (Scope != ConfigScope.Client && Scope != ConfigScope.Server)
+            {
+                if (MyInvocation.ExpectingInput)
+                {
+                    WriteVerbose($"Skipped a {Scope} row from the pipeline: only Client and Server settings are edited here.");
+                    return;
+                }
+
+                ThrowTerminatingError(ErrorRecords.Create($"-Scope {Scope} is not editable by this command; use Client or Server.", "ScopeNotEditable", ErrorCategory.InvalidArgument, Scope, "Use -Scope Client or -Scope Server."));
+            }
+
             try
             {
                 string? path = Path == null ? null : GetUnresolvedProviderPathFromPSPath(Path);
