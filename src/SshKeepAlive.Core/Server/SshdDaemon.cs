@@ -24,7 +24,8 @@ namespace SshKeepAlive.Core.Server
 
     /// <summary>
     /// The local OpenSSH daemon: validate a candidate config with <c>sshd -t</c>, and reload the running
-    /// daemon (systemd unit, or SIGHUP to the PidFile's process) checking that it survived.
+    /// daemon (systemd unit, SIGHUP to the PidFile's process, or a restart of the Windows service) checking
+    /// that it survived.
     /// </summary>
     public sealed class SshdDaemon
     {
@@ -73,6 +74,11 @@ namespace SshKeepAlive.Core.Server
         /// </summary>
         public string Reload(Action restore)
         {
+            if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows))
+            {
+                return RestartWindowsService(restore);
+            }
+
             string? unit = ActiveSystemdUnit();
             if (unit != null)
             {
@@ -105,6 +111,54 @@ namespace SshKeepAlive.Core.Server
                 $"sshd (pid {pid}) exited after SIGHUP; the previous config was restored and sshd started again" +
                 (WaitForRunningPid() is int restarted ? $" (pid {restarted})." : ", but it is still not running: start it by hand."));
         }
+
+        // Windows' OpenSSH service has no reload: it is restarted (as Restart-Service sshd does) and must
+        // still be running after the survival check. Not exercised by the test suite, which runs on Linux.
+        private static string RestartWindowsService(Action restore)
+        {
+            if (RestartService())
+            {
+                return "restarted the sshd service";
+            }
+
+            restore();
+            bool restarted = RestartService();
+            throw new SshdReloadException(
+                "The sshd service did not survive the restart; the previous config was restored and the service " +
+                (restarted ? "started again." : "started again, but it is still not running: check the OpenSSH event log."));
+        }
+
+        private static bool RestartService()
+        {
+            Run("sc.exe", "stop", "sshd");
+            WaitForServiceState("STOPPED");
+            Run("sc.exe", "start", "sshd");
+            if (!WaitForServiceState("RUNNING"))
+            {
+                return false;
+            }
+
+            Thread.Sleep(SurvivalCheck);
+            return ServiceState().Contains("RUNNING");
+        }
+
+        private static bool WaitForServiceState(string state)
+        {
+            var wait = Stopwatch.StartNew();
+            while (wait.Elapsed < StartWait)
+            {
+                if (ServiceState().Contains(state))
+                {
+                    return true;
+                }
+
+                Thread.Sleep(100);
+            }
+
+            return false;
+        }
+
+        private static string ServiceState() => Run("sc.exe", "query", "sshd").Output;
 
         private static bool IsAlive(int pid) =>
             RuntimeInformation.IsOSPlatform(OSPlatform.Linux)

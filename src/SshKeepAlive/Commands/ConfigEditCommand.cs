@@ -71,6 +71,11 @@ namespace SshKeepAlive.Commands
                 ThrowTerminatingError(ErrorRecords.Create($"-Scope {Scope} is not editable by this command; use Client or Server.", "ScopeNotEditable", ErrorCategory.InvalidArgument, Scope, "Use -Scope Client or -Scope Server."));
             }
 
+            if (Reload && Scope == ConfigScope.Client)
+            {
+                WriteWarning("-Reload applies to -Scope Server only; ssh reads its config anew for each connection.");
+            }
+
             try
             {
                 string? path = Path == null ? null : GetUnresolvedProviderPathFromPSPath(Path);
