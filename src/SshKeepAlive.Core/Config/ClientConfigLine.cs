@@ -29,6 +29,12 @@ namespace SshKeepAlive.Core.Config
         /// <summary>For Include lines: the files included, each compiled; null for other lines.</summary>
         public IReadOnlyList<ClientConfigFile>? Included { get; private set; }
 
+        /// <summary>A keyword ssh_config does not know (ssh refuses it unless IgnoreUnknown covers it).</summary>
+        public bool IsUnknown { get; private set; }
+
+        /// <summary>For IgnoreUnknown lines: the pattern list.</summary>
+        public string? IgnoreUnknownPatterns { get; private set; }
+
         /// <summary>The reported keyword this line sets, if any.</summary>
         public ClientKeyword? Keyword { get; private set; }
 
@@ -57,6 +63,14 @@ namespace SshKeepAlive.Core.Config
             else if (line.IsKeyword("Include"))
             {
                 compiled.Included = (file.IncludesAt(line.LineNumber)?.Files ?? new LoadedConfig[0]).Select(ClientConfigFile.Compile).ToList();
+            }
+            else if (line.IsKeyword("IgnoreUnknown"))
+            {
+                compiled.IgnoreUnknownPatterns = line.Value;
+            }
+            else if (!ClientKeywordNames.IsKnown(line.Keyword!))
+            {
+                compiled.IsUnknown = true;
             }
             else if (ClientKeyword.Find(line.Keyword!) is ClientKeyword keyword)
             {

@@ -22,6 +22,7 @@ namespace SshKeepAlive.Core.Config
         private readonly List<ConfigDiagnostic> diagnostics = new List<ConfigDiagnostic>();
         private readonly HashSet<string> reported = new HashSet<string>();
         private string? firstPassHost;
+        private string? ignoredUnknown;
 
         public ClientResolutionRun(ClientConfigResolver resolver, SshTarget target, ClientResolveOptions options, IEnumerable<ConfigDiagnostic> loadDiagnostics)
         {
@@ -75,10 +76,17 @@ namespace SshKeepAlive.Core.Config
             HostForHostLines = target.Host;
             ReadAllFiles();
             string host = FinalHostName();
-            bool canonicalize = slots.TryGetValue(ClientKeyword.CanonicalizeHostname, out Slot? canonical) && (string)canonical.Value! != "false";
+            // ssh fills in the canonicalisation defaults before the final pass, so that pass cannot set them.
+            if (!slots.ContainsKey(ClientKeyword.CanonicalizeHostname))
+            {
+                slots[ClientKeyword.CanonicalizeHostname] = new Slot("false", null, null);
+            }
+
+            Slot canonical = slots[ClientKeyword.CanonicalizeHostname];
+            bool canonicalize = (string)canonical.Value! != "false";
             if (canonicalize)
             {
-                Report(ConfigDiagnostic.Warning("CanonicalizeHostname is on: DNS canonicalisation is not performed here; the host name is used as given", canonical!.Source));
+                Report(ConfigDiagnostic.Warning("CanonicalizeHostname is on: DNS canonicalisation is not performed here; the host name is used as given", canonical.Source));
             }
 
             bool finalPass = WantFinalPass || canonicalize;
@@ -160,6 +168,18 @@ namespace SshKeepAlive.Core.Config
                     {
                         Read(included, ref active, neverMatch || !outer);
                         active = outer;
+                    }
+                }
+                else if (line.IgnoreUnknownPatterns != null)
+                {
+                    ignoredUnknown ??= active ? line.IgnoreUnknownPatterns : null;
+                }
+                else if (line.IsUnknown)
+                {
+                    if (ignoredUnknown == null || OpenSshPattern.MatchList(line.Line.Keyword!.ToLowerInvariant(), ignoredUnknown, lowercasePatterns: true) != 1)
+                    {
+                        Report(ConfigDiagnostic.Warning(
+                            $"unknown keyword {line.Line.Keyword}: an ssh that does not know it refuses the file (\"Bad configuration option\"); IgnoreUnknown can allow it", line.Source));
                     }
                 }
                 else if (line.Keyword != null && active && !line.IsNone)

@@ -133,6 +133,39 @@ namespace SshKeepAlive.Core.Tests.Config
             Assert.Contains(result.Diagnostics, d => d.IsError && d.Message.Contains("permissions"));
         }
 
+        [Theory]
+        [InlineData("Host x\n  FooBar 1\n", 2)]
+        [InlineData("Host nomatch\n  IgnoreUnknown foo*\nHost *\n  FooBar 1\n", 4)]
+        [InlineData("FooBar 1\nIgnoreUnknown foo*\n", 1)]
+        public void Resolve_UnknownKeyword_IsReportedWhereSshWouldRefuseIt(string config, int line)
+        {
+            using var dir = new TempDirectory();
+            ClientEnvironment env = Environment(dir);
+            Write(env.UserConfigPath, config);
+
+            ClientResolution result = ClientConfigResolver.Load(env).Resolve("y");
+
+            ConfigDiagnostic warning = Assert.Single(result.Diagnostics);
+            Assert.Contains("unknown keyword FooBar", warning.Message);
+            Assert.Equal(line, warning.Source!.Line);
+            Assert.NotEqual(0, ProcessRunner.Run("ssh", "-G", "-F", env.UserConfigPath, "y").ExitCode);
+        }
+
+        [Theory]
+        [InlineData("IgnoreUnknown foo*,Bar\nFooBar 1\nbar 2\n")]
+        [InlineData("Protocol 2\nKeepAlive yes\nUseRoaming no\n")]
+        public void Resolve_IgnoredOrDeprecatedKeywords_AreNotReported(string config)
+        {
+            using var dir = new TempDirectory();
+            ClientEnvironment env = Environment(dir);
+            Write(env.UserConfigPath, config);
+
+            ClientResolution result = ClientConfigResolver.Load(env).Resolve("y");
+
+            Assert.Empty(result.Diagnostics);
+            Assert.Equal(0, ProcessRunner.Run("ssh", "-G", "-F", env.UserConfigPath, "y").ExitCode);
+        }
+
         [Fact]
         public void LoadFile_Missing_IsAnError()
         {
