@@ -13,10 +13,24 @@ namespace SshKeepAlive.Core.Config
     /// applies the lines of every matching Match block, again first value wins, and those values replace the
     /// global ones. An Include keeps the including line's activity for the included file's top lines, and a
     /// Match block inside an included file ends with that file; under a Match that does not hold, the included
-    /// file's own Match blocks never apply.
+    /// file's own Match blocks never apply. Files are loaded once; resolve any number of connections.
     /// </summary>
-    public static class ServerConfigResolver
+    public sealed class ServerConfigResolver
     {
+        private readonly List<ConfigDiagnostic> loadDiagnostics = new List<ConfigDiagnostic>();
+
+        private ServerConfigResolver(LoadedConfig file, UnixAccounts accounts)
+        {
+            File = file;
+            Accounts = accounts;
+            if (!file.Exists)
+            {
+                loadDiagnostics.Add(ConfigDiagnostic.Error($"{file.Document.Path}: no such file", null));
+            }
+
+            loadDiagnostics.AddRange(file.Diagnostics);
+        }
+
         /// <summary>Where sshd reads its configuration: %ProgramData%\ssh\sshd_config on Windows, else /etc/ssh/sshd_config.</summary>
         public static string DefaultConfigPath => Path.Combine(DefaultSystemDirectory, "sshd_config");
 
@@ -29,45 +43,47 @@ namespace SshKeepAlive.Core.Config
         /// <summary>The keywords every resolution reports, in OpenSSH's spelling.</summary>
         public static IReadOnlyList<string> ReportedKeywords { get; } = ServerKeywords.Reported.Select(k => k.Name).ToArray();
 
-        /// <summary>Loads an sshd_config and its Includes (relative ones under <paramref name="systemDirectory"/>).</summary>
-        public static LoadedConfig Load(string? path = null, string? systemDirectory = null)
-        {
-            string home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
-            return LoadedConfig.Load(path ?? DefaultConfigPath, IncludeRules.ForServerConfig(systemDirectory ?? DefaultSystemDirectory, home));
-        }
+        /// <summary>The sshd_config with its Includes.</summary>
+        public LoadedConfig File { get; }
 
-        /// <summary>Loads and resolves in one step; see <see cref="Resolve(LoadedConfig, ServerConnection?, UnixAccounts?)"/>.</summary>
-        public static ServerConfigResolution Resolve(string? path, ServerConnection? connection, string? systemDirectory = null) =>
-            Resolve(Load(path, systemDirectory), connection);
+        /// <summary>Where Match Group looks up users' groups.</summary>
+        public UnixAccounts Accounts { get; }
+
+        /// <summary>Problems found while loading (missing or unreadable files, Include loops and errors).</summary>
+        public IReadOnlyList<ConfigDiagnostic> LoadDiagnostics => loadDiagnostics;
 
         /// <summary>
-        /// The effective settings for <paramref name="connection"/> (null: no connection, like plain `sshd -T`).
-        /// Group membership is read from <paramref name="accounts"/> (default: /etc/passwd and /etc/group).
+        /// Loads an sshd_config (default <see cref="DefaultConfigPath"/>) and its Includes, relative ones under
+        /// <paramref name="systemDirectory"/> (default <see cref="DefaultSystemDirectory"/>). Match Group reads
+        /// <paramref name="accounts"/> (default /etc/passwd and /etc/group).
         /// </summary>
-        public static ServerConfigResolution Resolve(LoadedConfig config, ServerConnection? connection = null, UnixAccounts? accounts = null)
+        public static ServerConfigResolver Load(string? path = null, string? systemDirectory = null, UnixAccounts? accounts = null)
         {
-            var walk = new Walk(connection ?? ServerConnection.None, accounts ?? new UnixAccounts());
-            if (!config.Exists)
-            {
-                walk.Report(ConfigDiagnostic.Error($"{config.Document.Path}: no such file", null));
-            }
+            string home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+            var rules = IncludeRules.ForServerConfig(systemDirectory ?? DefaultSystemDirectory, home);
+            return new ServerConfigResolver(LoadedConfig.Load(path ?? DefaultConfigPath, rules), accounts ?? new UnixAccounts());
+        }
 
-            foreach (ConfigDiagnostic diagnostic in config.Diagnostics)
+        /// <summary>The effective settings for <paramref name="connection"/> (null: no connection, like plain `sshd -T`).</summary>
+        public ServerResolution Resolve(ServerConnection? connection = null)
+        {
+            var walk = new Walk(connection ?? ServerConnection.None, Accounts);
+            foreach (ConfigDiagnostic diagnostic in loadDiagnostics)
             {
                 walk.Report(diagnostic);
             }
 
             bool active = true;
-            walk.File(config, ref active, IncludeFlags.None, perConnection: false);
+            walk.File(File, ref active, IncludeFlags.None, perConnection: false);
             active = false;
-            walk.File(config, ref active, IncludeFlags.MatchOnly, perConnection: true);
+            walk.File(File, ref active, IncludeFlags.MatchOnly, perConnection: true);
 
             var settings = ServerKeywords.Reported
                 .Select(k => walk.PerConnection.TryGetValue(k.Name, out EffectiveSetting? s) ? s
                     : walk.Global.TryGetValue(k.Name, out s) ? s
                     : new EffectiveSetting(k.Name, k.DefaultValue, SettingOrigin.Default, Array.Empty<ConfigSource>(), null))
                 .ToArray();
-            return new ServerConfigResolution(config.Document.Path, connection ?? ServerConnection.None, settings, walk.Diagnostics);
+            return new ServerResolution(File.Document.Path, connection ?? ServerConnection.None, settings, walk.Diagnostics);
         }
 
         [Flags]
@@ -130,6 +146,13 @@ namespace SshKeepAlive.Core.Config
                     if (line.Arguments.Count == 0)
                     {
                         Report(ConfigDiagnostic.Error($"no argument after keyword \"{keyword}\"", source));
+                        continue;
+                    }
+
+                    if (!ServerKeywords.IsKnown(keyword))
+                    {
+                        // A newer sshd may know it, so this is a warning; OpenSSH 9.2 refuses the file.
+                        Report(ConfigDiagnostic.Warning($"Bad configuration option: {keyword} (not a keyword of OpenSSH 9.2's sshd, which refuses the file)", source));
                         continue;
                     }
 

@@ -9,9 +9,11 @@ namespace SshKeepAlive.Core.Config
     {
         public delegate bool ValueParser(IReadOnlyList<string> arguments, out object? value, out string? error);
 
-        public ServerKeyword(string name, object? defaultValue, bool allowedInMatch, ValueParser parse, Func<object?, string?>? caveat = null)
+        public ServerKeyword(
+            string name, object? defaultValue, bool allowedInMatch, ValueParser parse, Func<object?, string?>? caveat = null, string? alias = null)
         {
             Name = name;
+            Alias = alias;
             DefaultValue = defaultValue;
             AllowedInMatch = allowedInMatch;
             Parse = parse;
@@ -19,6 +21,9 @@ namespace SshKeepAlive.Core.Config
         }
 
         public string Name { get; }
+
+        /// <summary>Another keyword sshd reads as this one (e.g. the obsolete "KeepAlive"), or null.</summary>
+        public string? Alias { get; }
 
         public object? DefaultValue { get; }
 
@@ -38,7 +43,7 @@ namespace SshKeepAlive.Core.Config
         {
             new ServerKeyword("ClientAliveInterval", 0, allowedInMatch: true, Single(ParseTime)),
             new ServerKeyword("ClientAliveCountMax", 3, allowedInMatch: true, Single(ParseCount)),
-            new ServerKeyword("TCPKeepAlive", true, allowedInMatch: false, Single(ParseYesNo)),
+            new ServerKeyword("TCPKeepAlive", true, allowedInMatch: false, Single(ParseYesNo), alias: "KeepAlive"),
             new ServerKeyword("LoginGraceTime", 120, allowedInMatch: false, Single(ParseTime)),
             new ServerKeyword("ChannelTimeout", null, allowedInMatch: true, ParseChannelTimeouts),
             new ServerKeyword("UnusedConnectionTimeout", null, allowedInMatch: true, Single(ParseTimeOrNone)),
@@ -56,15 +61,45 @@ namespace SshKeepAlive.Core.Config
             "KerberosGetAFSToken", "KerberosOrLocalPasswd", "KerberosTicketCleanup", "KexAlgorithms", "ListenAddress",
             "LoginGraceTime", "MACs", "MaxStartups", "ModuliFile", "PerSourceMaxStartups", "PerSourceNetBlockSize",
             "PermitUserEnvironment", "PidFile", "Port", "PrintLastLog", "PrintMotd", "SecurityKeyProvider",
-            "StrictModes", "Subsystem", "SyslogFacility", "TCPKeepAlive", "UseDNS", "UsePAM", "VersionAddendum",
+            "StrictModes", "Subsystem", "SyslogFacility", "TCPKeepAlive", "KeepAlive", "UseDNS", "UsePAM", "VersionAddendum",
             "XAuthLocation",
+        };
+
+        // Every keyword the installed OpenSSH 9.2 (Debian) sshd accepts, deprecated and obsolete spellings
+        // included, found by offering each candidate word to `sshd -T`: sshd refuses any other keyword.
+        private static readonly HashSet<string> Known = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
+        {
+            "acceptenv", "addressfamily", "afstokenpassing", "allowagentforwarding", "allowgroups", "allowstreamlocalforwarding",
+            "allowtcpforwarding", "allowusers", "authenticationmethods", "authorizedkeyscommand", "authorizedkeyscommanduser",
+            "authorizedkeysfile", "authorizedkeysfile2", "authorizedprincipalscommand", "authorizedprincipalscommanduser",
+            "authorizedprincipalsfile", "banner", "casignaturealgorithms", "challengeresponseauthentication", "channeltimeout",
+            "checkmail", "chrootdirectory", "ciphers", "clientalivecountmax", "clientaliveinterval", "compression", "debianbanner",
+            "denygroups", "denyusers", "disableforwarding", "dsaauthentication", "exposeauthinfo", "fingerprinthash", "forcecommand",
+            "gatewayports", "gssapiauthentication", "gssapicleanupcredentials", "gssapicleanupcreds", "gssapikexalgorithms",
+            "gssapikeyexchange", "gssapistorecredentialsonrekey", "gssapistrictacceptorcheck", "gssapiusesessioncredcache",
+            "gssusesessionccache", "hostbasedacceptedalgorithms", "hostbasedacceptedkeytypes", "hostbasedauthentication",
+            "hostbasedusesnamefrompacketonly", "hostcertificate", "hostdsakey", "hostkey", "hostkeyagent", "hostkeyalgorithms",
+            "ignorerhosts", "ignoreuserknownhosts", "include", "ipqos", "kbdinteractiveauthentication", "keepalive",
+            "kerberosauthentication", "kerberosgetafstoken", "kerberosorlocalpasswd", "kerberostgtpassing", "kerberosticketcleanup",
+            "kexalgorithms", "keyregenerationinterval", "listenaddress", "logingracetime", "loglevel", "logverbose", "macs", "match",
+            "maxauthtries", "maxsessions", "maxstartups", "modulifile", "pamauthenticationviakbdint", "passwordauthentication",
+            "permitblacklistedkeys", "permitemptypasswords", "permitlisten", "permitopen", "permitrootlogin", "permittty",
+            "permittunnel", "permituserenvironment", "permituserrc", "persourcemaxstartups", "persourcenetblocksize", "pidfile",
+            "port", "printlastlog", "printmotd", "protocol", "pubkeyacceptedalgorithms", "pubkeyacceptedkeytypes",
+            "pubkeyauthentication", "pubkeyauthoptions", "rdomain", "rekeylimit", "requiredrsasize", "reversemappingcheck",
+            "revokedkeys", "rhostsauthentication", "rhostsrsaauthentication", "rsaauthentication", "securitykeyprovider",
+            "serverkeybits", "setenv", "skeyauthentication", "streamlocalbindmask", "streamlocalbindunlink", "strictmodes",
+            "subsystem", "syslogfacility", "tcpkeepalive", "trustedusercakeys", "unusedconnectiontimeout", "usedns", "uselogin",
+            "usepam", "useprivilegeseparation", "verifyreversemapping", "versionaddendum", "x11displayoffset", "x11forwarding",
+            "x11uselocalhost", "xauthlocation",
         };
 
         public static ServerKeyword? Find(string keyword)
         {
             foreach (ServerKeyword candidate in Reported)
             {
-                if (string.Equals(candidate.Name, keyword, StringComparison.OrdinalIgnoreCase))
+                if (string.Equals(candidate.Name, keyword, StringComparison.OrdinalIgnoreCase)
+                    || string.Equals(candidate.Alias, keyword, StringComparison.OrdinalIgnoreCase))
                 {
                     return candidate;
                 }
@@ -74,6 +109,9 @@ namespace SshKeepAlive.Core.Config
         }
 
         public static bool IsGlobalOnly(string keyword) => GlobalOnly.Contains(keyword);
+
+        /// <summary>False for words OpenSSH 9.2's sshd does not know (typos, keywords of newer or older versions).</summary>
+        public static bool IsKnown(string keyword) => Known.Contains(keyword);
 
         private delegate bool SingleValueParser(string argument, out object? value, out string? error);
 

@@ -33,12 +33,33 @@ namespace SshKeepAlive.Core.Tests.Config
             File.WriteAllText(config, text);
 
             SshdOutput sshd = SshdOracle.Run(config, "user=alice,addr=198.18.0.1");
-            ServerConfigResolution ours = ServerConfigResolver.Resolve(config, ServerConnection.Parse("user=alice,addr=198.18.0.1"), dir.Path);
+            ServerResolution ours = ServerConfigResolver.Load(config, dir.Path).Resolve(ServerConnection.Parse("user=alice,addr=198.18.0.1"));
 
             Assert.NotEqual(0, sshd.ExitCode);
             Assert.Contains("line " + line, sshd.Error);
             ConfigDiagnostic error = Assert.Single(ours.Diagnostics, d => d.IsError);
             Assert.Equal(new ConfigSource(config, line), error.Source);
+        }
+
+        [SshdOracleTheory]
+        [InlineData("ClientAliveInterva1 30\n", 1)]
+        [InlineData("ClientAliveInterval 30\nMatch User alice\n  ServerAliveInterval 5\n", 3)]
+        [InlineData("PerSourcePenalties authfail:5s\n", 1)]
+        public void Resolve_KeywordSshdDoesNotKnow_IsReportedAsAWarningAtItsLine(string text, int line)
+        {
+            using var dir = new TempDirectory();
+            string config = dir.File("sshd_config");
+            File.WriteAllText(config, text);
+
+            SshdOutput sshd = SshdOracle.Run(config, "user=alice");
+            ServerResolution ours = ServerConfigResolver.Load(config, dir.Path).Resolve(ServerConnection.Parse("user=alice"));
+
+            Assert.NotEqual(0, sshd.ExitCode);
+            Assert.Contains($"line {line}: Bad configuration option", sshd.Error);
+            ConfigDiagnostic warning = Assert.Single(ours.Diagnostics);
+            Assert.False(warning.IsError);
+            Assert.Equal(new ConfigSource(config, line), warning.Source);
+            Assert.StartsWith("Bad configuration option", warning.Message);
         }
 
         [SshdOracleTheory]
@@ -51,7 +72,7 @@ namespace SshKeepAlive.Core.Tests.Config
             File.WriteAllText(config, text);
 
             SshdOutput sshd = SshdOracle.Run(config, spec);
-            ServerConfigResolution ours = ServerConfigResolver.Resolve(config, ServerConnection.Parse(spec), dir.Path);
+            ServerResolution ours = ServerConfigResolver.Load(config, dir.Path).Resolve(ServerConnection.Parse(spec));
 
             Assert.NotEqual(0, sshd.ExitCode);
             Assert.Contains("'lport' not in connection test specification", sshd.Error);
@@ -71,7 +92,7 @@ namespace SshKeepAlive.Core.Tests.Config
             File.WriteAllText(dropIn, included);
 
             SshdOutput sshd = SshdOracle.Run(config, "user=alice");
-            ServerConfigResolution ours = ServerConfigResolver.Resolve(config, ServerConnection.Parse("user=alice"), dir.Path);
+            ServerResolution ours = ServerConfigResolver.Load(config, dir.Path).Resolve(ServerConnection.Parse("user=alice"));
 
             Assert.NotEqual(0, sshd.ExitCode);
             Assert.Contains($"{dropIn} line {line}", sshd.Error);
@@ -91,7 +112,7 @@ namespace SshKeepAlive.Core.Tests.Config
             File.WriteAllText(a, $"ClientAliveInterval 5\nInclude {dir.File("*.conf")}\n");
 
             SshdOutput sshd = SshdOracle.Run(config, "user=alice");
-            ServerConfigResolution ours = ServerConfigResolver.Resolve(config, ServerConnection.Parse("user=alice"), dir.Path);
+            ServerResolution ours = ServerConfigResolver.Load(config, dir.Path).Resolve(ServerConnection.Parse("user=alice"));
 
             Assert.NotEqual(0, sshd.ExitCode);
             Assert.Contains("Too many recursive configuration includes", sshd.Error);
@@ -112,7 +133,7 @@ namespace SshKeepAlive.Core.Tests.Config
             Assert.Equal(0, ProcessRunner.Run("chown", "nobody", dropIn).ExitCode);
 
             SshdOutput sshd = SshdOracle.Run(config, null);
-            ServerConfigResolution ours = ServerConfigResolver.Resolve(config, null, dir.Path);
+            ServerResolution ours = ServerConfigResolver.Load(config, dir.Path).Resolve();
 
             Assert.Equal("7", sshd["ClientAliveInterval"]);
             Assert.Empty(ours.Diagnostics);
@@ -124,7 +145,7 @@ namespace SshKeepAlive.Core.Tests.Config
         {
             using var dir = new TempDirectory();
 
-            ServerConfigResolution ours = ServerConfigResolver.Resolve(dir.File("sshd_config"), null, dir.Path);
+            ServerResolution ours = ServerConfigResolver.Load(dir.File("sshd_config"), dir.Path).Resolve();
 
             ConfigDiagnostic error = Assert.Single(ours.Diagnostics);
             Assert.True(error.IsError);

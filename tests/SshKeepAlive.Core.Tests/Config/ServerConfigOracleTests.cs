@@ -20,7 +20,7 @@ namespace SshKeepAlive.Core.Tests.Config
             SshdOutput sshd = SshdOracle.Run(config, spec.Length == 0 ? null : spec);
             Assert.True(sshd.ExitCode == 0, $"sshd -T refused {corpusCase}: {sshd.Error}");
 
-            ServerConfigResolution ours = ServerConfigResolver.Resolve(config, spec.Length == 0 ? null : ServerConnection.Parse(spec), systemDirectory: dir.Path);
+            ServerResolution ours = ServerConfigResolver.Load(config, dir.Path).Resolve(spec.Length == 0 ? null : ServerConnection.Parse(spec));
 
             Assert.Empty(ours.Diagnostics);
             var expected = ours.Settings.ToDictionary(s => s.Name, s => SshdText(sshd[s.Name]));
@@ -35,12 +35,12 @@ namespace SshKeepAlive.Core.Tests.Config
             using var dir = new TempDirectory();
             string config = ServerCorpus.Materialize(corpusCase, dir);
 
-            ServerConfigResolution ours = ServerConfigResolver.Resolve(config, spec.Length == 0 ? null : ServerConnection.Parse(spec), systemDirectory: dir.Path);
+            ServerResolution ours = ServerConfigResolver.Load(config, dir.Path).Resolve(spec.Length == 0 ? null : ServerConnection.Parse(spec));
 
             foreach (EffectiveSetting setting in ours.Settings.Where(s => !s.IsDefault))
             {
                 ConfigLine line = ConfigDocument.Load(setting.Source!.Path).GetLine(setting.Source.Line);
-                Assert.True(line.IsKeyword(setting.Name), $"{setting} points at '{line.Text}'");
+                Assert.True(ServerKeywords.Find(line.Keyword!)?.Name == setting.Name, $"{setting} points at '{line.Text}'");
                 Assert.Equal(line.ArgumentText, setting.RawText);
             }
         }

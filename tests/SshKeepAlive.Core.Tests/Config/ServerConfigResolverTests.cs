@@ -14,7 +14,7 @@ namespace SshKeepAlive.Core.Tests.Config
             using var dir = new TempDirectory();
             File.WriteAllText(dir.File("sshd_config"), "PermitRootLogin no\n");
 
-            ServerConfigResolution resolution = ServerConfigResolver.Resolve(dir.File("sshd_config"), null, dir.Path);
+            ServerResolution resolution = ServerConfigResolver.Load(dir.File("sshd_config"), dir.Path).Resolve();
 
             var expected = new Dictionary<string, object?>
             {
@@ -42,7 +42,7 @@ namespace SshKeepAlive.Core.Tests.Config
             string config = dir.File("sshd_config");
             File.WriteAllText(config, "LoginGraceTime 2m\nClientAliveInterval 300\nMatch User alice\n  ClientAliveInterval = 1h30m # long\n");
 
-            ServerConfigResolution resolution = ServerConfigResolver.Resolve(config, new ServerConnection(user: "alice"), dir.Path);
+            ServerResolution resolution = ServerConfigResolver.Load(config, dir.Path).Resolve(new ServerConnection(user: "alice"));
 
             EffectiveSetting interval = resolution["clientaliveinterval"];
             Assert.Equal(5400, interval.Value);
@@ -63,7 +63,7 @@ namespace SshKeepAlive.Core.Tests.Config
             string config = dir.File("sshd_config");
             File.WriteAllText(config, "Include sshd_config.d/*.conf\nClientAliveInterval 99\n");
 
-            ServerConfigResolution resolution = ServerConfigResolver.Resolve(config, null, systemDirectory: dir.Path);
+            ServerResolution resolution = ServerConfigResolver.Load(config, dir.Path).Resolve();
 
             Assert.Empty(resolution.Diagnostics);
             Assert.Equal(10, resolution["ClientAliveInterval"].Value);
@@ -76,10 +76,10 @@ namespace SshKeepAlive.Core.Tests.Config
             using var dir = new TempDirectory();
             string config = dir.File("sshd_config");
             File.WriteAllText(config, "Match Address 198.18.0.0/15\n  ClientAliveCountMax 1\n");
-            LoadedConfig loaded = ServerConfigResolver.Load(config, dir.Path);
+            ServerConfigResolver resolver = ServerConfigResolver.Load(config, dir.Path);
 
-            Assert.Equal(1, ServerConfigResolver.Resolve(loaded, new ServerConnection(address: "198.19.0.1"))["ClientAliveCountMax"].Value);
-            Assert.Equal(3, ServerConfigResolver.Resolve(loaded, new ServerConnection(address: "192.0.2.1"))["ClientAliveCountMax"].Value);
+            Assert.Equal(1, resolver.Resolve(new ServerConnection(address: "198.19.0.1"))["ClientAliveCountMax"].Value);
+            Assert.Equal(3, resolver.Resolve(new ServerConnection(address: "192.0.2.1"))["ClientAliveCountMax"].Value);
         }
 
         [Fact]
@@ -89,7 +89,7 @@ namespace SshKeepAlive.Core.Tests.Config
             string config = dir.File("sshd_config");
             File.WriteAllText(config, "PidFile sshd.pid\n");
 
-            ServerConfigResolution resolution = ServerConfigResolver.Resolve(config, null, dir.Path);
+            ServerResolution resolution = ServerConfigResolver.Load(config, dir.Path).Resolve();
 
             Assert.Equal("sshd.pid", resolution["PidFile"].Value);
             ConfigDiagnostic warning = Assert.Single(resolution.Diagnostics);
@@ -102,7 +102,7 @@ namespace SshKeepAlive.Core.Tests.Config
         public void Indexer_UnknownKeyword_NamesTheReportedOnes()
         {
             using var dir = new TempDirectory();
-            ServerConfigResolution resolution = ServerConfigResolver.Resolve(dir.File("missing"), null, dir.Path);
+            ServerResolution resolution = ServerConfigResolver.Load(dir.File("missing"), dir.Path).Resolve();
 
             var error = Assert.Throws<KeyNotFoundException>(() => resolution["MaxStartups"]);
             Assert.Contains("ClientAliveInterval", error.Message);

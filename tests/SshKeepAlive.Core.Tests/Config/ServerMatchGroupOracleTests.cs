@@ -29,7 +29,7 @@ namespace SshKeepAlive.Core.Tests.Config
                         $"Match Group {user}\n  ClientAliveCountMax 5\n");
 
                     SshdOutput sshd = SshdOracle.Run(config, "user=" + user);
-                    ServerConfigResolution ours = ServerConfigResolver.Resolve(config, new ServerConnection(user: user), dir.Path);
+                    ServerResolution ours = ServerConfigResolver.Load(config, dir.Path).Resolve(new ServerConnection(user: user));
 
                     Assert.Equal(0, sshd.ExitCode);
                     Assert.Equal("11", sshd["ClientAliveInterval"]);

@@ -9,7 +9,9 @@ namespace SshKeepAlive.Core.Tests.Config
     /// <summary>
     /// Runs the installed `sshd -T -f file -C spec` and reads what it prints: one lowercase keyword and its
     /// effective value per line, times in seconds. sshd -T needs root and a host key; the key is generated once
-    /// per test run into a temp folder and passed with -h, so corpus files need no HostKey line.
+    /// per test run into a temp folder and passed with -h, so corpus files need no HostKey line. OpenSSH 9.2's
+    /// -C takes any of user=, host=, addr=, laddr=, lport=, rdomain=; every field is optional, but a config with
+    /// "Match LocalPort" makes sshd refuse a spec without lport= (and plain -T too).
     /// </summary>
     internal static class SshdOracle
     {

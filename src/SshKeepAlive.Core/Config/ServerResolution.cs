@@ -5,9 +5,9 @@ using System.Linq;
 namespace SshKeepAlive.Core.Config
 {
     /// <summary>The effective sshd settings for one connection, as `sshd -T -C` would print them, with sources.</summary>
-    public sealed class ServerConfigResolution
+    public sealed class ServerResolution
     {
-        internal ServerConfigResolution(
+        internal ServerResolution(
             string configPath, ServerConnection connection, IReadOnlyList<EffectiveSetting> settings, IReadOnlyList<ConfigDiagnostic> diagnostics)
         {
             ConfigPath = configPath;
