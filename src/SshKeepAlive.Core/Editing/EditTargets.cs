@@ -105,7 +105,7 @@ namespace SshKeepAlive.Core.Editing
 
         /// <summary>The daemon that reads <paramref name="sshdConfig"/>: the PidFile it names (default /run/sshd.pid).</summary>
         public static SshdDaemon DaemonFor(string sshdConfig) =>
-            new SshdDaemon(SshdDaemon.DefaultSshdPath, ServerConfigResolver.Resolve(sshdConfig, null)["PidFile"].Value as string ?? "/run/sshd.pid");
+            new SshdDaemon(SshdDaemon.DefaultSshdPath, ServerConfigResolver.Load(sshdConfig).Resolve()["PidFile"].Value as string ?? "/run/sshd.pid");
 
         /// <summary>A time setting written in seconds ("none" kept where the keyword allows it).</summary>
         public static SettingChange Timeout(string keyword, string value, bool allowsNone)

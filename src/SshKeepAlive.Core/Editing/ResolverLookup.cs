@@ -22,7 +22,7 @@ namespace SshKeepAlive.Core.Editing
             {
                 // Global settings only: a Match condition that needs a connection to judge (Match LocalPort
                 // without one) is no reason to refuse editing them.
-                ServerConfigResolution server = ServerConfigResolver.Resolve(config);
+                ServerResolution server = ServerConfigResolver.ForLoaded(config).Resolve();
                 ThrowIfBroken(server.Diagnostics.FirstOrDefault(d => d.IsError && !IsMatchLine(config, d.Source)), request);
                 setting = server[keyword];
             }
