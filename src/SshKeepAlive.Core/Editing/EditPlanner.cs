@@ -73,7 +73,9 @@ namespace SshKeepAlive.Core.Editing
 
                 if (where != null && request.Scope == EditScope.Server)
                 {
-                    throw NotEffective(change, winner!.Source, $"it sits under '{where.Header?.Text.Trim()}', which overrides global settings for the connections it matches");
+                    throw NotEffective(change, winner!.Source, where.Header == null
+                        ? $"{where.File.Document.Path} is read-only"
+                        : $"it sits under '{where.Header.Text.Trim()}', which overrides global settings for the connections it matches");
                 }
 
                 if (where != null)

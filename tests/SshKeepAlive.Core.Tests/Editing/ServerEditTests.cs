@@ -45,6 +45,21 @@ namespace SshKeepAlive.Core.Tests.Editing
         }
 
         [Fact]
+        public void Set_WhenTheWinningDropInIsReadOnly_RefusesNamingIt()
+        {
+            using var fx = new EditFixture();
+            string dropIn = fx.Write("sshd_config.d/10-keepalive.conf", "ClientAliveInterval 300\n");
+            Assert.Equal(0, ProcessRunner.Run("chmod", "444", dropIn).ExitCode);
+            string main = fx.Write("sshd_config", $"Include {fx.Directory.Path}/sshd_config.d/*.conf\n");
+
+            var error = Assert.Throws<ConfigEditException>(() => Apply(fx, main, Interval(15)));
+
+            Assert.Equal("SettingOverriddenElsewhere", error.ErrorId);
+            Assert.Contains(dropIn + ":1", error.Message);
+            Assert.Equal("ClientAliveInterval 300\n", File.ReadAllText(dropIn));
+        }
+
+        [Fact]
         public void Set_WhenSshdRejectsTheCandidate_LeavesTheOriginalUntouched()
         {
             using var fx = new EditFixture();
