@@ -65,7 +65,8 @@ Describe 'Set-SshKeepAlive' {
         $result = Set-SshKeepAlive -Path $Config -Interval 30 -CountMax 4 -PassThru
 
         $result.Changed | Should -BeTrue
-        $result.ChangedLines | Should -Contain "$($Config):2"
+        $result.ChangedLines | Should -Be @("$($Config):2", "$($Config):3")
+        Read-ConfigText $Config | Should -BeExactly "Host *`n    ServerAliveInterval 30`n    ServerAliveCountMax 4`n"
         $result.BackupPaths | Should -HaveCount 1
         Read-ConfigText $result.BackupPaths[0] | Should -BeExactly "Host *`n    ServerAliveInterval 10`n"
     }

@@ -134,36 +134,32 @@ namespace SshKeepAlive.Core.Editing
         private static int Insert(EditRequest request, EditedDocument main, IReadOnlyList<SettingChange> changes, DirectivePlacement? beaten)
         {
             ConfigDocument doc = main.Document;
-            int globalPoint = GlobalInsertionPoint(doc);
-            if (request.IsEveryHost || request.Scope == EditScope.Server)
+            if (beaten == null && request.Scope == EditScope.Client)
             {
-                int position = beaten != null && doc.BlockOf(beaten.Anchor.LineNumber).IsGlobal ? Math.Min(beaten.Anchor.LineNumber, globalPoint) : globalPoint;
-                for (int i = 0; i < changes.Count; i++)
-                {
-                    main.InsertDirective(position + i, changes[i].Keyword, changes[i].Arguments!);
-                }
-
-                return position;
-            }
-
-            if (beaten == null)
-            {
+                // Nothing sets these yet: beside the target's own settings when it has a block.
                 ConfigBlock? own = doc.Blocks.FirstOrDefault(b => IsOwnHostHeader(b.Header, request));
                 if (own != null)
                 {
                     int after = own.Lines.Last(l => l.IsDirective).LineNumber + 1;
-                    for (int i = 0; i < changes.Count; i++)
-                    {
-                        main.InsertDirective(after + i, changes[i].Keyword, changes[i].Arguments!);
-                    }
-
+                    InsertDirectives(main, after, changes);
                     return after;
                 }
 
-                return main.AppendHostBlock(request.HostPattern, changes);
+                if (!request.IsEveryHost)
+                {
+                    return main.AppendHostBlock(request.HostPattern, changes);
+                }
             }
 
-            ConfigBlock block = doc.BlockOf(beaten.Anchor.LineNumber);
+            if (request.IsEveryHost || request.Scope == EditScope.Server)
+            {
+                int globalPoint = GlobalInsertionPoint(doc);
+                int position = beaten != null && doc.BlockOf(beaten.Anchor.LineNumber).IsGlobal ? Math.Min(beaten.Anchor.LineNumber, globalPoint) : globalPoint;
+                InsertDirectives(main, position, changes);
+                return position;
+            }
+
+            ConfigBlock block = doc.BlockOf(beaten!.Anchor.LineNumber);
             if (!block.IsGlobal)
             {
                 main.InsertHostBlock(block.FirstLineNumber, request.HostPattern, changes, reopenGlobal: false);
@@ -173,6 +169,14 @@ namespace SshKeepAlive.Core.Editing
             // Above a global line: the lines after ours must stay global, so a "Host *" block takes them.
             main.InsertHostBlock(beaten.Anchor.LineNumber, request.HostPattern, changes, reopenGlobal: true);
             return beaten.Anchor.LineNumber;
+        }
+
+        private static void InsertDirectives(EditedDocument document, int position, IReadOnlyList<SettingChange> changes)
+        {
+            for (int i = 0; i < changes.Count; i++)
+            {
+                document.InsertDirective(position + i, changes[i].Keyword, changes[i].Arguments!);
+            }
         }
 
         private static int GlobalInsertionPoint(ConfigDocument doc)

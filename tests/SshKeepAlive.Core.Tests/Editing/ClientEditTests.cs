@@ -67,6 +67,18 @@ namespace SshKeepAlive.Core.Tests.Editing
         }
 
         [Fact]
+        public void Set_ForEveryHost_WithAHostStarBlock_ChangesAndAddsInThatBlock()
+        {
+            using var fx = new EditFixture();
+            string path = fx.Write("config", "Host *\n    ServerAliveInterval 10\n");
+
+            EditResult result = fx.Apply(fx.ClientRequest(path, "*", Interval(30), CountMax(4)));
+
+            Assert.Equal("Host *\n    ServerAliveInterval 30\n    ServerAliveCountMax 4\n", File.ReadAllText(path));
+            Assert.Equal(new[] { path + ":2", path + ":3" }, result.ChangedLines);
+        }
+
+        [Fact]
         public void Set_WhenAGlobalLineWinsForTheHost_PutsAHostBlockAboveItAndKeepsTheRestGlobal()
         {
             using var fx = new EditFixture();
