@@ -39,7 +39,7 @@ namespace SshKeepAlive.Core.Editing
         /// <summary>Makes the edit. When the values already hold, nothing is written and the result says so.</summary>
         public EditResult Apply(EditRequest request, ApplyOptions options)
         {
-            using FileLock fileLock = FileLock.Acquire(request.Path, options.LockTimeout);
+            using FileLock fileLock = Lock(request.Path, options.LockTimeout);
             EditPlan plan = planner.Plan(request);
             if (!plan.HasChanges)
             {
@@ -47,28 +47,33 @@ namespace SshKeepAlive.Core.Editing
             }
 
             SshdDaemon? daemon = request.Scope == EditScope.Server ? options.Daemon : null;
+            if (daemon != null && !File.Exists(daemon.SshdPath))
+            {
+                throw new ConfigEditException(ConfigEditErrorKind.ValidationFailed, "SshdNotFound", $"{daemon.SshdPath} is missing, so the edited {request.Path} cannot be checked with sshd -t; nothing was changed.", request.Path);
+            }
+
             if (daemon != null && plan.Files.All(f => f.Path == request.Path))
             {
                 ValidateCandidate(daemon, request.Path, plan.Files[0].NewBytes);
             }
 
-            var backups = new List<string>();
-            if (!options.NoBackup)
+            DateTimeOffset now = DateTimeOffset.UtcNow;
+            List<string> backups = Guard(request.Path, () => options.NoBackup ? new List<string>() : plan.Files.Where(f => !f.IsNewFile).Select(f => AtomicFile.Backup(f.Path, now)).ToList());
+            Guard(request.Path, () =>
             {
-                DateTimeOffset now = DateTimeOffset.UtcNow;
-                backups.AddRange(plan.Files.Where(f => !f.IsNewFile).Select(f => AtomicFile.Backup(f.Path, now)));
-            }
-
-            EnsureUserConfigFolder(plan);
-            Write(plan.Files);
+                EnsureUserConfigFolder(plan);
+                Write(plan.Files);
+                return true;
+            });
             if (daemon != null && plan.Files.Any(f => f.Path != request.Path))
             {
                 // An included file changed: sshd -t can only judge the whole tree, so judge it now and put
-                // every file back if it fails.
+                // every file back (the backups are then of no use) if it fails.
                 SshdValidation validation = daemon.Validate(request.Path);
                 if (!validation.IsValid)
                 {
                     Restore(plan.Files);
+                    backups.ForEach(File.Delete);
                     throw ValidationFailed(request.Path, validation);
                 }
             }
@@ -87,6 +92,31 @@ namespace SshKeepAlive.Core.Editing
             }
 
             return new EditResult(plan, backups, reloadOutcome);
+        }
+
+        private static FileLock Lock(string path, TimeSpan timeout)
+        {
+            try
+            {
+                return FileLock.Acquire(path, timeout);
+            }
+            catch (TimeoutException ex)
+            {
+                throw new ConfigEditException(ConfigEditErrorKind.WriteFailed, "ConfigFileLocked", ex.Message, path, inner: ex);
+            }
+        }
+
+        // File system failures become the edit's own error; the caller has changed nothing it has not put back.
+        private static T Guard<T>(string path, Func<T> action)
+        {
+            try
+            {
+                return action();
+            }
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is System.ComponentModel.Win32Exception)
+            {
+                throw new ConfigEditException(ConfigEditErrorKind.WriteFailed, "ConfigWriteFailed", ex.Message, path, inner: ex);
+            }
         }
 
         private static void ValidateCandidate(SshdDaemon daemon, string path, byte[] content)
@@ -139,18 +169,22 @@ namespace SshKeepAlive.Core.Editing
             }
         }
 
+        // Writes every file, putting back those already written when one fails.
         private static void Write(IReadOnlyList<FileChange> files)
         {
+            var written = new List<FileChange>();
             try
             {
                 foreach (FileChange file in files)
                 {
                     AtomicFile.Write(file.Path, file.NewBytes, 0x180 /* 0600 */);
+                    written.Add(file);
                 }
             }
-            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is System.ComponentModel.Win32Exception)
+            catch
             {
-                throw new ConfigEditException(ConfigEditErrorKind.WriteFailed, "ConfigWriteFailed", ex.Message, files[0].Path, inner: ex);
+                Restore(written);
+                throw;
             }
         }
     }

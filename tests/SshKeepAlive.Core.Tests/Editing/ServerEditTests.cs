@@ -60,6 +60,38 @@ namespace SshKeepAlive.Core.Tests.Editing
         }
 
         [Fact]
+        public void Set_OfADropIn_WhenSshdRejectsTheResult_PutsTheDropInBackAndKeepsNoBackup()
+        {
+            using var fx = new EditFixture();
+            string key = HostKey(fx);
+            string dropIn = fx.Write("sshd_config.d/10-keepalive.conf", "ClientAliveInterval 300\n");
+            string main = fx.Write("sshd_config", $"Include {fx.Directory.Path}/sshd_config.d/*.conf\nHostKey {key}\nNoSuchKeyword yes\n");
+
+            var error = Assert.Throws<ConfigEditException>(() => EditFixture.Editor.Apply(
+                new EditRequest(EditScope.Server, main, IncludeRules.ForServerConfig(fx.Directory.Path, fx.Directory.Path), "*", new[] { Interval(15) }, createIfMissing: false),
+                new ApplyOptions { Daemon = new SshdDaemon(SshdDaemon.DefaultSshdPath, fx.Directory.File("sshd.pid")) }));
+
+            Assert.Equal("SshdConfigInvalid", error.ErrorId);
+            Assert.Equal("ClientAliveInterval 300\n", File.ReadAllText(dropIn));
+            Assert.Single(Directory.GetFiles(Path.GetDirectoryName(dropIn)!));
+        }
+
+        [Fact]
+        public void Set_WhileAnotherEditHoldsTheLock_GivesUpWithConfigFileLocked()
+        {
+            using var fx = new EditFixture();
+            string main = fx.Write("sshd_config", "ClientAliveInterval 300\n");
+            using var held = SshKeepAlive.Core.Files.FileLock.Acquire(main, TimeSpan.FromSeconds(1));
+
+            var error = Assert.Throws<ConfigEditException>(() => EditFixture.Editor.Apply(
+                new EditRequest(EditScope.Server, main, IncludeRules.ForServerConfig(fx.Directory.Path, fx.Directory.Path), "*", new[] { Interval(15) }, createIfMissing: false),
+                new ApplyOptions { NoBackup = true, LockTimeout = TimeSpan.FromMilliseconds(200) }));
+
+            Assert.Equal("ConfigFileLocked", error.ErrorId);
+            Assert.Equal("ClientAliveInterval 300\n", File.ReadAllText(main));
+        }
+
+        [Fact]
         public void Set_WhenSshdRejectsTheCandidate_LeavesTheOriginalUntouched()
         {
             using var fx = new EditFixture();
