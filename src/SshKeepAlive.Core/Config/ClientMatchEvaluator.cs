@@ -28,7 +28,7 @@ namespace SshKeepAlive.Core.Config
                 }
 
                 bool negated = argument[0] == '!';
-                if (OpenSshPattern.Matches(run.HostForHostLines, negated ? argument.Substring(1) : argument))
+                if (OpenSshPattern.Matches(run.HostForHostLines, 0, argument, negated ? 1 : 0, argument.Length, lowercasePattern: false))
                 {
                     if (negated)
                     {

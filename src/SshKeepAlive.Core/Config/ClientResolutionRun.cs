@@ -307,10 +307,17 @@ namespace SshKeepAlive.Core.Config
                 return files;
             }
 
-            Dictionary<char, string> tokens = PercentTokens((string)slots[ClientKeyword.HostName].Value!, CurrentUser, CurrentPort);
+            Dictionary<char, string>? tokens = files.Any(f => f.IndexOf('%') >= 0)
+                ? PercentTokens((string)slots[ClientKeyword.HostName].Value!, CurrentUser, CurrentPort)
+                : null;
             return files.Select(f =>
             {
                 string path = f == "~" || f.StartsWith("~/", System.StringComparison.Ordinal) ? Environment.HomeDirectory + f.Substring(1) : f;
+                if (tokens == null)
+                {
+                    return path;
+                }
+
                 string? expanded = PercentExpander.Expand(path, tokens, out string? error);
                 if (error != null)
                 {

@@ -4,7 +4,7 @@ namespace SshKeepAlive.Core.Config
     public static class OpenSshPattern
     {
         /// <summary>Whole-string match of <paramref name="text"/> against one pattern with '*' and '?', case-sensitive.</summary>
-        public static bool Matches(string text, string pattern) => Matches(text, 0, pattern, 0);
+        public static bool Matches(string text, string pattern) => Matches(text, 0, pattern, 0, pattern.Length, lowercasePattern: false);
 
         /// <summary>
         /// Matches against a comma-separated list: 1 when a positive pattern matches and no negated one does,
@@ -13,17 +13,18 @@ namespace SshKeepAlive.Core.Config
         /// </summary>
         public static int MatchList(string text, string patternList, bool lowercasePatterns)
         {
+            // Walks the list in place: resolving thousands of hosts must not allocate per pattern.
             int result = 0;
-            foreach (string item in patternList.Split(','))
+            for (int start = 0; start <= patternList.Length;)
             {
-                bool negated = item.StartsWith("!", System.StringComparison.Ordinal);
-                string pattern = negated ? item.Substring(1) : item;
-                if (lowercasePatterns)
+                int end = patternList.IndexOf(',', start);
+                if (end < 0)
                 {
-                    pattern = pattern.ToLowerInvariant();
+                    end = patternList.Length;
                 }
 
-                if (Matches(text, pattern))
+                bool negated = start < end && patternList[start] == '!';
+                if (Matches(text, 0, patternList, negated ? start + 1 : start, end, lowercasePatterns))
                 {
                     if (negated)
                     {
@@ -32,6 +33,8 @@ namespace SshKeepAlive.Core.Config
 
                     result = 1;
                 }
+
+                start = end + 1;
             }
 
             return result;
@@ -43,27 +46,28 @@ namespace SshKeepAlive.Core.Config
         /// <summary>True when the pattern holds no '*' or '?' (a literal host name).</summary>
         public static bool IsLiteral(string pattern) => pattern.IndexOfAny(new[] { '*', '?' }) < 0;
 
-        private static bool Matches(string text, int t, string pattern, int p)
+        /// <summary>Matches <paramref name="text"/> from <paramref name="t"/> against pattern[p..end).</summary>
+        internal static bool Matches(string text, int t, string pattern, int p, int end, bool lowercasePattern)
         {
-            while (p < pattern.Length)
+            while (p < end)
             {
-                char c = pattern[p];
+                char c = lowercasePattern ? char.ToLowerInvariant(pattern[p]) : pattern[p];
                 if (c == '*')
                 {
                     // Consecutive stars are one star; a trailing star matches the rest.
-                    while (p < pattern.Length && pattern[p] == '*')
+                    while (p < end && pattern[p] == '*')
                     {
                         p++;
                     }
 
-                    if (p == pattern.Length)
+                    if (p == end)
                     {
                         return true;
                     }
 
                     for (int rest = t; rest < text.Length; rest++)
                     {
-                        if (Matches(text, rest, pattern, p))
+                        if (Matches(text, rest, pattern, p, end, lowercasePattern))
                         {
                             return true;
                         }

@@ -14,19 +14,13 @@ namespace SshKeepAlive.Core.Tests.Config
                 LocalHostName = "box.example",
             };
 
-        private static void Write(string path, string text)
-        {
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            File.WriteAllText(path, text);
-        }
-
         [Fact]
         public void Resolve_UserConfigIsReadBeforeSystemConfig()
         {
             using var dir = new TempDirectory();
             ClientEnvironment env = Environment(dir);
-            Write(env.UserConfigPath, "Host *\n  ServerAliveInterval 10\n");
-            Write(env.SystemConfigPath, "ServerAliveInterval 99\nServerAliveCountMax 7\n");
+            TestFiles.Write(env.UserConfigPath, "Host *\n  ServerAliveInterval 10\n");
+            TestFiles.Write(env.SystemConfigPath, "ServerAliveInterval 99\nServerAliveCountMax 7\n");
 
             ClientResolution result = ClientConfigResolver.Load(env).Resolve("web");
 
@@ -59,7 +53,7 @@ namespace SshKeepAlive.Core.Tests.Config
         {
             using var dir = new TempDirectory();
             ClientEnvironment env = Environment(dir);
-            Write(env.UserConfigPath, "User configured\nMatch user bob\n  Port 2222\n");
+            TestFiles.Write(env.UserConfigPath, "User configured\nMatch user bob\n  Port 2222\n");
 
             ClientResolution result = ClientConfigResolver.Load(env).Resolve("bob@web");
 
@@ -74,7 +68,7 @@ namespace SshKeepAlive.Core.Tests.Config
             using var dir = new TempDirectory();
             ClientEnvironment env = Environment(dir);
             string marker = Path.Combine(dir.Path, "ran");
-            Write(env.UserConfigPath, $"\nMatch exec \"touch {marker}\"\n  Port 2222\n");
+            TestFiles.Write(env.UserConfigPath, $"\nMatch exec \"touch {marker}\"\n  Port 2222\n");
 
             ClientResolution result = ClientConfigResolver.Load(env).Resolve("web");
 
@@ -90,7 +84,7 @@ namespace SshKeepAlive.Core.Tests.Config
         {
             using var dir = new TempDirectory();
             ClientEnvironment env = Environment(dir);
-            Write(env.UserConfigPath, "Match exec \"test %h = web -a %r = alice\"\n  Port 2222\n");
+            TestFiles.Write(env.UserConfigPath, "Match exec \"test %h = web -a %r = alice\"\n  Port 2222\n");
 
             ClientResolution result = ClientConfigResolver.Load(env).Resolve("web", new ClientResolveOptions { RunMatchExec = true });
 
@@ -110,7 +104,7 @@ namespace SshKeepAlive.Core.Tests.Config
         {
             using var dir = new TempDirectory();
             ClientEnvironment env = Environment(dir);
-            Write(env.UserConfigPath, config);
+            TestFiles.Write(env.UserConfigPath, config);
 
             ClientResolution result = ClientConfigResolver.Load(env).Resolve("a");
 
@@ -125,7 +119,7 @@ namespace SshKeepAlive.Core.Tests.Config
         {
             using var dir = new TempDirectory();
             ClientEnvironment env = Environment(dir);
-            Write(env.UserConfigPath, "Port 1\n");
+            TestFiles.Write(env.UserConfigPath, "Port 1\n");
             File.SetUnixFileMode(env.UserConfigPath, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.OtherWrite);
 
             ClientResolution result = ClientConfigResolver.Load(env).Resolve("x");
@@ -141,7 +135,7 @@ namespace SshKeepAlive.Core.Tests.Config
         {
             using var dir = new TempDirectory();
             ClientEnvironment env = Environment(dir);
-            Write(env.UserConfigPath, config);
+            TestFiles.Write(env.UserConfigPath, config);
 
             ClientResolution result = ClientConfigResolver.Load(env).Resolve("y");
 
@@ -158,7 +152,7 @@ namespace SshKeepAlive.Core.Tests.Config
         {
             using var dir = new TempDirectory();
             ClientEnvironment env = Environment(dir);
-            Write(env.UserConfigPath, config);
+            TestFiles.Write(env.UserConfigPath, config);
 
             ClientResolution result = ClientConfigResolver.Load(env).Resolve("y");
 
@@ -182,7 +176,7 @@ namespace SshKeepAlive.Core.Tests.Config
         {
             using var dir = new TempDirectory();
             ClientEnvironment env = Environment(dir);
-            Write(env.UserConfigPath, "Include config\n");
+            TestFiles.Write(env.UserConfigPath, "Include config\n");
 
             ClientResolution result = ClientConfigResolver.Load(env).Resolve("x");
 
@@ -194,8 +188,8 @@ namespace SshKeepAlive.Core.Tests.Config
         {
             using var dir = new TempDirectory();
             ClientEnvironment env = Environment(dir);
-            Write(env.UserConfigPath, "Host web db *.corp !bad\nInclude more\nHost web\n");
-            Write(Path.Combine(dir.Path, ".ssh", "more"), "Host jump? backup\n");
+            TestFiles.Write(env.UserConfigPath, "Host web db *.corp !bad\nInclude more\nHost web\n");
+            TestFiles.Write(Path.Combine(dir.Path, ".ssh", "more"), "Host jump? backup\n");
 
             var names = ClientConfigResolver.Load(env).HostNames();
 

@@ -8,13 +8,7 @@ namespace SshKeepAlive.Core.Tests.Config
 {
     public sealed class IncludeTests
     {
-        private static string Write(TempDirectory dir, string name, string text)
-        {
-            string path = dir.File(name);
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            File.WriteAllText(path, text);
-            return path;
-        }
+        private static string Write(TempDirectory dir, string name, string text) => TestFiles.Write(dir.File(name), text);
 
         private static string Order(LoadedConfig config) =>
             string.Join(" ", config.Directives().Select(d => Path.GetFileName(d.Source.Path) + ":" + d.Line.LineNumber));
