@@ -17,6 +17,9 @@
         'Invoke-PersistentSshCommand'
         'New-PersistentSshSession'
         'Remove-PersistentSshSession'
+        'Reset-SshKeepAlive'
+        'Set-SshKeepAlive'
+        'Set-SshTimeoutConfig'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

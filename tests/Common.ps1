@@ -8,3 +8,7 @@ if (-not (Test-Path -LiteralPath $ModuleManifest)) {
 }
 
 Import-Module -Name $ModuleManifest -Force -ErrorAction Stop
+
+# Config files with exact bytes (Set-Content and Get-Content would add or drop line endings).
+function Write-ConfigText([string] $Path, [string] $Text) { [System.IO.File]::WriteAllText($Path, $Text) }
+function Read-ConfigText([string] $Path) { [System.IO.File]::ReadAllText($Path) }

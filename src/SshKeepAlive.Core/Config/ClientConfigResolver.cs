@@ -81,6 +81,17 @@ namespace SshKeepAlive.Core.Config
             return resolver;
         }
 
+        /// <summary>
+        /// A resolver over one already-loaded top file (e.g. a config being edited, possibly not yet written), read
+        /// as <c>ssh -F</c> reads it: no system config.
+        /// </summary>
+        public static ClientConfigResolver ForLoaded(ClientEnvironment environment, LoadedConfig file)
+        {
+            var resolver = new ClientConfigResolver(environment, new[] { file });
+            resolver.loadDiagnostics.AddRange(file.Diagnostics);
+            return resolver;
+        }
+
         /// <summary>Resolves a destination "[user@]host" or "ssh://[user@]host[:port]".</summary>
         public ClientResolution Resolve(string destination, ClientResolveOptions? options = null) => Resolve(SshTarget.Parse(destination), options);
 

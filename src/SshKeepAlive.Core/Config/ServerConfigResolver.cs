@@ -64,6 +64,10 @@ namespace SshKeepAlive.Core.Config
             return new ServerConfigResolver(LoadedConfig.Load(path ?? DefaultConfigPath, rules), accounts ?? new UnixAccounts());
         }
 
+        /// <summary>A resolver over an already-loaded sshd_config (e.g. one being edited, possibly not yet written).</summary>
+        public static ServerConfigResolver ForLoaded(LoadedConfig file, UnixAccounts? accounts = null) =>
+            new ServerConfigResolver(file, accounts ?? new UnixAccounts());
+
         /// <summary>The effective settings for <paramref name="connection"/> (null: no connection, like plain `sshd -T`).</summary>
         public ServerResolution Resolve(ServerConnection? connection = null)
         {

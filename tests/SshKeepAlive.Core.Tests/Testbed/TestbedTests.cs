@@ -53,7 +53,7 @@ namespace SshKeepAlive.Core.Tests.Testbed
             using var bed = SshKeepAlive.Testing.Testbed.Start();
             File.AppendAllText(bed.Server.SshdConfig, "ClientAliveInterval 1\nClientAliveCountMax 2\n");
             bed.Reload();
-            using Process client = StartSsh(bed, "ServerAliveInterval=0", "sleep 60");
+            using Process client = TestbedClient.StartSsh(bed, new[] { "ServerAliveInterval=0" }, "sleep 60");
             Assert.True(Wait.Until(() => bed.Server.ReadLog().Contains("Starting session:"), TimeSpan.FromSeconds(10)), "the session never started: " + bed.Server.ReadLog());
 
             bed.Cut();
@@ -173,17 +173,6 @@ namespace SshKeepAlive.Core.Tests.Testbed
             {
                 return false;
             }
-        }
-
-        private static Process StartSsh(SshKeepAlive.Testing.Testbed bed, string option, string command)
-        {
-            var start = new ProcessStartInfo("ssh") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            foreach (string argument in bed.SshArguments(bed.Server, new[] { option }, command))
-            {
-                start.ArgumentList.Add(argument);
-            }
-
-            return Process.Start(start)!;
         }
 
         // Per-connection sshd processes ("sshd: user [priv]", "sshd: user@notty"). The remote command itself is

@@ -1,0 +1,117 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Runtime.InteropServices;
+using SshKeepAlive.Core.Config;
+using SshKeepAlive.Core.Server;
+
+namespace SshKeepAlive.Core.Editing
+{
+    /// <summary>The config file an edit goes to by default, how its Includes resolve, and the keywords per scope.</summary>
+    public static class EditTargets
+    {
+        public static string HomeDirectory => Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+
+        private static bool IsWindows => RuntimeInformation.IsOSPlatform(OSPlatform.Windows);
+
+        private static string SystemDirectory =>
+            IsWindows ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.CommonApplicationData), "ssh") : "/etc/ssh";
+
+        /// <summary>
+        /// The request for <paramref name="changes"/>: <paramref name="path"/> when given, else ~/.ssh/config (created
+        /// if missing), the system ssh_config with <paramref name="allUsers"/>, or sshd_config for the server.
+        /// </summary>
+        public static EditRequest Request(EditScope scope, string? path, bool allUsers, string hostPattern, IReadOnlyList<SettingChange> changes)
+        {
+            string home = HomeDirectory;
+            hostPattern = HostOfDestination(hostPattern);
+            if (scope == EditScope.Server)
+            {
+                return new EditRequest(scope, path ?? Path.Combine(SystemDirectory, "sshd_config"), IncludeRules.ForServerConfig(SystemDirectory, home), hostPattern, changes, createIfMissing: false);
+            }
+
+            if (path == null && allUsers)
+            {
+                return new EditRequest(scope, Path.Combine(SystemDirectory, "ssh_config"), IncludeRules.ForSystemClientConfig(SystemDirectory, home), hostPattern, changes, createIfMissing: false);
+            }
+
+            // An explicit file is read as ssh -F reads it; only the user's own config is created when missing.
+            return new EditRequest(scope, path ?? Path.Combine(home, ".ssh", "config"), IncludeRules.ForUserClientConfig(home), hostPattern, changes, createIfMissing: path == null);
+        }
+
+        /// <summary>The host of a destination "user@host" (what ssh matches Host patterns against); other text as is.</summary>
+        public static string HostOfDestination(string destination) => destination.Substring(destination.LastIndexOf('@') + 1);
+
+        /// <summary>
+        /// The keepalive settings for a scope (only those given): the interval (seconds or an OpenSSH time), the
+        /// number of unanswered keepalives before disconnecting, and TCPKeepAlive.
+        /// </summary>
+        public static IReadOnlyList<SettingChange> KeepAlive(EditScope scope, string? interval, int? countMax, bool? tcpKeepAlive)
+        {
+            string prefix = scope == EditScope.Client ? "ServerAlive" : "ClientAlive";
+            var changes = new List<SettingChange>();
+            if (interval != null)
+            {
+                int seconds = EditRules.ParseKeepAliveInterval(interval, prefix + "Interval");
+                changes.Add(SettingChange.Set(prefix + "Interval", SettingKind.Time, seconds.ToString(CultureInfo.InvariantCulture)));
+            }
+
+            if (countMax != null)
+            {
+                changes.Add(SettingChange.Set(prefix + "CountMax", SettingKind.Count, EditRules.CheckCountMax(countMax.Value, prefix + "CountMax").ToString(CultureInfo.InvariantCulture)));
+            }
+
+            if (tcpKeepAlive != null)
+            {
+                changes.Add(SettingChange.Set("TCPKeepAlive", SettingKind.Flag, tcpKeepAlive.Value ? "yes" : "no"));
+            }
+
+            return changes;
+        }
+
+        /// <summary>Removals of every keepalive keyword of a scope.</summary>
+        public static IReadOnlyList<SettingChange> KeepAliveRemoval(EditScope scope)
+        {
+            string prefix = scope == EditScope.Client ? "ServerAlive" : "ClientAlive";
+            return new[]
+            {
+                SettingChange.Remove(prefix + "Interval", SettingKind.Time),
+                SettingChange.Remove(prefix + "CountMax", SettingKind.Count),
+                SettingChange.Remove("TCPKeepAlive", SettingKind.Flag),
+            };
+        }
+
+        /// <summary>
+        /// Checks that every change belongs to the scope (ConnectTimeout is the client's; LoginGraceTime,
+        /// ChannelTimeout and UnusedConnectionTimeout the server's) and that there is at least one.
+        /// </summary>
+        public static void CheckScope(EditScope scope, IReadOnlyList<SettingChange> changes)
+        {
+            if (changes.Count == 0)
+            {
+                throw new ConfigEditException(ConfigEditErrorKind.InvalidArgument, "NoSettingGiven", "Give at least one setting to change.");
+            }
+
+            foreach (SettingChange change in changes)
+            {
+                bool isClient = change.Keyword == "ConnectTimeout";
+                if (isClient != (scope == EditScope.Client))
+                {
+                    throw new ConfigEditException(ConfigEditErrorKind.InvalidArgument, "SettingNotInScope", $"{change.Keyword} is a {(isClient ? "client" : "server")} setting; use -Scope {(isClient ? "Client" : "Server")}.");
+                }
+            }
+        }
+
+        /// <summary>The daemon that reads <paramref name="sshdConfig"/>: the PidFile it names (default /run/sshd.pid).</summary>
+        public static SshdDaemon DaemonFor(string sshdConfig) =>
+            new SshdDaemon(SshdDaemon.DefaultSshdPath, ServerConfigResolver.Load(sshdConfig).Resolve()["PidFile"].Value as string ?? "/run/sshd.pid");
+
+        /// <summary>A time setting written in seconds ("none" kept where the keyword allows it).</summary>
+        public static SettingChange Timeout(string keyword, string value, bool allowsNone)
+        {
+            int? seconds = EditRules.ParseTimeout(value, keyword, allowsNone);
+            return SettingChange.Set(keyword, SettingKind.TimeOrNone, seconds?.ToString(CultureInfo.InvariantCulture) ?? "none");
+        }
+    }
+}

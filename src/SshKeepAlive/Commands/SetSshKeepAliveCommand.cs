@@ -1,0 +1,35 @@
+using System.Collections.Generic;
+using System.Management.Automation;
+using SshKeepAlive.Core.Editing;
+
+namespace SshKeepAlive.Commands
+{
+    /// <summary>
+    /// Sets the keepalive of ssh (ServerAliveInterval/ServerAliveCountMax/TCPKeepAlive for a Host pattern) or sshd
+    /// (ClientAliveInterval/ClientAliveCountMax/TCPKeepAlive, global) so that it takes effect: lossless, idempotent,
+    /// atomic, validated, with -WhatIf showing the diff.
+    /// </summary>
+    [Cmdlet(VerbsCommon.Set, "SshKeepAlive", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [OutputType(typeof(EditResult))]
+    public sealed class SetSshKeepAliveCommand : ConfigEditCommand
+    {
+        /// <summary>Seconds between keepalives (e.g. 60) or an OpenSSH time string (e.g. 5m); 0 turns them off.</summary>
+        [Parameter(Mandatory = true, Position = 0)]
+        [ValidateNotNullOrEmpty]
+        public string Interval { get; set; } = string.Empty;
+
+        /// <summary>Unanswered keepalives before the connection is dropped (0-100).</summary>
+        [Parameter]
+        public int? CountMax { get; set; }
+
+        /// <summary>Whether TCP keepalives are sent as well (TCPKeepAlive yes/no).</summary>
+        [Parameter]
+        public bool? TcpKeepAlive { get; set; }
+
+        /// <inheritdoc />
+        protected override string Action => "Set keepalive";
+
+        /// <inheritdoc />
+        protected override IReadOnlyList<SettingChange> Changes() => EditTargets.KeepAlive(EditScope, Interval, CountMax, TcpKeepAlive);
+    }
+}

@@ -1,0 +1,63 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using SshKeepAlive.Core.Editing;
+
+namespace SshKeepAlive.Commands
+{
+    /// <summary>
+    /// Sets the other timeouts that end SSH sessions: ConnectTimeout (client); LoginGraceTime, ChannelTimeout and
+    /// UnusedConnectionTimeout (server), with the same guarantees as Set-SshKeepAlive.
+    /// </summary>
+    [Cmdlet(VerbsCommon.Set, "SshTimeoutConfig", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [OutputType(typeof(EditResult))]
+    public sealed class SetSshTimeoutConfigCommand : ConfigEditCommand
+    {
+        /// <summary>Client: how long ssh waits for the TCP connection (seconds, an OpenSSH time, or none).</summary>
+        [Parameter]
+        public string? ConnectTimeout { get; set; }
+
+        /// <summary>Server: how long a client has to log in (seconds or an OpenSSH time; 0 means no limit).</summary>
+        [Parameter]
+        public string? LoginGraceTime { get; set; }
+
+        /// <summary>Server: idle timeouts per channel type, as type=time entries (e.g. session=30m, global=1h).</summary>
+        [Parameter]
+        public string[]? ChannelTimeout { get; set; }
+
+        /// <summary>Server: how long a connection without open channels may stay (an OpenSSH time, or none).</summary>
+        [Parameter]
+        public string? UnusedConnectionTimeout { get; set; }
+
+        /// <inheritdoc />
+        protected override string Action => "Set timeouts";
+
+        /// <inheritdoc />
+        protected override IReadOnlyList<SettingChange> Changes()
+        {
+            var changes = new List<SettingChange>();
+            if (ConnectTimeout != null)
+            {
+                changes.Add(EditTargets.Timeout("ConnectTimeout", ConnectTimeout, allowsNone: true));
+            }
+
+            if (LoginGraceTime != null)
+            {
+                changes.Add(EditTargets.Timeout("LoginGraceTime", LoginGraceTime, allowsNone: false));
+            }
+
+            if (ChannelTimeout != null)
+            {
+                changes.Add(SettingChange.Set("ChannelTimeout", SettingKind.TimeList, ChannelTimeout.Select(EditRules.NormalizeChannelTimeout).ToArray()));
+            }
+
+            if (UnusedConnectionTimeout != null)
+            {
+                changes.Add(EditTargets.Timeout("UnusedConnectionTimeout", UnusedConnectionTimeout, allowsNone: true));
+            }
+
+            EditTargets.CheckScope(EditScope, changes);
+            return changes;
+        }
+    }
+}

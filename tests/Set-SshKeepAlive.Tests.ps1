@@ -1,0 +1,197 @@
+#Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0' }
+# Set-SshKeepAlive: effective, lossless, idempotent edits; -WhatIf; -PassThru; pipeline input; error ids;
+# and, in the sshd testbed, settings that make sshd and ssh behave as asked.
+
+BeforeDiscovery {
+    . (Join-Path $PSScriptRoot 'Testbed.ps1')
+    $script:TestbedSkipReason = Get-SshTestbedSkipReason
+}
+
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'Common.ps1')
+    . (Join-Path $PSScriptRoot 'Testbed.ps1')
+
+    function Get-SshG([string] $Path, [string] $HostName, [string] $Keyword) {
+        $line = & ssh -G -F $Path $HostName | Where-Object { $_ -like "$($Keyword.ToLowerInvariant()) *" }
+        $line.Substring($Keyword.Length + 1)
+    }
+}
+
+Describe 'Set-SshKeepAlive' {
+    BeforeEach {
+        $script:Config = Join-Path $TestDrive ("config-" + [guid]::NewGuid().ToString('N'))
+    }
+
+    It 'puts a Host block above a Host * block that would otherwise win' {
+        Write-ConfigText $Config "Host *`n    ServerAliveInterval 10`n"
+
+        Set-SshKeepAlive -Path $Config -HostName web01 -Interval 60 -NoBackup
+
+        Read-ConfigText $Config | Should -BeExactly "Host web01`n    ServerAliveInterval 60`n`nHost *`n    ServerAliveInterval 10`n"
+        Get-SshG $Config web01 ServerAliveInterval | Should -Be '60'
+        Get-SshG $Config db01 ServerAliveInterval | Should -Be '10'
+    }
+
+    It 'changes the target''s own line in place, keeping separator, indentation and comment' {
+        Write-ConfigText $Config "Host web01`r`n`tServerAliveInterval=10 # short`r`n"
+
+        Set-SshKeepAlive -Path $Config -HostName web01 -Interval 5m -NoBackup
+
+        Read-ConfigText $Config | Should -BeExactly "Host web01`r`n`tServerAliveInterval=300 # short`r`n"
+    }
+
+    It 'writes nothing and reports Changed = false when the values already hold' {
+        Write-ConfigText $Config "ServerAliveInterval 1m`n"
+        $before = (Get-Item -LiteralPath $Config).LastWriteTimeUtc
+
+        $result = Set-SshKeepAlive -Path $Config -Interval 60 -PassThru
+
+        $result.Changed | Should -BeFalse
+        (Get-Item -LiteralPath $Config).LastWriteTimeUtc | Should -Be $before
+        Get-ChildItem -LiteralPath $TestDrive -Filter '*.sshka-*' | Should -BeNullOrEmpty
+    }
+
+    It 'with -WhatIf prints the diff and leaves the file alone' {
+        Write-ConfigText $Config "Host *`n    ServerAliveInterval 10`n"
+
+        Set-SshKeepAlive -Path $Config -Interval 60 -WhatIf
+
+        Read-ConfigText $Config | Should -BeExactly "Host *`n    ServerAliveInterval 10`n"
+    }
+
+    It 'with -PassThru returns the changed lines and the backup' {
+        Write-ConfigText $Config "Host *`n    ServerAliveInterval 10`n"
+
+        $result = Set-SshKeepAlive -Path $Config -Interval 30 -CountMax 4 -PassThru
+
+        $result.Changed | Should -BeTrue
+        $result.ChangedLines | Should -Be @("$($Config):2", "$($Config):3")
+        Read-ConfigText $Config | Should -BeExactly "Host *`n    ServerAliveInterval 30`n    ServerAliveCountMax 4`n"
+        $result.BackupPaths | Should -HaveCount 1
+        Read-ConfigText $result.BackupPaths[0] | Should -BeExactly "Host *`n    ServerAliveInterval 10`n"
+    }
+
+    It 'binds HostName and Path by property name from the pipeline' {
+        Write-ConfigText $Config ''
+
+        [pscustomobject]@{ HostName = 'web01'; Path = $Config }, [pscustomobject]@{ HostName = 'db01'; Path = $Config } |
+            Set-SshKeepAlive -Interval 30 -NoBackup
+
+        Get-SshG $Config web01 ServerAliveInterval | Should -Be '30'
+        Get-SshG $Config db01 ServerAliveInterval | Should -Be '30'
+    }
+
+    It 'takes Get-SshTimeoutConfig rows: Target and Scope by property name, Shell and Kernel rows skipped' {
+        Write-ConfigText $Config ''
+
+        [pscustomobject]@{ Scope = 'Client'; Target = 'alice@web01'; Name = 'ServerAliveInterval' },
+        [pscustomobject]@{ Scope = 'Shell'; Target = 'localhost'; Name = 'TMOUT' } |
+            Set-SshKeepAlive -Path $Config -Interval 30 -NoBackup
+
+        Read-ConfigText $Config | Should -BeExactly "Host web01`n    ServerAliveInterval 30`n"
+    }
+
+    It 'refuses -Scope Kernel given directly with ScopeNotEditable' {
+        Write-ConfigText $Config ''
+
+        { Set-SshKeepAlive -Path $Config -Interval 30 -Scope Kernel } | Should -Throw -ErrorId 'ScopeNotEditable'
+    }
+
+    It 'says with -Verbose which line was chosen and why' {
+        Write-ConfigText $Config "Host *`n    ServerAliveInterval 10`n"
+
+        $verbose = Set-SshKeepAlive -Path $Config -HostName web01 -Interval 60 -NoBackup -Verbose 4>&1
+
+        ($verbose | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }).Message -join "`n" |
+            Should -Match ([regex]::Escape("$($Config):2"))
+    }
+
+    It 'refuses bad input with <ErrorId> and changes no byte' -ForEach @(
+        @{ Arguments = @{ Interval = '-5' }; ErrorId = 'InvalidInterval' }
+        @{ Arguments = @{ Interval = '2d' }; ErrorId = 'InvalidInterval' }
+        @{ Arguments = @{ Interval = 'soon' }; ErrorId = 'InvalidInterval' }
+        @{ Arguments = @{ Interval = '60'; CountMax = 1000 }; ErrorId = 'InvalidCountMax' }
+        @{ Arguments = @{ Interval = '60'; HostName = 'web 01' }; ErrorId = 'InvalidHostPattern' }
+        @{ Arguments = @{ Interval = '60'; HostName = "web`n01" }; ErrorId = 'InvalidHostPattern' }
+        @{ Arguments = @{ Interval = '60'; HostName = 'web#1' }; ErrorId = 'InvalidHostPattern' }
+        @{ Arguments = @{ Interval = '60'; HostName = '"web01"' }; ErrorId = 'InvalidHostPattern' }
+    ) {
+        Write-ConfigText $Config "Host *`n    ServerAliveInterval 10`n"
+
+        { Set-SshKeepAlive -Path $Config @Arguments } | Should -Throw -ErrorId $ErrorId
+
+        Read-ConfigText $Config | Should -BeExactly "Host *`n    ServerAliveInterval 10`n"
+    }
+
+    It 'refuses a config that does not parse with ConfigParseError' {
+        Write-ConfigText $Config "Host `"web01`n"
+
+        { Set-SshKeepAlive -Path $Config -Interval 60 } | Should -Throw -ErrorId 'ConfigParseError'
+
+        Read-ConfigText $Config | Should -BeExactly "Host `"web01`n"
+    }
+
+    It 'refuses a missing -Path with ConfigFileNotFound' {
+        { Set-SshKeepAlive -Path (Join-Path $TestDrive 'missing') -Interval 60 } | Should -Throw -ErrorId 'ConfigFileNotFound'
+
+        Join-Path $TestDrive 'missing' | Should -Not -Exist
+    }
+
+    It 'refuses a read-only file with ConfigFileReadOnly' -Skip:$IsWindows {
+        Write-ConfigText $Config "Host *`n"
+        chmod 444 $Config
+
+        { Set-SshKeepAlive -Path $Config -Interval 60 } | Should -Throw -ErrorId 'ConfigFileReadOnly'
+
+        Read-ConfigText $Config | Should -BeExactly "Host *`n"
+    }
+
+    It 'refuses when a line behind Match exec could win, naming it' {
+        Write-ConfigText $Config "Match exec `"exit 1`"`n  ServerAliveInterval 5`nHost web01`n  ServerAliveInterval 10`n"
+
+        { Set-SshKeepAlive -Path $Config -HostName web01 -Interval 60 } | Should -Throw -ErrorId 'SettingOverriddenElsewhere'
+    }
+}
+
+Describe 'Set-SshKeepAlive in the sshd testbed' -Skip:($null -ne $TestbedSkipReason) {
+    It 'with -Scope Server -Reload makes sshd drop a client whose path is cut' {
+        $bed = Start-SshTestbed
+        try {
+            $result = Set-SshKeepAlive -Scope Server -Path $bed.SERVER_1_SSHD_CONFIG -Interval 1 -CountMax 2 -Reload -NoBackup -PassThru
+            $result.ReloadOutcome | Should -Match 'SIGHUP'
+            $arguments = Get-SshTestbedClientArgument -Testbed $bed -Option 'ServerAliveInterval=0' -Command 'sleep 60'
+            $job = Start-ThreadJob -ScriptBlock { & ssh @using:arguments 2>$null }
+            $deadline = (Get-Date).AddSeconds(10)
+            while (-not (Select-String -LiteralPath $bed.SERVER_1_SSHD_LOG -Pattern 'Starting session:' -Quiet) -and (Get-Date) -lt $deadline) { Start-Sleep -Milliseconds 100 }
+
+            Invoke-SshTestbed -ArgumentList 'cut', $bed.RUN_ID
+            $deadline = (Get-Date).AddSeconds(6)
+            while (-not (Select-String -LiteralPath $bed.SERVER_1_SSHD_LOG -Pattern 'Timeout, client not responding' -Quiet) -and (Get-Date) -lt $deadline) { Start-Sleep -Milliseconds 100 }
+
+            Select-String -LiteralPath $bed.SERVER_1_SSHD_LOG -Pattern 'Timeout, client not responding' -Quiet | Should -BeTrue
+            Stop-Job -Job $job; Remove-Job -Job $job -Force
+        }
+        finally {
+            Stop-SshTestbed -Testbed $bed
+        }
+    }
+
+    It 'makes an idle OpenSSH session survive the firewall with ServerAliveInterval 2 for the server' {
+        $bed = Start-SshTestbed -IdleTimeout 5
+        try {
+            $config = Join-Path $TestDrive 'client-config'
+            Write-ConfigText $config "Host *`n    ServerAliveInterval 0`n"
+            Set-SshKeepAlive -Path $config -HostName $bed.SERVER_1_ADDRESS -Interval 2 -NoBackup
+            $arguments = Get-SshTestbedClientArgument -Testbed $bed -Command 'echo a; sleep 15; echo b'
+            $arguments[[array]::IndexOf($arguments, '/dev/null')] = $config
+
+            $output = & ssh @arguments
+
+            $LASTEXITCODE | Should -Be 0
+            $output | Should -Be @('a', 'b')
+        }
+        finally {
+            Stop-SshTestbed -Testbed $bed
+        }
+    }
+}

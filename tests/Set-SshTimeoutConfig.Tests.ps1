@@ -1,0 +1,60 @@
+#Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0' }
+# Set-SshTimeoutConfig: ConnectTimeout (client); LoginGraceTime, ChannelTimeout, UnusedConnectionTimeout (server).
+
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'Common.ps1')
+}
+
+Describe 'Set-SshTimeoutConfig' {
+    BeforeEach {
+        $script:Config = Join-Path $TestDrive ("config-" + [guid]::NewGuid().ToString('N'))
+    }
+
+    It 'adds ConnectTimeout to the host''s own block' {
+        Write-ConfigText $Config "Host web01`n  User x`n"
+
+        Set-SshTimeoutConfig -Path $Config -HostName web01 -ConnectTimeout 10s -NoBackup
+
+        Read-ConfigText $Config | Should -BeExactly "Host web01`n  User x`n  ConnectTimeout 10`n"
+    }
+
+    It 'with -WhatIf changes nothing' {
+        Write-ConfigText $Config "Host web01`n  User x`n"
+
+        Set-SshTimeoutConfig -Path $Config -HostName web01 -ConnectTimeout 10 -WhatIf
+
+        Read-ConfigText $Config | Should -BeExactly "Host web01`n  User x`n"
+    }
+
+    It 'with -PassThru reports the change' {
+        Write-ConfigText $Config ''
+
+        $result = Set-SshTimeoutConfig -Path $Config -ConnectTimeout none -NoBackup -PassThru
+
+        $result.Changed | Should -BeTrue
+        $result.Settings | Should -Contain 'ConnectTimeout none'
+    }
+
+    It 'takes Path by property name from the pipeline' {
+        Write-ConfigText $Config ''
+
+        [pscustomobject]@{ Path = $Config; HostName = 'web01' } | Set-SshTimeoutConfig -ConnectTimeout 20 -NoBackup
+
+        Read-ConfigText $Config | Should -Match 'ConnectTimeout 20'
+    }
+
+    It 'refuses bad input with <ErrorId> and changes no byte' -ForEach @(
+        @{ Arguments = @{ LoginGraceTime = '30' }; ErrorId = 'SettingNotInScope' }
+        @{ Arguments = @{ Scope = 'Server'; ConnectTimeout = '30' }; ErrorId = 'SettingNotInScope' }
+        @{ Arguments = @{}; ErrorId = 'NoSettingGiven' }
+        @{ Arguments = @{ ConnectTimeout = '-1' }; ErrorId = 'InvalidTimeout' }
+        @{ Arguments = @{ Scope = 'Server'; ChannelTimeout = 'session' }; ErrorId = 'InvalidChannelTimeout' }
+        @{ Arguments = @{ Scope = 'Server'; ChannelTimeout = 'session=forever' }; ErrorId = 'InvalidChannelTimeout' }
+    ) {
+        Write-ConfigText $Config "Host *`n"
+
+        { Set-SshTimeoutConfig -Path $Config @Arguments } | Should -Throw -ErrorId $ErrorId
+
+        Read-ConfigText $Config | Should -BeExactly "Host *`n"
+    }
+}

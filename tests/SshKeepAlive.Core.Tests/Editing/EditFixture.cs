@@ -1,0 +1,73 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using SshKeepAlive.Core.Config;
+using SshKeepAlive.Core.Editing;
+using SshKeepAlive.Testing;
+using Xunit;
+
+namespace SshKeepAlive.Core.Tests.Editing
+{
+    /// <summary>Config files in a temp folder, edited for real, checked with OpenSSH's own ssh -G.</summary>
+    internal sealed class EditFixture : IDisposable
+    {
+        public EditFixture() => Directory = new TempDirectory();
+
+        public TempDirectory Directory { get; }
+
+        public static ConfigEditor Editor { get; } = new ConfigEditor(new ResolverLookup(ClientEnvironment.Current()));
+
+        public string Write(string name, string content)
+        {
+            string path = Directory.File(name);
+            System.IO.Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            File.WriteAllText(path, content);
+            return path;
+        }
+
+        public EditRequest ClientRequest(string path, string host, params SettingChange[] changes) =>
+            new EditRequest(EditScope.Client, path, IncludeRules.ForUserClientConfig(Directory.Path), host, changes, createIfMissing: false);
+
+        public EditResult Apply(EditRequest request) => Editor.Apply(request, new ApplyOptions { NoBackup = true });
+
+        public static SettingChange Interval(int seconds) => SettingChange.Set("ServerAliveInterval", SettingKind.Time, seconds.ToString());
+
+        public static SettingChange CountMax(int count) => SettingChange.Set("ServerAliveCountMax", SettingKind.Count, count.ToString());
+
+        /// <summary>What ssh -G prints for a keyword (lower case), e.g. "60".</summary>
+        public static string SshG(string configPath, string host, string keyword)
+        {
+            var (code, output, error) = ProcessRunner.RunWithError("ssh", "-G", "-F", configPath, host);
+            Assert.True(code == 0, $"ssh -G failed: {error}");
+            string prefix = keyword.ToLowerInvariant() + " ";
+            return output.Split('\n').Single(l => l.StartsWith(prefix, StringComparison.Ordinal)).Substring(prefix.Length);
+        }
+
+        /// <summary>Asserts every line of the original is still there, in order and byte for byte, except the changed ones.</summary>
+        public static void AssertUntouchedLinesKept(string original, string edited, EditResult result, int inPlaceEdits)
+        {
+            string[] before = original.Split('\n');
+            var changed = new HashSet<int>(result.ChangedLines.Where(l => l.StartsWith(result.Path + ":", StringComparison.Ordinal)).Select(l => int.Parse(l.Substring(l.LastIndexOf(':') + 1))));
+            string[] kept = edited.Split('\n').Where((_, i) => !changed.Contains(i + 1)).ToArray();
+            int k = 0;
+            int skipped = 0;
+            foreach (string line in before)
+            {
+                if (k < kept.Length && kept[k] == line)
+                {
+                    k++;
+                }
+                else
+                {
+                    skipped++;
+                }
+            }
+
+            Assert.True(k == kept.Length, $"an unchanged line moved or changed:\n--- before\n{original}\n--- after\n{edited}");
+            Assert.True(skipped <= inPlaceEdits, $"{skipped} original lines are gone but only {inPlaceEdits} were edited in place:\n{edited}");
+        }
+
+        public void Dispose() => Directory.Dispose();
+    }
+}

@@ -1,0 +1,89 @@
+using System;
+using System.IO;
+using SshKeepAlive.Core.Server;
+using SshKeepAlive.Testing;
+using Xunit;
+
+namespace SshKeepAlive.Core.Tests.Server
+{
+    /// <summary>Validation with sshd -t and reloads of a real sshd in the testbed, including one it does not survive.</summary>
+    public sealed class SshdDaemonTests
+    {
+        private static readonly TimeSpan ClientDeadline = TimeSpan.FromSeconds(20);
+
+        [TestbedFact]
+        public void Validate_WithTheTestbedsConfig_IsValid()
+        {
+            using var bed = SshKeepAlive.Testing.Testbed.Start();
+            var daemon = new SshdDaemon(SshdDaemon.DefaultSshdPath, bed.Server.PidFile);
+
+            SshdValidation validation = daemon.Validate(bed.Server.SshdConfig);
+
+            Assert.True(validation.IsValid, validation.Message);
+        }
+
+        [TestbedFact]
+        public void Validate_WithAnUnknownKeyword_IsInvalidAndQuotesSshd()
+        {
+            using var bed = SshKeepAlive.Testing.Testbed.Start();
+            var daemon = new SshdDaemon(SshdDaemon.DefaultSshdPath, bed.Server.PidFile);
+            string candidate = bed.Server.SshdConfig + ".candidate";
+            File.WriteAllText(candidate, File.ReadAllText(bed.Server.SshdConfig) + "ClientAliveIntervall 5\n");
+
+            SshdValidation validation = daemon.Validate(candidate);
+
+            Assert.False(validation.IsValid);
+            Assert.Contains("ClientAliveIntervall", validation.Message);
+        }
+
+        [TestbedFact]
+        public void Reload_WithAValidConfig_KeepsTheDaemonRunningUnderItsPid()
+        {
+            using var bed = SshKeepAlive.Testing.Testbed.Start();
+            var daemon = new SshdDaemon(SshdDaemon.DefaultSshdPath, bed.Server.PidFile);
+            int pid = Assert.NotNull(daemon.RunningPid());
+            File.AppendAllText(bed.Server.SshdConfig, "ClientAliveInterval 7\n");
+            bool restored = false;
+
+            string outcome = daemon.Reload(() => restored = true);
+
+            Assert.Contains("SIGHUP", outcome);
+            Assert.False(restored);
+            Assert.Equal(pid, daemon.RunningPid());
+            Assert.Equal("up\n", ProcessRunner.Run(ClientDeadline, "ssh", bed.SshArguments(bed.Server, Array.Empty<string>(), "echo up")).Output);
+        }
+
+        [TestbedFact]
+        public void Reload_WhenTheDaemonDiesOnIt_RestoresTheConfigAndStartsTheDaemonAgain()
+        {
+            using var bed = SshKeepAlive.Testing.Testbed.Start();
+            var daemon = new SshdDaemon(SshdDaemon.DefaultSshdPath, bed.Server.PidFile);
+            int pid = Assert.NotNull(daemon.RunningPid());
+            string original = File.ReadAllText(bed.Server.SshdConfig);
+            // Passes sshd -t, but no interface in the server's namespace has this address: the re-executed sshd cannot bind.
+            File.WriteAllText(bed.Server.SshdConfig, original.Replace("ListenAddress " + bed.Server.Address, "ListenAddress 198.19.255.254"));
+            Assert.True(daemon.Validate(bed.Server.SshdConfig).IsValid);
+
+            var error = Assert.Throws<SshdReloadException>(() => daemon.Reload(() => File.WriteAllText(bed.Server.SshdConfig, original)));
+
+            Assert.Contains("restored", error.Message);
+            Assert.Equal(original, File.ReadAllText(bed.Server.SshdConfig));
+            int restarted = Assert.NotNull(daemon.RunningPid());
+            Assert.NotEqual(pid, restarted);
+            Assert.Equal("up\n", ProcessRunner.Run(ClientDeadline, "ssh", bed.SshArguments(bed.Server, Array.Empty<string>(), "echo up")).Output);
+        }
+
+        [Fact]
+        public void Reload_WhenNothingRunsUnderThePidFile_SaysSoWithoutRestoring()
+        {
+            using var dir = new TempDirectory();
+            var daemon = new SshdDaemon(SshdDaemon.DefaultSshdPath, dir.File("sshd.pid"));
+            bool restored = false;
+
+            var error = Assert.Throws<SshdReloadException>(() => daemon.Reload(() => restored = true));
+
+            Assert.Contains("not running", error.Message);
+            Assert.False(restored);
+        }
+    }
+}
