@@ -138,13 +138,18 @@ namespace SshKeepAlive.Tests
             Assert.Equal("sshd user=alice,addr=198.18.0.9,lport=22", Prop(interval, "Target"));
         }
 
-        [Fact]
-        public void Completion_OffersTheLiteralHostNamesOfThePathFile()
+        // Every cmdlet with a -HostName completes it from the config file it would read.
+        [Theory]
+        [InlineData("Get-SshTimeoutConfig -Path")]
+        [InlineData("Set-SshKeepAlive -Interval 60 -Path")]
+        [InlineData("New-PersistentSshSession -ConfigPath")]
+        [InlineData("Enter-PersistentSsh -ConfigPath")]
+        public void Completion_OffersTheLiteralHostNamesOfTheConfigFile(string commandWithPathParameter)
         {
             using var dir = new TempDirectory();
             string config = Write(dir, "config", "Host web01 web02 web*\nHost db01\n");
             using var session = new ModuleSession();
-            string line = $"Get-SshTimeoutConfig -Path '{config}' -HostName admin@we";
+            string line = $"{commandWithPathParameter} '{config}' -HostName admin@we";
 
             var result = session.Run("(TabExpansion2 -inputScript $args[0] -cursorColumn $args[0].Length).CompletionMatches | ForEach-Object CompletionText", line).AssertNoErrors();
 

@@ -20,6 +20,7 @@ namespace SshKeepAlive.Commands
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [Alias("Host", "Target")]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(SshHostNameCompleter))]
         public string HostName { get; set; } = "*";
 
         /// <summary>Client (ssh_config, the default) or Server (sshd_config); binds Get-SshTimeoutConfig's Scope by property name.</summary>
