@@ -176,17 +176,10 @@ namespace SshKeepAlive.Tests
 
         private static string RunInConsoleHost(string command)
         {
-            string skahost = Path.Combine(RepoPaths.Root, "tests", "SshKeepAlive.Host", "bin", Configuration, "net10.0", "skahost.dll");
-            var (exitCode, output) = ProcessRunner.Run("dotnet", skahost, command);
+            var (exitCode, output) = ProcessRunner.Run("dotnet", ConsoleHost.Assembly, command);
             Assert.True(exitCode == 0, "skahost failed:\n" + output);
             return output;
         }
-
-#if DEBUG
-        private const string Configuration = "Debug";
-#else
-        private const string Configuration = "Release";
-#endif
 
         private static object? Prop(PSObject o, string name) => o.Properties[name].Value;
 
