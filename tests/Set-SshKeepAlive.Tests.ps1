@@ -94,7 +94,7 @@ Describe 'Set-SshKeepAlive' {
     It 'refuses -Scope Kernel given directly with ScopeNotEditable' {
         Write-ConfigText $Config ''
 
-        { Set-SshKeepAlive -Path $Config -Interval 30 -Scope Kernel } | Should -Throw -ErrorId 'ScopeNotEditable'
+        { Set-SshKeepAlive -Path $Config -Interval 30 -Scope Kernel } | Should -Throw -ErrorId 'ScopeNotEditable,SshKeepAlive.Commands.SetSshKeepAliveCommand'
     }
 
     It 'says with -Verbose which line was chosen and why' {
@@ -118,7 +118,7 @@ Describe 'Set-SshKeepAlive' {
     ) {
         Write-ConfigText $Config "Host *`n    ServerAliveInterval 10`n"
 
-        { Set-SshKeepAlive -Path $Config @Arguments } | Should -Throw -ErrorId $ErrorId
+        { Set-SshKeepAlive -Path $Config @Arguments } | Should -Throw -ErrorId "$ErrorId,SshKeepAlive.Commands.SetSshKeepAliveCommand"
 
         Read-ConfigText $Config | Should -BeExactly "Host *`n    ServerAliveInterval 10`n"
     }
@@ -126,13 +126,13 @@ Describe 'Set-SshKeepAlive' {
     It 'refuses a config that does not parse with ConfigParseError' {
         Write-ConfigText $Config "Host `"web01`n"
 
-        { Set-SshKeepAlive -Path $Config -Interval 60 } | Should -Throw -ErrorId 'ConfigParseError'
+        { Set-SshKeepAlive -Path $Config -Interval 60 } | Should -Throw -ErrorId 'ConfigParseError,SshKeepAlive.Commands.SetSshKeepAliveCommand'
 
         Read-ConfigText $Config | Should -BeExactly "Host `"web01`n"
     }
 
     It 'refuses a missing -Path with ConfigFileNotFound' {
-        { Set-SshKeepAlive -Path (Join-Path $TestDrive 'missing') -Interval 60 } | Should -Throw -ErrorId 'ConfigFileNotFound'
+        { Set-SshKeepAlive -Path (Join-Path $TestDrive 'missing') -Interval 60 } | Should -Throw -ErrorId 'ConfigFileNotFound,SshKeepAlive.Commands.SetSshKeepAliveCommand'
 
         Join-Path $TestDrive 'missing' | Should -Not -Exist
     }
@@ -141,7 +141,7 @@ Describe 'Set-SshKeepAlive' {
         Write-ConfigText $Config "Host *`n"
         chmod 444 $Config
 
-        { Set-SshKeepAlive -Path $Config -Interval 60 } | Should -Throw -ErrorId 'ConfigFileReadOnly'
+        { Set-SshKeepAlive -Path $Config -Interval 60 } | Should -Throw -ErrorId 'ConfigFileReadOnly,SshKeepAlive.Commands.SetSshKeepAliveCommand'
 
         Read-ConfigText $Config | Should -BeExactly "Host *`n"
     }
@@ -149,7 +149,7 @@ Describe 'Set-SshKeepAlive' {
     It 'refuses when a line behind Match exec could win, naming it' {
         Write-ConfigText $Config "Match exec `"exit 1`"`n  ServerAliveInterval 5`nHost web01`n  ServerAliveInterval 10`n"
 
-        { Set-SshKeepAlive -Path $Config -HostName web01 -Interval 60 } | Should -Throw -ErrorId 'SettingOverriddenElsewhere'
+        { Set-SshKeepAlive -Path $Config -HostName web01 -Interval 60 } | Should -Throw -ErrorId 'SettingOverriddenElsewhere,SshKeepAlive.Commands.SetSshKeepAliveCommand'
     }
 }
 
