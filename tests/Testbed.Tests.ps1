@@ -18,7 +18,7 @@ Describe 'sshd testbed' -Skip:($null -ne $SkipReason) {
 
         It 'black-holes an idle session without keepalives' {
             $arguments = Get-SshTestbedClientArgument -Testbed $Bed -Option 'ServerAliveInterval=0' -Command 'echo a; sleep 12; echo b'
-            $job = Start-ThreadJob -ScriptBlock { & ssh @using:arguments 2>$null }
+            $job = Start-ThreadJob -ScriptBlock { & ssh @args 2>$null } -ArgumentList $arguments
             $finished = Wait-Job -Job $job -Timeout 20
             $output = @(Receive-Job -Job $job)
             Stop-Job -Job $job; Remove-Job -Job $job -Force
@@ -50,9 +50,9 @@ Describe 'sshd testbed' -Skip:($null -ne $SkipReason) {
 
     It 'leaves no namespace behind after teardown' {
         $bed = Start-SshTestbed -Servers 2
-        (& ip netns list) -match [regex]::Escape($bed.RUN_ID) | Should -Not -BeNullOrEmpty
+        @(& ip netns list) -match [regex]::Escape($bed.RUN_ID) | Should -Not -BeNullOrEmpty
         Stop-SshTestbed -Testbed $bed
-        (& ip netns list) -match [regex]::Escape($bed.RUN_ID) | Should -BeNullOrEmpty
+        @(& ip netns list) -match [regex]::Escape($bed.RUN_ID) | Should -BeNullOrEmpty
         Test-Path -LiteralPath $bed.STATE_DIR | Should -BeFalse
     }
 }
