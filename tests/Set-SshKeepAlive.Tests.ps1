@@ -48,7 +48,8 @@ Describe 'Set-SshKeepAlive' {
 
         $result.Changed | Should -BeFalse
         (Get-Item -LiteralPath $Config).LastWriteTimeUtc | Should -Be $before
-        Get-ChildItem -LiteralPath $TestDrive -Filter '*.sshka-*' | Should -BeNullOrEmpty
+        # -Force: the editor's temporary files are dot files; neither they nor a backup may be left.
+        Get-ChildItem -LiteralPath $TestDrive -Force -Filter "*$(Split-Path -Leaf $Config).sshka-*" | Should -BeNullOrEmpty
     }
 
     It 'with -WhatIf prints the diff and leaves the file alone' {
@@ -156,11 +157,12 @@ Describe 'Set-SshKeepAlive' {
 Describe 'Set-SshKeepAlive in the sshd testbed' -Skip:($null -ne $TestbedSkipReason) {
     It 'with -Scope Server -Reload makes sshd drop a client whose path is cut' {
         $bed = Start-SshTestbed
+        $job = $null
         try {
             $result = Set-SshKeepAlive -Scope Server -Path $bed.SERVER_1_SSHD_CONFIG -Interval 1 -CountMax 2 -Reload -NoBackup -PassThru
             $result.ReloadOutcome | Should -Match 'SIGHUP'
             $arguments = Get-SshTestbedClientArgument -Testbed $bed -Option 'ServerAliveInterval=0' -Command 'sleep 60'
-            $job = Start-ThreadJob -ScriptBlock { & ssh @using:arguments 2>$null }
+            $job = Start-ThreadJob -ScriptBlock { & ssh @args 2>$null } -ArgumentList $arguments
             $deadline = (Get-Date).AddSeconds(10)
             while (-not (Select-String -LiteralPath $bed.SERVER_1_SSHD_LOG -Pattern 'Starting session:' -Quiet) -and (Get-Date) -lt $deadline) { Start-Sleep -Milliseconds 100 }
 
@@ -169,9 +171,10 @@ Describe 'Set-SshKeepAlive in the sshd testbed' -Skip:($null -ne $TestbedSkipRea
             while (-not (Select-String -LiteralPath $bed.SERVER_1_SSHD_LOG -Pattern 'Timeout, client not responding' -Quiet) -and (Get-Date) -lt $deadline) { Start-Sleep -Milliseconds 100 }
 
             Select-String -LiteralPath $bed.SERVER_1_SSHD_LOG -Pattern 'Timeout, client not responding' -Quiet | Should -BeTrue
-            Stop-Job -Job $job; Remove-Job -Job $job -Force
         }
         finally {
+            # A failed assertion must not leave the ssh client's thread job running.
+            if ($job) { Stop-Job -Job $job; Remove-Job -Job $job -Force }
             Stop-SshTestbed -Testbed $bed
         }
     }
