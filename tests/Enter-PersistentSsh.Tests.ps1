@@ -37,8 +37,8 @@ Describe 'Enter-PersistentSsh' {
     }
 
     Context 'against the sshd testbed' -Skip:($null -ne $SkipReason) {
-        BeforeAll { $script:Bed = Start-SshTestbed }
-        AfterAll { Stop-SshTestbed -Testbed $Bed }
+        BeforeAll { $Bed = Start-SshTestbed }
+        AfterAll { if ($Bed) { Stop-SshTestbed -Testbed $Bed } }
 
         It 'refuses a server whose key is not known, before opening a shell' {
             $knownHosts = Join-Path $TestDrive 'empty_known_hosts'

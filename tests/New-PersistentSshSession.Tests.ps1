@@ -67,8 +67,8 @@ Describe 'New-PersistentSshSession' {
     }
 
     Context 'against the sshd testbed' -Skip:($null -ne $SkipReason) {
-        BeforeAll { $script:Bed = Start-SshTestbed }
-        AfterAll { Stop-SshTestbed -Testbed $Bed }
+        BeforeAll { $Bed = Start-SshTestbed }
+        AfterAll { if ($Bed) { Stop-SshTestbed -Testbed $Bed } }
 
         BeforeEach {
             $script:Common = @{

@@ -13,8 +13,8 @@ BeforeAll {
 
 Describe 'sshd testbed' -Skip:($null -ne $SkipReason) {
     Context 'with a 5 s firewall idle timeout' {
-        BeforeAll { $script:Bed = Start-SshTestbed -IdleTimeout 5 }
-        AfterAll { Stop-SshTestbed -Testbed $Bed }
+        BeforeAll { $Bed = Start-SshTestbed -IdleTimeout 5 }
+        AfterAll { if ($Bed) { Stop-SshTestbed -Testbed $Bed } }
 
         It 'black-holes an idle session without keepalives' {
             $arguments = Get-SshTestbedClientArgument -Testbed $Bed -Option 'ServerAliveInterval=0' -Command 'echo a; sleep 12; echo b'
@@ -35,8 +35,8 @@ Describe 'sshd testbed' -Skip:($null -ne $SkipReason) {
     }
 
     Context 'cut and restore' {
-        BeforeAll { $script:Bed = Start-SshTestbed }
-        AfterAll { Stop-SshTestbed -Testbed $Bed }
+        BeforeAll { $Bed = Start-SshTestbed }
+        AfterAll { if ($Bed) { Stop-SshTestbed -Testbed $Bed } }
 
         It 'refuses new connections while cut and accepts them after restore' {
             Invoke-SshTestbed -ArgumentList @('cut', $Bed.RUN_ID) | Out-Null
