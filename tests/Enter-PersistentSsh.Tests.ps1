@@ -1,4 +1,4 @@
-#Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0' }
+#Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.1.0' }
 # Enter-PersistentSsh: what it refuses before any terminal is touched. The interactive behaviour (tmux
 # re-attached across a cut path) is covered by the xunit tests with a scripted terminal.
 

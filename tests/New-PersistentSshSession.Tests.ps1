@@ -1,4 +1,4 @@
-#Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0' }
+#Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.1.0' }
 # New-PersistentSshSession: its errors without a server, and sessions to the sshd testbed (host keys,
 # authentication, ssh_config, reconnect after a cut path).
 

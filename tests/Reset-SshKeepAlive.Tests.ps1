@@ -1,4 +1,4 @@
-#Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0' }
+#Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.1.0' }
 # Reset-SshKeepAlive: the target's own keepalive lines go, everything else stays byte for byte.
 
 BeforeAll {

@@ -1,4 +1,4 @@
-#Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0' }
+#Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.1.0' }
 # Set-SshKeepAlive: effective, lossless, idempotent edits; -WhatIf; -PassThru; pipeline input; error ids;
 # and, in the sshd testbed, settings that make sshd and ssh behave as asked.
 

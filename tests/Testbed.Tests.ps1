@@ -1,4 +1,4 @@
-#Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0' }
+#Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.1.0' }
 # The sshd testbed itself, proven with OpenSSH's client: the firewall black-holes idle flows, keepalives
 # save them, a cut path refuses connections until restored, and teardown leaves nothing behind.
 
