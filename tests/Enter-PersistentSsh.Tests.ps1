@@ -1,4 +1,4 @@
-#Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0' }
+#Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.1.0' }
 # Enter-PersistentSsh: what it refuses before any terminal is touched. The interactive behaviour (tmux
 # re-attached across a cut path) is covered by the xunit tests with a scripted terminal.
 
@@ -14,11 +14,11 @@ BeforeAll {
 
 Describe 'Enter-PersistentSsh' {
     It 'refuses a malformed destination' {
-        { Enter-PersistentSsh -HostName 'user@' } | Should -Throw -ErrorId 'PersistentSshInvalidHostName'
+        { Enter-PersistentSsh -HostName 'user@' } | Should -Throw -ErrorId 'PersistentSshInvalidHostName,SshKeepAlive.Commands.EnterPersistentSshCommand'
     }
 
     It 'refuses a multiplexer session name the remote shell could misread' {
-        { Enter-PersistentSsh -HostName 127.0.0.1 -SessionName 'a b' } | Should -Throw -ErrorId 'PersistentSshInvalidSessionName'
+        { Enter-PersistentSsh -HostName 127.0.0.1 -SessionName 'a b' } | Should -Throw -ErrorId 'PersistentSshInvalidSessionName,SshKeepAlive.Commands.EnterPersistentSshCommand'
     }
 
     It 'accepts only the known multiplexers' {
@@ -26,7 +26,7 @@ Describe 'Enter-PersistentSsh' {
     }
 
     It 'refuses a key file that does not exist' {
-        { Enter-PersistentSsh -HostName 127.0.0.1 -KeyFile '/nonexistent/id_ed25519' } | Should -Throw -ErrorId 'PersistentSshKeyFileUnusable'
+        { Enter-PersistentSsh -HostName 127.0.0.1 -KeyFile '/nonexistent/id_ed25519' } | Should -Throw -ErrorId 'PersistentSshKeyFileUnusable,SshKeepAlive.Commands.EnterPersistentSshCommand'
     }
 
     It 'documents every parameter with examples' {
@@ -37,15 +37,15 @@ Describe 'Enter-PersistentSsh' {
     }
 
     Context 'against the sshd testbed' -Skip:($null -ne $SkipReason) {
-        BeforeAll { $script:Bed = Start-SshTestbed }
-        AfterAll { Stop-SshTestbed -Testbed $Bed }
+        BeforeAll { $Bed = Start-SshTestbed }
+        AfterAll { if ($Bed) { Stop-SshTestbed -Testbed $Bed } }
 
         It 'refuses a server whose key is not known, before opening a shell' {
             $knownHosts = Join-Path $TestDrive 'empty_known_hosts'
             {
                 Enter-PersistentSsh -HostName "$($Bed.USER)@$($Bed.SERVER_1_ADDRESS)" -Port $Bed.SERVER_1_PORT -KeyFile $Bed.PRIVATE_KEY `
                     -KnownHostsFile $knownHosts -StrictHostKeyChecking Yes
-            } | Should -Throw -ErrorId 'PersistentSshHostKeyUnknown'
+            } | Should -Throw -ErrorId 'PersistentSshHostKeyUnknown,SshKeepAlive.Commands.EnterPersistentSshCommand'
             Test-Path -LiteralPath $knownHosts | Should -BeFalse
         }
     }

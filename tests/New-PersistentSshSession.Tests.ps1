@@ -1,4 +1,4 @@
-#Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0' }
+#Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.1.0' }
 # New-PersistentSshSession: its errors without a server, and sessions to the sshd testbed (host keys,
 # authentication, ssh_config, reconnect after a cut path).
 
@@ -32,24 +32,24 @@ Describe 'New-PersistentSshSession' {
 
     Context 'without a server' {
         It 'refuses a malformed destination' {
-            { New-PersistentSshSession -HostName 'bad host' } | Should -Throw -ErrorId 'PersistentSshInvalidHostName'
+            { New-PersistentSshSession -HostName 'bad host' } | Should -Throw -ErrorId 'PersistentSshInvalidHostName,SshKeepAlive.Commands.NewPersistentSshSessionCommand'
         }
 
         It 'refuses a key file that does not exist, before connecting' {
             { New-PersistentSshSession -HostName 127.0.0.1 -KeyFile '/nonexistent/id_ed25519' -ErrorAction Stop } |
-                Should -Throw -ErrorId 'PersistentSshKeyFileUnusable'
+                Should -Throw -ErrorId 'PersistentSshKeyFileUnusable,SshKeepAlive.Commands.NewPersistentSshSessionCommand'
         }
 
         It 'refuses a first reconnect delay longer than the longest' {
             { New-PersistentSshSession -HostName 127.0.0.1 -ReconnectDelay 10 -ReconnectMaxDelay 5 } |
-                Should -Throw -ErrorId 'PersistentSshInvalidReconnectDelay'
+                Should -Throw -ErrorId 'PersistentSshInvalidReconnectDelay,SshKeepAlive.Commands.NewPersistentSshSessionCommand'
         }
 
         It 'refuses an ssh_config that ssh would refuse, naming the line' {
             $config = Join-Path $TestDrive 'ssh_config'
             Set-Content -LiteralPath $config -Value "Host web01`n  Port notaport"
             { New-PersistentSshSession -HostName web01 -ConfigPath $config } |
-                Should -Throw -ErrorId 'PersistentSshConfigInvalid' -ExpectedMessage "*${config}:2*"
+                Should -Throw -ErrorId 'PersistentSshConfigInvalid,SshKeepAlive.Commands.NewPersistentSshSessionCommand' -ExpectedMessage "*${config}:2*"
         }
 
         It 'reports an unreachable server as a non-terminating ConnectFailed error' {
@@ -67,8 +67,8 @@ Describe 'New-PersistentSshSession' {
     }
 
     Context 'against the sshd testbed' -Skip:($null -ne $SkipReason) {
-        BeforeAll { $script:Bed = Start-SshTestbed }
-        AfterAll { Stop-SshTestbed -Testbed $Bed }
+        BeforeAll { $Bed = Start-SshTestbed }
+        AfterAll { if ($Bed) { Stop-SshTestbed -Testbed $Bed } }
 
         BeforeEach {
             $script:Common = @{
@@ -98,7 +98,7 @@ Describe 'New-PersistentSshSession' {
 
         It 'refuses a server whose key is not known' {
             $common.KnownHostsFile = Join-Path $TestDrive 'empty_known_hosts'
-            { New-PersistentSshSession @Common -ErrorAction Stop } | Should -Throw -ErrorId 'PersistentSshHostKeyUnknown'
+            { New-PersistentSshSession @Common -ErrorAction Stop } | Should -Throw -ErrorId 'PersistentSshHostKeyUnknown,SshKeepAlive.Commands.NewPersistentSshSessionCommand'
             Test-Path -LiteralPath $common.KnownHostsFile | Should -BeFalse
         }
 
@@ -109,7 +109,7 @@ Describe 'New-PersistentSshSession' {
             $oldFingerprint = (& ssh-keygen -l -E sha256 -f "$other.pub").Split(' ')[1]
             $common.StrictHostKeyChecking = 'AcceptNew'
             { New-PersistentSshSession @Common -ErrorAction Stop } |
-                Should -Throw -ErrorId 'PersistentSshHostKeyChanged' -ExpectedMessage "*$oldFingerprint*"
+                Should -Throw -ErrorId 'PersistentSshHostKeyChanged,SshKeepAlive.Commands.NewPersistentSshSessionCommand' -ExpectedMessage "*$oldFingerprint*"
         }
 
         It 'adds a new server once under accept-new' {
@@ -131,7 +131,7 @@ Describe 'New-PersistentSshSession' {
             $common.Remove('KeyFile')
             $common.HostName = $Bed.SERVER_1_ADDRESS
             $credential = [pscredential]::new($Bed.USER, (ConvertTo-SecureString -String 'wrong' -AsPlainText -Force))
-            { New-PersistentSshSession @Common -Credential $credential -ErrorAction Stop } | Should -Throw -ErrorId 'PersistentSshAuthenticationFailed'
+            { New-PersistentSshSession @Common -Credential $credential -ErrorAction Stop } | Should -Throw -ErrorId 'PersistentSshAuthenticationFailed,SshKeepAlive.Commands.NewPersistentSshSessionCommand'
         }
 
         It 'connects to a Host alias as ssh_config says' {

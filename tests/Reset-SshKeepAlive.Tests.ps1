@@ -1,4 +1,4 @@
-#Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0' }
+#Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.1.0' }
 # Reset-SshKeepAlive: the target's own keepalive lines go, everything else stays byte for byte.
 
 BeforeAll {
@@ -45,7 +45,7 @@ Describe 'Reset-SshKeepAlive' {
     It 'refuses a host pattern with whitespace with InvalidHostPattern' {
         Write-ConfigText $Config "Host web01`n  ServerAliveInterval 60`n"
 
-        { Reset-SshKeepAlive -Path $Config -HostName 'web 01' } | Should -Throw -ErrorId 'InvalidHostPattern'
+        { Reset-SshKeepAlive -Path $Config -HostName 'web 01' } | Should -Throw -ErrorId 'InvalidHostPattern,SshKeepAlive.Commands.ResetSshKeepAliveCommand'
 
         Read-ConfigText $Config | Should -BeExactly "Host web01`n  ServerAliveInterval 60`n"
     }

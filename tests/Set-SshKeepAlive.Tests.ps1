@@ -1,4 +1,4 @@
-#Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0' }
+#Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.1.0' }
 # Set-SshKeepAlive: effective, lossless, idempotent edits; -WhatIf; -PassThru; pipeline input; error ids;
 # and, in the sshd testbed, settings that make sshd and ssh behave as asked.
 
@@ -48,7 +48,8 @@ Describe 'Set-SshKeepAlive' {
 
         $result.Changed | Should -BeFalse
         (Get-Item -LiteralPath $Config).LastWriteTimeUtc | Should -Be $before
-        Get-ChildItem -LiteralPath $TestDrive -Filter '*.sshka-*' | Should -BeNullOrEmpty
+        # -Force: the editor's temporary files are dot files; neither they nor a backup may be left.
+        Get-ChildItem -LiteralPath $TestDrive -Force -Filter "*$(Split-Path -Leaf $Config).sshka-*" | Should -BeNullOrEmpty
     }
 
     It 'with -WhatIf prints the diff and leaves the file alone' {
@@ -94,7 +95,7 @@ Describe 'Set-SshKeepAlive' {
     It 'refuses -Scope Kernel given directly with ScopeNotEditable' {
         Write-ConfigText $Config ''
 
-        { Set-SshKeepAlive -Path $Config -Interval 30 -Scope Kernel } | Should -Throw -ErrorId 'ScopeNotEditable'
+        { Set-SshKeepAlive -Path $Config -Interval 30 -Scope Kernel } | Should -Throw -ErrorId 'ScopeNotEditable,SshKeepAlive.Commands.SetSshKeepAliveCommand'
     }
 
     It 'says with -Verbose which line was chosen and why' {
@@ -118,7 +119,7 @@ Describe 'Set-SshKeepAlive' {
     ) {
         Write-ConfigText $Config "Host *`n    ServerAliveInterval 10`n"
 
-        { Set-SshKeepAlive -Path $Config @Arguments } | Should -Throw -ErrorId $ErrorId
+        { Set-SshKeepAlive -Path $Config @Arguments } | Should -Throw -ErrorId "$ErrorId,SshKeepAlive.Commands.SetSshKeepAliveCommand"
 
         Read-ConfigText $Config | Should -BeExactly "Host *`n    ServerAliveInterval 10`n"
     }
@@ -126,13 +127,13 @@ Describe 'Set-SshKeepAlive' {
     It 'refuses a config that does not parse with ConfigParseError' {
         Write-ConfigText $Config "Host `"web01`n"
 
-        { Set-SshKeepAlive -Path $Config -Interval 60 } | Should -Throw -ErrorId 'ConfigParseError'
+        { Set-SshKeepAlive -Path $Config -Interval 60 } | Should -Throw -ErrorId 'ConfigParseError,SshKeepAlive.Commands.SetSshKeepAliveCommand'
 
         Read-ConfigText $Config | Should -BeExactly "Host `"web01`n"
     }
 
     It 'refuses a missing -Path with ConfigFileNotFound' {
-        { Set-SshKeepAlive -Path (Join-Path $TestDrive 'missing') -Interval 60 } | Should -Throw -ErrorId 'ConfigFileNotFound'
+        { Set-SshKeepAlive -Path (Join-Path $TestDrive 'missing') -Interval 60 } | Should -Throw -ErrorId 'ConfigFileNotFound,SshKeepAlive.Commands.SetSshKeepAliveCommand'
 
         Join-Path $TestDrive 'missing' | Should -Not -Exist
     }
@@ -141,7 +142,7 @@ Describe 'Set-SshKeepAlive' {
         Write-ConfigText $Config "Host *`n"
         chmod 444 $Config
 
-        { Set-SshKeepAlive -Path $Config -Interval 60 } | Should -Throw -ErrorId 'ConfigFileReadOnly'
+        { Set-SshKeepAlive -Path $Config -Interval 60 } | Should -Throw -ErrorId 'ConfigFileReadOnly,SshKeepAlive.Commands.SetSshKeepAliveCommand'
 
         Read-ConfigText $Config | Should -BeExactly "Host *`n"
     }
@@ -149,18 +150,19 @@ Describe 'Set-SshKeepAlive' {
     It 'refuses when a line behind Match exec could win, naming it' {
         Write-ConfigText $Config "Match exec `"exit 1`"`n  ServerAliveInterval 5`nHost web01`n  ServerAliveInterval 10`n"
 
-        { Set-SshKeepAlive -Path $Config -HostName web01 -Interval 60 } | Should -Throw -ErrorId 'SettingOverriddenElsewhere'
+        { Set-SshKeepAlive -Path $Config -HostName web01 -Interval 60 } | Should -Throw -ErrorId 'SettingOverriddenElsewhere,SshKeepAlive.Commands.SetSshKeepAliveCommand'
     }
 }
 
 Describe 'Set-SshKeepAlive in the sshd testbed' -Skip:($null -ne $TestbedSkipReason) {
     It 'with -Scope Server -Reload makes sshd drop a client whose path is cut' {
         $bed = Start-SshTestbed
+        $job = $null
         try {
             $result = Set-SshKeepAlive -Scope Server -Path $bed.SERVER_1_SSHD_CONFIG -Interval 1 -CountMax 2 -Reload -NoBackup -PassThru
             $result.ReloadOutcome | Should -Match 'SIGHUP'
             $arguments = Get-SshTestbedClientArgument -Testbed $bed -Option 'ServerAliveInterval=0' -Command 'sleep 60'
-            $job = Start-ThreadJob -ScriptBlock { & ssh @using:arguments 2>$null }
+            $job = Start-ThreadJob -ScriptBlock { & ssh @args 2>$null } -ArgumentList $arguments
             $deadline = (Get-Date).AddSeconds(10)
             while (-not (Select-String -LiteralPath $bed.SERVER_1_SSHD_LOG -Pattern 'Starting session:' -Quiet) -and (Get-Date) -lt $deadline) { Start-Sleep -Milliseconds 100 }
 
@@ -169,9 +171,10 @@ Describe 'Set-SshKeepAlive in the sshd testbed' -Skip:($null -ne $TestbedSkipRea
             while (-not (Select-String -LiteralPath $bed.SERVER_1_SSHD_LOG -Pattern 'Timeout, client not responding' -Quiet) -and (Get-Date) -lt $deadline) { Start-Sleep -Milliseconds 100 }
 
             Select-String -LiteralPath $bed.SERVER_1_SSHD_LOG -Pattern 'Timeout, client not responding' -Quiet | Should -BeTrue
-            Stop-Job -Job $job; Remove-Job -Job $job -Force
         }
         finally {
+            # A failed assertion must not leave the ssh client's thread job running.
+            if ($job) { Stop-Job -Job $job; Remove-Job -Job $job -Force }
             Stop-SshTestbed -Testbed $bed
         }
     }

@@ -1,4 +1,4 @@
-#Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0' }
+#Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.1.0' }
 # Set-SshTimeoutConfig: ConnectTimeout (client); LoginGraceTime, ChannelTimeout, UnusedConnectionTimeout (server).
 
 BeforeAll {
@@ -53,7 +53,7 @@ Describe 'Set-SshTimeoutConfig' {
     ) {
         Write-ConfigText $Config "Host *`n"
 
-        { Set-SshTimeoutConfig -Path $Config @Arguments } | Should -Throw -ErrorId $ErrorId
+        { Set-SshTimeoutConfig -Path $Config @Arguments } | Should -Throw -ErrorId "$ErrorId,SshKeepAlive.Commands.SetSshTimeoutConfigCommand"
 
         Read-ConfigText $Config | Should -BeExactly "Host *`n"
     }

@@ -1,4 +1,4 @@
-#Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0' }
+#Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.1.0' }
 # The sshd testbed itself, proven with OpenSSH's client: the firewall black-holes idle flows, keepalives
 # save them, a cut path refuses connections until restored, and teardown leaves nothing behind.
 
@@ -13,12 +13,12 @@ BeforeAll {
 
 Describe 'sshd testbed' -Skip:($null -ne $SkipReason) {
     Context 'with a 5 s firewall idle timeout' {
-        BeforeAll { $script:Bed = Start-SshTestbed -IdleTimeout 5 }
-        AfterAll { Stop-SshTestbed -Testbed $Bed }
+        BeforeAll { $Bed = Start-SshTestbed -IdleTimeout 5 }
+        AfterAll { if ($Bed) { Stop-SshTestbed -Testbed $Bed } }
 
         It 'black-holes an idle session without keepalives' {
             $arguments = Get-SshTestbedClientArgument -Testbed $Bed -Option 'ServerAliveInterval=0' -Command 'echo a; sleep 12; echo b'
-            $job = Start-ThreadJob -ScriptBlock { & ssh @using:arguments 2>$null }
+            $job = Start-ThreadJob -ScriptBlock { & ssh @args 2>$null } -ArgumentList $arguments
             $finished = Wait-Job -Job $job -Timeout 20
             $output = @(Receive-Job -Job $job)
             Stop-Job -Job $job; Remove-Job -Job $job -Force
@@ -35,8 +35,8 @@ Describe 'sshd testbed' -Skip:($null -ne $SkipReason) {
     }
 
     Context 'cut and restore' {
-        BeforeAll { $script:Bed = Start-SshTestbed }
-        AfterAll { Stop-SshTestbed -Testbed $Bed }
+        BeforeAll { $Bed = Start-SshTestbed }
+        AfterAll { if ($Bed) { Stop-SshTestbed -Testbed $Bed } }
 
         It 'refuses new connections while cut and accepts them after restore' {
             Invoke-SshTestbed -ArgumentList @('cut', $Bed.RUN_ID) | Out-Null
@@ -50,9 +50,9 @@ Describe 'sshd testbed' -Skip:($null -ne $SkipReason) {
 
     It 'leaves no namespace behind after teardown' {
         $bed = Start-SshTestbed -Servers 2
-        (& ip netns list) -match [regex]::Escape($bed.RUN_ID) | Should -Not -BeNullOrEmpty
+        @(& ip netns list) -match [regex]::Escape($bed.RUN_ID) | Should -Not -BeNullOrEmpty
         Stop-SshTestbed -Testbed $bed
-        (& ip netns list) -match [regex]::Escape($bed.RUN_ID) | Should -BeNullOrEmpty
+        @(& ip netns list) -match [regex]::Escape($bed.RUN_ID) | Should -BeNullOrEmpty
         Test-Path -LiteralPath $bed.STATE_DIR | Should -BeFalse
     }
 }
