@@ -32,7 +32,8 @@ Describe 'Set-SshTimeoutConfig' {
         $result = Set-SshTimeoutConfig -Path $Config -ConnectTimeout none -NoBackup -PassThru
 
         $result.Changed | Should -BeTrue
-        $result.Settings | Should -Contain 'ConnectTimeout none'
+        # ssh reads "ConnectTimeout none" as unset (a later line would win); 0 is its "no timeout" that holds.
+        $result.Settings | Should -Contain 'ConnectTimeout 0'
     }
 
     It 'takes Path by property name from the pipeline' {

@@ -107,10 +107,19 @@ namespace SshKeepAlive.Core.Editing
         public static SshdDaemon DaemonFor(string sshdConfig) =>
             new SshdDaemon(SshdDaemon.DefaultSshdPath, ServerConfigResolver.Load(sshdConfig).Resolve()["PidFile"].Value as string ?? "/run/sshd.pid");
 
-        /// <summary>A time setting written in seconds ("none" kept where the keyword allows it).</summary>
+        /// <summary>
+        /// A time setting written in seconds ("none" kept where the keyword allows it). ssh reads "ConnectTimeout none"
+        /// as not set at all, so a later line or Host * would still win; ConnectTimeout 0 is what ssh takes as "no
+        /// timeout" (a plain connect) and holds like any value, so "none" is written as 0 there.
+        /// </summary>
         public static SettingChange Timeout(string keyword, string value, bool allowsNone)
         {
             int? seconds = EditRules.ParseTimeout(value, keyword, allowsNone);
+            if (seconds == null && string.Equals(keyword, "ConnectTimeout", StringComparison.OrdinalIgnoreCase))
+            {
+                seconds = 0;
+            }
+
             return SettingChange.Set(keyword, SettingKind.TimeOrNone, seconds?.ToString(CultureInfo.InvariantCulture) ?? "none");
         }
     }

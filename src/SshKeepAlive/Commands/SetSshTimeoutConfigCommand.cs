@@ -13,7 +13,7 @@ namespace SshKeepAlive.Commands
     [OutputType(typeof(EditResult))]
     public sealed class SetSshTimeoutConfigCommand : ConfigEditCommand
     {
-        /// <summary>Client: how long ssh waits for the TCP connection (seconds, an OpenSSH time, or none).</summary>
+        /// <summary>Client: how long ssh waits for the TCP connection (seconds, an OpenSSH time, or none, written as the 0 ssh takes as no timeout).</summary>
         [Parameter]
         public string? ConnectTimeout { get; set; }
 

@@ -28,6 +28,21 @@ namespace SshKeepAlive.Core.Tests.Editing
         }
 
         [Fact]
+        public void SetConnectTimeoutNone_WhenHostStarSetsOne_WritesTheZeroSshTakesAsNoTimeout()
+        {
+            using var fx = new EditFixture();
+            string path = fx.Write("config", "Host *\n    ConnectTimeout 7\n");
+
+            EditResult result = fx.Apply(fx.ClientRequest(path, "web01", EditTargets.Timeout("ConnectTimeout", "none", allowsNone: true)));
+
+            // "ConnectTimeout none" would leave the value unset for ssh, and Host * would still give web01 7 s.
+            Assert.Equal("Host web01\n    ConnectTimeout 0\n\nHost *\n    ConnectTimeout 7\n", File.ReadAllText(path));
+            Assert.Equal("0", SshG(path, "web01", "ConnectTimeout"));
+            Assert.Equal("7", SshG(path, "db01", "ConnectTimeout"));
+            Assert.True(result.Changed);
+        }
+
+        [Fact]
         public void Set_WhenItsOwnHostBlockWins_ChangesTheLineInPlaceKeepingSeparatorAndComment()
         {
             using var fx = new EditFixture();
