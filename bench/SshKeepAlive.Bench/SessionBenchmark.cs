@@ -21,8 +21,8 @@ namespace SshKeepAlive.Bench
     internal sealed class SessionBenchmark : IBenchmark
     {
         // Detection time depends on where in the keepalive interval the cut falls, so it gets more trials.
-        private const int DetectionTrials = 7;
-        private const int RecoveryTrials = 3;
+        private const int DetectionTrials = 15;
+        private const int RecoveryTrials = 7;
         private const int KeepAliveInterval = 1;
         private const int KeepAliveCountMax = 3;
         private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
