@@ -81,8 +81,9 @@ namespace SshKeepAlive.Core.Tests.Sessions
         }
 
         [TestbedFact]
-        public void LinkFlaps_20InARow_LeaveNoSocketsThreadsOrConnectionsBehind()
+        public void LinkFlaps_50InARow_LeaveNoSocketsThreadsOrConnectionsBehind()
         {
+            const int Flaps = 50;
             using var bed = SshKeepAlive.Testing.Testbed.Start();
             SshSessionSettings settings = Settings(bed);
             settings.KeepAliveInterval = TimeSpan.FromMilliseconds(500);
@@ -98,7 +99,7 @@ namespace SshKeepAlive.Core.Tests.Sessions
             var events = new ConcurrentQueue<SessionEvent>();
             using (PersistentSshSession session = Connect(settings, events))
             {
-                for (int flap = 0; flap < 20; flap++)
+                for (int flap = 0; flap < Flaps; flap++)
                 {
                     bed.Cut();
                     Assert.True(Wait.Until(() => First(events, SessionEventKind.Disconnected, flap) != null, Bounded), $"flap {flap}: the cut was never noticed");
@@ -107,12 +108,12 @@ namespace SshKeepAlive.Core.Tests.Sessions
                 }
 
                 Assert.Equal("ok\n", Run(session, "echo ok"));
-                Assert.Equal(20, session.ReconnectCount);
+                Assert.Equal(Flaps, session.ReconnectCount);
                 Assert.True(Wait.Until(() => OpenSockets() == socketsBefore + 1, TimeSpan.FromSeconds(10)), $"{OpenSockets() - socketsBefore} sockets open for one connection");
             }
 
             Assert.True(Wait.Until(() => OpenSockets() == socketsBefore, TimeSpan.FromSeconds(10)), $"{OpenSockets() - socketsBefore} sockets left open");
-            // The thread pool may keep a few idle workers; one leaked thread per flap would be 20.
+            // The thread pool may keep a few idle workers; one leaked thread per flap would be 50.
             Assert.True(Wait.Until(() => Threads() <= threadsBefore + 4, TimeSpan.FromSeconds(30)), $"threads: {threadsBefore} before, {Threads()} after");
         }
     }
