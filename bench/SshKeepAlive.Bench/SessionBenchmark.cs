@@ -23,6 +23,10 @@ namespace SshKeepAlive.Bench
         // Detection time depends on where in the keepalive interval the cut falls, so it gets more trials.
         private const int DetectionTrials = 15;
         private const int RecoveryTrials = 7;
+
+        // Both clients' keepalive timers started when they connected; cutting a random fraction of an interval
+        // later makes where in the interval the cut falls the same draw for both, not an artefact of start order.
+        private static readonly Random CutPhase = new Random(20261125);
         private const int KeepAliveInterval = 1;
         private const int KeepAliveCountMax = 3;
         private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
@@ -85,6 +89,7 @@ namespace SshKeepAlive.Bench
             WaitForLine(ssh, "connected");
             ssh.EnableRaisingEvents = true;
             ssh.Exited += (_, _) => openSsh.Set();
+            Thread.Sleep(CutPhase.Next(KeepAliveInterval * 1000));
 
             bed.Cut();
             sinceCut.Start();
