@@ -1,0 +1,60 @@
+#Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.1.0' }
+# Remove-PersistentSshSession: errors for unknown sessions, -WhatIf, and closing sessions to the sshd testbed.
+
+BeforeDiscovery {
+    . (Join-Path $PSScriptRoot 'Testbed.ps1')
+    $script:SkipReason = Get-SshTestbedSkipReason
+}
+
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'Common.ps1')
+    . (Join-Path $PSScriptRoot 'Testbed.ps1')
+}
+
+Describe 'Remove-PersistentSshSession' {
+    Context 'without sessions' {
+        It 'writes PersistentSshSessionNotFound for an unknown id' {
+            Remove-PersistentSshSession -Id 4242 -ErrorVariable failures -ErrorAction SilentlyContinue
+            $failures[0].FullyQualifiedErrorId | Should -Be 'PersistentSshSessionNotFound,SshKeepAlive.Commands.RemovePersistentSshSessionCommand'
+            $failures[0].TargetObject | Should -Be 4242
+        }
+    }
+
+    Context 'against the sshd testbed' -Skip:($null -ne $SkipReason) {
+        BeforeAll {
+            $bed = Start-SshTestbed
+            $connection = @{
+                HostName              = "$($bed.USER)@$($bed.SERVER_1_ADDRESS)"
+                Port                  = $bed.SERVER_1_PORT
+                KeyFile               = $bed.PRIVATE_KEY
+                KnownHostsFile        = $bed.KNOWN_HOSTS
+                StrictHostKeyChecking = 'Yes'
+            }
+        }
+        AfterAll {
+            Get-PersistentSshSession | Remove-PersistentSshSession -Confirm:$false
+            if ($bed) { Stop-SshTestbed -Testbed $bed }
+        }
+
+        It 'keeps the session with -WhatIf' {
+            $session = New-PersistentSshSession @connection -Name kept -ErrorAction Stop
+            Remove-PersistentSshSession -Session $session -WhatIf
+            "$((Get-PersistentSshSession -Name kept).State)" | Should -Be 'Connected'
+        }
+
+        It 'closes the session and forgets it' {
+            $session = New-PersistentSshSession @connection -Name gone -ErrorAction Stop
+            Remove-PersistentSshSession -Session $session -Confirm:$false
+            "$($session.State)" | Should -Be 'Closed'
+            { Get-PersistentSshSession -Name gone -ErrorAction Stop } |
+                Should -Throw -ErrorId 'PersistentSshSessionNotFound,SshKeepAlive.Commands.GetPersistentSshSessionCommand'
+        }
+
+        It 'closes every session piped in from Get-PersistentSshSession' {
+            $null = New-PersistentSshSession @connection -Name first -ErrorAction Stop
+            $null = New-PersistentSshSession @connection -Name second -ErrorAction Stop
+            Get-PersistentSshSession | Remove-PersistentSshSession -Confirm:$false
+            Get-PersistentSshSession | Should -BeNullOrEmpty
+        }
+    }
+}
