@@ -50,18 +50,14 @@ namespace SshKeepAlive.Core.Config
                 home = Environment.GetEnvironmentVariable("HOME") ?? "/";
             }
 
-            string user = Environment.UserName;
-            if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows))
+            string system = ServerConfigResolver.DefaultSystemDirectory;
+            var environment = new ClientEnvironment(home, Environment.UserName, Path.Combine(home, ".ssh", "config"), Path.Combine(system, "ssh_config"), system);
+            if (!RuntimeInformation.IsOSPlatform(OSPlatform.Windows))
             {
-                string programData = Environment.GetFolderPath(Environment.SpecialFolder.CommonApplicationData);
-                string system = Path.Combine(programData, "ssh");
-                return new ClientEnvironment(home, user, Path.Combine(home, ".ssh", "config"), Path.Combine(system, "ssh_config"), system);
+                environment.UserId = Files.UnixFileSystem.EffectiveUserId.ToString(System.Globalization.CultureInfo.InvariantCulture);
             }
 
-            return new ClientEnvironment(home, user, Path.Combine(home, ".ssh", "config"), "/etc/ssh/ssh_config", "/etc/ssh")
-            {
-                UserId = Files.UnixFileSystem.EffectiveUserId.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            };
+            return environment;
         }
 
         private static string SafeHostName()

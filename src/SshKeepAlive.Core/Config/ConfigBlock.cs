@@ -23,7 +23,5 @@ namespace SshKeepAlive.Core.Config
         public bool IsGlobal => Header == null;
 
         public int FirstLineNumber => Lines.Count == 0 ? 1 : Lines[0].LineNumber;
-
-        public int LastLineNumber => Lines.Count == 0 ? 0 : Lines[Lines.Count - 1].LineNumber;
     }
 }

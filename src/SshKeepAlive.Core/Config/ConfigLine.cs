@@ -78,8 +78,6 @@ namespace SshKeepAlive.Core.Config
         /// <summary>True for Host and Match lines, which start a block.</summary>
         public bool StartsBlock => IsKeyword("Host") || IsKeyword("Match");
 
-        internal bool HasOriginalBytes => originalBytes != null;
-
         internal byte[]? OriginalBytes => originalBytes;
 
         /// <summary>The Match criteria split as OpenSSH's match code splits them (quotes, '=' as separator).</summary>

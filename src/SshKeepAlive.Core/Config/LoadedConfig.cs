@@ -20,7 +20,7 @@ namespace SshKeepAlive.Core.Config
         public IReadOnlyList<LoadedConfig> Files { get; }
     }
 
-    /// <summary>One directive in effective reading order, with where it is written and how deep in Includes.</summary>
+    /// <summary>One directive in effective reading order, with the loaded file it is written in.</summary>
     public sealed class ConfigDirective
     {
         internal ConfigDirective(LoadedConfig file, ConfigLine line)
@@ -35,9 +35,6 @@ namespace SshKeepAlive.Core.Config
         public ConfigLine Line { get; }
 
         public ConfigSource Source => File.Document.SourceOf(Line);
-
-        /// <summary>0 for the top file, 1 for a file it includes, and so on.</summary>
-        public int IncludeDepth => File.Depth;
     }
 
     /// <summary>

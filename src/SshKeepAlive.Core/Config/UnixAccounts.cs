@@ -1,18 +1,21 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 
 namespace SshKeepAlive.Core.Config
 {
     /// <summary>
     /// Users and group membership as sshd's "Match Group" sees them: a user's primary group from the passwd
     /// database plus every group that lists the user as a member. Read from files in /etc/passwd and /etc/group
-    /// format (other NSS sources such as LDAP are not consulted).
+    /// format (other NSS sources such as LDAP are not consulted). Each file is read once, when first needed.
     /// </summary>
     public sealed class UnixAccounts
     {
         private readonly string passwdPath;
         private readonly string groupPath;
+        private IReadOnlyList<string[]>? passwdRecords;
+        private IReadOnlyList<string[]>? groupRecords;
 
         public UnixAccounts(string passwdPath = "/etc/passwd", string groupPath = "/etc/group")
         {
@@ -27,7 +30,7 @@ namespace SshKeepAlive.Core.Config
         public IReadOnlyList<string>? GroupsOf(string user)
         {
             string? primaryGid = null;
-            foreach (string[] fields in Records(passwdPath))
+            foreach (string[] fields in PasswdRecords)
             {
                 if (fields.Length >= 4 && fields[0] == user)
                 {
@@ -42,7 +45,7 @@ namespace SshKeepAlive.Core.Config
             }
 
             var groups = new List<string>();
-            foreach (string[] fields in Records(groupPath))
+            foreach (string[] fields in GroupRecords)
             {
                 if (fields.Length < 4)
                 {
@@ -62,7 +65,7 @@ namespace SshKeepAlive.Core.Config
         /// <summary>The home directory the passwd database gives <paramref name="user"/>; null when there is no such user.</summary>
         public string? HomeOf(string user)
         {
-            foreach (string[] fields in Records(passwdPath))
+            foreach (string[] fields in PasswdRecords)
             {
                 if (fields.Length >= 6 && fields[0] == user)
                 {
@@ -73,20 +76,22 @@ namespace SshKeepAlive.Core.Config
             return null;
         }
 
-        private static IEnumerable<string[]> Records(string path)
+        // Match Group is evaluated on both of sshd's passes, and the shell scope looks up the user's home too.
+        private IReadOnlyList<string[]> PasswdRecords => passwdRecords ??= Records(passwdPath);
+
+        private IReadOnlyList<string[]> GroupRecords => groupRecords ??= Records(groupPath);
+
+        private static IReadOnlyList<string[]> Records(string path)
         {
             if (!File.Exists(path))
             {
-                yield break;
+                return Array.Empty<string[]>();
             }
 
-            foreach (string line in File.ReadAllLines(path))
-            {
-                if (line.Length > 0 && line[0] != '#')
-                {
-                    yield return line.Split(':');
-                }
-            }
+            return File.ReadAllLines(path)
+                .Where(line => line.Length > 0 && line[0] != '#')
+                .Select(line => line.Split(':'))
+                .ToList();
         }
     }
 }

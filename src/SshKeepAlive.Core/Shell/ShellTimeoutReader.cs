@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
-using System.Text.RegularExpressions;
+using SshKeepAlive.Core.Config;
 
 namespace SshKeepAlive.Core.Shell
 {
@@ -188,7 +188,7 @@ namespace SshKeepAlive.Core.Shell
                 : ExpandGlob(directory, name);
         }
 
-        /// <summary>Files of <paramref name="directory"/> matching a glob, in byte order; like bash, * never matches a leading dot.</summary>
+        /// <summary>Files of <paramref name="directory"/> matching a glob, in byte order; like bash, a wildcard never matches a leading dot.</summary>
         private static IEnumerable<string> ExpandGlob(string directory, string glob)
         {
             if (!Directory.Exists(directory))
@@ -196,10 +196,9 @@ namespace SshKeepAlive.Core.Shell
                 return Enumerable.Empty<string>();
             }
 
-            var pattern = new Regex("^" + Regex.Escape(glob).Replace(@"\*", ".*").Replace(@"\?", ".").Replace(@"\[", "[") + "$");
             return Directory.GetFiles(directory)
                 .Select(Path.GetFileName)
-                .Where(n => pattern.IsMatch(n) && (n[0] != '.' || glob[0] == '.'))
+                .Where(n => ConfigGlob.Matches(n, glob))
                 .OrderBy(n => n, StringComparer.Ordinal)
                 .Select(n => Path.Combine(directory, n));
         }

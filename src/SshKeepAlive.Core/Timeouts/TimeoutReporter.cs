@@ -17,12 +17,14 @@ namespace SshKeepAlive.Core.Timeouts
         private readonly List<string> filesRead = new List<string>();
         private readonly List<ConfigDiagnostic> diagnostics = new List<ConfigDiagnostic>();
         private readonly List<TimeoutSetting> localSettings = new List<TimeoutSetting>();
+        private readonly UnixAccounts accounts;
         private ClientConfigResolver? client;
 
         private TimeoutReporter(TimeoutReportOptions options, IReadOnlyList<TimeoutScope> scopes)
         {
             this.options = options;
             Scopes = scopes;
+            accounts = new UnixAccounts(Path.Combine(options.Environment.RootPath, "etc", "passwd"), Path.Combine(options.Environment.RootPath, "etc", "group"));
         }
 
         /// <summary>The scopes reported, in order.</summary>
@@ -169,7 +171,7 @@ namespace SshKeepAlive.Core.Timeouts
         private void ReadServer()
         {
             TimeoutEnvironment environment = options.Environment;
-            var server = ServerConfigResolver.Load(options.ConfigPath ?? environment.ServerConfig, environment.SystemConfigDirectory, Accounts);
+            var server = ServerConfigResolver.Load(options.ConfigPath ?? environment.ServerConfig, environment.SystemConfigDirectory, accounts);
             ServerResolution resolution = server.Resolve(options.Connection);
             AddFilesRead(new[] { server.File });
             diagnostics.AddRange(resolution.Diagnostics);
@@ -189,9 +191,6 @@ namespace SshKeepAlive.Core.Timeouts
             return new TimeoutSetting(scope, target, setting.Name, value, setting.IsDefault, setting.Source?.Path ?? TimeoutSetting.DefaultSource, setting.Source?.Line, note);
         }
 
-        private UnixAccounts Accounts =>
-            new UnixAccounts(Path.Combine(options.Environment.RootPath, "etc", "passwd"), Path.Combine(options.Environment.RootPath, "etc", "group"));
-
         /// <summary>Reads the startup files of the connection's user (-User) when one is given, else of the current user.</summary>
         private void ReadShell()
         {
@@ -199,7 +198,7 @@ namespace SshKeepAlive.Core.Timeouts
             string? home = options.Environment.HomeDirectory;
             if (user != null)
             {
-                string? passwdHome = Accounts.HomeOf(user);
+                string? passwdHome = accounts.HomeOf(user);
                 home = passwdHome == null ? null : Path.Combine(options.Environment.RootPath, passwdHome.TrimStart('/'));
                 if (home == null)
                 {

@@ -82,6 +82,20 @@ namespace SshKeepAlive.Core.Tests.Shell
         }
 
         [Fact]
+        public void Read_LoginShell_ProfileLoopWithNegatedBracket_SourcesTheFilesBashWould()
+        {
+            using var root = new FakeRoot();
+            root.Write("etc/profile", "for i in /etc/profile.d/[!_]*.sh; do\n  . $i\ndone\n");
+            root.Write("etc/profile.d/_late.sh", "TMOUT=999\n");
+            root.Write("etc/profile.d/a.sh", "TMOUT=200\n");
+
+            ShellTimeoutReport report = root.Read();
+
+            Assert.Equal(200, report.Login.Seconds);
+            Assert.Equal(new[] { root.Path("etc/profile"), root.Path("etc/profile.d/a.sh") }, report.Login.Files);
+        }
+
+        [Fact]
         public void Read_LoginShell_WithoutBashProfile_FollowsProfileIntoBashrc()
         {
             using var root = new FakeRoot();
