@@ -43,7 +43,7 @@ namespace SshKeepAlive.Core.Editing
             EditPlan plan = planner.Plan(request);
             if (!plan.HasChanges)
             {
-                return new EditResult(plan, new string[0], null);
+                return EditResult.Unchanged(plan);
             }
 
             SshdDaemon? daemon = request.Scope == EditScope.Server ? options.Daemon : null;
