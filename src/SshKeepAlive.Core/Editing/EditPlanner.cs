@@ -240,7 +240,7 @@ namespace SshKeepAlive.Core.Editing
             ConfigDiagnostic? error = tree.Diagnostics.FirstOrDefault(d => d.IsError);
             if (error != null)
             {
-                throw new ConfigEditException(ConfigEditErrorKind.InvalidConfig, "ConfigParseError", $"{path} cannot be edited safely: {error}", error.Source?.Path ?? path, error.Source);
+                throw ConfigEditException.ConfigBroken(error, path);
             }
 
             foreach (LoadedConfig file in tree.AllFiles())

@@ -48,7 +48,7 @@ namespace SshKeepAlive.Core.Editing
         {
             if (error != null)
             {
-                throw new ConfigEditException(ConfigEditErrorKind.InvalidConfig, "ConfigParseError", $"{request.Path} cannot be edited safely: {error}", error.Source?.Path ?? request.Path, error.Source);
+                throw ConfigEditException.ConfigBroken(error, request.Path);
             }
         }
     }
