@@ -49,7 +49,7 @@ namespace SshKeepAlive.Core.Editing
         /// </summary>
         public static IReadOnlyList<SettingChange> KeepAlive(EditScope scope, string? interval, int? countMax, bool? tcpKeepAlive)
         {
-            string prefix = scope == EditScope.Client ? "ServerAlive" : "ClientAlive";
+            string prefix = KeepAlivePrefix(scope);
             var changes = new List<SettingChange>();
             if (interval != null)
             {
@@ -70,10 +70,13 @@ namespace SshKeepAlive.Core.Editing
             return changes;
         }
 
+        // ssh's keepalive keywords name what it probes (ServerAlive*), sshd's likewise (ClientAlive*).
+        private static string KeepAlivePrefix(EditScope scope) => scope == EditScope.Client ? "ServerAlive" : "ClientAlive";
+
         /// <summary>Removals of every keepalive keyword of a scope.</summary>
         public static IReadOnlyList<SettingChange> KeepAliveRemoval(EditScope scope)
         {
-            string prefix = scope == EditScope.Client ? "ServerAlive" : "ClientAlive";
+            string prefix = KeepAlivePrefix(scope);
             return new[]
             {
                 SettingChange.Remove(prefix + "Interval", SettingKind.Time),
