@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
+using System.Linq;
 using System.Runtime.InteropServices;
 using SshKeepAlive.Core.Config;
 using SshKeepAlive.Core.Server;
@@ -86,10 +87,41 @@ namespace SshKeepAlive.Core.Editing
         }
 
         /// <summary>
+        /// The other timeouts (only those given): ConnectTimeout for the client; LoginGraceTime, ChannelTimeout's
+        /// type=time entries and UnusedConnectionTimeout for the server. Refuses none at all, or one of the other scope.
+        /// </summary>
+        public static IReadOnlyList<SettingChange> Timeouts(EditScope scope, string? connectTimeout, string? loginGraceTime, IReadOnlyList<string>? channelTimeout, string? unusedConnectionTimeout)
+        {
+            var changes = new List<SettingChange>();
+            if (connectTimeout != null)
+            {
+                changes.Add(Timeout("ConnectTimeout", connectTimeout, allowsNone: true));
+            }
+
+            if (loginGraceTime != null)
+            {
+                changes.Add(Timeout("LoginGraceTime", loginGraceTime, allowsNone: false));
+            }
+
+            if (channelTimeout != null)
+            {
+                changes.Add(SettingChange.Set("ChannelTimeout", SettingKind.TimeList, channelTimeout.Select(EditRules.NormalizeChannelTimeout).ToArray()));
+            }
+
+            if (unusedConnectionTimeout != null)
+            {
+                changes.Add(Timeout("UnusedConnectionTimeout", unusedConnectionTimeout, allowsNone: true));
+            }
+
+            CheckScope(scope, changes);
+            return changes;
+        }
+
+        /// <summary>
         /// Checks that every change belongs to the scope (ConnectTimeout is the client's; LoginGraceTime,
         /// ChannelTimeout and UnusedConnectionTimeout the server's) and that there is at least one.
         /// </summary>
-        public static void CheckScope(EditScope scope, IReadOnlyList<SettingChange> changes)
+        private static void CheckScope(EditScope scope, IReadOnlyList<SettingChange> changes)
         {
             if (changes.Count == 0)
             {
