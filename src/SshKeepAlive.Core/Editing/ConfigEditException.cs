@@ -53,5 +53,9 @@ namespace SshKeepAlive.Core.Editing
 
         /// <summary>The line concerned (e.g. the winning line that cannot be overridden), when there is one.</summary>
         public ConfigSource? Location { get; }
+
+        /// <summary>The refusal of a config (or a file it includes) that does not parse or resolve cleanly.</summary>
+        internal static ConfigEditException ConfigBroken(ConfigDiagnostic error, string path) =>
+            new ConfigEditException(ConfigEditErrorKind.InvalidConfig, "ConfigParseError", $"{path} cannot be edited safely: {error}", error.Source?.Path ?? path, error.Source);
     }
 }

@@ -43,7 +43,7 @@ namespace SshKeepAlive.Core.Editing
             EditPlan plan = planner.Plan(request);
             if (!plan.HasChanges)
             {
-                return new EditResult(plan, new string[0], null);
+                return EditResult.Unchanged(plan);
             }
 
             SshdDaemon? daemon = request.Scope == EditScope.Server ? options.Daemon : null;
@@ -52,7 +52,9 @@ namespace SshKeepAlive.Core.Editing
                 throw new ConfigEditException(ConfigEditErrorKind.ValidationFailed, "SshdNotFound", $"{daemon.SshdPath} is missing, so the edited {request.Path} cannot be checked with sshd -t; nothing was changed.", request.Path);
             }
 
-            if (daemon != null && plan.Files.All(f => f.Path == request.Path))
+            // sshd -t can judge a lone top file as a candidate beside it; a change to an included file only in place.
+            bool includedFileChanges = plan.Files.Any(f => f.Path != request.Path);
+            if (daemon != null && !includedFileChanges)
             {
                 ValidateCandidate(daemon, request.Path, plan.Files[0].NewBytes);
             }
@@ -65,7 +67,7 @@ namespace SshKeepAlive.Core.Editing
                 Write(plan.Files);
                 return true;
             });
-            if (daemon != null && plan.Files.Any(f => f.Path != request.Path))
+            if (daemon != null && includedFileChanges)
             {
                 // An included file changed: sshd -t can only judge the whole tree, so judge it now and put
                 // every file back (the backups are then of no use) if it fails.

@@ -53,9 +53,11 @@ namespace SshKeepAlive.Core.Editing
                 EditOf(removed.File).Remove(removed.Line.LineNumber);
             }
 
+            Func<string, ConfigDirective?>? winners = null;
             foreach (SettingChange change in request.Changes.Where(c => !c.IsRemoval))
             {
-                ConfigDirective? winner = lookup.Find(tree, request, change.Keyword);
+                winners ??= lookup.Resolve(tree, request);
+                ConfigDirective? winner = winners(change.Keyword);
                 DirectivePlacement? where = winner == null ? null : placed.First(p => p.Is(winner));
                 if (winner != null && change.IsHeldBy(winner.Line))
                 {
@@ -201,10 +203,12 @@ namespace SshKeepAlive.Core.Editing
             }
 
             LoadedConfig edited = LoadedConfig.FromDocument(main.Document, plan.Request.IncludeRules);
+            Func<string, ConfigDirective?> winners = lookup.Resolve(edited, plan.Request);
+            var placed = DirectivePlacement.Of(edited);
             foreach (SettingChange change in plan.Request.Changes)
             {
-                ConfigDirective? winner = lookup.Find(edited, plan.Request, change.Keyword);
-                bool effective = change.IsRemoval ? winner == null || !DirectivePlacement.Of(edited).First(p => p.Is(winner)).IsOwnedBy(plan.Request) : winner != null && change.IsHeldBy(winner.Line);
+                ConfigDirective? winner = winners(change.Keyword);
+                bool effective = change.IsRemoval ? winner == null || !placed.First(p => p.Is(winner)).IsOwnedBy(plan.Request) : winner != null && change.IsHeldBy(winner.Line);
                 if (!effective)
                 {
                     throw new ConfigEditException(
@@ -240,7 +244,7 @@ namespace SshKeepAlive.Core.Editing
             ConfigDiagnostic? error = tree.Diagnostics.FirstOrDefault(d => d.IsError);
             if (error != null)
             {
-                throw new ConfigEditException(ConfigEditErrorKind.InvalidConfig, "ConfigParseError", $"{path} cannot be edited safely: {error}", error.Source?.Path ?? path, error.Source);
+                throw ConfigEditException.ConfigBroken(error, path);
             }
 
             foreach (LoadedConfig file in tree.AllFiles())

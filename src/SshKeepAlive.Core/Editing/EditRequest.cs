@@ -57,6 +57,7 @@ namespace SshKeepAlive.Core.Editing
     /// </summary>
     public interface IWinningDirectiveLookup
     {
-        ConfigDirective? Find(LoadedConfig config, EditRequest request, string keyword);
+        /// <summary>Resolves <paramref name="config"/> once for the edit's target; the function gives each keyword's winning directive.</summary>
+        Func<string, ConfigDirective?> Resolve(LoadedConfig config, EditRequest request);
     }
 }

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 
@@ -19,6 +20,12 @@ namespace SshKeepAlive.Core.Editing
             ReloadOutcome = reloadOutcome;
             Decisions = plan.Decisions;
         }
+
+        /// <summary>The result of a plan that changes nothing (the values already hold): there is nothing to write.</summary>
+        public static EditResult Unchanged(EditPlan plan) =>
+            plan.HasChanges
+                ? throw new ArgumentException("The plan changes files; make it with ConfigEditor.Apply.", nameof(plan))
+                : new EditResult(plan, new string[0], null);
 
         public EditScope Scope { get; }
 

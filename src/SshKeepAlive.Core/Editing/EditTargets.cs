@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
+using System.Linq;
 using System.Runtime.InteropServices;
 using SshKeepAlive.Core.Config;
 using SshKeepAlive.Core.Server;
@@ -49,7 +50,7 @@ namespace SshKeepAlive.Core.Editing
         /// </summary>
         public static IReadOnlyList<SettingChange> KeepAlive(EditScope scope, string? interval, int? countMax, bool? tcpKeepAlive)
         {
-            string prefix = scope == EditScope.Client ? "ServerAlive" : "ClientAlive";
+            string prefix = KeepAlivePrefix(scope);
             var changes = new List<SettingChange>();
             if (interval != null)
             {
@@ -70,10 +71,13 @@ namespace SshKeepAlive.Core.Editing
             return changes;
         }
 
+        // ssh's keepalive keywords name what it probes (ServerAlive*), sshd's likewise (ClientAlive*).
+        private static string KeepAlivePrefix(EditScope scope) => scope == EditScope.Client ? "ServerAlive" : "ClientAlive";
+
         /// <summary>Removals of every keepalive keyword of a scope.</summary>
         public static IReadOnlyList<SettingChange> KeepAliveRemoval(EditScope scope)
         {
-            string prefix = scope == EditScope.Client ? "ServerAlive" : "ClientAlive";
+            string prefix = KeepAlivePrefix(scope);
             return new[]
             {
                 SettingChange.Remove(prefix + "Interval", SettingKind.Time),
@@ -83,10 +87,41 @@ namespace SshKeepAlive.Core.Editing
         }
 
         /// <summary>
+        /// The other timeouts (only those given): ConnectTimeout for the client; LoginGraceTime, ChannelTimeout's
+        /// type=time entries and UnusedConnectionTimeout for the server. Refuses none at all, or one of the other scope.
+        /// </summary>
+        public static IReadOnlyList<SettingChange> Timeouts(EditScope scope, string? connectTimeout, string? loginGraceTime, IReadOnlyList<string>? channelTimeout, string? unusedConnectionTimeout)
+        {
+            var changes = new List<SettingChange>();
+            if (connectTimeout != null)
+            {
+                changes.Add(Timeout("ConnectTimeout", connectTimeout, allowsNone: true));
+            }
+
+            if (loginGraceTime != null)
+            {
+                changes.Add(Timeout("LoginGraceTime", loginGraceTime, allowsNone: false));
+            }
+
+            if (channelTimeout != null)
+            {
+                changes.Add(SettingChange.Set("ChannelTimeout", SettingKind.TimeList, channelTimeout.Select(EditRules.NormalizeChannelTimeout).ToArray()));
+            }
+
+            if (unusedConnectionTimeout != null)
+            {
+                changes.Add(Timeout("UnusedConnectionTimeout", unusedConnectionTimeout, allowsNone: true));
+            }
+
+            CheckScope(scope, changes);
+            return changes;
+        }
+
+        /// <summary>
         /// Checks that every change belongs to the scope (ConnectTimeout is the client's; LoginGraceTime,
         /// ChannelTimeout and UnusedConnectionTimeout the server's) and that there is at least one.
         /// </summary>
-        public static void CheckScope(EditScope scope, IReadOnlyList<SettingChange> changes)
+        private static void CheckScope(EditScope scope, IReadOnlyList<SettingChange> changes)
         {
             if (changes.Count == 0)
             {

@@ -1,3 +1,5 @@
+using System;
+using System.Collections.Generic;
 using System.Linq;
 using SshKeepAlive.Core.Config;
 
@@ -15,26 +17,26 @@ namespace SshKeepAlive.Core.Editing
 
         public ResolverLookup(ClientEnvironment environment) => this.environment = environment;
 
-        public ConfigDirective? Find(LoadedConfig config, EditRequest request, string keyword)
+        public Func<string, ConfigDirective?> Resolve(LoadedConfig config, EditRequest request)
         {
-            EffectiveSetting setting;
+            Func<string, EffectiveSetting> settingOf;
             if (request.Scope == EditScope.Server)
             {
                 // Global settings only: a Match condition that needs a connection to judge (Match LocalPort
                 // without one) is no reason to refuse editing them.
                 ServerResolution server = ServerConfigResolver.ForLoaded(config).Resolve();
                 ThrowIfBroken(server.Diagnostics.FirstOrDefault(d => d.IsError && !IsMatchLine(config, d.Source)), request);
-                setting = server[keyword];
+                settingOf = keyword => server[keyword];
             }
             else
             {
                 ClientResolution client = ClientConfigResolver.ForLoaded(environment, config).Resolve(ProbeHost(request.HostPattern));
                 ThrowIfBroken(client.Diagnostics.FirstOrDefault(d => d.IsError), request);
-                setting = client[keyword];
+                settingOf = keyword => client[keyword];
             }
 
-            ConfigSource? source = setting.Source;
-            return source == null ? null : DirectivePlacement.Of(config).First(p => p.Source.Equals(source)).Directive;
+            IReadOnlyList<DirectivePlacement> placed = DirectivePlacement.Of(config);
+            return keyword => settingOf(keyword).Source is ConfigSource source ? placed.First(p => p.Source.Equals(source)).Directive : null;
         }
 
         /// <summary>A host name the pattern matches: itself when literal, wildcards filled in otherwise.</summary>
@@ -48,7 +50,7 @@ namespace SshKeepAlive.Core.Editing
         {
             if (error != null)
             {
-                throw new ConfigEditException(ConfigEditErrorKind.InvalidConfig, "ConfigParseError", $"{request.Path} cannot be edited safely: {error}", error.Source?.Path ?? request.Path, error.Source);
+                throw ConfigEditException.ConfigBroken(error, request.Path);
             }
         }
     }

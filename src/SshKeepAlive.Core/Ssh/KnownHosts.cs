@@ -4,7 +4,7 @@ using System.IO;
 using System.Linq;
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.RegularExpressions;
+using SshKeepAlive.Core.Config;
 
 namespace SshKeepAlive.Core.Ssh
 {
@@ -77,28 +77,10 @@ namespace SshKeepAlive.Core.Ssh
                 }
             }
 
-            bool positive = false;
-            foreach (string pattern in hosts.Split(','))
-            {
-                bool negated = pattern.StartsWith("!", StringComparison.Ordinal);
-                if (Glob(negated ? pattern.Substring(1) : pattern).IsMatch(lookupName))
-                {
-                    if (negated)
-                    {
-                        return false;
-                    }
-
-                    positive = true;
-                }
-            }
-
-            return positive;
+            return OpenSshPattern.MatchHostName(lookupName, hosts);
         }
 
         public bool HasKey(byte[] key) => Key.SequenceEqual(key);
-
-        private static Regex Glob(string pattern) =>
-            new Regex("^" + Regex.Escape(pattern.ToLowerInvariant()).Replace(@"\*", ".*").Replace(@"\?", ".") + "$", RegexOptions.Singleline);
     }
 
     /// <summary>Reads and formats known_hosts files as OpenSSH does (sshd(8) "SSH_KNOWN_HOSTS FILE FORMAT").</summary>

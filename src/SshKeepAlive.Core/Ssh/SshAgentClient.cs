@@ -65,13 +65,6 @@ namespace SshKeepAlive.Core.Ssh
         /// <summary>A unix socket path, or on Windows a named pipe (<c>\\.\pipe\openssh-ssh-agent</c>).</summary>
         public string SocketPath { get; }
 
-        /// <summary>The agent named by SSH_AUTH_SOCK, or null when it is unset.</summary>
-        public static SshAgentClient? FromEnvironment()
-        {
-            string? socket = Environment.GetEnvironmentVariable(SocketVariable);
-            return string.IsNullOrEmpty(socket) ? null : new SshAgentClient(socket!);
-        }
-
         public IReadOnlyList<AgentIdentity> ListIdentities()
         {
             var reader = Call(new SshWireWriter().WriteByte(RequestIdentities), IdentitiesAnswer, "list its keys");

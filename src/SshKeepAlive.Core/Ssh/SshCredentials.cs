@@ -44,9 +44,9 @@ namespace SshKeepAlive.Core.Ssh
                 {
                     this.keyFiles.Add((path, Load(path, keyPassphrase)));
                 }
-                catch (PrivateKeyFileException ex)
+                catch (PrivateKeyFileException)
                 {
-                    Skipped.Add(ex.Message);
+                    // A default key that does not load is passed over, as ssh passes it over.
                 }
             }
 
@@ -55,11 +55,6 @@ namespace SshKeepAlive.Core.Ssh
         }
 
         public SshAgentClient? Agent { get; }
-
-        public IReadOnlyList<string> KeyFiles => keyFiles.Select(k => k.Path).ToList();
-
-        /// <summary>Why default key files were passed over (for -Verbose).</summary>
-        public List<string> Skipped { get; } = new List<string>();
 
         /// <summary>Fresh SSH.NET methods for one connection (they hold per-connection state).</summary>
         public IReadOnlyList<AuthenticationMethod> MethodsFor(string user)

@@ -13,8 +13,6 @@ namespace SshKeepAlive.Core.Ssh
 
         public SshWireReader(byte[] data) => this.data = data;
 
-        public bool AtEnd => position >= data.Length;
-
         public byte ReadByte()
         {
             Require(1);
@@ -76,8 +74,6 @@ namespace SshKeepAlive.Core.Ssh
             buffer.Write(value, 0, value.Length);
             return this;
         }
-
-        public SshWireWriter WriteAscii(string value) => WriteString(Encoding.ASCII.GetBytes(value));
 
         public byte[] ToArray() => buffer.ToArray();
     }

@@ -89,8 +89,10 @@ namespace SshKeepAlive.Commands
 
                 if (!plan.HasChanges)
                 {
+                    // No second plan under the lock: it would only repeat this one, or (had the file just
+                    // changed) write without the -WhatIf/-Confirm this path skips.
                     WriteVerbose($"{request.Path}: the values already hold; nothing written.");
-                    Emit(Editor.Apply(request, Options(request)));
+                    Emit(EditResult.Unchanged(plan));
                     return;
                 }
 

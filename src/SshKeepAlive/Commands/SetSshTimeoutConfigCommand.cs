@@ -1,5 +1,4 @@
 using System.Collections.Generic;
-using System.Linq;
 using System.Management.Automation;
 using SshKeepAlive.Core.Editing;
 
@@ -33,31 +32,7 @@ namespace SshKeepAlive.Commands
         protected override string Action => "Set timeouts";
 
         /// <inheritdoc />
-        protected override IReadOnlyList<SettingChange> Changes()
-        {
-            var changes = new List<SettingChange>();
-            if (ConnectTimeout != null)
-            {
-                changes.Add(EditTargets.Timeout("ConnectTimeout", ConnectTimeout, allowsNone: true));
-            }
-
-            if (LoginGraceTime != null)
-            {
-                changes.Add(EditTargets.Timeout("LoginGraceTime", LoginGraceTime, allowsNone: false));
-            }
-
-            if (ChannelTimeout != null)
-            {
-                changes.Add(SettingChange.Set("ChannelTimeout", SettingKind.TimeList, ChannelTimeout.Select(EditRules.NormalizeChannelTimeout).ToArray()));
-            }
-
-            if (UnusedConnectionTimeout != null)
-            {
-                changes.Add(EditTargets.Timeout("UnusedConnectionTimeout", UnusedConnectionTimeout, allowsNone: true));
-            }
-
-            EditTargets.CheckScope(EditScope, changes);
-            return changes;
-        }
+        protected override IReadOnlyList<SettingChange> Changes() =>
+            EditTargets.Timeouts(EditScope, ConnectTimeout, LoginGraceTime, ChannelTimeout, UnusedConnectionTimeout);
     }
 }
