@@ -42,13 +42,7 @@ Describe 'Get-PersistentSshSession' {
     Context 'against the sshd testbed' -Skip:($null -ne $SkipReason) {
         BeforeAll {
             $bed = Start-SshTestbed
-            $connection = @{
-                HostName              = "$($bed.USER)@$($bed.SERVER_1_ADDRESS)"
-                Port                  = $bed.SERVER_1_PORT
-                KeyFile               = $bed.PRIVATE_KEY
-                KnownHostsFile        = $bed.KNOWN_HOSTS
-                StrictHostKeyChecking = 'Yes'
-            }
+            $connection = Get-SshTestbedSessionParameter -Testbed $bed
             $web = New-PersistentSshSession @connection -Name web-a -ErrorAction Stop
             $db = New-PersistentSshSession @connection -Name db-a -ErrorAction Stop
         }

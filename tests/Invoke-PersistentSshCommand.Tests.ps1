@@ -28,13 +28,7 @@ Describe 'Invoke-PersistentSshCommand' {
     Context 'against the sshd testbed' -Skip:($null -ne $SkipReason) {
         BeforeAll {
             $bed = Start-SshTestbed
-            $connection = @{
-                HostName              = "$($bed.USER)@$($bed.SERVER_1_ADDRESS)"
-                Port                  = $bed.SERVER_1_PORT
-                KeyFile               = $bed.PRIVATE_KEY
-                KnownHostsFile        = $bed.KNOWN_HOSTS
-                StrictHostKeyChecking = 'Yes'
-            }
+            $connection = Get-SshTestbedSessionParameter -Testbed $bed
         }
         AfterAll { if ($bed) { Stop-SshTestbed -Testbed $bed } }
         AfterEach { Get-PersistentSshSession | Remove-PersistentSshSession -Confirm:$false }

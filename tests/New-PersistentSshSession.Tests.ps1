@@ -71,13 +71,7 @@ Describe 'New-PersistentSshSession' {
         AfterAll { if ($Bed) { Stop-SshTestbed -Testbed $Bed } }
 
         BeforeEach {
-            $script:Common = @{
-                HostName              = "$($Bed.USER)@$($Bed.SERVER_1_ADDRESS)"
-                Port                  = $Bed.SERVER_1_PORT
-                KeyFile               = $Bed.PRIVATE_KEY
-                KnownHostsFile        = $Bed.KNOWN_HOSTS
-                StrictHostKeyChecking = 'Yes'
-            }
+            $script:Common = Get-SshTestbedSessionParameter -Testbed $Bed
         }
 
         It 'opens a session that is listed and runs commands' {

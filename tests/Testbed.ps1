@@ -52,3 +52,16 @@ function Get-SshTestbedClientArgument {
     if ($Command) { $arguments += $Command }
     $arguments
 }
+
+# Parameters for New-PersistentSshSession and Enter-PersistentSsh that reach server 1 of a run with the test key,
+# checking its host key against the run's known_hosts. A new table each call, so a test may change it.
+function Get-SshTestbedSessionParameter {
+    param([Parameter(Mandatory)] $Testbed)
+    @{
+        HostName              = "$($Testbed.USER)@$($Testbed.SERVER_1_ADDRESS)"
+        Port                  = $Testbed.SERVER_1_PORT
+        KeyFile               = $Testbed.PRIVATE_KEY
+        KnownHostsFile        = $Testbed.KNOWN_HOSTS
+        StrictHostKeyChecking = 'Yes'
+    }
+}
