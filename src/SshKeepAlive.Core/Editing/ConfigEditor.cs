@@ -146,13 +146,9 @@ namespace SshKeepAlive.Core.Editing
         // ssh refuses a ~/.ssh it finds too open; a folder created for the user's config is 0700.
         private static void EnsureUserConfigFolder(EditPlan plan)
         {
-            foreach (string folder in plan.Files.Where(f => f.IsNewFile).Select(f => Path.GetDirectoryName(Path.GetFullPath(f.Path))!).Where(d => !Directory.Exists(d)))
+            foreach (string folder in plan.Files.Where(f => f.IsNewFile).Select(f => Path.GetDirectoryName(Path.GetFullPath(f.Path))!))
             {
-                Directory.CreateDirectory(folder);
-                if (UnixFileSystem.IsUnix)
-                {
-                    UnixFileSystem.SetMode(folder, 0x1c0 /* 0700 */);
-                }
+                UnixFileSystem.CreatePrivateDirectory(folder);
             }
         }
 

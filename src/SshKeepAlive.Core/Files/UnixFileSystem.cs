@@ -1,5 +1,6 @@
 using System;
 using System.ComponentModel;
+using System.IO;
 using System.Runtime.InteropServices;
 
 namespace SshKeepAlive.Core.Files
@@ -57,6 +58,21 @@ namespace SshKeepAlive.Core.Files
         }
 
         public static void SetMode(string path, int mode) => Check(chmod(path, (uint)mode), "chmod", path);
+
+        /// <summary>Creates a private folder (0700 on Unix) if it is missing: ssh refuses a ~/.ssh it finds too open.</summary>
+        public static void CreatePrivateDirectory(string directory)
+        {
+            if (Directory.Exists(directory))
+            {
+                return;
+            }
+
+            Directory.CreateDirectory(directory);
+            if (IsUnix)
+            {
+                SetMode(directory, 0x1C0 /* 0700 */);
+            }
+        }
 
         public static uint EffectiveUserId => geteuid();
 

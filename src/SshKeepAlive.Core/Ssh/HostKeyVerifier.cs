@@ -185,15 +185,7 @@ namespace SshKeepAlive.Core.Ssh
         // Caller holds the file lock. Creates ~/.ssh 0700 and the file 0600 as ssh does; returns the new line's number.
         private int Append(string line)
         {
-            string directory = Path.GetDirectoryName(Path.GetFullPath(UserKnownHostsFile))!;
-            if (!Directory.Exists(directory))
-            {
-                Directory.CreateDirectory(directory);
-                if (UnixFileSystem.IsUnix)
-                {
-                    UnixFileSystem.SetMode(directory, 0x1C0 /* 0700 */);
-                }
-            }
+            UnixFileSystem.CreatePrivateDirectory(Path.GetDirectoryName(Path.GetFullPath(UserKnownHostsFile))!);
 
             bool created = !File.Exists(UserKnownHostsFile);
             byte[] existing = created ? new byte[0] : File.ReadAllBytes(UserKnownHostsFile);
