@@ -1,7 +1,8 @@
 using System.Collections.Generic;
 using System.Linq;
+using SshKeepAlive.Core.ConfigDocuments;
 
-namespace SshKeepAlive.Core.Config
+namespace SshKeepAlive.Core.ClientConfig
 {
     /// <summary>What a client config line means, worked out once per load so each resolution only evaluates.</summary>
     internal sealed class ClientConfigLine

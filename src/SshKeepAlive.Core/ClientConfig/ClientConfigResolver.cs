@@ -1,9 +1,10 @@
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
-using SshKeepAlive.Core.Sessions;
+using SshKeepAlive.Core.ConfigDocuments;
+using SshKeepAlive.Core.OpenSsh;
 
-namespace SshKeepAlive.Core.Config
+namespace SshKeepAlive.Core.ClientConfig
 {
     /// <summary>Options for one resolution.</summary>
     public sealed class ClientResolveOptions

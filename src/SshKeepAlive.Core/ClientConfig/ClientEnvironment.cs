@@ -2,8 +2,9 @@ using System;
 using System.IO;
 using System.Net;
 using System.Runtime.InteropServices;
+using SshKeepAlive.Core.ServerConfig;
 
-namespace SshKeepAlive.Core.Config
+namespace SshKeepAlive.Core.ClientConfig
 {
     /// <summary>
     /// The local facts ssh's configuration depends on: home directory, local user, config file locations and
@@ -54,7 +55,7 @@ namespace SshKeepAlive.Core.Config
             var environment = new ClientEnvironment(home, Environment.UserName, Path.Combine(home, ".ssh", "config"), Path.Combine(system, "ssh_config"), system);
             if (!RuntimeInformation.IsOSPlatform(OSPlatform.Windows))
             {
-                environment.UserId = Files.UnixFileSystem.EffectiveUserId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                environment.UserId = Platform.UnixFileSystem.EffectiveUserId.ToString(System.Globalization.CultureInfo.InvariantCulture);
             }
 
             return environment;

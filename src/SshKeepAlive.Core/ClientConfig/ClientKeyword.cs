@@ -1,8 +1,9 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using SshKeepAlive.Core.OpenSsh;
 
-namespace SshKeepAlive.Core.Config
+namespace SshKeepAlive.Core.ClientConfig
 {
     /// <summary>How a client keyword's arguments are read and how repeated lines combine.</summary>
     public enum ClientValueKind
@@ -157,15 +158,6 @@ namespace SshKeepAlive.Core.Config
                     return text;
             }
         }
-
-        /// <summary>The value as ssh -G prints it ("none", "yes", seconds, words; lists space-separated).</summary>
-        public static string Format(object? value) => value switch
-        {
-            null => "none",
-            bool flag => flag ? "yes" : "no",
-            IEnumerable<string> list => string.Join(" ", list),
-            _ => Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty,
-        };
 
         public override string ToString() => Name;
 

@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
 
-namespace SshKeepAlive.Core.Config
+namespace SshKeepAlive.Core.ClientConfig
 {
     /// <summary>
     /// Every keyword ssh_config accepts: those documented in ssh_config(5) of OpenSSH 9.2 (with Debian's GSSAPI

@@ -2,8 +2,10 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
+using SshKeepAlive.Core.ConfigDocuments;
+using SshKeepAlive.Core.OpenSsh;
 
-namespace SshKeepAlive.Core.Config
+namespace SshKeepAlive.Core.ClientConfig
 {
     /// <summary>Evaluates ssh_config Host and Match lines against the state of a resolution, as readconf.c does.</summary>
     internal sealed class ClientMatchEvaluator

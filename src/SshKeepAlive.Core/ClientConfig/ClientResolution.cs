@@ -1,9 +1,10 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using SshKeepAlive.Core.Sessions;
+using SshKeepAlive.Core.ConfigDocuments;
+using SshKeepAlive.Core.OpenSsh;
 
-namespace SshKeepAlive.Core.Config
+namespace SshKeepAlive.Core.ClientConfig
 {
     /// <summary>
     /// What ssh would use for one destination (the ssh -G view of the keywords in <see cref="ClientKeyword.All"/>),
@@ -19,7 +20,7 @@ namespace SshKeepAlive.Core.Config
             Settings = settings;
             Diagnostics = diagnostics;
             UsedFinalPass = usedFinalPass;
-            byKeyword = settings.ToDictionary(s => s.Keyword!);
+            byKeyword = settings.ToDictionary(s => ClientKeyword.Find(s.Name)!);
         }
 
         /// <summary>The destination as given.</summary>

@@ -3,9 +3,10 @@ using System.Linq;
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
-using SshKeepAlive.Core.Sessions;
+using SshKeepAlive.Core.ConfigDocuments;
+using SshKeepAlive.Core.OpenSsh;
 
-namespace SshKeepAlive.Core.Config
+namespace SshKeepAlive.Core.ClientConfig
 {
     /// <summary>
     /// One resolution, following ssh: a first pass over the files with the destination as typed; then HostName
@@ -253,12 +254,12 @@ namespace SshKeepAlive.Core.Config
         {
             if (keyword == ClientKeyword.User && target.User != null)
             {
-                return new EffectiveSetting(keyword, target.User, SettingOrigin.CommandLine, new ConfigSource[0], null);
+                return new EffectiveSetting(keyword.Name, target.User, SettingOrigin.CommandLine, new ConfigSource[0], null);
             }
 
             if (keyword == ClientKeyword.Port && target.Port != null)
             {
-                return new EffectiveSetting(keyword, target.Port, SettingOrigin.CommandLine, new ConfigSource[0], null);
+                return new EffectiveSetting(keyword.Name, target.Port, SettingOrigin.CommandLine, new ConfigSource[0], null);
             }
 
             if (slots.TryGetValue(keyword, out Slot? slot) && slot.Source != null)
@@ -269,10 +270,10 @@ namespace SshKeepAlive.Core.Config
                     value = null;
                 }
 
-                return new EffectiveSetting(keyword, value is List<string> list ? list.ToArray() : value, SettingOrigin.ConfigFile, slot.Sources, slot.RawText);
+                return new EffectiveSetting(keyword.Name, value is List<string> list ? list.ToArray() : value, SettingOrigin.ConfigFile, slot.Sources, slot.RawText);
             }
 
-            return new EffectiveSetting(keyword, DefaultValue(keyword), SettingOrigin.Default, new ConfigSource[0], null);
+            return new EffectiveSetting(keyword.Name, DefaultValue(keyword), SettingOrigin.Default, new ConfigSource[0], null);
         }
 
         private object? DefaultValue(ClientKeyword keyword)

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace SshKeepAlive.Core.Config
+namespace SshKeepAlive.Core.ConfigDocuments
 {
     /// <summary>Writes a value so that OpenSSH's argument splitting reads back exactly that value.</summary>
     public static class ArgumentFormatter

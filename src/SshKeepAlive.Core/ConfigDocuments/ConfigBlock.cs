@@ -1,6 +1,6 @@
 using System.Collections.Generic;
 
-namespace SshKeepAlive.Core.Config
+namespace SshKeepAlive.Core.ConfigDocuments
 {
     /// <summary>
     /// A section of a document: the global lines before the first Host/Match line, or one Host/Match line and

@@ -1,4 +1,4 @@
-namespace SshKeepAlive.Core.Config
+namespace SshKeepAlive.Core.ConfigDocuments
 {
     public enum ConfigDiagnosticSeverity
     {

@@ -4,7 +4,7 @@ using System.IO;
 using System.Linq;
 using System.Text;
 
-namespace SshKeepAlive.Core.Config
+namespace SshKeepAlive.Core.ConfigDocuments
 {
     /// <summary>
     /// An ssh_config or sshd_config file as lines, losslessly: <see cref="ToBytes"/> of an unedited document is

@@ -1,6 +1,6 @@
 using System;
 
-namespace SshKeepAlive.Core.Config
+namespace SshKeepAlive.Core.ConfigDocuments
 {
     /// <summary>Where a directive was written: a file and a 1-based line number.</summary>
     public sealed class ConfigSource : IEquatable<ConfigSource>

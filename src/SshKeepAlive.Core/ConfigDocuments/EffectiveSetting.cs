@@ -1,6 +1,7 @@
 using System.Collections.Generic;
+using SshKeepAlive.Core.OpenSsh;
 
-namespace SshKeepAlive.Core.Config
+namespace SshKeepAlive.Core.ConfigDocuments
 {
     /// <summary>Where an effective value came from.</summary>
     public enum SettingOrigin
@@ -18,13 +19,6 @@ namespace SshKeepAlive.Core.Config
     /// <summary>The effective value of one keyword for one destination or connection, and where it came from.</summary>
     public sealed class EffectiveSetting
     {
-        internal EffectiveSetting(ClientKeyword keyword, object? value, SettingOrigin origin, IReadOnlyList<ConfigSource> sources, string? rawText)
-            : this(keyword.Name, value, origin, sources, rawText)
-        {
-            Keyword = keyword;
-        }
-
-        /// <summary>A server (sshd_config) setting, which has no <see cref="ClientKeyword"/>.</summary>
         internal EffectiveSetting(string name, object? value, SettingOrigin origin, IReadOnlyList<ConfigSource> sources, string? rawText)
         {
             Name = name;
@@ -33,9 +27,6 @@ namespace SshKeepAlive.Core.Config
             Sources = sources;
             RawText = rawText;
         }
-
-        /// <summary>The client keyword; null for server settings.</summary>
-        public ClientKeyword? Keyword { get; }
 
         /// <summary>OpenSSH's spelling of the keyword.</summary>
         public string Name { get; }
@@ -47,7 +38,7 @@ namespace SshKeepAlive.Core.Config
         public object? Value { get; }
 
         /// <summary>The value as ssh -G / sshd -T print it.</summary>
-        public string Text => ClientKeyword.Format(Value);
+        public string Text => OpenSshValues.Format(Value);
 
         public SettingOrigin Origin { get; }
 

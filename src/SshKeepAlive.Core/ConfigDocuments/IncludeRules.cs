@@ -1,7 +1,7 @@
 using System;
 using System.IO;
 
-namespace SshKeepAlive.Core.Config
+namespace SshKeepAlive.Core.ConfigDocuments
 {
     /// <summary>
     /// How Include paths are anchored, which depends on the kind of file that contains them: relative paths in

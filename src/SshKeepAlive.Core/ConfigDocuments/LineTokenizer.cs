@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Text;
 
-namespace SshKeepAlive.Core.Config
+namespace SshKeepAlive.Core.ConfigDocuments
 {
     /// <summary>One argument's place in a line's text, for edits that keep the rest of the line.</summary>
     internal readonly struct ArgumentSpan

@@ -2,9 +2,10 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
-using SshKeepAlive.Core.Files;
+using SshKeepAlive.Core.OpenSsh;
+using SshKeepAlive.Core.Platform;
 
-namespace SshKeepAlive.Core.Config
+namespace SshKeepAlive.Core.ConfigDocuments
 {
     /// <summary>What one Include line pulled in: the files its patterns matched, in order, each loaded.</summary>
     public sealed class IncludeExpansion

@@ -1,6 +1,6 @@
 using System;
 using System.Collections.Generic;
-using SshKeepAlive.Core.Config;
+using SshKeepAlive.Core.ConfigDocuments;
 
 namespace SshKeepAlive.Core.Editing
 {

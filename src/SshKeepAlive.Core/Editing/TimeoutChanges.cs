@@ -4,8 +4,9 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Runtime.InteropServices;
-using SshKeepAlive.Core.Config;
+using SshKeepAlive.Core.ConfigDocuments;
 using SshKeepAlive.Core.Server;
+using SshKeepAlive.Core.ServerConfig;
 
 namespace SshKeepAlive.Core.Editing
 {

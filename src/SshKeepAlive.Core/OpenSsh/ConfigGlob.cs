@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 
-namespace SshKeepAlive.Core.Config
+namespace SshKeepAlive.Core.OpenSsh
 {
     /// <summary>
     /// Expands an Include pattern the way glob(3) does for OpenSSH: '*', '?' and '[...]' per path segment,

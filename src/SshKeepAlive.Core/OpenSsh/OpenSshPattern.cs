@@ -1,4 +1,4 @@
-namespace SshKeepAlive.Core.Config
+namespace SshKeepAlive.Core.OpenSsh
 {
     /// <summary>OpenSSH's wildcard matching (match.c): '*' and '?' only, comma lists with '!' negation.</summary>
     public static class OpenSshPattern

@@ -1,8 +1,20 @@
-namespace SshKeepAlive.Core.Config
+using System;
+using System.Collections.Generic;
+
+namespace SshKeepAlive.Core.OpenSsh
 {
     /// <summary>Value syntaxes shared by ssh_config and sshd_config, with OpenSSH's acceptance rules.</summary>
     public static class OpenSshValues
     {
+        /// <summary>The value as ssh -G and sshd -T print it ("none", "yes", seconds, words; lists space-separated).</summary>
+        public static string Format(object? value) => value switch
+        {
+            null => "none",
+            bool flag => flag ? "yes" : "no",
+            IEnumerable<string> list => string.Join(" ", list),
+            _ => Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty,
+        };
+
         /// <summary>
         /// Parses an OpenSSH time value to seconds as convtime does: one or more "number[unit]" parts summed, units
         /// s, m, h, d, w in either case (no unit = seconds), e.g. "90", "1m30s", "1h30". Rejects empty text,

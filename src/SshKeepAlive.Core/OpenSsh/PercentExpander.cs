@@ -1,7 +1,7 @@
 using System.Collections.Generic;
 using System.Text;
 
-namespace SshKeepAlive.Core.Config
+namespace SshKeepAlive.Core.OpenSsh
 {
     /// <summary>OpenSSH's %-token expansion (percent_expand): "%%" is '%', unknown tokens are an error.</summary>
     internal static class PercentExpander

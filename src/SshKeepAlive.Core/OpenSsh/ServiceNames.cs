@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 
-namespace SshKeepAlive.Core.Config
+namespace SshKeepAlive.Core.OpenSsh
 {
     /// <summary>
     /// TCP service names from /etc/services, which OpenSSH accepts for Port (getservbyname): exact,

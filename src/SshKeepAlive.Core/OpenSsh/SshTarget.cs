@@ -1,6 +1,6 @@
 using System;
 
-namespace SshKeepAlive.Core.Sessions
+namespace SshKeepAlive.Core.OpenSsh
 {
     /// <summary>A destination as ssh takes it: <c>[user@]host</c> or <c>ssh://[user@]host[:port]</c>.</summary>
     public sealed class SshTarget

@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 
-namespace SshKeepAlive.Core.Config
+namespace SshKeepAlive.Core.Platform
 {
     /// <summary>
     /// Users and group membership as sshd's "Match Group" sees them: a user's primary group from the passwd

@@ -3,7 +3,7 @@ using System.ComponentModel;
 using System.IO;
 using System.Runtime.InteropServices;
 
-namespace SshKeepAlive.Core.Files
+namespace SshKeepAlive.Core.Platform
 {
     /// <summary>Owner, group and mode of a file.</summary>
     public sealed class UnixFileInfo

@@ -3,8 +3,10 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Runtime.InteropServices;
+using SshKeepAlive.Core.ConfigDocuments;
+using SshKeepAlive.Core.Platform;
 
-namespace SshKeepAlive.Core.Config
+namespace SshKeepAlive.Core.ServerConfig
 {
     /// <summary>
     /// Resolves sshd_config for a connection the way `sshd -T -C` does. sshd reads the file twice. The first

@@ -1,7 +1,8 @@
 using System;
 using System.Collections.Generic;
+using SshKeepAlive.Core.OpenSsh;
 
-namespace SshKeepAlive.Core.Config
+namespace SshKeepAlive.Core.ServerConfig
 {
     /// <summary>
     /// The connection sshd matches its Match blocks against — what `sshd -T -C spec` takes. A null field is

@@ -1,8 +1,9 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using SshKeepAlive.Core.OpenSsh;
 
-namespace SshKeepAlive.Core.Config
+namespace SshKeepAlive.Core.ServerConfig
 {
     /// <summary>An sshd_config keyword the server resolver reports: its default and how its arguments read.</summary>
     internal sealed class ServerKeyword

@@ -1,7 +1,9 @@
 using System;
 using System.Collections.Generic;
+using SshKeepAlive.Core.OpenSsh;
+using SshKeepAlive.Core.Platform;
 
-namespace SshKeepAlive.Core.Config
+namespace SshKeepAlive.Core.ServerConfig
 {
     /// <summary>What one sshd Match line says about a connection.</summary>
     public sealed class ServerMatchOutcome

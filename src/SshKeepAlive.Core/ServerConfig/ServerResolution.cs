@@ -1,8 +1,9 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using SshKeepAlive.Core.ConfigDocuments;
 
-namespace SshKeepAlive.Core.Config
+namespace SshKeepAlive.Core.ServerConfig
 {
     /// <summary>The effective sshd settings for one connection, as `sshd -T -C` would print them, with sources.</summary>
     public sealed class ServerResolution

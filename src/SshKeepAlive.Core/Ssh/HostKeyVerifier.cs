@@ -4,6 +4,7 @@ using System.IO;
 using System.Linq;
 using System.Text;
 using SshKeepAlive.Core.Files;
+using SshKeepAlive.Core.Platform;
 
 namespace SshKeepAlive.Core.Ssh
 {

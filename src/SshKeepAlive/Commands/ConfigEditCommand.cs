@@ -1,6 +1,6 @@
 using System.Collections.Generic;
 using System.Management.Automation;
-using SshKeepAlive.Core.Config;
+using SshKeepAlive.Core.ClientConfig;
 using SshKeepAlive.Core.Editing;
 
 namespace SshKeepAlive.Commands

@@ -2,7 +2,7 @@ using System;
 using System.IO;
 using System.Linq;
 using System.Threading.Tasks;
-using SshKeepAlive.Core.Config;
+using SshKeepAlive.Core.ConfigDocuments;
 using SshKeepAlive.Core.Editing;
 using Xunit;
 using static SshKeepAlive.Core.Tests.Editing.EditFixture;

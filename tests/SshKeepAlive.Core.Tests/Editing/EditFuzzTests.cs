@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Text;
+using SshKeepAlive.Core.ConfigDocuments;
 using SshKeepAlive.Core.Editing;
 using Xunit;
 using static SshKeepAlive.Core.Tests.Editing.EditFixture;
@@ -70,8 +71,8 @@ namespace SshKeepAlive.Core.Tests.Editing
             Assert.True(made >= 40, $"only {made} of 60 edits were made");
         }
 
-        private static SshKeepAlive.Core.Config.ConfigLine Line(string text) =>
-            SshKeepAlive.Core.Config.ConfigDocument.Parse(text, "ssh -G").Lines[0];
+        private static ConfigLine Line(string text) =>
+            ConfigDocument.Parse(text, "ssh -G").Lines[0];
 
         private static SettingChange[] RandomChanges(Random random)
         {
