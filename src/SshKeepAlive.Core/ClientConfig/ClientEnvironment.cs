@@ -1,8 +1,7 @@
 using System;
 using System.IO;
 using System.Net;
-using System.Runtime.InteropServices;
-using SshKeepAlive.Core.ServerConfig;
+using SshKeepAlive.Core.Platform;
 
 namespace SshKeepAlive.Core.ClientConfig
 {
@@ -45,17 +44,12 @@ namespace SshKeepAlive.Core.ClientConfig
         /// <summary>This machine, this process's user, the platform's OpenSSH paths.</summary>
         public static ClientEnvironment Current()
         {
-            string home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
-            if (string.IsNullOrEmpty(home))
-            {
-                home = Environment.GetEnvironmentVariable("HOME") ?? "/";
-            }
-
-            string system = ServerConfigResolver.DefaultSystemDirectory;
+            string home = SshPlatform.HomeDirectory;
+            string system = SshPlatform.SystemDirectory;
             var environment = new ClientEnvironment(home, Environment.UserName, Path.Combine(home, ".ssh", "config"), Path.Combine(system, "ssh_config"), system);
-            if (!RuntimeInformation.IsOSPlatform(OSPlatform.Windows))
+            if (!SshPlatform.IsWindows)
             {
-                environment.UserId = Platform.UnixFileSystem.EffectiveUserId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                environment.UserId = UnixFileSystem.EffectiveUserId.ToString(System.Globalization.CultureInfo.InvariantCulture);
             }
 
             return environment;

@@ -1,50 +1,13 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
-using System.IO;
 using System.Linq;
-using System.Runtime.InteropServices;
-using SshKeepAlive.Core.ConfigDocuments;
-using SshKeepAlive.Core.Server;
-using SshKeepAlive.Core.ServerConfig;
 
 namespace SshKeepAlive.Core.Editing
 {
-    /// <summary>The config file an edit goes to by default, how its Includes resolve, and the keywords per scope.</summary>
-    public static class EditTargets
+    /// <summary>The settings the keepalive and timeout parameters stand for, per scope, their values checked.</summary>
+    public static class TimeoutChanges
     {
-        public static string HomeDirectory => Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
-
-        private static bool IsWindows => RuntimeInformation.IsOSPlatform(OSPlatform.Windows);
-
-        private static string SystemDirectory =>
-            IsWindows ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.CommonApplicationData), "ssh") : "/etc/ssh";
-
-        /// <summary>
-        /// The request for <paramref name="changes"/>: <paramref name="path"/> when given, else ~/.ssh/config (created
-        /// if missing), the system ssh_config with <paramref name="allUsers"/>, or sshd_config for the server.
-        /// </summary>
-        public static EditRequest Request(EditScope scope, string? path, bool allUsers, string hostPattern, IReadOnlyList<SettingChange> changes)
-        {
-            string home = HomeDirectory;
-            hostPattern = HostOfDestination(hostPattern);
-            if (scope == EditScope.Server)
-            {
-                return new EditRequest(scope, path ?? Path.Combine(SystemDirectory, "sshd_config"), IncludeRules.ForServerConfig(SystemDirectory, home), hostPattern, changes, createIfMissing: false);
-            }
-
-            if (path == null && allUsers)
-            {
-                return new EditRequest(scope, Path.Combine(SystemDirectory, "ssh_config"), IncludeRules.ForSystemClientConfig(SystemDirectory, home), hostPattern, changes, createIfMissing: false);
-            }
-
-            // An explicit file is read as ssh -F reads it; only the user's own config is created when missing.
-            return new EditRequest(scope, path ?? Path.Combine(home, ".ssh", "config"), IncludeRules.ForUserClientConfig(home), hostPattern, changes, createIfMissing: path == null);
-        }
-
-        /// <summary>The host of a destination "user@host" (what ssh matches Host patterns against); other text as is.</summary>
-        public static string HostOfDestination(string destination) => destination.Substring(destination.LastIndexOf('@') + 1);
-
         /// <summary>
         /// The keepalive settings for a scope (only those given): the interval (seconds or an OpenSSH time), the
         /// number of unanswered keepalives before disconnecting, and TCPKeepAlive.
@@ -138,10 +101,6 @@ namespace SshKeepAlive.Core.Editing
                 }
             }
         }
-
-        /// <summary>The daemon that reads <paramref name="sshdConfig"/>: the PidFile it names (default /run/sshd.pid).</summary>
-        public static SshdDaemon DaemonFor(string sshdConfig) =>
-            new SshdDaemon(SshdDaemon.DefaultSshdPath, ServerConfigResolver.Load(sshdConfig).Resolve()["PidFile"].Value as string ?? "/run/sshd.pid");
 
         /// <summary>
         /// A time setting written in seconds ("none" kept where the keyword allows it). ssh reads "ConnectTimeout none"

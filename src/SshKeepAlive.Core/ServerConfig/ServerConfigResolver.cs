@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
-using System.Runtime.InteropServices;
 using SshKeepAlive.Core.ConfigDocuments;
 using SshKeepAlive.Core.Platform;
 
@@ -33,14 +32,8 @@ namespace SshKeepAlive.Core.ServerConfig
             loadDiagnostics.AddRange(file.Diagnostics);
         }
 
-        /// <summary>Where sshd reads its configuration: %ProgramData%\ssh\sshd_config on Windows, else /etc/ssh/sshd_config.</summary>
-        public static string DefaultConfigPath => Path.Combine(DefaultSystemDirectory, "sshd_config");
-
-        /// <summary>The directory relative Include paths are resolved against: %ProgramData%\ssh on Windows, else /etc/ssh.</summary>
-        public static string DefaultSystemDirectory =>
-            RuntimeInformation.IsOSPlatform(OSPlatform.Windows)
-                ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.CommonApplicationData), "ssh")
-                : "/etc/ssh";
+        /// <summary>Where sshd reads its configuration: sshd_config in the system ssh directory (<see cref="SshPlatform.SystemDirectory"/>).</summary>
+        public static string DefaultConfigPath => Path.Combine(SshPlatform.SystemDirectory, "sshd_config");
 
         /// <summary>The keywords every resolution reports, in OpenSSH's spelling.</summary>
         public static IReadOnlyList<string> ReportedKeywords { get; } = ServerKeywords.Reported.Select(k => k.Name).ToArray();
@@ -56,13 +49,12 @@ namespace SshKeepAlive.Core.ServerConfig
 
         /// <summary>
         /// Loads an sshd_config (default <see cref="DefaultConfigPath"/>) and its Includes, relative ones under
-        /// <paramref name="systemDirectory"/> (default <see cref="DefaultSystemDirectory"/>). Match Group reads
+        /// <paramref name="systemDirectory"/> (default <see cref="SshPlatform.SystemDirectory"/>). Match Group reads
         /// <paramref name="accounts"/> (default /etc/passwd and /etc/group).
         /// </summary>
         public static ServerConfigResolver Load(string? path = null, string? systemDirectory = null, UnixAccounts? accounts = null)
         {
-            string home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
-            var rules = IncludeRules.ForServerConfig(systemDirectory ?? DefaultSystemDirectory, home);
+            var rules = IncludeRules.ForServerConfig(systemDirectory ?? SshPlatform.SystemDirectory, SshPlatform.HomeDirectory);
             return new ServerConfigResolver(LoadedConfig.Load(path ?? DefaultConfigPath, rules), accounts ?? new UnixAccounts());
         }
 

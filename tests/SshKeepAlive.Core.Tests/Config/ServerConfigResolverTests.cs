@@ -113,7 +113,6 @@ namespace SshKeepAlive.Core.Tests.Config
         public void DefaultConfigPath_OnUnix_IsEtcSsh()
         {
             Assert.Equal("/etc/ssh/sshd_config", ServerConfigResolver.DefaultConfigPath);
-            Assert.Equal("/etc/ssh", ServerConfigResolver.DefaultSystemDirectory);
         }
 
         [Theory]

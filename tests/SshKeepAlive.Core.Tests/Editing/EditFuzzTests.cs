@@ -39,7 +39,7 @@ namespace SshKeepAlive.Core.Tests.Editing
                 string path = fx.Write("config", original);
                 string host = Hosts[random.Next(Hosts.Length)];
                 bool removal = random.Next(4) == 0;
-                SettingChange[] changes = removal ? EditTargets.KeepAliveRemoval(EditScope.Client).ToArray() : RandomChanges(random);
+                SettingChange[] changes = removal ? TimeoutChanges.KeepAliveRemoval(EditScope.Client).ToArray() : RandomChanges(random);
 
                 EditResult result;
                 try

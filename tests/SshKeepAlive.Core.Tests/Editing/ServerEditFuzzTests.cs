@@ -38,7 +38,7 @@ namespace SshKeepAlive.Core.Tests.Editing
                 File.WriteAllText(main, include + RandomConfig(random, allowMatch: true));
                 string originalMain = File.ReadAllText(main);
                 string originalDropIn = File.ReadAllText(dropIn);
-                var changes = EditTargets.KeepAlive(EditScope.Server, random.Next(0, 300).ToString(), random.Next(0, 10), random.Next(2) == 0);
+                var changes = TimeoutChanges.KeepAlive(EditScope.Server, random.Next(0, 300).ToString(), random.Next(0, 10), random.Next(2) == 0);
 
                 EditResult result;
                 try
