@@ -12,6 +12,8 @@ namespace SshKeepAlive.Core.ClientConfig
     /// One resolution, following ssh: a first pass over the files with the destination as typed; then HostName
     /// (with %h) is applied and lowercased; when a "Match final" was seen or CanonicalizeHostname is on, a final
     /// pass re-reads the files with that host name, keeping every value already obtained (first value wins).
+    /// Longer than most files because the passes, the %-tokens and the defaults all read and write the same
+    /// per-keyword slots, as readconf.c's one options struct; splitting it would spread that state.
     /// </summary>
     internal sealed class ClientResolutionRun
     {
