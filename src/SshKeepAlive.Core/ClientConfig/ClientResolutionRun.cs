@@ -181,8 +181,7 @@ namespace SshKeepAlive.Core.ClientConfig
                 {
                     if (ignoredUnknown == null || OpenSshPattern.MatchList(line.Line.Keyword!.ToLowerInvariant(), ignoredUnknown, lowercasePatterns: true) != 1)
                     {
-                        Report(ConfigDiagnostic.Warning(
-                            $"unknown keyword {line.Line.Keyword}: an ssh that does not know it refuses the file (\"Bad configuration option\"); IgnoreUnknown can allow it", line.Source));
+                        Report(ConfigDiagnostic.Warning(UnknownKeywordMessage(line.Line.Keyword!), line.Source, ConfigProblem.UnknownKeyword));
                     }
                 }
                 else if (line.Keyword != null && active && !line.IsNone)
@@ -190,6 +189,18 @@ namespace SshKeepAlive.Core.ClientConfig
                     Apply(line);
                 }
             }
+        }
+
+        // ssh's own words first; a byte order mark, which ssh reads as part of the first keyword, is shown and explained.
+        private static string UnknownKeywordMessage(string keyword)
+        {
+            const char ByteOrderMark = '\uFEFF';
+            if (keyword.Length > 0 && keyword[0] == ByteOrderMark)
+            {
+                return $"Bad configuration option: \\357\\273\\277{keyword.Substring(1)} (the file starts with a UTF-8 byte order mark, which ssh reads as part of the keyword: save it without one)";
+            }
+
+            return $"Bad configuration option: {keyword} (unknown keyword {keyword}: an ssh that does not know it refuses the file; IgnoreUnknown can allow it)";
         }
 
         private void Apply(ClientConfigLine line)

@@ -18,6 +18,9 @@ namespace SshKeepAlive.Core.ConfigDocuments
 
         private readonly ConfigLine[] lines;
         private IReadOnlyList<ConfigBlock>? blocks;
+        private string? newLine;
+        private string? usualSeparator;
+        private string? firstBlockIndentation;
 
         private ConfigDocument(string path, ConfigLine[] lines)
         {
@@ -41,9 +44,14 @@ namespace SshKeepAlive.Core.ConfigDocuments
         {
             get
             {
-                int crlf = lines.Count(l => l.LineEnding == "\r\n");
-                int lf = lines.Count(l => l.LineEnding == "\n");
-                return crlf > lf ? "\r\n" : "\n";
+                if (newLine == null)
+                {
+                    int crlf = lines.Count(l => l.LineEnding == "\r\n");
+                    int lf = lines.Count(l => l.LineEnding == "\n");
+                    newLine = crlf > lf ? "\r\n" : "\n";
+                }
+
+                return newLine;
             }
         }
 
@@ -122,102 +130,225 @@ namespace SshKeepAlive.Core.ConfigDocuments
         public ConfigBlock BlockOf(int lineNumber)
         {
             GetLine(lineNumber);
-            return Blocks.Last(b => b.FirstLineNumber <= lineNumber);
+            IReadOnlyList<ConfigBlock> all = Blocks;
+            int low = 0, high = all.Count - 1;
+            while (low < high)
+            {
+                int middle = (low + high + 1) / 2;
+                if (all[middle].FirstLineNumber <= lineNumber)
+                {
+                    low = middle;
+                }
+                else
+                {
+                    high = middle - 1;
+                }
+            }
+
+            return all[low];
         }
 
         /// <summary>Replaces a directive's arguments, keeping its indentation, keyword, separator, quoting style and trailing comment.</summary>
-        public ConfigDocument ReplaceArguments(int lineNumber, IReadOnlyList<string> arguments)
-        {
-            ConfigLine line = GetLine(lineNumber);
-            var edited = (ConfigLine[])lines.Clone();
-            edited[lineNumber - 1] = new ConfigLine(lineNumber, line.TextWithArguments(arguments), line.LineEnding);
-            return new ConfigDocument(Path, edited);
-        }
+        public ConfigDocument ReplaceArguments(int lineNumber, IReadOnlyList<string> arguments) => Edit(new[] { LineEdit.Replace(lineNumber, arguments) }, out _);
 
         /// <summary>
         /// Inserts a directive before <paramref name="beforeLineNumber"/> (Lines.Count + 1 appends), written in the
         /// file's style: the indentation of the block it lands in, the file's usual separator and line ending.
         /// </summary>
-        public ConfigDocument InsertDirective(int beforeLineNumber, string keyword, IReadOnlyList<string> arguments)
-        {
-            // The new line joins the block of the line it follows.
-            ConfigBlock block = beforeLineNumber <= 1 ? Blocks[0] : beforeLineNumber > lines.Length ? Blocks[Blocks.Count - 1] : BlockOf(beforeLineNumber - 1);
-            string indentation = block.IsGlobal ? string.Empty : BlockIndentation(block);
-            return InsertLines(beforeLineNumber, new[] { FormatDirective(indentation, keyword, arguments) });
-        }
+        public ConfigDocument InsertDirective(int beforeLineNumber, string keyword, IReadOnlyList<string> arguments) =>
+            InsertLines(beforeLineNumber, new[] { DirectiveText(beforeLineNumber, keyword, arguments) });
 
         /// <summary>
         /// Inserts a new <c>Host</c> block before <paramref name="beforeLineNumber"/>: the Host line, its directives
         /// indented like the file's other blocks, and a blank line after it when a line follows (or before it
         /// when appended after a non-blank last line).
         /// </summary>
-        public ConfigDocument InsertHostBlock(int beforeLineNumber, IReadOnlyList<string> patterns, IEnumerable<KeyValuePair<string, IReadOnlyList<string>>> directives)
+        public ConfigDocument InsertHostBlock(int beforeLineNumber, IReadOnlyList<string> patterns, IEnumerable<KeyValuePair<string, IReadOnlyList<string>>> directives) =>
+            InsertLines(beforeLineNumber, BlockTexts(beforeLineNumber, "Host", patterns, directives));
+
+        /// <summary>Removes one line.</summary>
+        public ConfigDocument RemoveLine(int lineNumber) => Edit(new[] { LineEdit.Remove(lineNumber) }, out _);
+
+        /// <summary>Inserts raw line texts (without line endings) before <paramref name="beforeLineNumber"/>.</summary>
+        public ConfigDocument InsertLines(int beforeLineNumber, IReadOnlyList<string> texts) => Edit(new[] { LineEdit.Insert(beforeLineNumber, texts) }, out _);
+
+        /// <summary>
+        /// A directive as it would be written before <paramref name="beforeLineNumber"/>: the indentation of the
+        /// block it lands in (that of the line before it), the file's usual separator.
+        /// </summary>
+        public string DirectiveText(int beforeLineNumber, string keyword, IReadOnlyList<string> arguments)
         {
-            string indentation = Blocks.Where(b => !b.IsGlobal).Select(BlockIndentation).FirstOrDefault() ?? "    ";
+            int? header = beforeLineNumber <= 1 ? null : HeaderLineOf(beforeLineNumber - 1);
+            return FormatDirective(header == null ? string.Empty : BlockIndentation(header.Value), keyword, arguments);
+        }
+
+        /// <summary>
+        /// The Host/Match line whose block holds <paramref name="lineNumber"/> (Lines.Count + 1: the last block), or
+        /// null in the global section; found by scanning back from the line, not by splitting the whole file.
+        /// </summary>
+        public int? HeaderLineOf(int lineNumber)
+        {
+            for (int n = Math.Min(lineNumber, lines.Length); n >= 1; n--)
+            {
+                if (lines[n - 1].StartsBlock)
+                {
+                    return n;
+                }
+            }
+
+            return null;
+        }
+
+        /// <summary>
+        /// The lines of a new block ("Host"/"Match" and its arguments, then its directives indented like the file's
+        /// other blocks) to insert before <paramref name="beforeLineNumber"/>: a blank line follows it when a line
+        /// does, or precedes it when appended after a non-blank last line.
+        /// </summary>
+        public IReadOnlyList<string> BlockTexts(int beforeLineNumber, string headerKeyword, IReadOnlyList<string> arguments, IEnumerable<KeyValuePair<string, IReadOnlyList<string>>> directives)
+        {
+            string indentation = FirstBlockIndentation();
             var texts = new List<string>();
             if (beforeLineNumber > lines.Length && lines.Length > 0 && !lines[lines.Length - 1].IsBlank)
             {
                 texts.Add(string.Empty);
             }
 
-            texts.Add(FormatDirective(string.Empty, "Host", patterns));
+            texts.Add(FormatDirective(string.Empty, headerKeyword, arguments));
             texts.AddRange(directives.Select(d => FormatDirective(indentation, d.Key, d.Value)));
             if (beforeLineNumber <= lines.Length)
             {
                 texts.Add(string.Empty);
             }
 
-            return InsertLines(beforeLineNumber, texts);
+            return texts;
         }
 
-        /// <summary>Removes one line.</summary>
-        public ConfigDocument RemoveLine(int lineNumber)
+        /// <summary>
+        /// Makes every edit at once, each naming lines by their number in this document: inserted texts go before
+        /// the line named (Lines.Count + 1 appends; several at one place keep their order), then that line is
+        /// replaced or removed. <paramref name="writtenLines"/> gives the numbers, in the new document, of every
+        /// inserted or replaced line. One pass over the lines, whatever the number of edits.
+        /// </summary>
+        public ConfigDocument Edit(IReadOnlyList<LineEdit> edits, out IReadOnlyList<int> writtenLines)
         {
-            GetLine(lineNumber);
-            var kept = lines.Where(l => l.LineNumber != lineNumber).ToArray();
-            return new ConfigDocument(Path, Renumber(kept));
-        }
-
-        /// <summary>Inserts raw line texts (without line endings) before <paramref name="beforeLineNumber"/>.</summary>
-        public ConfigDocument InsertLines(int beforeLineNumber, IReadOnlyList<string> texts)
-        {
-            if (beforeLineNumber < 1 || beforeLineNumber > lines.Length + 1)
+            var inserts = new Dictionary<int, List<string>>();
+            var replaced = new Dictionary<int, IReadOnlyList<string>>();
+            var removed = new HashSet<int>();
+            foreach (LineEdit edit in edits)
             {
-                throw new ArgumentOutOfRangeException(nameof(beforeLineNumber), beforeLineNumber, $"{Path} has {lines.Length} lines.");
+                int limit = edit.Kind == LineEditKind.Insert ? lines.Length + 1 : lines.Length;
+                if (edit.LineNumber < 1 || edit.LineNumber > limit)
+                {
+                    throw new ArgumentOutOfRangeException(nameof(edits), edit.LineNumber, $"{Path} has {lines.Length} lines.");
+                }
+
+                switch (edit.Kind)
+                {
+                    case LineEditKind.Insert:
+                        if (!inserts.TryGetValue(edit.LineNumber, out List<string>? texts))
+                        {
+                            inserts[edit.LineNumber] = texts = new List<string>();
+                        }
+
+                        texts.AddRange(edit.Texts!);
+                        break;
+                    case LineEditKind.Replace:
+                        replaced[edit.LineNumber] = edit.Arguments!;
+                        break;
+                    default:
+                        removed.Add(edit.LineNumber);
+                        break;
+                }
             }
 
             string newLine = NewLine;
-            var result = new List<ConfigLine>(lines.Take(beforeLineNumber - 1));
-            bool appendingAfterUnterminatedLine = beforeLineNumber == lines.Length + 1 && lines.Length > 0 && lines[lines.Length - 1].LineEnding.Length == 0;
-            if (appendingAfterUnterminatedLine)
+            var result = new List<ConfigLine>(lines.Length + inserts.Values.Sum(t => t.Count));
+            var written = new List<int>();
+            for (int number = 1; number <= lines.Length + 1; number++)
             {
-                // The old last line needs a newline now; the new last line keeps the file's "no final newline".
-                result[result.Count - 1] = lines[lines.Length - 1].WithLineEnding(newLine);
+                if (inserts.TryGetValue(number, out List<string>? texts))
+                {
+                    bool atEnd = number == lines.Length + 1;
+                    if (atEnd && result.Count > 0 && result[result.Count - 1].LineEnding.Length == 0)
+                    {
+                        // The old last line needs a newline now; the new last line keeps the file's "no final newline".
+                        result[result.Count - 1] = result[result.Count - 1].WithLineEnding(newLine);
+                    }
+
+                    bool unterminated = atEnd && lines.Length > 0 && lines[lines.Length - 1].LineEnding.Length == 0;
+                    for (int i = 0; i < texts.Count; i++)
+                    {
+                        written.Add(result.Count + 1);
+                        result.Add(new ConfigLine(result.Count + 1, texts[i], unterminated && i == texts.Count - 1 ? string.Empty : newLine));
+                    }
+                }
+
+                if (number > lines.Length || removed.Contains(number))
+                {
+                    continue;
+                }
+
+                ConfigLine line = lines[number - 1];
+                if (replaced.TryGetValue(number, out IReadOnlyList<string>? arguments))
+                {
+                    written.Add(result.Count + 1);
+                    result.Add(new ConfigLine(result.Count + 1, line.TextWithArguments(arguments), line.LineEnding));
+                }
+                else
+                {
+                    result.Add(line.WithLineNumber(result.Count + 1));
+                }
             }
 
-            for (int i = 0; i < texts.Count; i++)
-            {
-                bool isLast = appendingAfterUnterminatedLine && i == texts.Count - 1;
-                result.Add(new ConfigLine(0, texts[i], isLast ? string.Empty : newLine));
-            }
-
-            result.AddRange(lines.Skip(beforeLineNumber - 1));
-            return new ConfigDocument(Path, Renumber(result));
+            writtenLines = written;
+            return new ConfigDocument(Path, result.ToArray());
         }
-
-        private static ConfigLine[] Renumber(IEnumerable<ConfigLine> source) => source.Select((l, i) => l.WithLineNumber(i + 1)).ToArray();
 
         private string FormatDirective(string indentation, string keyword, IReadOnlyList<string> arguments) =>
             indentation + keyword + UsualSeparator() + string.Join(" ", arguments.Select(a => ArgumentFormatter.Format(a)));
 
         // Taken from settings rather than Host/Match headers, which are often written "Host x" whatever the style.
         private string UsualSeparator() =>
-            Directives.Where(l => l.Separator.Length > 0 && !l.StartsBlock).GroupBy(l => l.Separator).OrderByDescending(g => g.Count()).Select(g => g.Key).FirstOrDefault() ?? " ";
+            usualSeparator ??= Directives.Where(l => l.Separator.Length > 0 && !l.StartsBlock).GroupBy(l => l.Separator).OrderByDescending(g => g.Count()).Select(g => g.Key).FirstOrDefault() ?? " ";
 
-        private string BlockIndentation(ConfigBlock block) =>
-            block.Lines.Skip(1).Where(l => l.IsDirective).Select(l => l.Indentation).FirstOrDefault()
-            ?? Blocks.Where(b => !b.IsGlobal).SelectMany(b => b.Lines.Skip(1)).Where(l => l.IsDirective).Select(l => l.Indentation).FirstOrDefault()
-            ?? "    ";
+        // The indentation of the first setting in the block of the header line, else the file's usual one.
+        private string BlockIndentation(int header)
+        {
+            for (int n = header + 1; n <= lines.Length && !lines[n - 1].StartsBlock; n++)
+            {
+                if (lines[n - 1].IsDirective)
+                {
+                    return lines[n - 1].Indentation;
+                }
+            }
+
+            return FirstBlockIndentation();
+        }
+
+        // The indentation of the first setting in any block: the file's style for new blocks.
+        private string FirstBlockIndentation()
+        {
+            if (firstBlockIndentation == null)
+            {
+                bool inBlock = false;
+                foreach (ConfigLine line in lines)
+                {
+                    if (line.StartsBlock)
+                    {
+                        inBlock = true;
+                    }
+                    else if (inBlock && line.IsDirective)
+                    {
+                        firstBlockIndentation = line.Indentation;
+                        break;
+                    }
+                }
+
+                firstBlockIndentation ??= "    ";
+            }
+
+            return firstBlockIndentation;
+        }
 
         private IReadOnlyList<ConfigBlock> SplitBlocks()
         {

@@ -24,11 +24,20 @@ namespace SshKeepAlive.Core.Editing
         /// <summary>sshd -t rejected the edited config.</summary>
         ValidationFailed,
 
-        /// <summary>The daemon did not survive the reload (the previous config was restored).</summary>
+        /// <summary>The daemon did not survive the reload (what was done about it is in the message).</summary>
         ReloadFailed,
 
-        /// <summary>Reading or writing failed.</summary>
+        /// <summary>Writing (or keeping a backup) failed; nothing was left changed.</summary>
         WriteFailed,
+
+        /// <summary>The path is not a regular file (a directory, device, FIFO or socket).</summary>
+        NotRegularFile,
+
+        /// <summary>The file (or one it includes) exists but cannot be read.</summary>
+        Unreadable,
+
+        /// <summary>Another edit of the same file holds its lock.</summary>
+        Locked,
     }
 
     /// <summary>An edit that was refused before any byte changed (or, for reloads, was rolled back).</summary>
@@ -54,8 +63,24 @@ namespace SshKeepAlive.Core.Editing
         /// <summary>The line concerned (e.g. the winning line that cannot be overridden), when there is one.</summary>
         public ConfigSource? Location { get; }
 
-        /// <summary>The refusal of a config (or a file it includes) that does not parse or resolve cleanly.</summary>
-        internal static ConfigEditException ConfigBroken(ConfigDiagnostic error, string path) =>
-            new ConfigEditException(ConfigEditErrorKind.InvalidConfig, "ConfigParseError", $"{path} cannot be edited safely: {error}", error.Source?.Path ?? path, error.Source);
+        /// <summary>
+        /// The refusal of a config (or a file it includes) that OpenSSH would refuse or that cannot be read, with
+        /// OpenSSH's reason and file:line: unreadable and non-regular files, unknown keywords, and other errors.
+        /// </summary>
+        internal static ConfigEditException ConfigRefused(ConfigDiagnostic problem, string path)
+        {
+            string where = problem.Source == null ? string.Empty : problem.Source + ": ";
+            switch (problem.Problem)
+            {
+                case ConfigProblem.Unreadable:
+                    return new ConfigEditException(ConfigEditErrorKind.Unreadable, "ConfigFileUnreadable", $"{path} cannot be edited: {where}{problem.Message}; nothing was changed.", problem.Source?.Path ?? path, problem.Source);
+                case ConfigProblem.NotRegularFile:
+                    return new ConfigEditException(ConfigEditErrorKind.NotRegularFile, "ConfigFileNotRegular", $"{path} cannot be edited: {where}{problem.Message}.", problem.Source?.Path ?? path, problem.Source);
+                case ConfigProblem.UnknownKeyword:
+                    return new ConfigEditException(ConfigEditErrorKind.InvalidConfig, "ConfigRejectedByOpenSsh", $"{path} cannot be edited: OpenSSH refuses it, so no edit would take effect: {where}{problem.Message}. Nothing was changed.", problem.Source?.Path ?? path, problem.Source);
+                default:
+                    return new ConfigEditException(ConfigEditErrorKind.InvalidConfig, "ConfigParseError", $"{path} cannot be edited safely: {problem}", problem.Source?.Path ?? path, problem.Source);
+            }
+        }
     }
 }

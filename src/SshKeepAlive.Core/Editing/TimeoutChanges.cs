@@ -9,8 +9,8 @@ namespace SshKeepAlive.Core.Editing
     public static class TimeoutChanges
     {
         /// <summary>
-        /// The keepalive settings for a scope (only those given): the interval (seconds or an OpenSSH time), the
-        /// number of unanswered keepalives before disconnecting, and TCPKeepAlive.
+        /// The keepalive settings for a scope (only those given, at least one): the interval (seconds or an OpenSSH
+        /// time), the number of unanswered keepalives before disconnecting, and TCPKeepAlive.
         /// </summary>
         public static IReadOnlyList<SettingChange> KeepAlive(EditScope scope, string? interval, int? countMax, bool? tcpKeepAlive)
         {
@@ -30,6 +30,11 @@ namespace SshKeepAlive.Core.Editing
             if (tcpKeepAlive != null)
             {
                 changes.Add(SettingChange.Set("TCPKeepAlive", SettingKind.Flag, tcpKeepAlive.Value ? "yes" : "no"));
+            }
+
+            if (changes.Count == 0)
+            {
+                throw NoSettingGiven();
             }
 
             return changes;
@@ -69,7 +74,7 @@ namespace SshKeepAlive.Core.Editing
 
             if (channelTimeout != null)
             {
-                changes.Add(SettingChange.Set("ChannelTimeout", SettingKind.TimeList, channelTimeout.Select(EditRules.NormalizeChannelTimeout).ToArray()));
+                changes.Add(ChannelTimeout(channelTimeout));
             }
 
             if (unusedConnectionTimeout != null)
@@ -89,7 +94,7 @@ namespace SshKeepAlive.Core.Editing
         {
             if (changes.Count == 0)
             {
-                throw new ConfigEditException(ConfigEditErrorKind.InvalidArgument, "NoSettingGiven", "Give at least one setting to change.");
+                throw NoSettingGiven();
             }
 
             foreach (SettingChange change in changes)
@@ -101,6 +106,28 @@ namespace SshKeepAlive.Core.Editing
                 }
             }
         }
+
+        /// <summary>
+        /// ChannelTimeout's type=time entries (times written in seconds), merged into the list in force type by type;
+        /// "none" alone clears the list, as sshd accepts it.
+        /// </summary>
+        public static SettingChange ChannelTimeout(IReadOnlyList<string> entries)
+        {
+            if (entries.Any(e => string.Equals(e.Trim(), "none", StringComparison.OrdinalIgnoreCase)))
+            {
+                if (entries.Count != 1)
+                {
+                    throw new ConfigEditException(ConfigEditErrorKind.InvalidArgument, "InvalidChannelTimeout", "ChannelTimeout none clears every channel timeout and must stand alone.");
+                }
+
+                return SettingChange.Set("ChannelTimeout", SettingKind.TimeList, "none");
+            }
+
+            return SettingChange.Set("ChannelTimeout", SettingKind.TimeList, entries.Select(EditRules.NormalizeChannelTimeout).ToArray());
+        }
+
+        private static ConfigEditException NoSettingGiven() =>
+            new ConfigEditException(ConfigEditErrorKind.InvalidArgument, "NoSettingGiven", "Give at least one setting to change.");
 
         /// <summary>
         /// A time setting written in seconds ("none" kept where the keyword allows it). ssh reads "ConnectTimeout none"

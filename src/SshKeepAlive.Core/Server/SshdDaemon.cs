@@ -49,11 +49,15 @@ namespace SshKeepAlive.Core.Server
 
         public string PidFile { get; }
 
-        /// <summary>Runs <c>sshd -t -f candidate</c>: the daemon's own verdict on the file it would load.</summary>
-        public SshdValidation Validate(string candidatePath)
+        /// <summary>
+        /// Runs <c>sshd -t -f candidate</c>: the daemon's own verdict on the file it would load. sshd's words name
+        /// <paramref name="reportAs"/> (the file the candidate stands for) wherever they name the candidate.
+        /// </summary>
+        public SshdValidation Validate(string candidatePath, string? reportAs = null)
         {
             var (exitCode, _, error) = Run(SshdPath, "-t", "-f", candidatePath);
-            return new SshdValidation(exitCode == 0, error.Trim());
+            string message = error.Trim();
+            return new SshdValidation(exitCode == 0, reportAs == null ? message : message.Replace(candidatePath, reportAs));
         }
 
         /// <summary>The running daemon's pid from its PidFile, or null when it is not running.</summary>
@@ -68,65 +72,134 @@ namespace SshKeepAlive.Core.Server
         }
 
         /// <summary>
-        /// Reloads the daemon so it reads its config again. Returns a description of what was done; throws
-        /// <see cref="SshdReloadException"/> when the daemon is not running afterwards, having first
-        /// called <paramref name="restore"/> (put the old config back) and started the daemon again as
-        /// it was started before.
+        /// Reloads the daemon that reads <paramref name="configPath"/> so it reads it again, and checks it survived:
+        /// the systemd unit's daemon or the PidFile's process, only when its command line shows it reads that file
+        /// (its -f, or the default sshd_config). When it does not survive, <paramref name="restore"/> puts the
+        /// previous config back and the daemon is started again as it was. The outcome says exactly what happened;
+        /// nothing here claims a reload or a restore that did not happen.
         /// </summary>
-        public string Reload(Action restore)
+        public SshdReloadOutcome Reload(string configPath, Action restore)
         {
             if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows))
             {
-                return RestartWindowsService(restore);
+                return RestartWindowsService(configPath, restore);
             }
 
             string? unit = ActiveSystemdUnit();
-            if (unit != null)
+            int? unitPid = unit == null ? null : UnitMainPid(unit);
+            if (unit != null && unitPid != null && ReadsConfig(unitPid.Value, configPath))
             {
                 var (code, _, error) = Run("systemctl", "reload", unit);
                 if (code == 0 && Run("systemctl", "is-active", "--quiet", unit).ExitCode == 0)
                 {
-                    return $"reloaded systemd unit {unit}";
+                    return SshdReloadOutcome.Done($"reloaded systemd unit {unit}");
                 }
 
-                restore();
-                Run("systemctl", "restart", unit);
-                throw new SshdReloadException($"sshd (unit {unit}) did not survive the reload ({error.Trim()}); the previous config was restored and the unit restarted.");
+                string? restored = TryRestore(restore);
+                bool running = Run("systemctl", "restart", unit).ExitCode == 0 && Run("systemctl", "is-active", "--quiet", unit).ExitCode == 0;
+                return SshdReloadOutcome.FailedReload(
+                    restored == null,
+                    running,
+                    $"sshd (unit {unit}) did not survive the reload ({error.Trim()}); " + (restored ?? "the previous config was restored") +
+                    (running ? " and the unit restarted." : ", and the unit is still not running: start it by hand."));
             }
 
-            int pid = RunningPid() ?? throw new SshdReloadException($"sshd is not running (no live pid in {PidFile}); nothing to reload.");
-            string[] commandLine = RestartCommandOf(pid);
-            Run("kill", "-HUP", pid.ToString());
-            if (SurvivesReload(pid))
+            int? pid = RunningPid();
+            if (pid == null)
             {
-                return $"sent SIGHUP to sshd (pid {pid})";
+                return SshdReloadOutcome.NotDone($"no sshd is running (no live process in {PidFile}{(unit == null ? string.Empty : " and unit " + unit + " reads another file")}), so nothing was reloaded; the new config applies when sshd starts");
             }
 
-            restore();
+            string daemonConfig = ConfigPathOf(pid.Value);
+            if (!SamePath(daemonConfig, configPath))
+            {
+                return SshdReloadOutcome.NotDone($"the sshd in {PidFile} (pid {pid}) reads {daemonConfig}, not {configPath}, so it was not signalled; reload the daemon that reads {configPath} yourself");
+            }
+
+            string[] commandLine = RestartCommandOf(pid.Value);
+            Run("kill", "-HUP", pid.Value.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            if (SurvivesReload(pid.Value))
+            {
+                return SshdReloadOutcome.Done($"sent SIGHUP to sshd (pid {pid})");
+            }
+
+            string? notRestored = TryRestore(restore);
             if (commandLine.Length > 0)
             {
                 Run(commandLine[0], commandLine.Skip(1).ToArray());
             }
 
-            throw new SshdReloadException(
-                $"sshd (pid {pid}) exited after SIGHUP; the previous config was restored and sshd started again" +
-                (WaitForRunningPid() is int restarted ? $" (pid {restarted})." : ", but it is still not running: start it by hand."));
+            int? restarted = WaitForRunningPid();
+            return SshdReloadOutcome.FailedReload(
+                notRestored == null,
+                restarted != null,
+                $"sshd (pid {pid}) exited after SIGHUP; " + (notRestored ?? "the previous config was restored") +
+                (restarted is int p ? $" and sshd started again (pid {p})." : ", and sshd is not running: start it by hand."));
         }
+
+        /// <summary>The config file the sshd process <paramref name="pid"/> reads: its -f argument, else the default sshd_config.</summary>
+        public static string ConfigPathOf(int pid)
+        {
+            string[] commandLine = CommandLineOf(pid);
+            for (int i = 1; i < commandLine.Length; i++)
+            {
+                if (commandLine[i] == "-f" && i + 1 < commandLine.Length)
+                {
+                    return commandLine[i + 1];
+                }
+
+                if (commandLine[i].StartsWith("-f", StringComparison.Ordinal) && commandLine[i].Length > 2)
+                {
+                    return commandLine[i].Substring(2);
+                }
+            }
+
+            return ServerConfigResolver.DefaultConfigPath;
+        }
+
+        private static bool ReadsConfig(int pid, string configPath) => SamePath(ConfigPathOf(pid), configPath);
+
+        private static bool SamePath(string a, string b) =>
+            string.Equals(UnixFileSystem.RealPath(a), UnixFileSystem.RealPath(b), StringComparison.Ordinal);
+
+        // null when the restore worked; otherwise what went wrong, for the outcome's message.
+        private static string? TryRestore(Action restore)
+        {
+            try
+            {
+                restore();
+                return null;
+            }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException || e is System.ComponentModel.Win32Exception)
+            {
+                return $"the previous config could NOT be restored ({e.Message})";
+            }
+        }
+
+        private static int? UnitMainPid(string unit) =>
+            int.TryParse(Run("systemctl", "show", "-p", "MainPID", "--value", unit).Output.Trim(), out int pid) && pid > 0 ? pid : (int?)null;
 
         // Windows' OpenSSH service has no reload: it is restarted (as Restart-Service sshd does) and must
         // still be running after the survival check. Not exercised by the test suite, which runs on Linux.
-        private static string RestartWindowsService(Action restore)
+        private static SshdReloadOutcome RestartWindowsService(string configPath, Action restore)
         {
-            if (RestartService())
+            if (!SamePath(configPath, ServerConfigResolver.DefaultConfigPath))
             {
-                return "restarted the sshd service";
+                return SshdReloadOutcome.NotDone($"the sshd service reads {ServerConfigResolver.DefaultConfigPath}, not {configPath}, so it was not restarted");
             }
 
-            restore();
+            if (RestartService())
+            {
+                return SshdReloadOutcome.Done("restarted the sshd service");
+            }
+
+            string? notRestored = TryRestore(restore);
             bool restarted = RestartService();
-            throw new SshdReloadException(
-                "The sshd service did not survive the restart; the previous config was restored and the service " +
-                (restarted ? "started again." : "started again, but it is still not running: check the OpenSSH event log."));
+            return SshdReloadOutcome.FailedReload(
+                notRestored == null,
+                restarted,
+                "The sshd service did not survive the restart; " + (notRestored ?? "the previous config was restored") +
+                (restarted ? " and the service started again." : ", and the service is still not running: check the OpenSSH event log."));
         }
 
         private static bool RestartService()
@@ -182,11 +255,23 @@ namespace SshKeepAlive.Core.Server
             return true;
         }
 
-        // How to start the daemon again as it runs now: its command line, inside its named network
-        // namespace if it has one (ip netns), so that it binds where it did. A listening sshd overwrites
-        // its argv with the title "sshd: <original argv> [listener] ...", so the arguments are read back
-        // from that title (arguments containing spaces cannot be told apart there).
+        // How to start the daemon again as it runs now: its command line, inside its named network namespace if
+        // it has one (ip netns), so that it binds where it did.
         private static string[] RestartCommandOf(int pid)
+        {
+            string[] commandLine = CommandLineOf(pid);
+            if (commandLine.Length == 0)
+            {
+                return commandLine;
+            }
+
+            string netns = Run("ip", "netns", "identify", pid.ToString(System.Globalization.CultureInfo.InvariantCulture)).Output.Trim();
+            return netns.Length == 0 ? commandLine : new[] { "ip", "netns", "exec", netns }.Concat(commandLine).ToArray();
+        }
+
+        // A listening sshd overwrites its argv with the title "sshd: <original argv> [listener] ...", so the
+        // arguments are read back from that title (arguments containing spaces cannot be told apart there).
+        private static string[] CommandLineOf(int pid)
         {
             string path = $"/proc/{pid}/cmdline";
             if (!File.Exists(path))
@@ -202,8 +287,7 @@ namespace SshKeepAlive.Core.Server
                 commandLine = (listener < 0 ? title : title.Substring(0, listener)).Split(new[] { ' ' }, StringSplitOptions.RemoveEmptyEntries);
             }
 
-            string netns = Run("ip", "netns", "identify", pid.ToString()).Output.Trim();
-            return netns.Length == 0 ? commandLine : new[] { "ip", "netns", "exec", netns }.Concat(commandLine).ToArray();
+            return commandLine;
         }
 
         // sshd writes its PidFile once it listens, shortly after the starting process has returned.
@@ -253,11 +337,39 @@ namespace SshKeepAlive.Core.Server
             argument.Length > 0 && argument.IndexOfAny(new[] { ' ', '"', '\t' }) < 0 ? argument : "\"" + argument.Replace("\"", "\\\"") + "\"";
     }
 
-    public sealed class SshdReloadException : Exception
+    /// <summary>What a reload did: reloaded or not (and why), and after a failed one whether the config was restored.</summary>
+    public sealed class SshdReloadOutcome
     {
-        public SshdReloadException(string message)
-            : base(message)
+        private SshdReloadOutcome(bool reloaded, bool failed, bool restored, bool running, string message)
         {
+            Reloaded = reloaded;
+            Failed = failed;
+            Restored = restored;
+            DaemonRunning = running;
+            Message = message;
         }
+
+        /// <summary>The daemon re-read the config and still runs.</summary>
+        public bool Reloaded { get; }
+
+        /// <summary>The daemon did not survive the reload (see <see cref="Restored"/> and <see cref="DaemonRunning"/>).</summary>
+        public bool Failed { get; }
+
+        /// <summary>The previous config was put back (only ever after a failed reload).</summary>
+        public bool Restored { get; }
+
+        /// <summary>A daemon runs now (after a failed reload: it was started again).</summary>
+        public bool DaemonRunning { get; }
+
+        /// <summary>What happened, in a sentence.</summary>
+        public string Message { get; }
+
+        internal static SshdReloadOutcome Done(string message) => new SshdReloadOutcome(true, false, false, true, message);
+
+        internal static SshdReloadOutcome NotDone(string message) => new SshdReloadOutcome(false, false, false, false, message);
+
+        internal static SshdReloadOutcome FailedReload(bool restored, bool running, string message) => new SshdReloadOutcome(false, true, restored, running, message);
+
+        public override string ToString() => Message;
     }
 }

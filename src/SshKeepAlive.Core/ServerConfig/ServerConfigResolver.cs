@@ -38,6 +38,9 @@ namespace SshKeepAlive.Core.ServerConfig
         /// <summary>The keywords every resolution reports, in OpenSSH's spelling.</summary>
         public static IReadOnlyList<string> ReportedKeywords { get; } = ServerKeywords.Reported.Select(k => k.Name).ToArray();
 
+        /// <summary>False for keywords sshd refuses after a Match line ("Directive ... is not allowed within a Match block").</summary>
+        public static bool IsAllowedInMatch(string keyword) => !ServerKeywords.IsGlobalOnly(keyword);
+
         /// <summary>The sshd_config with its Includes.</summary>
         public LoadedConfig File { get; }
 
@@ -150,7 +153,7 @@ namespace SshKeepAlive.Core.ServerConfig
                     if (!ServerKeywords.IsKnown(keyword))
                     {
                         // A newer sshd may know it, so this is a warning; OpenSSH 9.2 refuses the file.
-                        Report(ConfigDiagnostic.Warning($"Bad configuration option: {keyword} (not a keyword of OpenSSH 9.2's sshd, which refuses the file)", source));
+                        Report(ConfigDiagnostic.Warning($"Bad configuration option: {keyword} (not a keyword of OpenSSH 9.2's sshd, which refuses the file)", source, ConfigProblem.UnknownKeyword));
                         continue;
                     }
 

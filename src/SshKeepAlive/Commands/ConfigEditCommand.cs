@@ -1,6 +1,5 @@
 using System.Collections.Generic;
 using System.Management.Automation;
-using SshKeepAlive.Core.ClientConfig;
 using SshKeepAlive.Core.Editing;
 using SshKeepAlive.Core.Server;
 
@@ -12,7 +11,7 @@ namespace SshKeepAlive.Commands
     /// </summary>
     public abstract class ConfigEditCommand : SshKeepAliveCmdlet
     {
-        private static readonly ConfigEditor Editor = new ConfigEditor(new ResolverLookup(ClientEnvironment.Current()));
+        private static readonly ConfigEditor Editor = ConfigEditor.ForThisMachine();
 
         /// <summary>
         /// The client Host pattern the settings are for (default *: every host); a destination user@host names its
@@ -38,15 +37,40 @@ namespace SshKeepAlive.Commands
         [ValidateNotNullOrEmpty]
         public string? Path { get; set; }
 
-        /// <summary>After a server edit, reload sshd and check it still runs (restoring the previous config if not).</summary>
+        /// <summary>Server: edit inside the "Match User" block for these users (created at the end when missing).</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? MatchUser { get; set; }
+
+        /// <summary>Server: edit inside the "Match Group" block for these groups.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? MatchGroup { get; set; }
+
+        /// <summary>Server: edit inside the "Match Address" block for these client addresses or networks (e.g. 10.0.0.0/8).</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? MatchAddress { get; set; }
+
+        /// <summary>Server: edit inside the "Match Host" block for these client host names.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? MatchHost { get; set; }
+
+        /// <summary>Server: edit inside the "Match LocalPort" block for connections to this server port.</summary>
+        [Parameter]
+        [ValidateRange(1, 65535)]
+        public int? MatchLocalPort { get; set; }
+
+        /// <summary>After a server edit, reload the sshd that reads the file and check it still runs (restoring the previous config if not).</summary>
         [Parameter]
         public SwitchParameter Reload { get; set; }
 
-        /// <summary>Do not keep a timestamped backup of each changed file.</summary>
+        /// <summary>Do not keep a backup of each changed file (backups go to ~/.local/state/sshkeepalive/backups, the newest ten of each file).</summary>
         [Parameter]
         public SwitchParameter NoBackup { get; set; }
 
-        /// <summary>Write the result object (file, changed lines, backup, reload outcome) to the pipeline.</summary>
+        /// <summary>Write the result object (file, changed lines, backups and their folder, validation, reload and restore) to the pipeline.</summary>
         [Parameter]
         public SwitchParameter PassThru { get; set; }
 
@@ -81,11 +105,16 @@ namespace SshKeepAlive.Commands
             try
             {
                 string? path = Path == null ? null : GetUnresolvedProviderPathFromPSPath(Path);
-                EditRequest request = EditRequest.For(EditScope, path, AllUsers, HostName, Changes());
+                EditRequest request = EditRequest.For(EditScope, path, AllUsers, HostName, Changes(), MatchTarget());
                 EditPlan plan = Editor.Plan(request);
                 foreach (string decision in plan.Decisions)
                 {
                     WriteVerbose(decision);
+                }
+
+                foreach (string warning in plan.Warnings)
+                {
+                    WriteWarning(warning);
                 }
 
                 if (!plan.HasChanges)
@@ -103,7 +132,20 @@ namespace SshKeepAlive.Commands
                 }
 
                 EditResult result = Editor.Apply(request, Options(request));
-                WriteVerbose($"Wrote {string.Join(", ", result.ChangedLines)}" + (result.BackupPaths.Count > 0 ? $"; backup {string.Join(", ", result.BackupPaths)}" : string.Empty) + (result.ReloadOutcome != null ? $"; {result.ReloadOutcome}" : string.Empty) + ".");
+                WriteVerbose($"Wrote {string.Join(", ", result.ChangedLines)}" +
+                    (result.Validated ? "; sshd -t accepts it" : string.Empty) +
+                    (result.BackupPaths.Count > 0 ? $"; backup {string.Join(", ", result.BackupPaths)}" : string.Empty) +
+                    (result.ReloadOutcome != null ? $"; {result.ReloadOutcome}" : string.Empty) + ".");
+                if (Reload && result.Changed && !result.Reloaded && result.ReloadOutcome != null)
+                {
+                    WriteError(ErrorRecords.Create(
+                        $"{request.Path} was written{(result.Validated ? " and passed sshd -t" : string.Empty)}, but not reloaded: {result.ReloadOutcome}.",
+                        "SshdNotReloaded",
+                        ErrorCategory.ResourceUnavailable,
+                        request.Path,
+                        "Reload (or start) the sshd that reads this file yourself; the new config is in place."));
+                }
+
                 Emit(result);
             }
             catch (ConfigEditException ex)
@@ -111,6 +153,12 @@ namespace SshKeepAlive.Commands
                 ThrowTerminatingError(ErrorRecords.Create(ex, ex.ErrorId, CategoryOf(ex.Kind), (object?)ex.Location?.ToString() ?? ex.Path ?? HostName, RecommendedAction(ex.Kind)));
             }
         }
+
+        // The Match block of -Match* parameters; null when none is given.
+        private ServerMatchTarget? MatchTarget() =>
+            MatchUser == null && MatchGroup == null && MatchAddress == null && MatchHost == null && MatchLocalPort == null
+                ? null
+                : new ServerMatchTarget(MatchUser, MatchGroup, MatchHost, MatchAddress, MatchLocalPort);
 
         private ApplyOptions Options(EditRequest request) => new ApplyOptions
         {
@@ -135,9 +183,12 @@ namespace SshKeepAlive.Commands
                 case ConfigEditErrorKind.InvalidConfig: return ErrorCategory.InvalidData;
                 case ConfigEditErrorKind.NotFound: return ErrorCategory.ObjectNotFound;
                 case ConfigEditErrorKind.ReadOnly: return ErrorCategory.PermissionDenied;
+                case ConfigEditErrorKind.Unreadable: return ErrorCategory.PermissionDenied;
+                case ConfigEditErrorKind.NotRegularFile: return ErrorCategory.InvalidType;
                 case ConfigEditErrorKind.NotEffective: return ErrorCategory.ResourceExists;
                 case ConfigEditErrorKind.ValidationFailed: return ErrorCategory.InvalidResult;
                 case ConfigEditErrorKind.ReloadFailed: return ErrorCategory.ResourceUnavailable;
+                case ConfigEditErrorKind.Locked: return ErrorCategory.ResourceBusy;
                 default: return ErrorCategory.WriteError;
             }
         }
@@ -150,10 +201,13 @@ namespace SshKeepAlive.Commands
                 case ConfigEditErrorKind.InvalidConfig: return "Fix the named line (ssh -G or sshd -t show the same problem), then run the command again.";
                 case ConfigEditErrorKind.NotFound: return "Give an existing file with -Path.";
                 case ConfigEditErrorKind.ReadOnly: return "Make the file writable if it is meant to be edited.";
-                case ConfigEditErrorKind.NotEffective: return "Change or remove the named line by hand; it would otherwise win over the edit.";
-                case ConfigEditErrorKind.ValidationFailed: return "Fix what sshd -t reports; nothing was changed.";
-                case ConfigEditErrorKind.ReloadFailed: return "Check the sshd log; the previous config was restored.";
-                default: return "Check permissions and free space of the config's folder.";
+                case ConfigEditErrorKind.Unreadable: return "Make the file readable by this account (or run as an account that can read it), then run the command again.";
+                case ConfigEditErrorKind.NotRegularFile: return "Give the path of a regular config file (a symbolic link to one is followed).";
+                case ConfigEditErrorKind.NotEffective: return "Change or remove the named line by hand, or target its block (-HostName, -Match*); it would otherwise win over the edit.";
+                case ConfigEditErrorKind.ValidationFailed: return "Fix what sshd -t reports; the message says what was left in place.";
+                case ConfigEditErrorKind.ReloadFailed: return "Check the sshd log; the message says whether the previous config was restored and sshd runs.";
+                case ConfigEditErrorKind.Locked: return "Wait for the other edit of this file to finish (or end the process named), then run the command again.";
+                default: return "Check that the config's folder is writable and has free space; nothing was left changed.";
             }
         }
     }

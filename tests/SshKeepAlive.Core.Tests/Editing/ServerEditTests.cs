@@ -20,7 +20,7 @@ namespace SshKeepAlive.Core.Tests.Editing
             using var fx = new EditFixture();
             string key = HostKey(fx);
             string dropIn = fx.Write("sshd_config.d/50-keepalive.conf", "ClientAliveInterval 300\n");
-            string main = fx.Write("sshd_config", $"Include {fx.Directory.Path}/sshd_config.d/*.conf\nHostKey {key}\nClientAliveInterval 900\nMatch User backup\n  ClientAliveInterval 5\n");
+            string main = fx.Write("sshd_config", $"Include {fx.Directory.Path}/sshd_config.d/*.conf\nHostKey {key}\nClientAliveInterval 900\nMatch User backup\n  X11Forwarding no\n");
             string mainBefore = File.ReadAllText(main);
 
             EditResult result = Apply(fx, main, Interval(15), SettingChange.Set("ClientAliveCountMax", SettingKind.Count, "2"));
@@ -37,11 +37,11 @@ namespace SshKeepAlive.Core.Tests.Editing
         {
             using var fx = new EditFixture();
             string key = HostKey(fx);
-            string main = fx.Write("sshd_config", $"HostKey {key}\n\nMatch User backup\n\tClientAliveInterval 5\n");
+            string main = fx.Write("sshd_config", $"HostKey {key}\n\nMatch User backup\n\tX11Forwarding no\n");
 
             Apply(fx, main, Interval(30));
 
-            Assert.Equal($"HostKey {key}\nClientAliveInterval 30\n\nMatch User backup\n\tClientAliveInterval 5\n", File.ReadAllText(main));
+            Assert.Equal($"HostKey {key}\nClientAliveInterval 30\n\nMatch User backup\n\tX11Forwarding no\n", File.ReadAllText(main));
             Assert.Equal("30", SshdOracle.Run(main, null)["clientaliveinterval"]);
         }
 
