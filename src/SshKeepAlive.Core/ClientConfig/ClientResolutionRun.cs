@@ -197,10 +197,10 @@ namespace SshKeepAlive.Core.ClientConfig
             const char ByteOrderMark = '\uFEFF';
             if (keyword.Length > 0 && keyword[0] == ByteOrderMark)
             {
-                return $"Bad configuration option: \\357\\273\\277{keyword.Substring(1)} (the file starts with a UTF-8 byte order mark, which ssh reads as part of the keyword: save it without one)";
+                return $"Bad configuration option: \\357\\273\\277{keyword.Substring(1).ToLowerInvariant()} (the file starts with a UTF-8 byte order mark, which ssh reads as part of the keyword: save it without one)";
             }
 
-            return $"Bad configuration option: {keyword} (unknown keyword {keyword}: an ssh that does not know it refuses the file; IgnoreUnknown can allow it)";
+            return $"Bad configuration option: {keyword.ToLowerInvariant()} (unknown keyword {keyword}: an ssh that does not know it refuses the file; IgnoreUnknown can allow it)";
         }
 
         private void Apply(ClientConfigLine line)

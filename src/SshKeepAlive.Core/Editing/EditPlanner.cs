@@ -78,6 +78,8 @@ namespace SshKeepAlive.Core.Editing
             }
         }
 
+        private static bool IsHostStar(ConfigLine line) => line.IsKeyword("Host") && line.Arguments.Count == 1 && line.Arguments[0] == "*";
+
         /// <summary>The refusal of a setting something the editor may not change makes ineffective.</summary>
         internal static ConfigEditException NotEffective(SettingChange change, ConfigSource source, string why, string errorId = "SettingOverriddenElsewhere") =>
             new ConfigEditException(
@@ -184,6 +186,14 @@ namespace SshKeepAlive.Core.Editing
                     if (end == document.Lines.Count && header > 1 && document.GetLine(header - 1).IsBlank && !draft.IsRemoved(file, header - 1))
                     {
                         draft.Remove(file, header - 1);
+                    }
+
+                    // Set put a "Host *" after a block it inserted above global lines, to keep them global; after
+                    // global lines (or at the top) that line means nothing more, so it goes with the block.
+                    bool afterGlobalLines = header == 1 || document.HeaderLineOf(header - 1) == null;
+                    if (draft.Request.Scope == EditScope.Client && afterGlobalLines && end < document.Lines.Count && IsHostStar(document.GetLine(end + 1)))
+                    {
+                        draft.Remove(file, end + 1);
                     }
                 }
             }
