@@ -1,8 +1,21 @@
 #Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.1.0' }
 # Set-SshTimeoutConfig: ConnectTimeout (client); LoginGraceTime, ChannelTimeout, UnusedConnectionTimeout (server).
 
+BeforeDiscovery {
+    $script:NotRoot = $env:SSHKA_REQUIRE_TESTBED -ne '1' -and (-not $IsLinux -or (& id -u) -ne '0')
+}
+
 BeforeAll {
     . (Join-Path $PSScriptRoot 'Common.ps1')
+
+    function New-ServerConfig([string] $Text) {
+        $folder = Join-Path $TestDrive ("server-" + [guid]::NewGuid().ToString('N'))
+        New-Item -ItemType Directory -Path $folder | Out-Null
+        & ssh-keygen -q -t ed25519 -N '' -f (Join-Path $folder 'host_key')
+        $path = Join-Path $folder 'sshd_config'
+        Write-ConfigText $path "HostKey $folder/host_key`nPidFile $folder/sshd.pid`n$Text"
+        $path
+    }
 }
 
 Describe 'Set-SshTimeoutConfig' {
@@ -44,6 +57,23 @@ Describe 'Set-SshTimeoutConfig' {
         Read-ConfigText $Config | Should -Match 'ConnectTimeout 20'
     }
 
+    It 'merges -ChannelTimeout into the list in force, keeping the other channel types' -Skip:$NotRoot {
+        $path = New-ServerConfig "ChannelTimeout direct-tcpip=1m session=5m`n"
+
+        Set-SshTimeoutConfig -Scope Server -Path $path -ChannelTimeout session=10m -NoBackup
+
+        (& /usr/sbin/sshd -T -f $path | Where-Object { $_ -like 'channeltimeout *' }) | Should -Be 'channeltimeout direct-tcpip=1m session=600'
+    }
+
+    It 'accepts -ChannelTimeout none, which sshd accepts' -Skip:$NotRoot {
+        $path = New-ServerConfig "ChannelTimeout session=5m`n"
+
+        $result = Set-SshTimeoutConfig -Scope Server -Path $path -ChannelTimeout none -NoBackup -PassThru
+
+        $result.Validated | Should -BeTrue
+        Read-ConfigText $path | Should -Match "`nChannelTimeout none`n"
+    }
+
     It 'refuses bad input with <ErrorId> and changes no byte' -ForEach @(
         @{ Arguments = @{ LoginGraceTime = '30' }; ErrorId = 'SettingNotInScope' }
         @{ Arguments = @{ Scope = 'Server'; ConnectTimeout = '30' }; ErrorId = 'SettingNotInScope' }
@@ -51,6 +81,8 @@ Describe 'Set-SshTimeoutConfig' {
         @{ Arguments = @{ ConnectTimeout = '-1' }; ErrorId = 'InvalidTimeout' }
         @{ Arguments = @{ Scope = 'Server'; ChannelTimeout = 'session' }; ErrorId = 'InvalidChannelTimeout' }
         @{ Arguments = @{ Scope = 'Server'; ChannelTimeout = 'session=forever' }; ErrorId = 'InvalidChannelTimeout' }
+        @{ Arguments = @{ Scope = 'Server'; ChannelTimeout = 'none', 'session=1m' }; ErrorId = 'InvalidChannelTimeout' }
+        @{ Arguments = @{ Scope = 'Server'; MatchUser = 'alice'; LoginGraceTime = '30' }; ErrorId = 'SettingNotAllowedInMatch' }
     ) {
         Write-ConfigText $Config "Host *`n"
 
