@@ -61,43 +61,30 @@ namespace SshKeepAlive.Core.ConfigDocuments
         /// <summary>Parses file content. Never throws on content: bad lines carry <see cref="ConfigLine.Error"/>.</summary>
         public static ConfigDocument Parse(byte[] content, string path)
         {
-            var parsed = new List<ConfigLine>();
-            int start = 0;
-            while (start < content.Length)
-            {
-                int newline = Array.IndexOf(content, (byte)'\n', start);
-                int next = newline < 0 ? content.Length : newline + 1;
-                int end = newline < 0 ? content.Length : newline;
-                string ending = newline < 0 ? string.Empty : "\n";
-                if (newline >= 0 && end > start && content[end - 1] == '\r')
-                {
-                    end--;
-                    ending = "\r\n";
-                }
-
-                parsed.Add(DecodeLine(parsed.Count + 1, content, start, end - start, ending));
-                start = next;
-            }
-
-            return new ConfigDocument(path, parsed.ToArray());
+            string? text = TryDecode(content);
+            return new ConfigDocument(path, text == null ? ParseLineByLine(content) : Split(new LineSource(text, text.Length == content.Length ? content : null)));
         }
 
         /// <summary>Parses text (as if it were UTF-8 bytes).</summary>
-        public static ConfigDocument Parse(string text, string path) => Parse(StrictUtf8.GetBytes(text), path);
+        public static ConfigDocument Parse(string text, string path) => new ConfigDocument(path, Split(new LineSource(text, null)));
 
         /// <summary>The document's bytes: the original bytes for unedited lines.</summary>
         public byte[] ToBytes()
         {
-            using var stream = new MemoryStream();
+            int size = 0;
             foreach (ConfigLine line in lines)
             {
-                byte[] body = line.OriginalBytes ?? StrictUtf8.GetBytes(line.Text);
-                stream.Write(body, 0, body.Length);
-                byte[] ending = Encoding.ASCII.GetBytes(line.LineEnding);
-                stream.Write(ending, 0, ending.Length);
+                size += line.ByteCount + line.LineEnding.Length;
             }
 
-            return stream.ToArray();
+            var bytes = new byte[size];
+            int offset = 0;
+            foreach (ConfigLine line in lines)
+            {
+                offset = line.CopyBytes(bytes, offset);
+            }
+
+            return bytes;
         }
 
         /// <summary>The document as text; identical to the input when that was valid UTF-8 (else see <see cref="ToBytes"/>).</summary>
@@ -371,18 +358,74 @@ namespace SshKeepAlive.Core.ConfigDocuments
             return result;
         }
 
-        private static ConfigLine DecodeLine(int lineNumber, byte[] content, int start, int length, string ending)
+        private static string? TryDecode(byte[] content)
         {
             try
             {
-                return new ConfigLine(lineNumber, StrictUtf8.GetString(content, start, length), ending);
+                return StrictUtf8.GetString(content);
             }
             catch (DecoderFallbackException)
             {
-                var original = new byte[length];
-                Array.Copy(content, start, original, 0, length);
-                return new ConfigLine(lineNumber, LenientUtf8.GetString(original), ending, original);
+                return null;
             }
+        }
+
+        // Lines of text decoded as a whole: each line is a place in it.
+        private static ConfigLine[] Split(LineSource source)
+        {
+            string text = source.Text;
+            var parsed = new List<ConfigLine>(text.Length / 24 + 1);
+            int start = 0;
+            while (start < text.Length)
+            {
+                int newline = text.IndexOf('\n', start);
+                int end = newline < 0 ? text.Length : newline;
+                byte ending = newline < 0 ? (byte)0 : (byte)1;
+                if (newline >= 0 && end > start && text[end - 1] == '\r')
+                {
+                    end--;
+                    ending = 2;
+                }
+
+                parsed.Add(new ConfigLine(parsed.Count + 1, source, start, end - start, ending));
+                start = newline < 0 ? text.Length : newline + 1;
+            }
+
+            return parsed.ToArray();
+        }
+
+        // Content that is not valid UTF-8: each line decoded alone, the bytes of a bad one kept to write back.
+        private static ConfigLine[] ParseLineByLine(byte[] content)
+        {
+            var parsed = new List<ConfigLine>();
+            int start = 0;
+            while (start < content.Length)
+            {
+                int newline = Array.IndexOf(content, (byte)'\n', start);
+                int next = newline < 0 ? content.Length : newline + 1;
+                int end = newline < 0 ? content.Length : newline;
+                string ending = newline < 0 ? string.Empty : "\n";
+                if (newline >= 0 && end > start && content[end - 1] == '\r')
+                {
+                    end--;
+                    ending = "\r\n";
+                }
+
+                try
+                {
+                    parsed.Add(new ConfigLine(parsed.Count + 1, StrictUtf8.GetString(content, start, end - start), ending));
+                }
+                catch (DecoderFallbackException)
+                {
+                    var original = new byte[end - start];
+                    Array.Copy(content, start, original, 0, original.Length);
+                    parsed.Add(new ConfigLine(parsed.Count + 1, LenientUtf8.GetString(original), ending, original));
+                }
+
+                start = next;
+            }
+
+            return parsed.ToArray();
         }
     }
 }

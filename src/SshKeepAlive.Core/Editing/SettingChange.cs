@@ -33,13 +33,14 @@ namespace SshKeepAlive.Core.Editing
             Keyword = keyword;
             Kind = kind;
             Arguments = arguments;
+            Names = keyword == "TCPKeepAlive" ? new[] { keyword, "KeepAlive" } : new[] { keyword };
         }
 
         /// <summary>The keyword in OpenSSH's spelling, e.g. ServerAliveInterval.</summary>
         public string Keyword { get; }
 
         /// <summary>The keyword and the other names OpenSSH reads as it (TCPKeepAlive's obsolete "KeepAlive").</summary>
-        public IReadOnlyList<string> Names => Keyword == "TCPKeepAlive" ? new[] { Keyword, "KeepAlive" } : new[] { Keyword };
+        public IReadOnlyList<string> Names { get; }
 
         public SettingKind Kind { get; }
 
@@ -56,7 +57,18 @@ namespace SshKeepAlive.Core.Editing
         public static SettingChange Remove(string keyword, SettingKind kind) => new SettingChange(keyword, kind, null);
 
         /// <summary>True when <paramref name="line"/> sets this keyword (or one of its other <see cref="Names"/>).</summary>
-        public bool Sets(ConfigLine line) => Names.Any(line.IsKeyword);
+        public bool Sets(ConfigLine line)
+        {
+            foreach (string name in Names)
+            {
+                if (line.IsKeyword(name))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
 
         /// <summary>
         /// The arguments to write where <paramref name="current"/> gives the value today (null: nothing does). A
