@@ -97,7 +97,7 @@ namespace SshKeepAlive.Bench
                 "ConfigDocument.Load vs ssh -G -F reading the same file; median of 5 each");
         }
 
-        private static double Median(Action action)
+        internal static double Median(Action action)
         {
             var times = new List<double>();
             for (int i = 0; i < 5; i++)
@@ -110,7 +110,7 @@ namespace SshKeepAlive.Bench
             return times.OrderBy(t => t).ElementAt(times.Count / 2);
         }
 
-        private static void RunSshDashG(string config, string host)
+        internal static void RunSshDashG(string config, string host)
         {
             var start = new ProcessStartInfo("ssh") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
             foreach (string argument in new[] { "-G", "-F", config, host })
@@ -137,7 +137,7 @@ namespace SshKeepAlive.Bench
         };
 
         // A realistic mix: Host blocks with several patterns and negations, Match host after HostName, drop-ins.
-        private static string WriteConfig(string directory, int lines, int dropIns)
+        internal static string WriteConfig(string directory, int lines, int dropIns)
         {
             Directory.CreateDirectory(Path.Combine(directory, "conf.d"));
             string main = Path.Combine(directory, "config");

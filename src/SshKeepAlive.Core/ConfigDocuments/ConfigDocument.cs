@@ -22,10 +22,14 @@ namespace SshKeepAlive.Core.ConfigDocuments
         private string? usualSeparator;
         private string? firstBlockIndentation;
 
-        private ConfigDocument(string path, ConfigLine[] lines)
+        // The bytes the document was parsed from, when each line's text is its bytes (ASCII): ToBytes is then them.
+        private readonly byte[]? parsedFrom;
+
+        private ConfigDocument(string path, ConfigLine[] lines, byte[]? parsedFrom = null)
         {
             Path = path;
             this.lines = lines;
+            this.parsedFrom = parsedFrom;
         }
 
         /// <summary>The file's path (used in every <see cref="ConfigSource"/>).</summary>
@@ -62,7 +66,13 @@ namespace SshKeepAlive.Core.ConfigDocuments
         public static ConfigDocument Parse(byte[] content, string path)
         {
             string? text = TryDecode(content);
-            return new ConfigDocument(path, text == null ? ParseLineByLine(content) : Split(new LineSource(text, text.Length == content.Length ? content : null)));
+            if (text == null)
+            {
+                return new ConfigDocument(path, ParseLineByLine(content));
+            }
+
+            bool ascii = text.Length == content.Length;
+            return new ConfigDocument(path, Split(new LineSource(text, ascii ? content : null)), ascii ? content : null);
         }
 
         /// <summary>Parses text (as if it were UTF-8 bytes).</summary>
@@ -71,6 +81,11 @@ namespace SshKeepAlive.Core.ConfigDocuments
         /// <summary>The document's bytes: the original bytes for unedited lines.</summary>
         public byte[] ToBytes()
         {
+            if (parsedFrom != null)
+            {
+                return parsedFrom;
+            }
+
             int size = 0;
             foreach (ConfigLine line in lines)
             {

@@ -136,5 +136,8 @@ namespace SshKeepAlive.Core.Editing
 
         /// <summary>The winning lines for <paramref name="connection"/>, or the global settings when it is null.</summary>
         Func<string, ConfigSource?> ResolveServer(LoadedConfig config, ServerConnection? connection);
+
+        /// <summary>Frees what was prepared to resolve <paramref name="config"/> (the edit resolves it no more).</summary>
+        void Release(LoadedConfig config);
     }
 }

@@ -32,18 +32,32 @@ namespace SshKeepAlive.Core.Editing
 
         public void Check(ServerConnection? matchConnection)
         {
+            // The other hosts' values before the edit first, so that what was prepared to resolve the tree as it
+            // is can go before the edited tree is prepared: a large file is held prepared once, not twice.
+            var others = new List<Outcome>();
+            if (Request.Scope == EditScope.Client)
+            {
+                var before = new LineLookup(draft.Tree);
+                foreach (string host in ProbeHosts())
+                {
+                    var destination = new SshTarget(host, Request.User, null);
+                    others.Add(new Outcome(host, lookup.ResolveClient(draft.Tree, destination), before, destination));
+                }
+            }
+
+            lookup.Release(draft.Tree);
             LoadedConfig edited = draft.Tree.WithDocuments(draft.EditedDocuments);
             var lines = new LineLookup(edited);
             Func<string, ConfigSource?> after = Request.Scope == EditScope.Client
                 ? lookup.ResolveClient(edited, Request.ProbeTarget)
                 : lookup.ResolveServer(edited, matchConnection);
-            TreeIndex editedIndex = TreeIndex.Of(edited, line => Request.Changes.Any(c => c.Sets(line)));
+            TreeIndex? editedIndex = Request.Changes.Any(c => c.IsRemoval) ? TreeIndex.Of(edited, line => Request.Changes.Any(c => c.Sets(line))) : null;
             foreach (SettingChange change in Request.Changes)
             {
                 ConfigSource? winner = after(change.Keyword);
                 ConfigLine? line = winner == null ? null : lines.At(winner);
                 bool effective = change.IsRemoval
-                    ? winner == null || !editedIndex.IsOwned(winner, Request) || !draft.IsWritable(winner.Path)
+                    ? winner == null || !editedIndex!.IsOwned(winner, Request) || !draft.IsWritable(winner.Path)
                     : line != null && change.IsHeldBy(line);
                 if (!effective)
                 {
@@ -58,33 +72,32 @@ namespace SshKeepAlive.Core.Editing
 
             if (Request.Scope == EditScope.Client)
             {
-                CheckOtherHosts(edited, lines);
+                CheckOtherHosts(others, edited, lines);
             }
             else if (Request.Match != null)
             {
                 CheckOtherConnection(edited, lines);
             }
+
+            lookup.Release(edited);
         }
 
-        private void CheckOtherHosts(LoadedConfig edited, LineLookup afterLines)
+        private void CheckOtherHosts(IReadOnlyList<Outcome> others, LoadedConfig edited, LineLookup afterLines)
         {
-            var before = new LineLookup(draft.Tree);
             var changed = new List<string>();
-            foreach (string host in ProbeHosts())
+            foreach (Outcome other in others)
             {
-                var destination = new SshTarget(host, Request.User, null);
-                Func<string, ConfigSource?> old = lookup.ResolveClient(draft.Tree, destination);
-                Func<string, ConfigSource?> now = lookup.ResolveClient(edited, destination);
+                Func<string, ConfigSource?> now = lookup.ResolveClient(edited, other.Destination);
                 foreach (SettingChange change in Request.Changes)
                 {
-                    ConfigSource? oldSource = old(change.Keyword);
-                    string? oldValue = oldSource == null ? null : before.At(oldSource)?.ArgumentText;
+                    ConfigSource? oldSource = other.Winners(change.Keyword);
+                    string? oldValue = oldSource == null ? null : other.Lines.At(oldSource)?.ArgumentText;
                     string? newValue = now(change.Keyword) is ConfigSource s ? afterLines.At(s)?.ArgumentText : null;
                     // For every host, only a host whose own line gave its value must keep it.
                     bool mustKeep = !Request.IsEveryHost || (oldSource != null && !draft.Index.IsOwned(oldSource, Request));
                     if (mustKeep && oldValue != newValue)
                     {
-                        changed.Add($"{host} ({change.Keyword} {oldValue ?? "unset"}{(oldSource == null ? string.Empty : " from " + oldSource)} would become {newValue ?? "unset"})");
+                        changed.Add($"{other.Host} ({change.Keyword} {oldValue ?? "unset"}{(oldSource == null ? string.Empty : " from " + oldSource)} would become {newValue ?? "unset"})");
                     }
                 }
             }
@@ -170,6 +183,26 @@ namespace SshKeepAlive.Core.Editing
                         Request.Path);
                 }
             }
+        }
+
+        /// <summary>A host's winning lines before the edit.</summary>
+        private sealed class Outcome
+        {
+            public Outcome(string host, Func<string, ConfigSource?> winners, LineLookup lines, SshTarget destination)
+            {
+                Host = host;
+                Winners = winners;
+                Lines = lines;
+                Destination = destination;
+            }
+
+            public string Host { get; }
+
+            public Func<string, ConfigSource?> Winners { get; }
+
+            public LineLookup Lines { get; }
+
+            public SshTarget Destination { get; }
         }
 
         /// <summary>The line at a file:line of a tree.</summary>

@@ -46,6 +46,8 @@ namespace SshKeepAlive.Core.Editing
             return keyword => server[keyword].Source;
         }
 
+        public void Release(LoadedConfig config) => compiled.Remove(config);
+
         private static bool IsMatchLine(LoadedConfig config, ConfigSource? source) =>
             source != null && config.AllFiles().Any(f => f.Document.Path == source.Path && source.Line <= f.Document.Lines.Count && f.Document.GetLine(source.Line).IsKeyword("Match"));
 
