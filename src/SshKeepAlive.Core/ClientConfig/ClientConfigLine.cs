@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using SshKeepAlive.Core.ConfigDocuments;
@@ -44,7 +45,30 @@ namespace SshKeepAlive.Core.ClientConfig
         /// <summary>A time "none": accepted, but sets nothing.</summary>
         public bool IsNone { get; private set; }
 
-        public static ClientConfigLine Compile(LoadedConfig file, ConfigLine line)
+        /// <summary>What a keyword is to the resolver, worked out once per distinct keyword string of a file.</summary>
+        internal enum Role
+        {
+            Host,
+            Match,
+            Include,
+            IgnoreUnknown,
+            Unknown,
+            Reported,
+
+            /// <summary>Known to ssh but not reported here: nothing to evaluate.</summary>
+            Ignored,
+        }
+
+        internal static Role RoleOf(string keyword) =>
+            string.Equals(keyword, "Host", StringComparison.OrdinalIgnoreCase) ? Role.Host
+            : string.Equals(keyword, "Match", StringComparison.OrdinalIgnoreCase) ? Role.Match
+            : string.Equals(keyword, "Include", StringComparison.OrdinalIgnoreCase) ? Role.Include
+            : string.Equals(keyword, "IgnoreUnknown", StringComparison.OrdinalIgnoreCase) ? Role.IgnoreUnknown
+            : !ClientKeywordNames.IsKnown(keyword) ? Role.Unknown
+            : ClientKeyword.Find(keyword) != null ? Role.Reported
+            : Role.Ignored;
+
+        public static ClientConfigLine Compile(LoadedConfig file, ConfigLine line, Role role)
         {
             var compiled = new ClientConfigLine(line, file.Document.SourceOf(line)) { Error = line.Error };
             if (line.Error != null)
@@ -52,33 +76,31 @@ namespace SshKeepAlive.Core.ClientConfig
                 return compiled;
             }
 
-            if (line.IsKeyword("Host"))
+            switch (role)
             {
-                compiled.IsHost = true;
-            }
-            else if (line.IsKeyword("Match"))
-            {
-                compiled.IsMatch = true;
-                compiled.MatchCriteria = line.MatchCriteria();
-            }
-            else if (line.IsKeyword("Include"))
-            {
-                compiled.Included = (file.IncludesAt(line.LineNumber)?.Files ?? new LoadedConfig[0]).Select(ClientConfigFile.Compile).ToList();
-            }
-            else if (line.IsKeyword("IgnoreUnknown"))
-            {
-                compiled.IgnoreUnknownPatterns = line.Value;
-            }
-            else if (!ClientKeywordNames.IsKnown(line.Keyword!))
-            {
-                compiled.IsUnknown = true;
-            }
-            else if (ClientKeyword.Find(line.Keyword!) is ClientKeyword keyword)
-            {
-                compiled.Keyword = keyword;
-                compiled.Value = keyword.Parse(line.Arguments, out bool isNone, out string? error);
-                compiled.IsNone = isNone;
-                compiled.Error = error;
+                case Role.Host:
+                    compiled.IsHost = true;
+                    break;
+                case Role.Match:
+                    compiled.IsMatch = true;
+                    compiled.MatchCriteria = line.MatchCriteria();
+                    break;
+                case Role.Include:
+                    compiled.Included = (file.IncludesAt(line.LineNumber)?.Files ?? new LoadedConfig[0]).Select(ClientConfigFile.Compile).ToList();
+                    break;
+                case Role.IgnoreUnknown:
+                    compiled.IgnoreUnknownPatterns = line.Value;
+                    break;
+                case Role.Unknown:
+                    compiled.IsUnknown = true;
+                    break;
+                case Role.Reported:
+                    ClientKeyword keyword = ClientKeyword.Find(line.Keyword!)!;
+                    compiled.Keyword = keyword;
+                    compiled.Value = keyword.Parse(line.Arguments, out bool isNone, out string? error);
+                    compiled.IsNone = isNone;
+                    compiled.Error = error;
+                    break;
             }
 
             return compiled;
@@ -95,7 +117,40 @@ namespace SshKeepAlive.Core.ClientConfig
 
         public IReadOnlyList<ClientConfigLine> Lines { get; }
 
-        public static ClientConfigFile Compile(LoadedConfig file) =>
-            new ClientConfigFile(file.Document.Lines.Where(l => l.IsDirective || l.Error != null).Select(l => ClientConfigLine.Compile(file, l)).ToList());
+        /// <summary>
+        /// Compiles the lines the resolver evaluates: errors, Host, Match, Include, IgnoreUnknown, unknown keywords
+        /// and the keywords it reports (a known keyword it does not report changes nothing a resolution sees).
+        /// </summary>
+        public static ClientConfigFile Compile(LoadedConfig file)
+        {
+            // Lines of a file share their keyword strings, so each distinct one is classified once.
+            var roles = new Dictionary<string, ClientConfigLine.Role>(StringComparer.Ordinal);
+            var lines = new List<ClientConfigLine>();
+            foreach (ConfigLine line in file.Document.Lines)
+            {
+                if (line.Error != null)
+                {
+                    lines.Add(ClientConfigLine.Compile(file, line, ClientConfigLine.Role.Ignored));
+                    continue;
+                }
+
+                if (line.Keyword == null)
+                {
+                    continue;
+                }
+
+                if (!roles.TryGetValue(line.Keyword, out ClientConfigLine.Role role))
+                {
+                    roles[line.Keyword] = role = ClientConfigLine.RoleOf(line.Keyword);
+                }
+
+                if (role != ClientConfigLine.Role.Ignored)
+                {
+                    lines.Add(ClientConfigLine.Compile(file, line, role));
+                }
+            }
+
+            return new ClientConfigFile(lines);
+        }
     }
 }

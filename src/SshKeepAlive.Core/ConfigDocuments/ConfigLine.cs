@@ -38,6 +38,9 @@ namespace SshKeepAlive.Core.ConfigDocuments
         private readonly byte ending;
         private readonly LineTokens tokens;
 
+        // Host, Match or Include, found once: every walk over a file asks.
+        private readonly byte structure;
+
         // The line's original bytes when they are not valid UTF-8, so they are written back unchanged.
         private readonly byte[]? originalBytes;
 
@@ -55,6 +58,8 @@ namespace SshKeepAlive.Core.ConfigDocuments
             this.ending = ending;
             this.originalBytes = originalBytes;
             tokens = LineTokenizer.Tokenize(source.Text, start, length);
+            structure = tokens.Keyword == null || tokens.Keyword.Length > 7 ? (byte)0
+                : IsKeyword("Host") ? (byte)1 : IsKeyword("Match") ? (byte)2 : IsKeyword("Include") ? (byte)3 : (byte)0;
         }
 
         private ConfigLine(ConfigLine line, int lineNumber, byte ending)
@@ -66,6 +71,7 @@ namespace SshKeepAlive.Core.ConfigDocuments
             this.ending = ending;
             originalBytes = line.originalBytes;
             tokens = line.tokens;
+            structure = line.structure;
         }
 
         /// <summary>1-based line number in its document.</summary>
@@ -117,7 +123,10 @@ namespace SshKeepAlive.Core.ConfigDocuments
         public bool IsKeyword(string keyword) => string.Equals(Keyword, keyword, StringComparison.OrdinalIgnoreCase);
 
         /// <summary>True for Host and Match lines, which start a block.</summary>
-        public bool StartsBlock => Keyword != null && Keyword.Length <= 5 && (IsKeyword("Host") || IsKeyword("Match"));
+        public bool StartsBlock => structure == 1 || structure == 2;
+
+        /// <summary>True for Include lines.</summary>
+        public bool IsInclude => structure == 3;
 
         internal byte[]? OriginalBytes => originalBytes;
 

@@ -95,7 +95,7 @@ namespace SshKeepAlive.Core.ConfigDocuments
             var oldIncludes = includes.OrderBy(i => i.Key).Select(i => i.Value).ToList();
             var newIncludeLines = ReferenceEquals(document, Document)
                 ? oldIncludes.Select(i => i.Line).ToList()
-                : document.Lines.Where(l => l.IsKeyword("Include") && l.Error == null).ToList();
+                : document.Lines.Where(l => l.IsInclude && l.Error == null).ToList();
             if (newIncludeLines.Count != oldIncludes.Count)
             {
                 throw new InvalidOperationException($"An edit of {Document.Path} added or removed an Include line.");
@@ -189,7 +189,7 @@ namespace SshKeepAlive.Core.ConfigDocuments
 
         private void ExpandIncludes(IncludeRules rules, List<string> chain)
         {
-            foreach (ConfigLine line in Document.Lines.Where(l => l.IsKeyword("Include") && l.Error == null))
+            foreach (ConfigLine line in Document.Lines.Where(l => l.IsInclude && l.Error == null))
             {
                 ConfigSource source = Document.SourceOf(line);
                 var files = new List<LoadedConfig>();

@@ -104,6 +104,25 @@ namespace SshKeepAlive.Core.Editing
 
         public IReadOnlyList<SettingChange> Changes { get; }
 
+        /// <summary>True when <paramref name="line"/> sets one of the keywords the request changes.</summary>
+        public bool IsAbout(ConfigLine line)
+        {
+            if (line.Keyword == null)
+            {
+                return false;
+            }
+
+            foreach (SettingChange change in Changes)
+            {
+                if (change.Sets(line))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
         /// <summary>True when a missing file is created (the user's ~/.ssh/config); otherwise a missing file is an error.</summary>
         public bool CreateIfMissing { get; }
 

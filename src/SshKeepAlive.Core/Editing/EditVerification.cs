@@ -51,7 +51,7 @@ namespace SshKeepAlive.Core.Editing
             Func<string, ConfigSource?> after = Request.Scope == EditScope.Client
                 ? lookup.ResolveClient(edited, Request.ProbeTarget)
                 : lookup.ResolveServer(edited, matchConnection);
-            TreeIndex? editedIndex = Request.Changes.Any(c => c.IsRemoval) ? TreeIndex.Of(edited, line => Request.Changes.Any(c => c.Sets(line))) : null;
+            TreeIndex? editedIndex = Request.Changes.Any(c => c.IsRemoval) ? TreeIndex.Of(edited, Request.IsAbout) : null;
             foreach (SettingChange change in Request.Changes)
             {
                 ConfigSource? winner = after(change.Keyword);

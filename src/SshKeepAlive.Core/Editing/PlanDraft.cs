@@ -21,7 +21,7 @@ namespace SshKeepAlive.Core.Editing
             Request = request;
             Tree = tree;
             this.isWritable = isWritable;
-            Index = TreeIndex.Of(tree, line => request.Changes.Any(c => c.Sets(line)));
+            Index = TreeIndex.Of(tree, request.IsAbout);
         }
 
         public EditRequest Request { get; }

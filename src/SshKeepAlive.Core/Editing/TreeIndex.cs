@@ -198,7 +198,7 @@ namespace SshKeepAlive.Core.Editing
                     list.Add(placement);
                 }
 
-                IncludeExpansion? expansion = line.IsKeyword("Include") ? file.IncludesAt(line.LineNumber) : null;
+                IncludeExpansion? expansion = line.IsInclude ? file.IncludesAt(line.LineNumber) : null;
                 foreach (LoadedConfig included in expansion?.Files ?? (IReadOnlyList<LoadedConfig>)Array.Empty<LoadedConfig>())
                 {
                     Walk(included, anchor ?? line, chain, wanted);
