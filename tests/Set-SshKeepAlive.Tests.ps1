@@ -23,16 +23,6 @@ BeforeAll {
         $line = & /usr/sbin/sshd @arguments | Where-Object { $_ -like "$($Keyword.ToLowerInvariant()) *" }
         $line.Substring($Keyword.Length + 1)
     }
-
-    # An sshd_config sshd -t accepts: its own host key and PidFile in the test's folder.
-    function New-ServerConfig([string] $Text) {
-        $folder = Join-Path $TestDrive ("server-" + [guid]::NewGuid().ToString('N'))
-        New-Item -ItemType Directory -Path $folder | Out-Null
-        & ssh-keygen -q -t ed25519 -N '' -f (Join-Path $folder 'host_key')
-        $path = Join-Path $folder 'sshd_config'
-        Write-ConfigText $path "HostKey $folder/host_key`nPidFile $folder/sshd.pid`n$Text"
-        $path
-    }
 }
 
 Describe 'Set-SshKeepAlive' {

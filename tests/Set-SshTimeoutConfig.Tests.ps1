@@ -7,15 +7,6 @@ BeforeDiscovery {
 
 BeforeAll {
     . (Join-Path $PSScriptRoot 'Common.ps1')
-
-    function New-ServerConfig([string] $Text) {
-        $folder = Join-Path $TestDrive ("server-" + [guid]::NewGuid().ToString('N'))
-        New-Item -ItemType Directory -Path $folder | Out-Null
-        & ssh-keygen -q -t ed25519 -N '' -f (Join-Path $folder 'host_key')
-        $path = Join-Path $folder 'sshd_config'
-        Write-ConfigText $path "HostKey $folder/host_key`nPidFile $folder/sshd.pid`n$Text"
-        $path
-    }
 }
 
 Describe 'Set-SshTimeoutConfig' {

@@ -24,19 +24,8 @@ namespace SshKeepAlive.Bench
 
         public string Description => "resolve hosts on a 2,000-line ssh_config with Includes vs ssh -G; parse a 100,000-line file";
 
-        public IEnumerable<Measurement> Run()
-        {
-            string directory = Path.Combine(Path.GetTempPath(), "sshka-bench-" + Guid.NewGuid().ToString("N").Substring(0, 8));
-            Directory.CreateDirectory(directory);
-            try
-            {
-                return new[] { MeasureResolve(directory), MeasureParseTime(directory, out Measurement memory), memory };
-            }
-            finally
-            {
-                Directory.Delete(directory, recursive: true);
-            }
-        }
+        public IEnumerable<Measurement> Run() =>
+            BenchmarkFolder.Use("sshka-bench-", directory => new[] { MeasureResolve(directory), MeasureParseTime(directory, out Measurement memory), memory });
 
         private static Measurement MeasureResolve(string directory)
         {

@@ -83,6 +83,19 @@ namespace SshKeepAlive.Core.Tests.Editing
             Assert.True(skipped <= inPlaceEdits, $"{skipped} original lines are gone but only {inPlaceEdits} were edited in place:\n{edited}");
         }
 
+        /// <summary>A fresh ed25519 host key in the test's folder, for configs sshd -t and -T must accept.</summary>
+        public string HostKey()
+        {
+            string key = Path.Combine(Directory.Path, "keys", "host_ed25519");
+            if (!File.Exists(key))
+            {
+                System.IO.Directory.CreateDirectory(Path.GetDirectoryName(key)!);
+                Run("ssh-keygen", "-q", "-t", "ed25519", "-N", string.Empty, "-f", key);
+            }
+
+            return key;
+        }
+
         /// <summary>Runs a command that must succeed (chmod, setfacl...), failing the test with its error otherwise.</summary>
         public static string Run(string command, params string[] arguments)
         {

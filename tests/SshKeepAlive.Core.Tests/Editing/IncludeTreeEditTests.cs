@@ -60,7 +60,7 @@ namespace SshKeepAlive.Core.Tests.Editing
         public void ServerSetTwice_OfADropInWithASubsystem_PassesSshdEachTime()
         {
             using var fx = new EditFixture();
-            string key = HostKey(fx);
+            string key = fx.HostKey();
             string dropIn = fx.Write("sshd_config.d/50-sftp.conf", "Subsystem sftp /usr/lib/openssh/sftp-server\nClientAliveInterval 300\n");
             string main = fx.Write("sshd_config", $"Include {fx.Directory.Path}/sshd_config.d/*\nHostKey {key}\n");
             var daemon = new SshdDaemon(SshPlatform.SshdPath, fx.Directory.File("sshd.pid"));
@@ -123,7 +123,7 @@ namespace SshKeepAlive.Core.Tests.Editing
         public void ServerSet_OfADropInAlsoIncludedUnderAMatchBlock_IsRefusedNamingTheBlock()
         {
             using var fx = new EditFixture();
-            string key = HostKey(fx);
+            string key = fx.HostKey();
             string shared = fx.Write("shared.conf", "ClientAliveInterval 300\n");
             string original = $"HostKey {key}\nInclude {shared}\nMatch User backup\n  Include {shared}\n";
             string main = fx.Write("sshd_config", original);
@@ -137,13 +137,5 @@ namespace SshKeepAlive.Core.Tests.Editing
         }
 
         internal static SettingChange ServerInterval(int seconds) => SettingChange.Set("ClientAliveInterval", SettingKind.Time, seconds.ToString());
-
-        internal static string HostKey(EditFixture fx)
-        {
-            string key = Path.Combine(fx.Directory.Path, "keys", "host_ed25519");
-            Directory.CreateDirectory(Path.GetDirectoryName(key)!);
-            Run("ssh-keygen", "-q", "-t", "ed25519", "-N", string.Empty, "-f", key);
-            return key;
-        }
     }
 }

@@ -18,7 +18,7 @@ namespace SshKeepAlive.Core.Tests.Editing
         public void Set_OnADebianStyleServerWhoseDropInWins_EditsTheDropIn()
         {
             using var fx = new EditFixture();
-            string key = HostKey(fx);
+            string key = fx.HostKey();
             string dropIn = fx.Write("sshd_config.d/50-keepalive.conf", "ClientAliveInterval 300\n");
             string main = fx.Write("sshd_config", $"Include {fx.Directory.Path}/sshd_config.d/*.conf\nHostKey {key}\nClientAliveInterval 900\nMatch User backup\n  X11Forwarding no\n");
             string mainBefore = File.ReadAllText(main);
@@ -36,7 +36,7 @@ namespace SshKeepAlive.Core.Tests.Editing
         public void Set_WithoutAnySetting_AddsAGlobalKeyBeforeTheFirstMatchBlock()
         {
             using var fx = new EditFixture();
-            string key = HostKey(fx);
+            string key = fx.HostKey();
             string main = fx.Write("sshd_config", $"HostKey {key}\n\nMatch User backup\n\tX11Forwarding no\n");
 
             Apply(fx, main, Interval(30));
@@ -64,7 +64,7 @@ namespace SshKeepAlive.Core.Tests.Editing
         public void Set_OfADropIn_WhenSshdRejectsTheResult_PutsTheDropInBackAndKeepsNoBackup()
         {
             using var fx = new EditFixture();
-            string key = HostKey(fx);
+            string key = fx.HostKey();
             string dropIn = fx.Write("sshd_config.d/10-keepalive.conf", "ClientAliveInterval 300\n");
             string main = fx.Write("sshd_config", $"Include {fx.Directory.Path}/sshd_config.d/*.conf\nHostKey {key}\nNoSuchKeyword yes\n");
 
@@ -96,7 +96,7 @@ namespace SshKeepAlive.Core.Tests.Editing
         public void Set_WhenSshdRejectsTheCandidate_LeavesTheOriginalUntouched()
         {
             using var fx = new EditFixture();
-            string key = HostKey(fx);
+            string key = fx.HostKey();
             // sshd -t rejects the unknown keyword; our own parser has no opinion on keywords.
             string original = $"HostKey {key}\nClientAliveIntervall 5\n";
             string main = fx.Write("sshd_config", original);
@@ -114,13 +114,5 @@ namespace SshKeepAlive.Core.Tests.Editing
             EditFixture.Editor.Apply(
                 new EditRequest(EditScope.Server, main, IncludeRules.ForServerConfig(fx.Directory.Path, fx.Directory.Path), "*", changes, createIfMissing: false),
                 new ApplyOptions { NoBackup = true, Daemon = new SshdDaemon(SshPlatform.SshdPath, fx.Directory.File("sshd.pid")) });
-
-        private static string HostKey(EditFixture fx)
-        {
-            string key = Path.Combine(fx.Directory.Path, "keys", "host_ed25519");
-            Directory.CreateDirectory(Path.GetDirectoryName(key)!);
-            Assert.Equal(0, ProcessRunner.Run("ssh-keygen", "-q", "-t", "ed25519", "-N", string.Empty, "-f", key).ExitCode);
-            return key;
-        }
     }
 }

@@ -27,7 +27,7 @@ namespace SshKeepAlive.Core.Tests.Editing
         public void SetGlobal_WhenAnyMatchBlockGivesAnotherValue_IsRefusedNamingIt(string match, string connection)
         {
             using var fx = new EditFixture();
-            string original = $"HostKey {HostKey(fx)}\nClientAliveInterval 10\n{match}\n  ClientAliveInterval 99\n";
+            string original = $"HostKey {fx.HostKey()}\nClientAliveInterval 10\n{match}\n  ClientAliveInterval 99\n";
             string main = fx.Write("sshd_config", original);
             Assert.Equal("99", SshdOracle.Run(main, connection)["clientaliveinterval"]);
 
@@ -43,7 +43,7 @@ namespace SshKeepAlive.Core.Tests.Editing
         public void SetGlobal_WhenTheMatchBlockAlreadyGivesTheSameValue_GoesAhead()
         {
             using var fx = new EditFixture();
-            string main = fx.Write("sshd_config", $"HostKey {HostKey(fx)}\nMatch User backup\n  ClientAliveInterval 30\n");
+            string main = fx.Write("sshd_config", $"HostKey {fx.HostKey()}\nMatch User backup\n  ClientAliveInterval 30\n");
 
             fx.Apply(fx.ServerRequest(main, ServerInterval(30)));
 
@@ -55,7 +55,7 @@ namespace SshKeepAlive.Core.Tests.Editing
         public void SetWithMatchUser_WhenNoSuchBlockExists_AppendsOneThatSshdHonoursForThatUserOnly()
         {
             using var fx = new EditFixture();
-            string key = HostKey(fx);
+            string key = fx.HostKey();
             string main = fx.Write("sshd_config", $"HostKey {key}\nClientAliveInterval 300\n");
 
             EditResult result = Apply(fx, main, new ServerMatchTarget(user: "alice"), ServerInterval(30));
@@ -71,7 +71,7 @@ namespace SshKeepAlive.Core.Tests.Editing
         public void SetWithMatchUser_WhenTheBlockExists_ChangesItsLineInPlace()
         {
             using var fx = new EditFixture();
-            string key = HostKey(fx);
+            string key = fx.HostKey();
             string main = fx.Write("sshd_config", $"HostKey {key}\nmatch user alice\n\tClientAliveInterval 5\n\tX11Forwarding no\n");
 
             Apply(fx, main, new ServerMatchTarget(user: "alice"), ServerInterval(45), SettingChange.Set("ClientAliveCountMax", SettingKind.Count, "2"));
@@ -85,7 +85,7 @@ namespace SshKeepAlive.Core.Tests.Editing
         public void SetWithMatchAddressAndGroup_IsCheckedWithAConnectionTheyMatch()
         {
             using var fx = new EditFixture();
-            string main = fx.Write("sshd_config", $"HostKey {HostKey(fx)}\n");
+            string main = fx.Write("sshd_config", $"HostKey {fx.HostKey()}\n");
 
             Apply(fx, main, new ServerMatchTarget(group: "root", address: "10.0.0.0/8"), ServerInterval(20));
 
@@ -97,7 +97,7 @@ namespace SshKeepAlive.Core.Tests.Editing
         public void SetWithMatchUser_WhenAnEarlierMatchBlockWinsForThatUser_IsRefusedNamingIt()
         {
             using var fx = new EditFixture();
-            string original = $"HostKey {HostKey(fx)}\nMatch User *\n  ClientAliveInterval 99\n";
+            string original = $"HostKey {fx.HostKey()}\nMatch User *\n  ClientAliveInterval 99\n";
             string main = fx.Write("sshd_config", original);
 
             var error = Assert.Throws<ConfigEditException>(() => Apply(fx, main, new ServerMatchTarget(user: "alice"), ServerInterval(30)));
@@ -123,7 +123,7 @@ namespace SshKeepAlive.Core.Tests.Editing
         public void ResetWithMatchUser_RemovesTheLinesAndTheBlockTheyLeaveEmpty()
         {
             using var fx = new EditFixture();
-            string key = HostKey(fx);
+            string key = fx.HostKey();
             string original = $"HostKey {key}\nClientAliveInterval 300\n";
             string main = fx.Write("sshd_config", original);
             Apply(fx, main, new ServerMatchTarget(user: "alice"), ServerInterval(30));
@@ -137,7 +137,7 @@ namespace SshKeepAlive.Core.Tests.Editing
         public void SetChannelTimeout_MergesItsEntryIntoTheListInForce()
         {
             using var fx = new EditFixture();
-            string main = fx.Write("sshd_config", $"HostKey {HostKey(fx)}\nChannelTimeout direct-tcpip=1m session=5m\n");
+            string main = fx.Write("sshd_config", $"HostKey {fx.HostKey()}\nChannelTimeout direct-tcpip=1m session=5m\n");
 
             Apply(fx, main, null, TimeoutChanges.ChannelTimeout(new[] { "session=10m" }));
 
@@ -148,7 +148,7 @@ namespace SshKeepAlive.Core.Tests.Editing
         public void SetChannelTimeout_None_IsWrittenAndSshdAcceptsIt()
         {
             using var fx = new EditFixture();
-            string key = HostKey(fx);
+            string key = fx.HostKey();
             string main = fx.Write("sshd_config", $"HostKey {key}\nChannelTimeout session=5m\n");
 
             EditResult result = Apply(fx, main, null, TimeoutChanges.ChannelTimeout(new[] { "none" }));
@@ -162,7 +162,7 @@ namespace SshKeepAlive.Core.Tests.Editing
         public void Set_WhenSshdRejectsTheEditedFile_QuotesSshdNamingTheRealFile()
         {
             using var fx = new EditFixture();
-            string original = $"HostKey {HostKey(fx)}\nClientAliveIntervall 5\n";
+            string original = $"HostKey {fx.HostKey()}\nClientAliveIntervall 5\n";
             string main = fx.Write("sshd_config", original);
 
             var error = Assert.Throws<ConfigEditException>(() => Apply(fx, main, null, ServerInterval(30)));
@@ -177,7 +177,7 @@ namespace SshKeepAlive.Core.Tests.Editing
         public void SetWithReload_WhenNoDaemonRuns_WritesAndSaysNothingWasReloadedOrRestored()
         {
             using var fx = new EditFixture();
-            string main = fx.Write("sshd_config", $"HostKey {HostKey(fx)}\nPidFile {fx.Directory.File("sshd.pid")}\n");
+            string main = fx.Write("sshd_config", $"HostKey {fx.HostKey()}\nPidFile {fx.Directory.File("sshd.pid")}\n");
 
             EditResult result = EditFixture.Editor.Apply(fx.ServerRequest(main, ServerInterval(30)), new ApplyOptions
             {
