@@ -20,7 +20,7 @@ namespace SshKeepAlive.Core.Tests
         /// <summary>Bottom first; a namespace may use those of lower layers, never its own layer's others or higher ones.</summary>
         private static readonly string[][] Layers =
         {
-            new[] { "OpenSsh", "Platform" },
+            new[] { "Errors", "OpenSsh", "Platform" },
             new[] { "ConfigDocuments", "Files", "Kernel", "Shell" },
             new[] { "ClientConfig", "ServerConfig" },
             new[] { "Ssh", "Server" },
