@@ -12,8 +12,6 @@ namespace SshKeepAlive.Tests
     /// <summary>New-PersistentSshSession and Enter-PersistentSsh through the engine: their errors, and sessions to the testbed.</summary>
     public sealed class ConnectionCmdletTests
     {
-        private static readonly TimeSpan Bounded = TimeSpan.FromSeconds(30);
-
         [Theory]
         [InlineData("New-PersistentSshSession -HostName 'bad host'", "HostNameInvalid", ErrorCategory.InvalidArgument)]
         [InlineData("Enter-PersistentSsh -HostName 'user@'", "HostNameInvalid", ErrorCategory.InvalidArgument)]
@@ -159,6 +157,6 @@ namespace SshKeepAlive.Tests
         }
 
         private static bool WaitFor(ModuleSession session, string state) =>
-            Wait.Until(() => session.Run("(Get-PersistentSshSession -Name testbed).State.ToString()").Output.SingleOrDefault()?.BaseObject as string == state, Bounded);
+            Wait.Until(() => session.Run("(Get-PersistentSshSession -Name testbed).State.ToString()").Output.SingleOrDefault()?.BaseObject as string == state, Wait.Bounded);
     }
 }
