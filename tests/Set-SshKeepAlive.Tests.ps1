@@ -100,6 +100,63 @@ Describe 'Set-SshKeepAlive' {
         Read-ConfigText $Config | Should -BeExactly "Host web01`n    ServerAliveInterval 30`n"
     }
 
+    It 'edits the file -LiteralPath names, wildcard characters and all' {
+        $literal = Join-Path $TestDrive 'config[1]'
+        Write-ConfigText $literal "Host *`n    ServerAliveInterval 10`n"
+
+        Set-SshKeepAlive -LiteralPath $literal -Interval 60 -NoBackup
+
+        Read-ConfigText $literal | Should -BeExactly "Host *`n    ServerAliveInterval 60`n"
+    }
+
+    It 'edits the one file the wildcards of -Path match' {
+        $folder = New-Item -ItemType Directory -Path (Join-Path $TestDrive ([guid]::NewGuid().ToString('N')))
+        Write-ConfigText (Join-Path $folder 'client_config') "Host *`n    ServerAliveInterval 10`n"
+
+        Set-SshKeepAlive -Path (Join-Path $folder 'client_*') -Interval 60 -NoBackup
+
+        Read-ConfigText (Join-Path $folder 'client_config') | Should -BeExactly "Host *`n    ServerAliveInterval 60`n"
+    }
+
+    It 'refuses -Path wildcards that match two files with PathAmbiguous and changes neither' {
+        $folder = New-Item -ItemType Directory -Path (Join-Path $TestDrive ([guid]::NewGuid().ToString('N')))
+        Write-ConfigText (Join-Path $folder 'a_config') "Host *`n"
+        Write-ConfigText (Join-Path $folder 'b_config') "Host *`n"
+
+        $caught = { Set-SshKeepAlive -Path (Join-Path $folder '*_config') -Interval 60 } |
+            Should -Throw -ErrorId 'PathAmbiguous,SshKeepAlive.Commands.SetSshKeepAliveCommand' -PassThru
+
+        "$($caught.CategoryInfo.Category)" | Should -Be 'InvalidArgument'
+        Read-ConfigText (Join-Path $folder 'a_config') | Should -BeExactly "Host *`n"
+        Read-ConfigText (Join-Path $folder 'b_config') | Should -BeExactly "Host *`n"
+    }
+
+    It 'takes the file Get-Item gives by its PSPath' {
+        Write-ConfigText $Config "Host *`n    ServerAliveInterval 10`n"
+
+        Get-Item -LiteralPath $Config | Set-SshKeepAlive -Interval 60 -NoBackup
+
+        Read-ConfigText $Config | Should -BeExactly "Host *`n    ServerAliveInterval 60`n"
+    }
+
+    It 'resolves -Path on a PowerShell drive and relative to the current location' {
+        Write-ConfigText $Config "Host *`n    ServerAliveInterval 10`n"
+        Set-SshKeepAlive -Path "TestDrive:/$(Split-Path -Leaf $Config)" -Interval 60 -NoBackup
+        Push-Location -LiteralPath $TestDrive
+        try { Set-SshKeepAlive -Path "./$(Split-Path -Leaf $Config)" -CountMax 2 -Interval 60 -NoBackup }
+        finally { Pop-Location }
+
+        Read-ConfigText $Config | Should -BeExactly "Host *`n    ServerAliveInterval 60`n    ServerAliveCountMax 2`n"
+    }
+
+    It 'refuses a path of another provider with PathNotFileSystem' {
+        $caught = { Set-SshKeepAlive -Path 'Env:/HOME' -Interval 60 } |
+            Should -Throw -ErrorId 'PathNotFileSystem,SshKeepAlive.Commands.SetSshKeepAliveCommand' -PassThru
+
+        $caught.TargetObject | Should -Be 'Env:/HOME'
+        $caught.ErrorDetails.RecommendedAction | Should -Not -BeNullOrEmpty
+    }
+
     It 'refuses -Scope Kernel given directly with ScopeNotEditable' {
         Write-ConfigText $Config ''
 
@@ -116,15 +173,16 @@ Describe 'Set-SshKeepAlive' {
     }
 
     It 'refuses bad input with <ErrorId> and changes no byte' -ForEach @(
-        @{ Arguments = @{ Interval = '-5' }; ErrorId = 'InvalidInterval' }
-        @{ Arguments = @{ Interval = '60'; HostName = '@web01' }; ErrorId = 'InvalidHostPattern' }
-        @{ Arguments = @{ Interval = '2d' }; ErrorId = 'InvalidInterval' }
-        @{ Arguments = @{ Interval = 'soon' }; ErrorId = 'InvalidInterval' }
-        @{ Arguments = @{ Interval = '60'; CountMax = 1000 }; ErrorId = 'InvalidCountMax' }
-        @{ Arguments = @{ Interval = '60'; HostName = 'web 01' }; ErrorId = 'InvalidHostPattern' }
-        @{ Arguments = @{ Interval = '60'; HostName = "web`n01" }; ErrorId = 'InvalidHostPattern' }
-        @{ Arguments = @{ Interval = '60'; HostName = 'web#1' }; ErrorId = 'InvalidHostPattern' }
-        @{ Arguments = @{ Interval = '60'; HostName = '"web01"' }; ErrorId = 'InvalidHostPattern' }
+        @{ Arguments = @{ Interval = '-5' }; ErrorId = 'IntervalInvalid' }
+        @{ Arguments = @{ Interval = '60'; HostName = '@web01' }; ErrorId = 'HostPatternInvalid' }
+        @{ Arguments = @{ Interval = '2d' }; ErrorId = 'IntervalInvalid' }
+        @{ Arguments = @{ Interval = 'soon' }; ErrorId = 'IntervalInvalid' }
+        @{ Arguments = @{ Interval = '60'; CountMax = 101 }; ErrorId = 'ParameterArgumentValidationError' }
+        @{ Arguments = @{ Interval = '60'; CountMax = -1 }; ErrorId = 'ParameterArgumentValidationError' }
+        @{ Arguments = @{ Interval = '60'; HostName = 'web 01' }; ErrorId = 'HostPatternInvalid' }
+        @{ Arguments = @{ Interval = '60'; HostName = "web`n01" }; ErrorId = 'HostPatternInvalid' }
+        @{ Arguments = @{ Interval = '60'; HostName = 'web#1' }; ErrorId = 'HostPatternInvalid' }
+        @{ Arguments = @{ Interval = '60'; HostName = '"web01"' }; ErrorId = 'HostPatternInvalid' }
     ) {
         Write-ConfigText $Config "Host *`n    ServerAliveInterval 10`n"
 
@@ -133,10 +191,10 @@ Describe 'Set-SshKeepAlive' {
         Read-ConfigText $Config | Should -BeExactly "Host *`n    ServerAliveInterval 10`n"
     }
 
-    It 'refuses a config that does not parse with ConfigParseError' {
+    It 'refuses a config that does not parse with ConfigInvalid' {
         Write-ConfigText $Config "Host `"web01`n"
 
-        { Set-SshKeepAlive -Path $Config -Interval 60 } | Should -Throw -ErrorId 'ConfigParseError,SshKeepAlive.Commands.SetSshKeepAliveCommand'
+        { Set-SshKeepAlive -Path $Config -Interval 60 } | Should -Throw -ErrorId 'ConfigInvalid,SshKeepAlive.Commands.SetSshKeepAliveCommand'
 
         Read-ConfigText $Config | Should -BeExactly "Host `"web01`n"
     }
@@ -172,10 +230,10 @@ Describe 'Set-SshKeepAlive' {
         Get-SshG $Config web01 TCPKeepAlive | Should -Be 'no'
     }
 
-    It 'refuses a call without any setting with NoSettingGiven' {
+    It 'refuses a call without any setting with SettingMissing' {
         Write-ConfigText $Config "Host *`n"
 
-        { Set-SshKeepAlive -Path $Config -HostName web01 } | Should -Throw -ErrorId 'NoSettingGiven,SshKeepAlive.Commands.SetSshKeepAliveCommand'
+        { Set-SshKeepAlive -Path $Config -HostName web01 } | Should -Throw -ErrorId 'SettingMissing,SshKeepAlive.Commands.SetSshKeepAliveCommand'
     }
 
     It 'with -PassThru shows the backup and its folder: a private folder away from the config, not beside it' {
@@ -209,8 +267,8 @@ Describe 'Set-SshKeepAlive' {
         Get-SshG $Config alice@web01 ServerAliveInterval | Should -Be '60'
     }
 
-    It 'refuses a directory with ConfigPathIsDirectory, saying it is a directory' {
-        $err = { Set-SshKeepAlive -Path $TestDrive -Interval 60 } | Should -Throw -ErrorId 'ConfigPathIsDirectory,SshKeepAlive.Commands.SetSshKeepAliveCommand' -PassThru
+    It 'refuses a directory with ConfigFileIsDirectory, saying it is a directory' {
+        $err = { Set-SshKeepAlive -Path $TestDrive -Interval 60 } | Should -Throw -ErrorId 'ConfigFileIsDirectory,SshKeepAlive.Commands.SetSshKeepAliveCommand' -PassThru
 
         $err.Exception.Message | Should -Match 'is a directory'
         $err.CategoryInfo.Category | Should -Be 'InvalidType'
@@ -227,7 +285,7 @@ Describe 'Set-SshKeepAlive' {
         & stat -c %F $device | Should -Be 'character special file'
     }
 
-    It 'refuses an unreadable file with ConfigFileUnreadable, not ConfigParseError' -Skip:(-not $IsLinux) {
+    It 'refuses an unreadable file with ConfigFileUnreadable, not ConfigInvalid' -Skip:(-not $IsLinux) {
         Write-ConfigText $Config "Host *`n    ServerAliveInterval 10`n"
         chmod 000 $Config
         $command = "Import-Module '$ModuleManifest'; try { Set-SshKeepAlive -Path '$Config' -Interval 60 -NoBackup } catch { `$_.FullyQualifiedErrorId + '|' + `$_.Exception.Message }"
@@ -243,11 +301,11 @@ Describe 'Set-SshKeepAlive' {
         "$output" | Should -Match 'cannot be read'
     }
 
-    It 'refuses a file ssh itself rejects with ConfigRejectedByOpenSsh, quoting ssh with file:line, and writes nothing' {
+    It 'refuses a file ssh itself rejects with ConfigKeywordUnknown, quoting ssh with file:line, and writes nothing' {
         $bom = [byte[]](0xEF, 0xBB, 0xBF) + [System.Text.Encoding]::ASCII.GetBytes("Host web01`n    ServerAliveInterval 5`n")
         [System.IO.File]::WriteAllBytes($Config, $bom)
 
-        $err = { Set-SshKeepAlive -Path $Config -HostName web01 -Interval 60 } | Should -Throw -ErrorId 'ConfigRejectedByOpenSsh,SshKeepAlive.Commands.SetSshKeepAliveCommand' -PassThru
+        $err = { Set-SshKeepAlive -Path $Config -HostName web01 -Interval 60 } | Should -Throw -ErrorId 'ConfigKeywordUnknown,SshKeepAlive.Commands.SetSshKeepAliveCommand' -PassThru
 
         $err.Exception.Message | Should -Match ([regex]::Escape("$($Config):1"))
         $err.Exception.Message | Should -Match 'Bad configuration option'
@@ -273,10 +331,10 @@ Describe 'Set-SshKeepAlive' {
         Get-SshG $Config web01 ServerAliveInterval | Should -Be '60'
     }
 
-    It 'refuses -MatchUser for the client with MatchNeedsServerScope' {
+    It 'refuses -MatchUser for the client with MatchScopeInvalid' {
         Write-ConfigText $Config ''
 
-        { Set-SshKeepAlive -Path $Config -MatchUser alice -Interval 60 } | Should -Throw -ErrorId 'MatchNeedsServerScope,SshKeepAlive.Commands.SetSshKeepAliveCommand'
+        { Set-SshKeepAlive -Path $Config -MatchUser alice -Interval 60 } | Should -Throw -ErrorId 'MatchScopeInvalid,SshKeepAlive.Commands.SetSshKeepAliveCommand'
     }
 
     It 'refuses when a line behind Match exec could win, naming it' {
@@ -326,7 +384,7 @@ Describe 'Set-SshKeepAlive -Scope Server' -Skip:$NotRoot {
     It 'cites the real file, not a temporary candidate, when sshd -t rejects the edit' {
         $path = New-ServerConfig "ClientAliveIntervall 5`n"
 
-        $err = { Set-SshKeepAlive -Scope Server -Path $path -Interval 30 -NoBackup } | Should -Throw -ErrorId 'SshdConfigInvalid,SshKeepAlive.Commands.SetSshKeepAliveCommand' -PassThru
+        $err = { Set-SshKeepAlive -Scope Server -Path $path -Interval 30 -NoBackup } | Should -Throw -ErrorId 'SshdConfigRejected,SshKeepAlive.Commands.SetSshKeepAliveCommand' -PassThru
 
         $err.Exception.Message | Should -Match ([regex]::Escape("$($path): line 3: Bad configuration option"))
         $err.Exception.Message | Should -Not -Match 'candidate'

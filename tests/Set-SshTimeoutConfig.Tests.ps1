@@ -68,11 +68,11 @@ Describe 'Set-SshTimeoutConfig' {
     It 'refuses bad input with <ErrorId> and changes no byte' -ForEach @(
         @{ Arguments = @{ LoginGraceTime = '30' }; ErrorId = 'SettingNotInScope' }
         @{ Arguments = @{ Scope = 'Server'; ConnectTimeout = '30' }; ErrorId = 'SettingNotInScope' }
-        @{ Arguments = @{}; ErrorId = 'NoSettingGiven' }
-        @{ Arguments = @{ ConnectTimeout = '-1' }; ErrorId = 'InvalidTimeout' }
-        @{ Arguments = @{ Scope = 'Server'; ChannelTimeout = 'session' }; ErrorId = 'InvalidChannelTimeout' }
-        @{ Arguments = @{ Scope = 'Server'; ChannelTimeout = 'session=forever' }; ErrorId = 'InvalidChannelTimeout' }
-        @{ Arguments = @{ Scope = 'Server'; ChannelTimeout = 'none', 'session=1m' }; ErrorId = 'InvalidChannelTimeout' }
+        @{ Arguments = @{}; ErrorId = 'SettingMissing' }
+        @{ Arguments = @{ ConnectTimeout = '-1' }; ErrorId = 'TimeoutInvalid' }
+        @{ Arguments = @{ Scope = 'Server'; ChannelTimeout = 'session' }; ErrorId = 'ChannelTimeoutInvalid' }
+        @{ Arguments = @{ Scope = 'Server'; ChannelTimeout = 'session=forever' }; ErrorId = 'ChannelTimeoutInvalid' }
+        @{ Arguments = @{ Scope = 'Server'; ChannelTimeout = 'none', 'session=1m' }; ErrorId = 'ChannelTimeoutInvalid' }
         @{ Arguments = @{ Scope = 'Server'; MatchUser = 'alice'; LoginGraceTime = '30' }; ErrorId = 'SettingNotAllowedInMatch' }
     ) {
         Write-ConfigText $Config "Host *`n"

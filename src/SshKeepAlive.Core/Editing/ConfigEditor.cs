@@ -7,6 +7,7 @@ using SshKeepAlive.Core.ConfigDocuments;
 using SshKeepAlive.Core.OpenSsh;
 using SshKeepAlive.Core.Platform;
 using SshKeepAlive.Core.Server;
+using SshKeepAlive.Core.Errors;
 
 namespace SshKeepAlive.Core.Editing
 {
@@ -117,10 +118,7 @@ namespace SshKeepAlive.Core.Editing
             SshdReloadOutcome? reload = server && options.Reload ? host.Reload(request, () => host.Restore(plan.Files)) : null;
             if (reload != null && reload.Failed)
             {
-                throw new ConfigEditException(
-                    ConfigEditErrorKind.ReloadFailed,
-                    "SshdReloadFailed",
-                    $"{request.Path} was written{(validated ? " and passed sshd -t" : string.Empty)}, but {reload.Message}",
+                throw new ConfigEditException(ErrorId.SshdReloadFailed, $"{request.Path} was written{(validated ? " and passed sshd -t" : string.Empty)}, but {reload.Message}",
                     request.Path);
             }
 
@@ -135,11 +133,11 @@ namespace SshKeepAlive.Core.Editing
             }
             catch (TimeoutException ex)
             {
-                throw new ConfigEditException(ConfigEditErrorKind.Locked, "ConfigFileLocked", ex.Message + " Nothing was changed; run the command again once that edit has finished.", path, inner: ex);
+                throw new ConfigEditException(ErrorId.ConfigFileLocked, ex.Message + " Nothing was changed; run the command again once that edit has finished.", path, inner: ex);
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is System.ComponentModel.Win32Exception)
             {
-                throw new ConfigEditException(ConfigEditErrorKind.WriteFailed, "ConfigLockFailed", $"Cannot take the edit lock of {path}: {ex.Message}", path, inner: ex);
+                throw new ConfigEditException(ErrorId.ConfigLockFailed, $"Cannot take the edit lock of {path}: {ex.Message}", path, inner: ex);
             }
         }
 
@@ -159,10 +157,7 @@ namespace SshKeepAlive.Core.Editing
                     KeyValuePair<ConfigSource, string> hit = patterns.FirstOrDefault(p => ConfigGlob.CouldMatch(p.Value, scratch));
                     if (hit.Key != null)
                     {
-                        throw new ConfigEditException(
-                            ConfigEditErrorKind.InvalidConfig,
-                            "EditorFileWouldBeIncluded",
-                            $"The Include at {hit.Key} ({hit.Value}) would read {scratch}, a file the editor writes while editing {file.Path}; nothing was changed. Narrow that pattern (e.g. *.conf) and run the command again.",
+                        throw new ConfigEditException(ErrorId.EditorFileIncluded, $"The Include at {hit.Key} ({hit.Value}) would read {scratch}, a file the editor writes while editing {file.Path}; nothing was changed. Narrow that pattern (e.g. *.conf) and run the command again.",
                             hit.Key.Path,
                             hit.Key);
                     }
@@ -179,11 +174,11 @@ namespace SshKeepAlive.Core.Editing
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is System.ComponentModel.Win32Exception)
             {
-                throw new ConfigEditException(ConfigEditErrorKind.WriteFailed, "ConfigWriteFailed", $"Editing {path} failed while {doing}: {ex.Message}. Nothing was left changed.", path, inner: ex);
+                throw new ConfigEditException(ErrorId.ConfigWriteFailed, $"Editing {path} failed while {doing}: {ex.Message}. Nothing was left changed.", path, inner: ex);
             }
         }
 
         private static ConfigEditException ValidationFailed(string path, SshdValidation validation, string which, string outcome) =>
-            new ConfigEditException(ConfigEditErrorKind.ValidationFailed, "SshdConfigInvalid", $"sshd -t rejects {which} {path}, so {outcome}: {validation.Message}", path);
+            new ConfigEditException(ErrorId.SshdConfigRejected, $"sshd -t rejects {which} {path}, so {outcome}: {validation.Message}", path);
     }
 }

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using SshKeepAlive.Core.ConfigDocuments;
+using SshKeepAlive.Core.Errors;
 using SshKeepAlive.Core.Platform;
 
 namespace SshKeepAlive.Core.Editing
@@ -35,7 +36,7 @@ namespace SshKeepAlive.Core.Editing
             ThrowIfRefused(tree);
             if (tree.Exists && !isWritable(tree.Document.Path))
             {
-                throw new ConfigEditException(ConfigEditErrorKind.ReadOnly, "ConfigFileReadOnly", $"{request.Path} is read-only; make it writable first if it is meant to be edited.", request.Path);
+                throw new ConfigEditException(ErrorId.ConfigFileReadOnly, $"{request.Path} is read-only; make it writable first if it is meant to be edited.", request.Path);
             }
 
             var draft = new PlanDraft(request, tree, isWritable);
@@ -73,7 +74,7 @@ namespace SshKeepAlive.Core.Editing
                 if (bad != null)
                 {
                     ConfigSource source = file.Document.SourceOf(bad);
-                    throw new ConfigEditException(ConfigEditErrorKind.InvalidConfig, "ConfigParseError", $"{source}: {bad.Error}; fix that line before editing.", source.Path, source);
+                    throw new ConfigEditException(ErrorId.ConfigInvalid, $"{source}: {bad.Error}; fix that line before editing.", source.Path, source);
                 }
             }
         }
@@ -81,10 +82,9 @@ namespace SshKeepAlive.Core.Editing
         private static bool IsHostStar(ConfigLine line) => line.IsKeyword("Host") && line.Arguments.Count == 1 && line.Arguments[0] == "*";
 
         /// <summary>The refusal of a setting something the editor may not change makes ineffective.</summary>
-        internal static ConfigEditException NotEffective(SettingChange change, ConfigSource source, string why, string errorId = "SettingOverriddenElsewhere") =>
+        internal static ConfigEditException NotEffective(SettingChange change, ConfigSource source, string why, ErrorId id = ErrorId.SettingOverriddenElsewhere) =>
             new ConfigEditException(
-                ConfigEditErrorKind.NotEffective,
-                errorId,
+                id,
                 $"Cannot make {change.Keyword} {change.Value} effective: {source} sets it first and {why}. Change or remove that line by hand; nothing was changed.",
                 source.Path,
                 source);

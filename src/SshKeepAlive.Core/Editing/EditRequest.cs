@@ -5,6 +5,7 @@ using SshKeepAlive.Core.ConfigDocuments;
 using SshKeepAlive.Core.OpenSsh;
 using SshKeepAlive.Core.Platform;
 using SshKeepAlive.Core.ServerConfig;
+using SshKeepAlive.Core.Errors;
 
 namespace SshKeepAlive.Core.Editing
 {
@@ -37,7 +38,7 @@ namespace SshKeepAlive.Core.Editing
 
             if (match != null && scope != EditScope.Server)
             {
-                throw new ConfigEditException(ConfigEditErrorKind.InvalidArgument, "MatchNeedsServerScope", $"{match.Text} is an sshd_config block; use -Scope Server (ssh_config edits are per host: -HostName).");
+                throw new ConfigEditException(ErrorId.MatchScopeInvalid, $"{match.Text} is an sshd_config block; use -Scope Server (ssh_config edits are per host: -HostName).");
             }
 
             Scope = scope;
@@ -46,7 +47,7 @@ namespace SshKeepAlive.Core.Editing
             int at = hostPattern.LastIndexOf('@');
             if (scope == EditScope.Client && at >= 0)
             {
-                User = at > 0 ? hostPattern.Substring(0, at) : throw new ConfigEditException(ConfigEditErrorKind.InvalidArgument, "InvalidHostPattern", $"'{hostPattern}' has an empty user before '@'.");
+                User = at > 0 ? hostPattern.Substring(0, at) : throw new ConfigEditException(ErrorId.HostPatternInvalid, $"'{hostPattern}' has an empty user before '@'.");
                 hostPattern = hostPattern.Substring(at + 1);
             }
 
@@ -58,7 +59,7 @@ namespace SshKeepAlive.Core.Editing
             {
                 if (!ServerConfigResolver.IsAllowedInMatch(change.Keyword))
                 {
-                    throw new ConfigEditException(ConfigEditErrorKind.InvalidArgument, "SettingNotAllowedInMatch", $"{change.Keyword} cannot be set inside a Match block (sshd refuses it there); set it globally, without -Match parameters.");
+                    throw new ConfigEditException(ErrorId.SettingNotAllowedInMatch, $"{change.Keyword} cannot be set inside a Match block (sshd refuses it there); set it globally, without -Match parameters.");
                 }
             }
         }

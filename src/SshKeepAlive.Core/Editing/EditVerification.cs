@@ -4,6 +4,7 @@ using System.Linq;
 using SshKeepAlive.Core.ConfigDocuments;
 using SshKeepAlive.Core.OpenSsh;
 using SshKeepAlive.Core.ServerConfig;
+using SshKeepAlive.Core.Errors;
 
 namespace SshKeepAlive.Core.Editing
 {
@@ -61,10 +62,7 @@ namespace SshKeepAlive.Core.Editing
                     : line != null && change.IsHeldBy(line);
                 if (!effective)
                 {
-                    throw new ConfigEditException(
-                        ConfigEditErrorKind.NotEffective,
-                        "EditNotEffective",
-                        $"{change.Keyword} would still not be {change.Value ?? "removed"} for {Request.TargetText} after the edit" + (winner == null ? "." : $": {winner} wins.") + " Nothing was changed.",
+                    throw new ConfigEditException(ErrorId.EditNotEffective, $"{change.Keyword} would still not be {change.Value ?? "removed"} for {Request.TargetText} after the edit" + (winner == null ? "." : $": {winner} wins.") + " Nothing was changed.",
                         Request.Path,
                         winner);
                 }
@@ -104,10 +102,7 @@ namespace SshKeepAlive.Core.Editing
 
             if (changed.Count > 0)
             {
-                throw new ConfigEditException(
-                    ConfigEditErrorKind.NotEffective,
-                    "EditWouldChangeOtherHosts",
-                    $"The edit for {Request.TargetText} would also change other hosts: {string.Join("; ", changed)}. " +
+                throw new ConfigEditException(ErrorId.EditChangesOtherHosts, $"The edit for {Request.TargetText} would also change other hosts: {string.Join("; ", changed)}. " +
                     "Nothing was changed; give a -HostName for those hosts, or change the shared line by hand.",
                     Request.Path);
             }
@@ -176,10 +171,7 @@ namespace SshKeepAlive.Core.Editing
                 string? newValue = now(change.Keyword) is ConfigSource n ? afterLines.At(n)?.ArgumentText : null;
                 if (oldValue != newValue)
                 {
-                    throw new ConfigEditException(
-                        ConfigEditErrorKind.NotEffective,
-                        "EditWouldChangeOtherConnections",
-                        $"The edit for {Request.TargetText} would also change {change.Keyword} for connections it does not match ({oldValue ?? "unset"} would become {newValue ?? "unset"}); nothing was changed.",
+                    throw new ConfigEditException(ErrorId.EditChangesOtherConnections, $"The edit for {Request.TargetText} would also change {change.Keyword} for connections it does not match ({oldValue ?? "unset"} would become {newValue ?? "unset"}); nothing was changed.",
                         Request.Path);
                 }
             }

@@ -6,6 +6,7 @@ using SshKeepAlive.Core.ConfigDocuments;
 using SshKeepAlive.Core.Files;
 using SshKeepAlive.Core.Platform;
 using SshKeepAlive.Core.Server;
+using SshKeepAlive.Core.Errors;
 
 namespace SshKeepAlive.Core.Editing
 {
@@ -45,19 +46,19 @@ namespace SshKeepAlive.Core.Editing
                     if (!request.CreateIfMissing)
                     {
                         bool dangling = UnixFileSystem.IsUnix && UnixFileSystem.TryStat(path, followLinks: false)?.Kind == FileKind.SymbolicLink;
-                        throw new ConfigEditException(ConfigEditErrorKind.NotFound, "ConfigFileNotFound", dangling
+                        throw new ConfigEditException(ErrorId.ConfigFileNotFound, dangling
                             ? $"{path} is a symbolic link to {UnixFileSystem.RealPath(path)}, which does not exist."
                             : $"{path} does not exist.", path);
                     }
 
                     break;
                 case FileKind.Directory:
-                    throw new ConfigEditException(ConfigEditErrorKind.NotRegularFile, "ConfigPathIsDirectory", $"{path} is a directory, not a config file; give the file itself (e.g. {Path.Combine(path, request.Scope == EditScope.Server ? "sshd_config" : "config")}).", path);
+                    throw new ConfigEditException(ErrorId.ConfigFileIsDirectory, $"{path} is a directory, not a config file; give the file itself (e.g. {Path.Combine(path, request.Scope == EditScope.Server ? "sshd_config" : "config")}).", path);
                 case FileKind.Regular:
                     ThrowIfUnreadable(path);
                     break;
                 default:
-                    throw new ConfigEditException(ConfigEditErrorKind.NotRegularFile, "ConfigFileNotRegular", $"{path} is a {UnixFileSystem.Describe(kind)}, not a regular file; only regular config files are edited (nothing was read or written).", path);
+                    throw new ConfigEditException(ErrorId.ConfigFileNotRegular, $"{path} is a {UnixFileSystem.Describe(kind)}, not a regular file; only regular config files are edited (nothing was read or written).", path);
             }
 
             return LoadedConfig.Load(path, request.IncludeRules);
@@ -160,7 +161,7 @@ namespace SshKeepAlive.Core.Editing
 
             if (!File.Exists(daemon.SshdPath))
             {
-                throw new ConfigEditException(ConfigEditErrorKind.ValidationFailed, "SshdNotFound", $"{daemon.SshdPath} is missing, so the edited {request.Path} cannot be checked with sshd -t; nothing was changed.", request.Path);
+                throw new ConfigEditException(ErrorId.SshdNotFound, $"{daemon.SshdPath} is missing, so the edited {request.Path} cannot be checked with sshd -t; nothing was changed.", request.Path);
             }
 
             if (topFileContent == null)
@@ -194,7 +195,7 @@ namespace SshKeepAlive.Core.Editing
             }
             catch (Exception e) when (e is UnauthorizedAccessException || e is IOException)
             {
-                throw new ConfigEditException(ConfigEditErrorKind.Unreadable, "ConfigFileUnreadable", $"{path} cannot be read ({e.Message}); check its permissions (nothing was changed).", path, inner: e);
+                throw new ConfigEditException(ErrorId.ConfigFileUnreadable, $"{path} cannot be read ({e.Message}); check its permissions (nothing was changed).", path, inner: e);
             }
         }
 

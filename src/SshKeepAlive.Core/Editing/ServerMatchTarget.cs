@@ -5,6 +5,7 @@ using System.Linq;
 using SshKeepAlive.Core.ConfigDocuments;
 using SshKeepAlive.Core.Platform;
 using SshKeepAlive.Core.ServerConfig;
+using SshKeepAlive.Core.Errors;
 
 namespace SshKeepAlive.Core.Editing
 {
@@ -151,6 +152,6 @@ namespace SshKeepAlive.Core.Editing
             criteria.Add(new KeyValuePair<string, string>(attribute, patterns));
         }
 
-        private static ConfigEditException Invalid(string message) => new ConfigEditException(ConfigEditErrorKind.InvalidArgument, "InvalidMatchCriteria", message);
+        private static ConfigEditException Invalid(string message) => new ConfigEditException(ErrorId.MatchCriteriaInvalid, message);
     }
 }

@@ -4,6 +4,7 @@ using System.Linq;
 using SshKeepAlive.Core.ConfigDocuments;
 using SshKeepAlive.Core.Platform;
 using SshKeepAlive.Core.ServerConfig;
+using SshKeepAlive.Core.Errors;
 
 namespace SshKeepAlive.Core.Editing
 {
@@ -56,7 +57,7 @@ namespace SshKeepAlive.Core.Editing
                 }
                 else if (winner != null && (Request.Match == null || winner.Chain.Headers.Count > 0))
                 {
-                    throw EditPlanner.NotEffective(change, winner.Source, EditPlanner.WhyNotOwned(draft, winner), Request.Match == null ? "SettingOverriddenElsewhere" : "SettingOverriddenByMatch");
+                    throw EditPlanner.NotEffective(change, winner.Source, EditPlanner.WhyNotOwned(draft, winner), Request.Match == null ? ErrorId.SettingOverriddenElsewhere : ErrorId.SettingOverriddenByMatch);
                 }
                 else
                 {
@@ -126,10 +127,7 @@ namespace SshKeepAlive.Core.Editing
 
             Placement first = overriding[0];
             string blocks = string.Join("; ", overriding.Select(p => $"{p.Chain} sets {p.Line.Keyword} {p.Line.ArgumentText} at {p.Source}"));
-            throw new ConfigEditException(
-                ConfigEditErrorKind.NotEffective,
-                "SettingOverriddenByMatch",
-                $"Cannot make {change.Keyword} {change.Value} effective for every connection: {blocks}, for the connections it matches. " +
+            throw new ConfigEditException(ErrorId.SettingOverriddenByMatch, $"Cannot make {change.Keyword} {change.Value} effective for every connection: {blocks}, for the connections it matches. " +
                 "Edit inside that block with -MatchUser, -MatchGroup, -MatchAddress, -MatchHost or -MatchLocalPort, or change or remove the line by hand; nothing was changed.",
                 first.Source.Path,
                 first.Chain.Source);

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
+using SshKeepAlive.Core.Errors;
 
 namespace SshKeepAlive.Core.Editing
 {
@@ -102,7 +103,7 @@ namespace SshKeepAlive.Core.Editing
                 bool isClient = change.Keyword == "ConnectTimeout";
                 if (isClient != (scope == EditScope.Client))
                 {
-                    throw new ConfigEditException(ConfigEditErrorKind.InvalidArgument, "SettingNotInScope", $"{change.Keyword} is a {(isClient ? "client" : "server")} setting; use -Scope {(isClient ? "Client" : "Server")}.");
+                    throw new ConfigEditException(ErrorId.SettingNotInScope, $"{change.Keyword} is a {(isClient ? "client (ssh_config)" : "server (sshd_config)")} setting, not a {(isClient ? "server" : "client")} one.");
                 }
             }
         }
@@ -117,7 +118,7 @@ namespace SshKeepAlive.Core.Editing
             {
                 if (entries.Count != 1)
                 {
-                    throw new ConfigEditException(ConfigEditErrorKind.InvalidArgument, "InvalidChannelTimeout", "ChannelTimeout none clears every channel timeout and must stand alone.");
+                    throw new ConfigEditException(ErrorId.ChannelTimeoutInvalid, "ChannelTimeout none clears every channel timeout and must stand alone.");
                 }
 
                 return SettingChange.Set("ChannelTimeout", SettingKind.TimeList, "none");
@@ -127,7 +128,7 @@ namespace SshKeepAlive.Core.Editing
         }
 
         private static ConfigEditException NoSettingGiven() =>
-            new ConfigEditException(ConfigEditErrorKind.InvalidArgument, "NoSettingGiven", "Give at least one setting to change.");
+            new ConfigEditException(ErrorId.SettingMissing, "Give at least one setting to change.");
 
         /// <summary>
         /// A time setting written in seconds ("none" kept where the keyword allows it). ssh reads "ConnectTimeout none"

@@ -4,6 +4,7 @@ using System.IO;
 using System.Linq;
 using System.Threading.Tasks;
 using SshKeepAlive.Core.Editing;
+using SshKeepAlive.Core.Errors;
 using SshKeepAlive.Testing;
 using Xunit;
 using static SshKeepAlive.Core.Tests.Editing.EditFixture;
@@ -61,7 +62,7 @@ namespace SshKeepAlive.Core.Tests.Editing
 
             var error = Assert.Throws<ConfigEditException>(() => fx.Apply(fx.ClientRequest(device, "web01", Interval(60))));
 
-            Assert.Equal("ConfigFileNotRegular", error.ErrorId);
+            Assert.Equal(ErrorId.ConfigFileNotRegular, error.Id);
             Assert.Contains("character device", error.Message);
             Assert.Equal("character special file", Run("stat", "-c", "%F", device).Trim());
         }
@@ -75,7 +76,7 @@ namespace SshKeepAlive.Core.Tests.Editing
 
             ConfigEditException error = await WithinSeconds(20, () => Assert.Throws<ConfigEditException>(() => fx.Apply(fx.ClientRequest(fifo, "web01", Interval(60)))));
 
-            Assert.Equal("ConfigFileNotRegular", error.ErrorId);
+            Assert.Equal(ErrorId.ConfigFileNotRegular, error.Id);
             Assert.Equal("fifo", Run("stat", "-c", "%F", fifo).Trim());
         }
 
@@ -89,7 +90,7 @@ namespace SshKeepAlive.Core.Tests.Editing
 
             ConfigEditException error = await WithinSeconds(20, () => Assert.Throws<ConfigEditException>(() => fx.Apply(fx.ClientRequest(path, "web01", Interval(60)))));
 
-            Assert.Equal("ConfigFileNotRegular", error.ErrorId);
+            Assert.Equal(ErrorId.ConfigFileNotRegular, error.Id);
             Assert.Contains(fifo, error.Message);
         }
 
@@ -100,7 +101,7 @@ namespace SshKeepAlive.Core.Tests.Editing
 
             var error = Assert.Throws<ConfigEditException>(() => fx.Apply(fx.ClientRequest(fx.Directory.Path, "web01", Interval(60))));
 
-            Assert.Equal("ConfigPathIsDirectory", error.ErrorId);
+            Assert.Equal(ErrorId.ConfigFileIsDirectory, error.Id);
             Assert.Contains("is a directory", error.Message);
         }
 
@@ -115,7 +116,7 @@ namespace SshKeepAlive.Core.Tests.Editing
             {
                 var error = Assert.Throws<ConfigEditException>(() => fx.ApplyWithBackups(fx.ClientRequest(path, "web01", Interval(60))));
 
-                Assert.Equal("ConfigWriteFailed", error.ErrorId);
+                Assert.Equal(ErrorId.ConfigWriteFailed, error.Id);
                 Assert.Contains(path, error.Message);
             }
             finally
@@ -139,7 +140,7 @@ namespace SshKeepAlive.Core.Tests.Editing
             {
                 var error = Assert.Throws<ConfigEditException>(() => fx.ApplyWithBackups(fx.ClientRequest(path, "web01", Interval(60))));
 
-                Assert.Equal("ConfigWriteFailed", error.ErrorId);
+                Assert.Equal(ErrorId.ConfigWriteFailed, error.Id);
                 Assert.Equal(original, File.ReadAllText(path));
                 Assert.DoesNotContain(Directory.GetFiles(fx.State.Path, "*", SearchOption.AllDirectories), f => f.Contains("/backups/"));
             }

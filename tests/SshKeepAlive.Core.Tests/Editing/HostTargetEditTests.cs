@@ -1,6 +1,7 @@
 using System.IO;
 using System.Linq;
 using SshKeepAlive.Core.Editing;
+using SshKeepAlive.Core.Errors;
 using Xunit;
 using static SshKeepAlive.Core.Tests.Editing.EditFixture;
 
@@ -52,7 +53,7 @@ namespace SshKeepAlive.Core.Tests.Editing
 
             var error = Assert.Throws<ConfigEditException>(() => fx.Apply(fx.ClientRequest(path, "*", Interval(60))));
 
-            Assert.Equal("EditWouldChangeOtherHosts", error.ErrorId);
+            Assert.Equal(ErrorId.EditChangesOtherHosts, error.Id);
             Assert.Contains("web01", error.Message);
             Assert.Equal(original, File.ReadAllText(path));
         }

@@ -6,6 +6,7 @@ using SshKeepAlive.Core.Editing;
 using SshKeepAlive.Core.Platform;
 using SshKeepAlive.Core.Server;
 using SshKeepAlive.Core.Tests.Config;
+using SshKeepAlive.Core.Errors;
 using Xunit;
 using static SshKeepAlive.Core.Tests.Editing.EditFixture;
 
@@ -130,7 +131,7 @@ namespace SshKeepAlive.Core.Tests.Editing
 
             var error = Assert.Throws<ConfigEditException>(() => fx.Apply(fx.ServerRequest(main, ServerInterval(15))));
 
-            Assert.Equal("SettingOverriddenElsewhere", error.ErrorId);
+            Assert.Equal(ErrorId.SettingOverriddenElsewhere, error.Id);
             Assert.Contains("Match User backup", error.Message);
             Assert.Equal("ClientAliveInterval 300\n", File.ReadAllText(shared));
             Assert.Equal("300", SshdOracle.Run(main, "user=backup")["clientaliveinterval"]);

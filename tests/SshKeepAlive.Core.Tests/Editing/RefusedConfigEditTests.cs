@@ -1,6 +1,7 @@
 using System.IO;
 using System.Text;
 using SshKeepAlive.Core.Editing;
+using SshKeepAlive.Core.Errors;
 using SshKeepAlive.Testing;
 using Xunit;
 using static SshKeepAlive.Core.Tests.Editing.EditFixture;
@@ -26,7 +27,7 @@ namespace SshKeepAlive.Core.Tests.Editing
 
             var error = Assert.Throws<ConfigEditException>(() => fx.Apply(fx.ClientRequest(path, "web01", Interval(60))));
 
-            Assert.Equal("ConfigRejectedByOpenSsh", error.ErrorId);
+            Assert.Equal(ErrorId.ConfigKeywordUnknown, error.Id);
             Assert.Contains(reason, error.Message);
             Assert.Contains($"{(original.StartsWith("Include") ? included : path)}:{line}", error.Message);
             Assert.Equal(before, File.ReadAllBytes(path));

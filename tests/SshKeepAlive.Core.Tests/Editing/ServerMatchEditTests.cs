@@ -6,6 +6,7 @@ using SshKeepAlive.Core.Editing;
 using SshKeepAlive.Core.Platform;
 using SshKeepAlive.Core.Server;
 using SshKeepAlive.Core.Tests.Config;
+using SshKeepAlive.Core.Errors;
 using Xunit;
 using static SshKeepAlive.Core.Tests.Editing.EditFixture;
 using static SshKeepAlive.Core.Tests.Editing.IncludeTreeEditTests;
@@ -33,7 +34,7 @@ namespace SshKeepAlive.Core.Tests.Editing
 
             var error = Assert.Throws<ConfigEditException>(() => fx.Apply(fx.ServerRequest(main, ServerInterval(30))));
 
-            Assert.Equal("SettingOverriddenByMatch", error.ErrorId);
+            Assert.Equal(ErrorId.SettingOverriddenByMatch, error.Id);
             Assert.Contains($"{match} ({main}:3)", error.Message);
             Assert.Contains($"{main}:4", error.Message);
             Assert.Equal(original, File.ReadAllText(main));
@@ -102,7 +103,7 @@ namespace SshKeepAlive.Core.Tests.Editing
 
             var error = Assert.Throws<ConfigEditException>(() => Apply(fx, main, new ServerMatchTarget(user: "alice"), ServerInterval(30)));
 
-            Assert.Equal("SettingOverriddenByMatch", error.ErrorId);
+            Assert.Equal(ErrorId.SettingOverriddenByMatch, error.Id);
             Assert.Contains("Match User *", error.Message);
             Assert.Equal(original, File.ReadAllText(main));
         }
@@ -116,7 +117,7 @@ namespace SshKeepAlive.Core.Tests.Editing
             var error = Assert.Throws<ConfigEditException>(() => new EditRequest(EditScope.Server, main, IncludeRules.ForServerConfig(fx.Directory.Path, fx.Directory.Path), "*",
                 new[] { SettingChange.Set("TCPKeepAlive", SettingKind.Flag, "no") }, createIfMissing: false, new ServerMatchTarget(user: "alice")));
 
-            Assert.Equal("SettingNotAllowedInMatch", error.ErrorId);
+            Assert.Equal(ErrorId.SettingNotAllowedInMatch, error.Id);
         }
 
         [SshdOracleFact]
@@ -167,7 +168,7 @@ namespace SshKeepAlive.Core.Tests.Editing
 
             var error = Assert.Throws<ConfigEditException>(() => Apply(fx, main, null, ServerInterval(30)));
 
-            Assert.Equal("SshdConfigInvalid", error.ErrorId);
+            Assert.Equal(ErrorId.SshdConfigRejected, error.Id);
             Assert.Contains($"{main}: line 2: Bad configuration option", error.Message);
             Assert.DoesNotContain("candidate", error.Message);
             Assert.Equal(original, File.ReadAllText(main));
