@@ -22,7 +22,9 @@ namespace SshKeepAlive.Tests
             bed.Cut();
 
             Assert.Contains("SIGHUP", (string)result.Output.Single().Properties["ReloadOutcome"].Value);
-            Assert.Single(Directory.GetFiles(Path.GetDirectoryName(bed.Server.SshdConfig)!, "sshd_config.sshka-*"));
+            // The backup is kept in the editor's private folder, never beside the config where an Include could read it.
+            Assert.Single((System.Collections.Generic.IReadOnlyList<string>)result.Output.Single().Properties["BackupPaths"].Value);
+            Assert.Empty(Directory.GetFiles(Path.GetDirectoryName(bed.Server.SshdConfig)!, "*sshka*"));
             Assert.True(
                 Wait.Until(() => bed.Server.ReadLog().Contains("Timeout, client not responding"), TimeSpan.FromSeconds(6)),
                 "sshd never timed the client out: " + bed.Server.ReadLog());
