@@ -130,11 +130,19 @@ namespace SshKeepAlive.Core.Editing
 
             foreach (int point in draft.InsertionPoints)
             {
-                foreach (int? header in new[] { draft.Top.HeaderLineOf(point - 1), NextHeader(point) })
+                // Lines added inside the target's own block stay in it; a new block or a global line may reach the
+                // hosts of the blocks around it.
+                int? header = draft.Top.HeaderLineOf(point - 1);
+                if (header != null && TreeIndex.IsOwnChain(HeaderChain.Global.Under(draft.Top.GetLine(header.Value), draft.Top.SourceOf(draft.Top.GetLine(header.Value))), Request))
                 {
-                    if (header != null)
+                    continue;
+                }
+
+                foreach (int? around in new[] { header, NextHeader(point) })
+                {
+                    if (around != null)
                     {
-                        names.AddRange(TreeIndex.LiteralHostsOf(draft.Top.GetLine(header.Value)));
+                        names.AddRange(TreeIndex.LiteralHostsOf(draft.Top.GetLine(around.Value)));
                     }
                 }
             }
