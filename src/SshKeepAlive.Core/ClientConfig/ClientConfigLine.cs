@@ -8,15 +8,18 @@ namespace SshKeepAlive.Core.ClientConfig
     /// <summary>What a client config line means, worked out once per load so each resolution only evaluates.</summary>
     internal sealed class ClientConfigLine
     {
-        private ClientConfigLine(ConfigLine line, ConfigSource source)
+        // The file's path: the line's file:line is made when asked for (a report, a winning value), not per line.
+        private readonly string path;
+
+        private ClientConfigLine(ConfigLine line, string path)
         {
             Line = line;
-            Source = source;
+            this.path = path;
         }
 
         public ConfigLine Line { get; }
 
-        public ConfigSource Source { get; }
+        public ConfigSource Source => new ConfigSource(path, Line.LineNumber);
 
         /// <summary>A syntax or value error OpenSSH would refuse the file for; reported whether or not the line is active.</summary>
         public string? Error { get; private set; }
@@ -68,9 +71,9 @@ namespace SshKeepAlive.Core.ClientConfig
             : ClientKeyword.Find(keyword) != null ? Role.Reported
             : Role.Ignored;
 
-        public static ClientConfigLine Compile(LoadedConfig file, ConfigLine line, Role role)
+        public static ClientConfigLine Compile(LoadedConfig file, ConfigLine line, Role role, ClientKeyword? reported = null)
         {
-            var compiled = new ClientConfigLine(line, file.Document.SourceOf(line)) { Error = line.Error };
+            var compiled = new ClientConfigLine(line, file.Document.Path) { Error = line.Error };
             if (line.Error != null)
             {
                 return compiled;
@@ -95,7 +98,7 @@ namespace SshKeepAlive.Core.ClientConfig
                     compiled.IsUnknown = true;
                     break;
                 case Role.Reported:
-                    ClientKeyword keyword = ClientKeyword.Find(line.Keyword!)!;
+                    ClientKeyword keyword = reported!;
                     compiled.Keyword = keyword;
                     compiled.Value = keyword.Parse(line.Arguments, out bool isNone, out string? error);
                     compiled.IsNone = isNone;
@@ -123,11 +126,38 @@ namespace SshKeepAlive.Core.ClientConfig
         /// </summary>
         public static ClientConfigFile Compile(LoadedConfig file)
         {
-            // Lines of a file share their keyword strings, so each distinct one is classified once.
-            var roles = new Dictionary<string, ClientConfigLine.Role>(StringComparer.Ordinal);
-            var lines = new List<ClientConfigLine>();
-            foreach (ConfigLine line in file.Document.Lines)
+            IReadOnlyList<ConfigLine> all = file.Document.Lines;
+            int parts = all.Count < ParallelThreshold ? 1 : Math.Min(Environment.ProcessorCount, 8);
+            if (parts < 2)
             {
+                return new ClientConfigFile(CompileRange(file, 0, all.Count));
+            }
+
+            // A large file's lines are compiled on every core, each part in order, then joined.
+            var chunks = new List<ClientConfigLine>[parts];
+            System.Threading.Tasks.Parallel.For(0, parts, k => chunks[k] = CompileRange(file, (int)((long)all.Count * k / parts), (int)((long)all.Count * (k + 1) / parts)));
+            var lines = new List<ClientConfigLine>(chunks.Sum(c => c.Count));
+            foreach (List<ClientConfigLine> chunk in chunks)
+            {
+                lines.AddRange(chunk);
+            }
+
+            return new ClientConfigFile(lines);
+        }
+
+        // Lines from this many on are compiled on every core.
+        private const int ParallelThreshold = 100_000;
+
+        private static List<ClientConfigLine> CompileRange(LoadedConfig file, int from, int to)
+        {
+            IReadOnlyList<ConfigLine> all = file.Document.Lines;
+
+            // Lines of a file share their keyword strings, so each distinct one is classified once.
+            var roles = new Dictionary<string, KeyValuePair<ClientConfigLine.Role, ClientKeyword?>>(StringComparer.Ordinal);
+            var lines = new List<ClientConfigLine>();
+            for (int i = from; i < to; i++)
+            {
+                ConfigLine line = all[i];
                 if (line.Error != null)
                 {
                     lines.Add(ClientConfigLine.Compile(file, line, ClientConfigLine.Role.Ignored));
@@ -139,18 +169,19 @@ namespace SshKeepAlive.Core.ClientConfig
                     continue;
                 }
 
-                if (!roles.TryGetValue(line.Keyword, out ClientConfigLine.Role role))
+                if (!roles.TryGetValue(line.Keyword, out KeyValuePair<ClientConfigLine.Role, ClientKeyword?> role))
                 {
-                    roles[line.Keyword] = role = ClientConfigLine.RoleOf(line.Keyword);
+                    ClientConfigLine.Role found = ClientConfigLine.RoleOf(line.Keyword);
+                    roles[line.Keyword] = role = new KeyValuePair<ClientConfigLine.Role, ClientKeyword?>(found, found == ClientConfigLine.Role.Reported ? ClientKeyword.Find(line.Keyword) : null);
                 }
 
-                if (role != ClientConfigLine.Role.Ignored)
+                if (role.Key != ClientConfigLine.Role.Ignored)
                 {
-                    lines.Add(ClientConfigLine.Compile(file, line, role));
+                    lines.Add(ClientConfigLine.Compile(file, line, role.Key, role.Value));
                 }
             }
 
-            return new ClientConfigFile(lines);
+            return lines;
         }
     }
 }

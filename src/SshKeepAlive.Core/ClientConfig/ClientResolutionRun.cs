@@ -153,7 +153,7 @@ namespace SshKeepAlive.Core.ClientConfig
                 }
                 else if (line.IsHost)
                 {
-                    bool matched = matcher.EvaluateHost(line.Line, line.Source);
+                    bool matched = matcher.EvaluateHost(line);
                     active = matched && !neverMatch;
                 }
                 else if (line.IsMatch)

@@ -16,6 +16,9 @@ namespace SshKeepAlive.Core.ConfigDocuments
         private static readonly UTF8Encoding StrictUtf8 = new UTF8Encoding(false, true);
         private static readonly UTF8Encoding LenientUtf8 = new UTF8Encoding(false, false);
 
+        // Texts from this size on are tokenized on every core (about 100,000 lines).
+        private const int ParallelThreshold = 2 << 20;
+
         private readonly ConfigLine[] lines;
         private IReadOnlyList<ConfigBlock>? blocks;
         private string? newLine;
@@ -385,16 +388,55 @@ namespace SshKeepAlive.Core.ConfigDocuments
             }
         }
 
-        // Lines of text decoded as a whole: each line is a place in it.
+        // Lines of text decoded as a whole: each line is a place in it. A large text is cut at newlines into one
+        // part per core, tokenized side by side (lines are independent), and the parts joined in order.
         private static ConfigLine[] Split(LineSource source)
         {
             string text = source.Text;
-            var parsed = new List<ConfigLine>(text.Length / 24 + 1);
-            int start = 0;
-            while (start < text.Length)
+            int parts = text.Length < ParallelThreshold ? 1 : Math.Min(Environment.ProcessorCount, 8);
+            if (parts < 2)
             {
-                int newline = text.IndexOf('\n', start);
-                int end = newline < 0 ? text.Length : newline;
+                return SplitRange(source, 0, text.Length, 1).ToArray();
+            }
+
+            var starts = new int[parts + 1];
+            starts[parts] = text.Length;
+            for (int k = 1; k < parts; k++)
+            {
+                int newline = text.IndexOf('\n', Math.Max(starts[k - 1], (int)((long)text.Length * k / parts)));
+                starts[k] = newline < 0 ? text.Length : newline + 1;
+            }
+
+            var counts = new int[parts];
+            System.Threading.Tasks.Parallel.For(0, parts, k => counts[k] = CountLines(text, starts[k], starts[k + 1]));
+            var firstLines = new int[parts];
+            for (int k = 0, line = 1; k < parts; line += counts[k], k++)
+            {
+                firstLines[k] = line;
+            }
+
+            var chunks = new List<ConfigLine>[parts];
+            System.Threading.Tasks.Parallel.For(0, parts, k => chunks[k] = SplitRange(source, starts[k], starts[k + 1], firstLines[k]));
+            var all = new ConfigLine[chunks.Sum(c => c.Count)];
+            int at = 0;
+            foreach (List<ConfigLine> chunk in chunks)
+            {
+                chunk.CopyTo(all, at);
+                at += chunk.Count;
+            }
+
+            return all;
+        }
+
+        private static List<ConfigLine> SplitRange(LineSource source, int from, int to, int firstLine)
+        {
+            string text = source.Text;
+            var parsed = new List<ConfigLine>((to - from) / 24 + 1);
+            int start = from;
+            while (start < to)
+            {
+                int newline = text.IndexOf('\n', start, to - start);
+                int end = newline < 0 ? to : newline;
                 byte ending = newline < 0 ? (byte)0 : (byte)1;
                 if (newline >= 0 && end > start && text[end - 1] == '\r')
                 {
@@ -402,11 +444,23 @@ namespace SshKeepAlive.Core.ConfigDocuments
                     ending = 2;
                 }
 
-                parsed.Add(new ConfigLine(parsed.Count + 1, source, start, end - start, ending));
-                start = newline < 0 ? text.Length : newline + 1;
+                parsed.Add(new ConfigLine(firstLine + parsed.Count, source, start, end - start, ending));
+                start = newline < 0 ? to : newline + 1;
             }
 
-            return parsed.ToArray();
+            return parsed;
+        }
+
+        // Lines in text[from, to): its newlines, plus a last line without one.
+        private static int CountLines(string text, int from, int to)
+        {
+            int count = 0;
+            for (int at = text.IndexOf('\n', from, to - from); at >= 0; at = at + 1 < to ? text.IndexOf('\n', at + 1, to - at - 1) : -1)
+            {
+                count++;
+            }
+
+            return to > from && text[to - 1] != '\n' ? count + 1 : count;
         }
 
         // Content that is not valid UTF-8: each line decoded alone, the bytes of a bad one kept to write back.

@@ -113,9 +113,9 @@ namespace SshKeepAlive.Core.Editing
                 return false;
             }
 
-            foreach (SettingChange change in Changes)
+            for (int i = 0; i < Changes.Count; i++)
             {
-                if (change.Sets(line))
+                if (Changes[i].Sets(line))
                 {
                     return true;
                 }

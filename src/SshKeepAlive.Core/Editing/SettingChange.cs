@@ -59,9 +59,9 @@ namespace SshKeepAlive.Core.Editing
         /// <summary>True when <paramref name="line"/> sets this keyword (or one of its other <see cref="Names"/>).</summary>
         public bool Sets(ConfigLine line)
         {
-            foreach (string name in Names)
+            for (int i = 0; i < Names.Count; i++)
             {
-                if (line.IsKeyword(name))
+                if (line.IsKeyword(Names[i]))
                 {
                     return true;
                 }
