@@ -145,8 +145,8 @@ namespace SshKeepAlive.Core.ClientConfig
             return new ClientConfigFile(lines);
         }
 
-        // Lines from this many on are compiled on every core.
-        private const int ParallelThreshold = 100_000;
+        // Lines from this many on are compiled on every core (as ConfigDocument tokenizes them).
+        private const int ParallelThreshold = 400_000;
 
         private static List<ClientConfigLine> CompileRange(LoadedConfig file, int from, int to)
         {

@@ -16,8 +16,9 @@ namespace SshKeepAlive.Core.ConfigDocuments
         private static readonly UTF8Encoding StrictUtf8 = new UTF8Encoding(false, true);
         private static readonly UTF8Encoding LenientUtf8 = new UTF8Encoding(false, false);
 
-        // Texts from this size on are tokenized on every core (about 100,000 lines).
-        private const int ParallelThreshold = 2 << 20;
+        // Texts from this size on (some 400,000 lines) are tokenized on every core; below it, handing parts to
+        // other threads costs more than it saves on a busy machine.
+        private const int ParallelThreshold = 8 << 20;
 
         private readonly ConfigLine[] lines;
         private IReadOnlyList<ConfigBlock>? blocks;

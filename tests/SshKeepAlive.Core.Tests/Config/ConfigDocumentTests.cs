@@ -128,7 +128,7 @@ namespace SshKeepAlive.Core.Tests.Config
         public void Parse_OfALargeFile_TokenizedInParts_KeepsEveryByteAndNumbersLinesInOrder()
         {
             var text = new StringBuilder();
-            for (int i = 0; text.Length < 6 << 20; i++)
+            for (int i = 0; text.Length < 10 << 20; i++)
             {
                 text.Append(i % 3 == 0 ? $"Host h{i}\r\n" : i % 3 == 1 ? $"  ServerAliveInterval {i}\n" : $"  # comment {i} é\n");
             }
