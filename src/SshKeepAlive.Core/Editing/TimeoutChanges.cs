@@ -35,7 +35,7 @@ namespace SshKeepAlive.Core.Editing
 
             if (changes.Count == 0)
             {
-                throw NoSettingGiven();
+                throw SettingMissing();
             }
 
             return changes;
@@ -95,7 +95,7 @@ namespace SshKeepAlive.Core.Editing
         {
             if (changes.Count == 0)
             {
-                throw NoSettingGiven();
+                throw SettingMissing();
             }
 
             foreach (SettingChange change in changes)
@@ -127,7 +127,7 @@ namespace SshKeepAlive.Core.Editing
             return SettingChange.Set("ChannelTimeout", SettingKind.TimeList, entries.Select(EditRules.NormalizeChannelTimeout).ToArray());
         }
 
-        private static ConfigEditException NoSettingGiven() =>
+        private static ConfigEditException SettingMissing() =>
             new ConfigEditException(ErrorId.SettingMissing, "Give at least one setting to change.");
 
         /// <summary>
