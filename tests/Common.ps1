@@ -12,3 +12,27 @@ Import-Module -Name $ModuleManifest -Force -ErrorAction Stop
 # Config files with exact bytes (Set-Content and Get-Content would add or drop line endings).
 function Write-ConfigText([string] $Path, [string] $Text) { [System.IO.File]::WriteAllText($Path, $Text) }
 function Read-ConfigText([string] $Path) { [System.IO.File]::ReadAllText($Path) }
+
+# Runs $Script in a runspace of its own with the module imported, waits (30 s at most) until $Until holds,
+# then stops it as Ctrl-C does (PowerShell calls StopProcessing) and returns how long stopping took.
+function Measure-PipelineStop([scriptblock] $Script, [hashtable] $Parameters, [scriptblock] $Until) {
+    $shell = [powershell]::Create()
+    try {
+        $null = $shell.AddCommand('Import-Module').AddParameter('Name', $ModuleManifest).AddStatement()
+        $null = $shell.AddScript($Script.ToString()).AddParameters($Parameters)
+        $running = $shell.BeginInvoke()
+        $deadline = [datetime]::UtcNow.AddSeconds(30)
+        while (-not (& $Until)) {
+            if ($running.IsCompleted -or [datetime]::UtcNow -gt $deadline) {
+                throw "The command ended or never got to the point of stopping: $($shell.Streams.Error)"
+            }
+            Start-Sleep -Milliseconds 20
+        }
+        $stopping = [System.Diagnostics.Stopwatch]::StartNew()
+        $shell.Stop()
+        $stopping.Elapsed
+    }
+    finally {
+        $shell.Dispose()
+    }
+}

@@ -128,6 +128,20 @@ Describe 'Get-SshTimeoutConfig' {
             ($rows | Where-Object Name -EQ 'ServerAliveInterval').Value | Should -Be 0
         }
 
+        It 'stopped with Ctrl-C while a Match exec command runs, stops within a second and leaves no process behind' -Skip:$IsWindows {
+            $started = Join-Path $TestDrive 'exec-started'
+            $sleep = 'sleep 300.{0}' -f (Get-Random -Minimum 100000 -Maximum 999999)
+            $config = Join-Path $TestDrive 'slow_exec_config'
+            Write-ConfigText $config "Match exec `"touch $started; $sleep; true`"`n    ServerAliveInterval 5`n"
+
+            $stopTook = Measure-PipelineStop -Script { param($Path) Get-SshTimeoutConfig -Path $Path -HostName web01 -AllowMatchExec } -Parameters @{ Path = $config } -Until {
+                Test-Path -LiteralPath $started
+            }
+
+            $stopTook | Should -BeLessThan ([timespan]::FromSeconds(1))
+            pgrep -x -f $sleep | Should -BeNullOrEmpty
+        }
+
         It 'says on the verbose stream which files it read' {
             $verbose = Get-SshTimeoutConfig -Path $ClientConfig -HostName web01 -Verbose 4>&1 |
                 Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }

@@ -147,6 +147,24 @@ Describe 'Set-SshKeepAlive' {
         Read-ConfigText $Config | Should -BeExactly "Host *`n"
     }
 
+    It 'stopped with Ctrl-C while sshd -t checks the edit, stops within a second and leaves the file as it was' -Skip:$IsWindows {
+        # sshd -t waits for a writer on a host key that is a FIFO, as on a hung network mount.
+        $fifo = Join-Path $TestDrive 'host_key_fifo'
+        if (-not (Test-Path -LiteralPath $fifo)) { mkfifo $fifo }
+        $original = "HostKey $fifo`nClientAliveInterval 300`n"
+        Write-ConfigText $Config $original
+        $filesBefore = @(Get-ChildItem -LiteralPath $TestDrive -Force).Name
+
+        $stopTook = Measure-PipelineStop -Script { param($Path) Set-SshKeepAlive -Scope Server -Path $Path -Interval 30 } -Parameters @{ Path = $Config } -Until {
+            pgrep -f -- "sshd -t -f $TestDrive" > $null; $LASTEXITCODE -eq 0
+        }
+
+        $stopTook | Should -BeLessThan ([timespan]::FromSeconds(1))
+        Read-ConfigText $Config | Should -BeExactly $original
+        @(Get-ChildItem -LiteralPath $TestDrive -Force).Name | Should -Be $filesBefore
+        pgrep -f -- "sshd -t -f $TestDrive" | Should -BeNullOrEmpty
+    }
+
     It 'refuses when a line behind Match exec could win, naming it' {
         Write-ConfigText $Config "Match exec `"exit 1`"`n  ServerAliveInterval 5`nHost web01`n  ServerAliveInterval 10`n"
 

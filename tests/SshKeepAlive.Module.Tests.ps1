@@ -40,6 +40,22 @@ Describe 'SshKeepAlive module' {
         $data.AliasesToExport | Should -BeNullOrEmpty
     }
 
+    It 'runs external commands through the CliWrap and diffs through the DiffPlex in its own deps folder and load context' -Skip:($PSVersionTable.PSEdition -ne 'Core') {
+        $config = Join-Path $TestDrive 'exec_config'
+        [System.IO.File]::WriteAllText($config, "Match exec `"true`"`n    ServerAliveInterval 5`n")
+        $null = Get-SshTimeoutConfig -Path $config -HostName web01 -AllowMatchExec
+        $plain = Join-Path $TestDrive 'plain_config'
+        [System.IO.File]::WriteAllText($plain, "Host web01`n    ServerAliveInterval 5`n")
+        $null = Set-SshKeepAlive -Path $plain -HostName web01 -Interval 7 -WhatIf
+
+        foreach ($name in 'CliWrap', 'DiffPlex') {
+            $loaded = @([AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq $name })
+            $loaded.Count | Should -Be 1 -Because "$name is loaded once"
+            [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext($loaded[0]).GetType().FullName | Should -Be 'SshKeepAlive.ModuleLoadContext'
+            $loaded[0].Location | Should -Be (Join-Path (Split-Path -Parent $ModuleManifest) "deps/$name.dll")
+        }
+    }
+
     It 'ships no System.Management.Automation assembly' {
         Get-ChildItem -LiteralPath (Split-Path -Parent $ModuleManifest) -Recurse -Filter 'System.Management.Automation.dll' |
             Should -BeNullOrEmpty

@@ -84,7 +84,7 @@ namespace SshKeepAlive.Core.Timeouts
             }
 
             string target = hostName ?? DefaultHostName;
-            ClientResolution resolution = client.Resolve(target, new ClientResolveOptions { RunMatchExec = options.AllowMatchExec });
+            ClientResolution resolution = client.Resolve(target, new ClientResolveOptions { RunMatchExec = options.AllowMatchExec, CancellationToken = options.CancellationToken });
             var settings = ClientKeywords
                 .Select(keyword => Row(TimeoutScope.Client, target, resolution[keyword]))
                 .ToList();

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Management.Automation;
 using SshKeepAlive.Core.ClientConfig;
@@ -110,6 +111,10 @@ namespace SshKeepAlive.Commands
             {
                 ThrowTerminatingError(ErrorRecords.Create(ex, ex.ErrorId, CategoryOf(ex.Kind), (object?)ex.Location?.ToString() ?? ex.Path ?? HostName, RecommendedAction(ex.Kind)));
             }
+            catch (OperationCanceledException) when (CancellationToken.IsCancellationRequested)
+            {
+                throw new PipelineStoppedException();
+            }
         }
 
         private ApplyOptions Options(EditRequest request) => new ApplyOptions
@@ -117,6 +122,7 @@ namespace SshKeepAlive.Commands
             NoBackup = NoBackup,
             Reload = Reload,
             Daemon = Scope == ConfigScope.Server ? SshdDaemon.For(request.Path) : null,
+            CancellationToken = CancellationToken,
         };
 
         private void Emit(EditResult result)

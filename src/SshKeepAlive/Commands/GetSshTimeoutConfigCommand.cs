@@ -75,6 +75,7 @@ namespace SshKeepAlive.Commands
                 ConfigPath = Path == null ? null : GetUnresolvedProviderPathFromPSPath(Path),
                 Connection = new ServerConnection(User, ClientHostName, ClientAddress, LocalAddress, LocalPort),
                 AllowMatchExec = AllowMatchExec,
+                CancellationToken = CancellationToken,
             };
 
             try
@@ -122,6 +123,10 @@ namespace SshKeepAlive.Commands
                     WriteError(ErrorRecords.Create(ex, "InvalidHostName", ErrorCategory.InvalidArgument, hostName,
                         "Give a host as ssh takes it: [user@]host."));
                     continue;
+                }
+                catch (OperationCanceledException) when (CancellationToken.IsCancellationRequested)
+                {
+                    throw new PipelineStoppedException();
                 }
 
                 reportedLocalTarget = true;
