@@ -1,5 +1,6 @@
 using System;
 using System.Management.Automation;
+using System.Threading;
 using SshKeepAlive.Core.Sessions;
 
 namespace SshKeepAlive.Commands
@@ -7,6 +8,8 @@ namespace SshKeepAlive.Commands
     /// <summary>The error records of opening a connection, one stable id per cause.</summary>
     internal static class ConnectionErrors
     {
+        private static int keepAliveWarned;
+
         public static ErrorRecord InvalidHostName(string hostName, Exception exception) =>
             ErrorRecords.Create(exception, "PersistentSshInvalidHostName", ErrorCategory.InvalidArgument, hostName,
                 "Give the destination as [user@]host or ssh://[user@]host[:port].");
@@ -20,6 +23,22 @@ namespace SshKeepAlive.Commands
             ErrorRecords.Create(
                 new ArgumentException($"ReconnectMaxDelay ({max.TotalSeconds} s) is shorter than ReconnectDelay ({first.TotalSeconds} s)."),
                 "PersistentSshInvalidReconnectDelay", ErrorCategory.InvalidArgument, max, "Make ReconnectMaxDelay at least ReconnectDelay.");
+
+        /// <summary>
+        /// The warning, once per process, that this SSH.NET cannot send keepalives the server must answer (its id,
+        /// message and what to do, as one line: a warning has no record of its own); null when it can, or once said.
+        /// </summary>
+        public static string? KeepAliveUnsupportedWarning(SshSessionSettings settings)
+        {
+            KeepAliveUnsupportedException? problem = SshNetInternals.Current.Problem;
+            if (problem == null || Interlocked.Exchange(ref keepAliveWarned, 1) != 0)
+            {
+                return null;
+            }
+
+            ErrorRecord record = For(problem, settings)!;
+            return $"{record.FullyQualifiedErrorId}: {problem.Message} {record.ErrorDetails.RecommendedAction}";
+        }
 
         /// <summary>The record for a failed connect, or null when the exception is not a connection failure.</summary>
         public static ErrorRecord? For(Exception exception, SshSessionSettings settings)
@@ -50,6 +69,9 @@ namespace SshKeepAlive.Commands
                 case ConnectFailureKind.KeyFileUnusable:
                     return ("PersistentSshKeyFileUnusable", ErrorCategory.InvalidArgument,
                         "Check the key file's path, and give the passphrase of an encrypted key with -KeyPassphrase.");
+                case ConnectFailureKind.KeepAliveUnsupported:
+                    return ("PersistentSshKeepAliveUnsupported", ErrorCategory.NotImplemented,
+                        $"Load the SSH.NET this module ships ({SshNetInternals.ShippedVersion}): remove other copies from the module's deps folder, or reinstall SshKeepAlive.");
                 case ConnectFailureKind.AuthenticationFailed:
                     return ("PersistentSshAuthenticationFailed", ErrorCategory.AuthenticationError,
                         "Check the user name, key (-KeyFile, ssh-agent) or password (-Credential); the server's log says which methods it tried.");
