@@ -197,6 +197,30 @@ Describe 'Set-SshKeepAlive in the sshd testbed' -Skip:($null -ne $TestbedSkipRea
         }
     }
 
+    It 'stopped with Ctrl-C while -Reload checks that sshd survived, puts the old config back and has sshd read it again' {
+        $bed = Start-SshTestbed
+        try {
+            $original = Read-ConfigText $bed.SERVER_1_SSHD_CONFIG
+            $log = $bed.SERVER_1_SSHD_LOG
+            $hangupsBefore = @(Select-String -LiteralPath $log -Pattern 'Received SIGHUP').Count
+
+            $stopTook = Measure-PipelineStop -Script { param($Path) Set-SshKeepAlive -Scope Server -Path $Path -Interval 7 -Reload -NoBackup } -Parameters @{ Path = $bed.SERVER_1_SSHD_CONFIG } -Until {
+                @(Select-String -LiteralPath $log -Pattern 'Received SIGHUP').Count -gt $hangupsBefore
+            }
+
+            $stopTook | Should -BeLessThan ([timespan]::FromSeconds(1))
+            Read-ConfigText $bed.SERVER_1_SSHD_CONFIG | Should -BeExactly $original
+            $deadline = (Get-Date).AddSeconds(10)
+            while (@(Select-String -LiteralPath $log -Pattern 'Received SIGHUP').Count -lt $hangupsBefore + 2 -and (Get-Date) -lt $deadline) { Start-Sleep -Milliseconds 100 }
+            @(Select-String -LiteralPath $log -Pattern 'Received SIGHUP').Count | Should -Be ($hangupsBefore + 2)
+            $arguments = Get-SshTestbedClientArgument -Testbed $bed -Command 'echo up'
+            & ssh @arguments | Should -Be 'up'
+        }
+        finally {
+            Stop-SshTestbed -Testbed $bed
+        }
+    }
+
     It 'makes an idle OpenSSH session survive the firewall with ServerAliveInterval 2 for the server' {
         $bed = Start-SshTestbed -IdleTimeout 5
         try {
