@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Threading;
+using SshKeepAlive.Core.Errors;
 using SshKeepAlive.Core.Files;
 using SshKeepAlive.Core.Platform;
 using SshKeepAlive.Core.Server;
@@ -55,7 +56,7 @@ namespace SshKeepAlive.Core.Editing
             SshdDaemon? daemon = request.Scope == EditScope.Server ? options.Daemon : null;
             if (daemon != null && !File.Exists(daemon.SshdPath))
             {
-                throw new ConfigEditException(ConfigEditErrorKind.ValidationFailed, "SshdNotFound", $"{daemon.SshdPath} is missing, so the edited {request.Path} cannot be checked with sshd -t; nothing was changed.", request.Path);
+                throw new ConfigEditException(ErrorId.SshdNotFound, $"{daemon.SshdPath} is missing, so the edited {request.Path} cannot be checked with sshd -t; nothing was changed.", request.Path);
             }
 
             // sshd -t can judge a lone top file as a candidate beside it; a change to an included file only in place.
@@ -93,7 +94,7 @@ namespace SshKeepAlive.Core.Editing
                 }
                 catch (SshdReloadException ex)
                 {
-                    throw new ConfigEditException(ConfigEditErrorKind.ReloadFailed, "SshdReloadFailed", ex.Message, request.Path, inner: ex);
+                    throw new ConfigEditException(ErrorId.SshdReloadFailed, ex.Message, request.Path, inner: ex);
                 }
             }
 
@@ -108,7 +109,7 @@ namespace SshKeepAlive.Core.Editing
             }
             catch (TimeoutException ex)
             {
-                throw new ConfigEditException(ConfigEditErrorKind.WriteFailed, "ConfigFileLocked", ex.Message, path, inner: ex);
+                throw new ConfigEditException(ErrorId.ConfigFileLocked, ex.Message, path, inner: ex);
             }
         }
 
@@ -121,7 +122,7 @@ namespace SshKeepAlive.Core.Editing
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is System.ComponentModel.Win32Exception)
             {
-                throw new ConfigEditException(ConfigEditErrorKind.WriteFailed, "ConfigWriteFailed", ex.Message, path, inner: ex);
+                throw new ConfigEditException(ErrorId.ConfigWriteFailed, ex.Message, path, inner: ex);
             }
         }
 
@@ -173,7 +174,7 @@ namespace SshKeepAlive.Core.Editing
         }
 
         private static ConfigEditException ValidationFailed(string path, SshdValidation validation) =>
-            new ConfigEditException(ConfigEditErrorKind.ValidationFailed, "SshdConfigInvalid", $"sshd -t rejects the edited {path}, so nothing was changed: {validation.Message}", path);
+            new ConfigEditException(ErrorId.SshdConfigRejected, $"sshd -t rejects the edited {path}, so nothing was changed: {validation.Message}", path);
 
         // ssh refuses a ~/.ssh it finds too open; a folder created for the user's config is 0700.
         private static void EnsureUserConfigFolder(EditPlan plan)

@@ -21,7 +21,7 @@ namespace SshKeepAlive.Core.Sessions
         /// This SSH.NET lacks the internals of keepalives the server must answer (<see cref="KeepAliveUnsupportedException"/>):
         /// sessions still connect, with SSH.NET's own keepalives, so the cmdlets warn rather than fail.
         /// </summary>
-        KeepAliveUnsupported,
+        KeepAliveReplyUnavailable,
     }
 
     /// <summary>
@@ -39,7 +39,7 @@ namespace SshKeepAlive.Core.Sessions
                         : hostKey.Check.Status == HostKeyStatus.Changed ? ConnectFailureKind.HostKeyChanged
                         : ConnectFailureKind.HostKeyRevoked;
                 case KeepAliveUnsupportedException _:
-                    return ConnectFailureKind.KeepAliveUnsupported;
+                    return ConnectFailureKind.KeepAliveReplyUnavailable;
                 case PrivateKeyFileException _:
                     return ConnectFailureKind.KeyFileUnusable;
                 case SshAuthenticationException _:

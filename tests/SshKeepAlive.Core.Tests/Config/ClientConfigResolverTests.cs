@@ -13,8 +13,6 @@ namespace SshKeepAlive.Core.Tests.Config
 {
     public sealed class ClientConfigResolverTests
     {
-        private static readonly TimeSpan Generous = TimeSpan.FromSeconds(30);
-
         private static ClientEnvironment Environment(TempDirectory dir) =>
             new ClientEnvironment(dir.Path, "alice", Path.Combine(dir.Path, ".ssh", "config"), Path.Combine(dir.Path, "etc", "ssh_config"), Path.Combine(dir.Path, "etc"))
             {
@@ -110,14 +108,14 @@ namespace SshKeepAlive.Core.Tests.Config
             using var stop = new CancellationTokenSource();
             var options = new ClientResolveOptions { RunMatchExec = true, CancellationToken = stop.Token };
             Task<ClientResolution> resolving = Task.Run(() => ClientConfigResolver.Load(env).Resolve("web", options));
-            Assert.True(Wait.Until(() => File.Exists(started), Generous), "the Match exec command never started");
+            Assert.True(Wait.Until(() => File.Exists(started), Wait.Bounded), "the Match exec command never started");
 
             var stopping = Stopwatch.StartNew();
             stop.Cancel();
 
             Assert.ThrowsAny<OperationCanceledException>(() => resolving.GetAwaiter().GetResult());
             Assert.True(stopping.Elapsed < TimeSpan.FromSeconds(10), $"took {stopping.Elapsed} to stop");
-            Assert.True(Wait.Until(() => RunningProcesses.Count(sleep) == 0, Generous), sleep + " was left running");
+            Assert.True(Wait.Until(() => RunningProcesses.Count(sleep) == 0, Wait.Bounded), sleep + " was left running");
         }
 
         [Fact]
@@ -135,7 +133,7 @@ namespace SshKeepAlive.Core.Tests.Config
             Assert.True(error.IsError);
             Assert.Equal(env.UserConfigPath + ":2", error.Source!.ToString());
             Assert.Contains("did not finish within 0.2 s", error.Message);
-            Assert.True(Wait.Until(() => RunningProcesses.Count(sleep) == 0, Generous), sleep + " was left running");
+            Assert.True(Wait.Until(() => RunningProcesses.Count(sleep) == 0, Wait.Bounded), sleep + " was left running");
         }
 
         [Theory]
@@ -215,6 +213,48 @@ namespace SshKeepAlive.Core.Tests.Config
 
             Assert.Contains(resolver.LoadDiagnostics, d => d.IsError);
             Assert.True(resolver.Resolve("x").HasErrors);
+        }
+
+        [Theory]
+        [InlineData("none")]
+        [InlineData("NONE")]
+        [InlineData("None")]
+        public void LoadFile_NoneInAnyCase_ReadsNoFileAsSshDoes(string none)
+        {
+            using var dir = new TempDirectory();
+
+            var resolver = ClientConfigResolver.LoadFile(Environment(dir), none);
+
+            Assert.Empty(resolver.Files);
+            Assert.Empty(resolver.LoadDiagnostics);
+            Assert.Equal(0, ProcessRunner.Run("ssh", "-G", "-F", none, "x").ExitCode);
+        }
+
+        [Fact]
+        public void Open_WithoutAFile_ReadsTheUserThenTheSystemConfig()
+        {
+            using var dir = new TempDirectory();
+            ClientEnvironment env = Environment(dir);
+            TestFiles.Write(env.UserConfigPath, "Host web\n  Port 2\n");
+            TestFiles.Write(env.SystemConfigPath, "Host web\n  Port 3\n  User sys\n");
+
+            ClientResolution result = ClientConfigResolver.Open(env, null).Resolve("web");
+
+            Assert.Equal((2, "sys"), ((int)result["Port"].Value!, (string)result["User"].Value!));
+        }
+
+        [Fact]
+        public void Open_WithAFile_ReadsOnlyThatFile()
+        {
+            using var dir = new TempDirectory();
+            ClientEnvironment env = Environment(dir);
+            TestFiles.Write(env.UserConfigPath, "Host web\n  Port 2\n");
+            string file = dir.File("other");
+            TestFiles.Write(file, "Host web\n  Port 4\n");
+
+            ClientResolution result = ClientConfigResolver.Open(env, file).Resolve("web");
+
+            Assert.Equal(4, (int)result["Port"].Value!);
         }
 
         [Fact]

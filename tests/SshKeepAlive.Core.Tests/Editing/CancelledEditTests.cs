@@ -19,8 +19,6 @@ namespace SshKeepAlive.Core.Tests.Editing
     /// </summary>
     public sealed class CancelledEditTests
     {
-        private static readonly TimeSpan Generous = TimeSpan.FromSeconds(30);
-
         [Fact]
         public void Set_StoppedWhileSshdChecksTheCandidate_LeavesEveryFileAsItWas()
         {
@@ -30,7 +28,7 @@ namespace SshKeepAlive.Core.Tests.Editing
             string[] filesBefore = Files(fx);
             using var stop = new CancellationTokenSource();
             Task<EditResult> editing = Apply(fx, main, stop.Token);
-            Assert.True(Wait.Until(() => SshdChecks(fx) == 1, Generous), "sshd -t never ran");
+            Assert.True(Wait.Until(() => SshdChecks(fx) == 1, Wait.Bounded), "sshd -t never ran");
 
             var stopping = Stopwatch.StartNew();
             stop.Cancel();
@@ -39,7 +37,7 @@ namespace SshKeepAlive.Core.Tests.Editing
             Assert.True(stopping.Elapsed < TimeSpan.FromSeconds(10), $"took {stopping.Elapsed} to stop");
             Assert.Equal(original, File.ReadAllText(main));
             Assert.Equal(filesBefore, Files(fx));
-            Assert.True(Wait.Until(() => SshdChecks(fx) == 0, Generous), "sshd -t was left running");
+            Assert.True(Wait.Until(() => SshdChecks(fx) == 0, Wait.Bounded), "sshd -t was left running");
         }
 
         [Fact]
@@ -51,7 +49,7 @@ namespace SshKeepAlive.Core.Tests.Editing
             string[] filesBefore = Files(fx);
             using var stop = new CancellationTokenSource();
             Task<EditResult> editing = Apply(fx, main, stop.Token);
-            Assert.True(Wait.Until(() => SshdChecks(fx) == 1, Generous), "sshd -t never ran");
+            Assert.True(Wait.Until(() => SshdChecks(fx) == 1, Wait.Bounded), "sshd -t never ran");
             Assert.Equal("ClientAliveInterval 30\n", File.ReadAllText(dropIn));
 
             stop.Cancel();
@@ -59,7 +57,7 @@ namespace SshKeepAlive.Core.Tests.Editing
             Assert.ThrowsAny<OperationCanceledException>(() => editing.GetAwaiter().GetResult());
             Assert.Equal("ClientAliveInterval 300\n", File.ReadAllText(dropIn));
             Assert.Equal(filesBefore, Files(fx));
-            Assert.True(Wait.Until(() => SshdChecks(fx) == 0, Generous), "sshd -t was left running");
+            Assert.True(Wait.Until(() => SshdChecks(fx) == 0, Wait.Bounded), "sshd -t was left running");
         }
 
         private static Task<EditResult> Apply(EditFixture fx, string main, CancellationToken cancellationToken) =>

@@ -12,14 +12,12 @@ namespace SshKeepAlive.Core.Tests.Platform
     /// <summary>The one process runner: arguments as given, exit code and output, time limits and Ctrl-C.</summary>
     public sealed class ExternalCommandTests
     {
-        private static readonly TimeSpan Generous = TimeSpan.FromSeconds(30);
-
         [Fact]
         public void Run_PassesEveryArgumentAsItIs()
         {
             string[] arguments = { "two words", "a \"quoted\" word", @"back\slash", @"trailing\", @"\\server\share ""x""", string.Empty, "*", "$HOME", "'single'" };
 
-            ExternalCommandResult result = ExternalCommand.Run("printf", new[] { "[%s]\\n" }.Concat(arguments), Generous, CancellationToken.None);
+            ExternalCommandResult result = ExternalCommand.Run("printf", new[] { "[%s]\\n" }.Concat(arguments), Wait.Bounded, CancellationToken.None);
 
             Assert.Equal(string.Concat(arguments.Select(a => $"[{a}]\n")), result.Output);
         }
@@ -27,7 +25,7 @@ namespace SshKeepAlive.Core.Tests.Platform
         [Fact]
         public void Run_ReturnsExitCodeOutputAndErrorWithStandardInputClosed()
         {
-            ExternalCommandResult result = ExternalCommand.Run("/bin/sh", new[] { "-c", "cat; echo out; echo err >&2; exit 3" }, Generous, CancellationToken.None);
+            ExternalCommandResult result = ExternalCommand.Run("/bin/sh", new[] { "-c", "cat; echo out; echo err >&2; exit 3" }, Wait.Bounded, CancellationToken.None);
 
             Assert.Equal((3, "out\n", "err\n"), (result.ExitCode, result.Output, result.Error));
         }
@@ -42,7 +40,7 @@ namespace SshKeepAlive.Core.Tests.Platform
 
             Assert.Contains(sleep, error.Message);
             Assert.Contains("0.3 s", error.Message);
-            Assert.True(Wait.Until(() => RunningProcesses.Count(sleep) == 0, Generous), sleep + " was left running");
+            Assert.True(Wait.Until(() => RunningProcesses.Count(sleep) == 0, Wait.Bounded), sleep + " was left running");
         }
 
         [Fact]
@@ -51,14 +49,14 @@ namespace SshKeepAlive.Core.Tests.Platform
             string sleep = RunningProcesses.UniqueSleep();
             using var stop = new CancellationTokenSource();
             Task<ExternalCommandResult> running = Task.Run(() => ExternalCommand.Run("/bin/sh", new[] { "-c", sleep + "; true" }, TimeSpan.FromMinutes(10), stop.Token));
-            Assert.True(Wait.Until(() => RunningProcesses.Count(sleep) == 1, Generous), sleep + " never started");
+            Assert.True(Wait.Until(() => RunningProcesses.Count(sleep) == 1, Wait.Bounded), sleep + " never started");
 
             var stopping = Stopwatch.StartNew();
             stop.Cancel();
 
             Assert.ThrowsAny<OperationCanceledException>(() => running.GetAwaiter().GetResult());
             Assert.True(stopping.Elapsed < TimeSpan.FromSeconds(10), $"took {stopping.Elapsed} to stop a 300 s command");
-            Assert.True(Wait.Until(() => RunningProcesses.Count(sleep) == 0, Generous), sleep + " was left running");
+            Assert.True(Wait.Until(() => RunningProcesses.Count(sleep) == 0, Wait.Bounded), sleep + " was left running");
         }
 
         [Fact]
@@ -67,7 +65,7 @@ namespace SshKeepAlive.Core.Tests.Platform
             using var stop = new CancellationTokenSource();
             stop.Cancel();
 
-            Assert.ThrowsAny<OperationCanceledException>(() => ExternalCommand.Run("/bin/false", Array.Empty<string>(), Generous, stop.Token));
+            Assert.ThrowsAny<OperationCanceledException>(() => ExternalCommand.Run("/bin/false", Array.Empty<string>(), Wait.Bounded, stop.Token));
         }
     }
 }

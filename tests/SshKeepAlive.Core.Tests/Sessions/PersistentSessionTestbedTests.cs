@@ -36,7 +36,7 @@ namespace SshKeepAlive.Core.Tests.Sessions
             using PersistentSshSession session = Connect(Settings(bed));
             const string Command = "printf 'é€\\n'; printf 'ü' >&2";
 
-            CommandResult result = session.RunCommandAsync(Command, Bounded, CancellationToken.None).GetAwaiter().GetResult();
+            CommandResult result = session.RunCommandAsync(Command, Wait.Bounded, CancellationToken.None).GetAwaiter().GetResult();
 
             Assert.Equal(("é€\n", "ü"), (result.Output, result.Error));
             Assert.Equal(Encoding.UTF8.GetByteCount(Command), session.BytesSent);
@@ -83,10 +83,10 @@ namespace SshKeepAlive.Core.Tests.Sessions
 
             DateTimeOffset cutAt = DateTimeOffset.Now;
             bed.Cut();
-            Assert.True(Wait.Until(() => First(events, SessionEventKind.Disconnected) != null, Bounded), "the cut was never noticed");
+            Assert.True(Wait.Until(() => First(events, SessionEventKind.Disconnected) != null, Wait.Bounded), "the cut was never noticed");
             SessionState whileCut = session.State;
             bed.Restore();
-            Assert.True(Wait.Until(() => First(events, SessionEventKind.Reconnected) != null, Bounded), "no reconnect: " + string.Join("; ", events));
+            Assert.True(Wait.Until(() => First(events, SessionEventKind.Reconnected) != null, Wait.Bounded), "no reconnect: " + string.Join("; ", events));
 
             Assert.InRange(First(events, SessionEventKind.Disconnected)!.Time - cutAt, TimeSpan.Zero, bound);
             Assert.Equal(SessionState.Reconnecting, whileCut);
@@ -117,9 +117,9 @@ namespace SshKeepAlive.Core.Tests.Sessions
                 for (int flap = 0; flap < Flaps; flap++)
                 {
                     bed.Cut();
-                    Assert.True(Wait.Until(() => First(events, SessionEventKind.Disconnected, flap) != null, Bounded), $"flap {flap}: the cut was never noticed");
+                    Assert.True(Wait.Until(() => First(events, SessionEventKind.Disconnected, flap) != null, Wait.Bounded), $"flap {flap}: the cut was never noticed");
                     bed.Restore();
-                    Assert.True(Wait.Until(() => First(events, SessionEventKind.Reconnected, flap) != null, Bounded), $"flap {flap}: no reconnect: " + string.Join("; ", events));
+                    Assert.True(Wait.Until(() => First(events, SessionEventKind.Reconnected, flap) != null, Wait.Bounded), $"flap {flap}: no reconnect: " + string.Join("; ", events));
                 }
 
                 Assert.Equal("ok\n", Run(session, "echo ok"));

@@ -4,6 +4,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Renci.SshNet.Common;
 using SshKeepAlive.Core.Sessions;
+using SshKeepAlive.Testing;
 using Xunit;
 
 namespace SshKeepAlive.Core.Tests.Sessions
@@ -24,7 +25,7 @@ namespace SshKeepAlive.Core.Tests.Sessions
             FakeConnection second = await test.ReconnectAsync();
             await test.EventAsync(SessionEventKind.Reconnected);
 
-            await first.Disposed.WaitAsync(SessionTest.Bound);
+            await first.Disposed.WaitAsync(Wait.Bounded);
             Assert.Equal(SessionState.Connected, test.Session.State);
             Assert.Equal(second.ServerVersion, test.Session.ServerVersion);
             Assert.Equal(1, test.Session.ReconnectCount);
@@ -82,7 +83,7 @@ namespace SshKeepAlive.Core.Tests.Sessions
             // The old client's transport error, raised only now by its own (slow) teardown.
             first.Fail("An established connection was aborted by the server.");
 
-            await first.Disposed.WaitAsync(SessionTest.Bound);
+            await first.Disposed.WaitAsync(Wait.Bounded);
             Assert.Equal(SessionState.Connected, test.Session.State);
             Assert.Equal(second.ServerVersion, test.Session.ServerVersion);
             Assert.False(second.IsDisposed);
@@ -125,7 +126,7 @@ namespace SshKeepAlive.Core.Tests.Sessions
             FakeConnection third = await test.ReconnectAsync();
             await test.EventAsync(SessionEventKind.Reconnected);
 
-            await dead.Disposed.WaitAsync(SessionTest.Bound);
+            await dead.Disposed.WaitAsync(Wait.Bounded);
             Assert.Equal(third.ServerVersion, test.Session.ServerVersion);
             Assert.Contains("(attempt 2)", test.Events[test.Events.Count - 1].Message);
         }
@@ -143,7 +144,7 @@ namespace SshKeepAlive.Core.Tests.Sessions
             FakeConnection late = attempt.Succeed();
 
             Assert.True(attempt.Token.IsCancellationRequested);
-            await late.Disposed.WaitAsync(SessionTest.Bound);
+            await late.Disposed.WaitAsync(Wait.Bounded);
             Assert.Equal(SessionState.Closed, test.Session.State);
             Assert.Null(test.Session.ServerVersion);
             Assert.DoesNotContain(SessionEventKind.Reconnected, test.Kinds);
@@ -160,7 +161,7 @@ namespace SshKeepAlive.Core.Tests.Sessions
 
             test.Session.Dispose();
 
-            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => wait.Over.WaitAsync(SessionTest.Bound));
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => wait.Over.WaitAsync(Wait.Bounded));
             Assert.Equal(SessionState.Closed, test.Session.State);
             Assert.Equal(0, test.Connector.Untaken);
         }
@@ -175,7 +176,7 @@ namespace SshKeepAlive.Core.Tests.Sessions
 
             test.Session.Dispose();
 
-            await Assert.ThrowsAsync<SessionUnavailableException>(() => connecting.WaitAsync(SessionTest.Bound));
+            await Assert.ThrowsAsync<SessionUnavailableException>(() => connecting.WaitAsync(Wait.Bounded));
             Assert.Equal(SessionState.Closed, test.Session.State);
         }
 
@@ -204,8 +205,8 @@ namespace SshKeepAlive.Core.Tests.Sessions
 
             (await test.Connector.NextAttemptAsync()).Succeed(connection);
 
-            await Assert.ThrowsAsync<InvalidOperationException>(() => connecting.WaitAsync(SessionTest.Bound));
-            await connection.Disposed.WaitAsync(SessionTest.Bound);
+            await Assert.ThrowsAsync<InvalidOperationException>(() => connecting.WaitAsync(Wait.Bounded));
+            await connection.Disposed.WaitAsync(Wait.Bounded);
             Assert.Equal(SessionState.Broken, test.Session.State);
         }
 
@@ -221,7 +222,7 @@ namespace SshKeepAlive.Core.Tests.Sessions
             FakeConnection third = await test.ReconnectAsync();
             await test.EventAsync(SessionEventKind.Reconnected);
 
-            await hookless.Disposed.WaitAsync(SessionTest.Bound);
+            await hookless.Disposed.WaitAsync(Wait.Bounded);
             Assert.Equal(third.ServerVersion, test.Session.ServerVersion);
             Assert.Contains(test.Events, e => e.Message.Contains("Attempt 1 to reach alice@web01:22 failed: The SSH client is not connected."));
         }
@@ -241,7 +242,7 @@ namespace SshKeepAlive.Core.Tests.Sessions
             Assert.False(connection.IsDisposed);
             send.Release();
 
-            await Task.WhenAll(tick, disposing).WaitAsync(SessionTest.Bound);
+            await Task.WhenAll(tick, disposing).WaitAsync(Wait.Bounded);
             Assert.False(send.ConnectionClosedDuringIt);
             Assert.True(connection.IsDisposed);
             Assert.True(connection.Probe!.Disposed);
@@ -259,10 +260,10 @@ namespace SshKeepAlive.Core.Tests.Sessions
 
             test.Clock.Advance(ActiveConnection.CallbackWait);
 
-            await connection.Disposed.WaitAsync(SessionTest.Bound);
-            await disposing.WaitAsync(SessionTest.Bound);
+            await connection.Disposed.WaitAsync(Wait.Bounded);
+            await disposing.WaitAsync(Wait.Bounded);
             send.Release();
-            await tick.WaitAsync(SessionTest.Bound);
+            await tick.WaitAsync(Wait.Bounded);
         }
 
         [Fact]
@@ -336,7 +337,7 @@ namespace SshKeepAlive.Core.Tests.Sessions
             connection.Fail("connection reset");
             cut.SetException(new SshConnectionException("An established connection was aborted by the server."));
 
-            var error = await Assert.ThrowsAsync<SessionLostException>(() => running.WaitAsync(SessionTest.Bound));
+            var error = await Assert.ThrowsAsync<SessionLostException>(() => running.WaitAsync(Wait.Bounded));
             Assert.Contains("'make deploy'", error.Message);
             Assert.Equal(1, runs);
         }
@@ -381,7 +382,7 @@ namespace SshKeepAlive.Core.Tests.Sessions
                 connection.Probe!.WhileSending = () =>
                 {
                     sending.Set();
-                    release.Wait(SessionTest.Bound);
+                    release.Wait(Wait.Bounded);
                     ConnectionClosedDuringIt = connection.IsDisposed;
                 };
             }
@@ -392,7 +393,7 @@ namespace SshKeepAlive.Core.Tests.Sessions
             public Task Start()
             {
                 Task tick = Task.Run(() => test.Clock.Advance(Interval));
-                Assert.True(sending.Wait(SessionTest.Bound), "the keepalive was never sent");
+                Assert.True(sending.Wait(Wait.Bounded), "the keepalive was never sent");
                 return tick;
             }
 
@@ -411,7 +412,7 @@ namespace SshKeepAlive.Core.Tests.Sessions
             var waited = System.Diagnostics.Stopwatch.StartNew();
             while (!condition())
             {
-                Assert.True(waited.Elapsed < SessionTest.Bound, "the condition never held");
+                Assert.True(waited.Elapsed < Wait.Bounded, "the condition never held");
                 await Task.Delay(5);
             }
         }

@@ -8,6 +8,7 @@ using Renci.SshNet;
 using SshKeepAlive.Core.OpenSsh;
 using SshKeepAlive.Core.Sessions;
 using SshKeepAlive.Core.Ssh;
+using SshKeepAlive.Testing;
 using Xunit;
 
 namespace SshKeepAlive.Core.Tests.Sessions
@@ -217,7 +218,7 @@ namespace SshKeepAlive.Core.Tests.Sessions
 
         public async Task<T> NextAsync()
         {
-            Assert.True(await signal.WaitAsync(SessionTest.Bound), $"the session started no {what}");
+            Assert.True(await signal.WaitAsync(Wait.Bounded), $"the session started no {what}");
             Assert.True(arrived.TryDequeue(out T? item));
             return item!;
         }
@@ -320,9 +321,6 @@ namespace SshKeepAlive.Core.Tests.Sessions
     /// <summary>A session on fakes, and what it reported.</summary>
     internal sealed class SessionTest : IDisposable
     {
-        /// <summary>Real time a test waits for the session's background work before failing; never part of what is asserted.</summary>
-        public static readonly TimeSpan Bound = TimeSpan.FromSeconds(10);
-
         private readonly ConcurrentQueue<SessionEvent> events = new ConcurrentQueue<SessionEvent>();
         private readonly SemaphoreSlim raised = new SemaphoreSlim(0);
 
@@ -359,7 +357,7 @@ namespace SshKeepAlive.Core.Tests.Sessions
         {
             Task connecting = Session.ConnectAsync(CancellationToken.None);
             FakeConnection connected = (await Connector.NextAttemptAsync()).Succeed(connection);
-            await connecting.WaitAsync(Bound);
+            await connecting.WaitAsync(Wait.Bounded);
             return connected;
         }
 
@@ -369,7 +367,7 @@ namespace SshKeepAlive.Core.Tests.Sessions
             var waited = System.Diagnostics.Stopwatch.StartNew();
             while (events.Count(e => e.Kind == kind) < count)
             {
-                Assert.True(waited.Elapsed < Bound && await raised.WaitAsync(Bound - waited.Elapsed), $"no {kind} event #{count}; events: {string.Join("; ", events)}");
+                Assert.True(waited.Elapsed < Wait.Bounded && await raised.WaitAsync(Wait.Bounded - waited.Elapsed), $"no {kind} event #{count}; events: {string.Join("; ", events)}");
             }
 
             return events.Where(e => e.Kind == kind).ElementAt(count - 1);

@@ -40,7 +40,7 @@ namespace SshKeepAlive.Core.Tests.Sessions
             Assert.Equal("Renci.SshNet.BaseClient.Session", problem.MissingMember);
             Assert.Contains($"SSH.NET {foreign.GetName().Version} has no Renci.SshNet.BaseClient.Session", problem.Message);
             Assert.Contains($"ships SSH.NET {SshNetInternals.ShippedVersion}", problem.Message);
-            Assert.Equal(ConnectFailureKind.KeepAliveUnsupported, ConnectFailure.Classify(problem));
+            Assert.Equal(ConnectFailureKind.KeepAliveReplyUnavailable, ConnectFailure.Classify(problem));
         }
 
         [TestbedFact]
@@ -50,7 +50,7 @@ namespace SshKeepAlive.Core.Tests.Sessions
             using PersistentSshSession session = Connect(Settings(bed));
 
             Assert.True(session.KeepAliveRepliesChecked);
-            Assert.True(Wait.Until(() => session.LastKeepAliveReply != null, Bounded), "no keepalive was answered");
+            Assert.True(Wait.Until(() => session.LastKeepAliveReply != null, Wait.Bounded), "no keepalive was answered");
             Assert.NotNull(session.LastKeepAliveRoundTrip);
         }
 
@@ -64,7 +64,7 @@ namespace SshKeepAlive.Core.Tests.Sessions
             SshConnector connector = settings.CreateConnector();
             connector.Internals = SshNetInternals.Bind(typeof(object).Assembly);
             using var session = new PersistentSshSession(connector, settings.KeepAliveInterval, settings.KeepAliveCountMax, settings.ReconnectPolicy);
-            using (var deadline = new CancellationTokenSource(Bounded))
+            using (var deadline = new CancellationTokenSource(Wait.Bounded))
             {
                 session.Connect(deadline.Token);
             }
