@@ -79,29 +79,38 @@ namespace SshKeepAlive.Core.Platform
             deadline.CancelAfter(timeout);
             using var kill = new CancellationTokenSource();
             Process? started = null;
+            int stopped = 0;
             using (deadline.Token.Register(() =>
             {
+                // The tree first: once CliWrap has killed the direct child, its children are no longer found under it.
+                Volatile.Write(ref stopped, 1);
                 Kill(Volatile.Read(ref started));
                 kill.Cancel();
             }))
             {
+                CommandResult? result = null;
                 try
                 {
-                    CommandResult result = await command
+                    result = await command
                         .ExecuteAsync(null, process => Volatile.Write(ref started, process), kill.Token)
                         .ConfigureAwait(false);
-                    return new ExternalCommandResult(result.ExitCode, output.ToString(), error.ToString());
                 }
                 catch (OperationCanceledException) when (kill.IsCancellationRequested)
                 {
-                    string commandLine = string.Join(" ", new[] { program }.Concat(argumentList));
-                    if (cancellationToken.IsCancellationRequested)
-                    {
-                        throw new OperationCanceledException($"'{commandLine}' was stopped.", cancellationToken);
-                    }
-
-                    throw new ExternalCommandTimeoutException(commandLine, timeout);
+                    // Reported below.
                 }
+
+                // A program killed by the tree kill may exit before CliWrap hears of the cancellation: its exit code
+                // is then the kill's, not an answer.
+                if (result != null && Volatile.Read(ref stopped) == 0)
+                {
+                    return new ExternalCommandResult(result.ExitCode, output.ToString(), error.ToString());
+                }
+
+                string commandLine = string.Join(" ", new[] { program }.Concat(argumentList));
+                throw cancellationToken.IsCancellationRequested
+                    ? new OperationCanceledException($"'{commandLine}' was stopped.", cancellationToken)
+                    : new ExternalCommandTimeoutException(commandLine, timeout);
             }
         }
 

@@ -35,7 +35,6 @@ namespace SshKeepAlive.Core.Server
         private const string ListenerTitlePrefix = "sshd: ";
         private static readonly TimeSpan SurvivalCheck = TimeSpan.FromSeconds(2);
         private static readonly TimeSpan StartWait = TimeSpan.FromSeconds(5);
-        private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(100);
 
         // Each program we run (sshd -t, systemctl, kill, ip, sc.exe) answers within seconds; one that does not is killed.
         private static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(30);
@@ -159,8 +158,10 @@ namespace SshKeepAlive.Core.Server
             if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows))
             {
                 RestartService(CancellationToken.None);
+                return;
             }
-            else if (ActiveSystemdUnit(CancellationToken.None) is string unit)
+
+            if (ActiveSystemdUnit(CancellationToken.None) is string unit)
             {
                 Run(CancellationToken.None, "systemctl", "reload", unit);
             }
@@ -189,14 +190,14 @@ namespace SshKeepAlive.Core.Server
         private static bool RestartService(CancellationToken cancellationToken)
         {
             Run(cancellationToken, "sc.exe", "stop", "sshd");
-            WaitUntil(() => ServiceState(cancellationToken).Contains("STOPPED"), StartWait, cancellationToken);
+            DaemonProcess.WaitUntil(() => ServiceState(cancellationToken).Contains("STOPPED"), StartWait, cancellationToken);
             Run(cancellationToken, "sc.exe", "start", "sshd");
-            if (!WaitUntil(() => ServiceState(cancellationToken).Contains("RUNNING"), StartWait, cancellationToken))
+            if (!DaemonProcess.WaitUntil(() => ServiceState(cancellationToken).Contains("RUNNING"), StartWait, cancellationToken))
             {
                 return false;
             }
 
-            Pause(SurvivalCheck, cancellationToken);
+            DaemonProcess.Pause(SurvivalCheck, cancellationToken);
             return ServiceState(cancellationToken).Contains("RUNNING");
         }
 
@@ -209,32 +210,7 @@ namespace SshKeepAlive.Core.Server
 
         // sshd re-executes itself on SIGHUP: the same pid must be alive once the re-exec has settled.
         private static bool SurvivesReload(int pid, CancellationToken cancellationToken) =>
-            !WaitUntil(() => !IsAlive(pid), SurvivalCheck, cancellationToken);
-
-        // Polls until the condition holds (true) or the limit passes (false); cancellable between polls.
-        private static bool WaitUntil(Func<bool> condition, TimeSpan limit, CancellationToken cancellationToken)
-        {
-            var wait = Stopwatch.StartNew();
-            while (wait.Elapsed < limit)
-            {
-                if (condition())
-                {
-                    return true;
-                }
-
-                Pause(Poll, cancellationToken);
-            }
-
-            return false;
-        }
-
-        private static void Pause(TimeSpan interval, CancellationToken cancellationToken)
-        {
-            if (cancellationToken.WaitHandle.WaitOne(interval))
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-            }
-        }
+            !DaemonProcess.WaitUntil(() => !IsAlive(pid), SurvivalCheck, cancellationToken);
 
         // How to start the daemon again as it runs now: its command line, inside its named network
         // namespace if it has one (ip netns), so that it binds where it did. A listening sshd overwrites
@@ -262,7 +238,7 @@ namespace SshKeepAlive.Core.Server
 
         // sshd writes its PidFile once it listens, shortly after the starting process has returned.
         private int? WaitForRunningPid() =>
-            WaitUntil(() => RunningPid() != null, StartWait, CancellationToken.None) ? RunningPid() : null;
+            DaemonProcess.WaitUntil(() => RunningPid() != null, StartWait, CancellationToken.None) ? RunningPid() : null;
 
         private string? ActiveSystemdUnit(CancellationToken cancellationToken)
         {

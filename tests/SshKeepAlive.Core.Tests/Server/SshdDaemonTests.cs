@@ -99,7 +99,8 @@ namespace SshKeepAlive.Core.Tests.Server
             Assert.ThrowsAny<OperationCanceledException>(() => reloading.GetAwaiter().GetResult());
             Assert.Equal(original, File.ReadAllText(bed.Server.SshdConfig));
             Assert.True(Wait.Until(() => Hangups(bed) == hangupsBefore + 2, ClientDeadline), "sshd was not asked to read the restored config");
-            Assert.Equal(pid, daemon.RunningPid());
+            // Re-executing on the second SIGHUP, sshd rewrites its PidFile: wait for it.
+            Assert.True(Wait.Until(() => daemon.RunningPid() == pid, ClientDeadline), $"sshd (pid {pid}) is gone: " + bed.Server.ReadLog());
             Assert.Equal("up\n", ProcessRunner.Run(ClientDeadline, "ssh", bed.SshArguments(bed.Server, Array.Empty<string>(), "echo up")).Output);
         }
 
