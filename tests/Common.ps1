@@ -16,9 +16,12 @@ function Read-ConfigText([string] $Path) { [System.IO.File]::ReadAllText($Path) 
 # Runs $Script in a runspace of its own with the module imported, waits (30 s at most) until $Until holds,
 # then stops it as Ctrl-C does (PowerShell calls StopProcessing) and returns how long stopping took.
 function Measure-PipelineStop([scriptblock] $Script, [hashtable] $Parameters, [scriptblock] $Until) {
-    $shell = [powershell]::Create()
+    # One statement in a runspace that imports the module: a batch (AddStatement) would go on to its next statement
+    # on a pool thread after Stop, and fail there once the runspace is disposed, ending the process.
+    $state = [System.Management.Automation.Runspaces.InitialSessionState]::CreateDefault2()
+    $state.ImportPSModule($ModuleManifest)
+    $shell = [powershell]::Create($state)
     try {
-        $null = $shell.AddCommand('Import-Module').AddParameter('Name', $ModuleManifest).AddStatement()
         $null = $shell.AddScript($Script.ToString()).AddParameters($Parameters)
         $running = $shell.BeginInvoke()
         $deadline = [datetime]::UtcNow.AddSeconds(30)

@@ -161,13 +161,20 @@ namespace SshKeepAlive.Core.Server
                 return;
             }
 
+            // A daemon still re-executing for the reload just asked for would drop this one.
+            int? pid = RunningPid();
+            if (pid != null)
+            {
+                DaemonProcess.WaitUntil(() => DaemonProcess.CatchesHangup(pid.Value), StartWait, CancellationToken.None);
+            }
+
             if (ActiveSystemdUnit(CancellationToken.None) is string unit)
             {
                 Run(CancellationToken.None, "systemctl", "reload", unit);
             }
-            else if (RunningPid() is int pid)
+            else if (pid != null)
             {
-                Run(CancellationToken.None, "kill", "-HUP", pid.ToString(CultureInfo.InvariantCulture));
+                Run(CancellationToken.None, "kill", "-HUP", pid.Value.ToString(CultureInfo.InvariantCulture));
             }
         }
 
