@@ -51,10 +51,11 @@ function Invoke-Native {
     }
 }
 
-# Runs the Core xunit suite; its counts come from the TRX files it writes.
+# Runs the Core xunit suite; its counts come from the TRX files it writes. (Out-Host: the runners' output is shown,
+# not returned with the counts.)
 function Invoke-XunitSuite([string] $ResultsDir) {
     & dotnet test (Join-Path $root 'SshKeepAlive.slnx') --configuration $Configuration --nologo `
-        --logger 'trx;LogFilePrefix=xunit' --results-directory $ResultsDir
+        --logger 'trx;LogFilePrefix=xunit' --results-directory $ResultsDir | Out-Host
     $succeeded = $LASTEXITCODE -eq 0
     $passed = $failed = $skipped = 0
     foreach ($trx in Get-ChildItem -LiteralPath $ResultsDir -Filter 'xunit*.trx' -ErrorAction Ignore) {
@@ -68,7 +69,7 @@ function Invoke-XunitSuite([string] $ResultsDir) {
 
 # Runs the Pester suite in a child pwsh with the restored Pester and the built module first on PSModulePath.
 function Invoke-PesterSuite([string] $ResultsDir) {
-    Invoke-Native dotnet @('build', (Join-Path $root 'tests/Tools/SshKeepAlive.TestTools.csproj'), '--nologo', '-verbosity:quiet')
+    Invoke-Native dotnet @('build', (Join-Path $root 'tests/Tools/SshKeepAlive.TestTools.csproj'), '--nologo', '-verbosity:quiet') | Out-Host
     $summaryPath = Join-Path $ResultsDir 'pester-summary.json'
     $pesterScript = {
         param($PesterModules, $BuiltModules, $TestsPath, $ResultPath, $SummaryPath)
@@ -89,8 +90,8 @@ function Invoke-PesterSuite([string] $ResultsDir) {
         } | ConvertTo-Json | Set-Content -LiteralPath $SummaryPath
     }
     $pwsh = Get-PwshCommand
-    & $pwsh.FilePath $pwsh.Arguments -NoProfile -NonInteractive -Command $pesterScript -args @(
-        (Join-Path $outDir 'tools/modules'), $outDir, (Join-Path $root 'tests'), (Join-Path $ResultsDir 'pester.xml'), $summaryPath)
+    & $pwsh.FilePath $pwsh.Arguments -NoProfile -NonInteractive -OutputFormat Text -Command $pesterScript -args @(
+        (Join-Path $outDir 'tools/modules'), $outDir, (Join-Path $root 'tests'), (Join-Path $ResultsDir 'pester.xml'), $summaryPath) | Out-Host
     $succeeded = $LASTEXITCODE -eq 0 -and (Test-Path -LiteralPath $summaryPath)
     $summary = if (Test-Path -LiteralPath $summaryPath) { Get-Content -LiteralPath $summaryPath -Raw | ConvertFrom-Json } else { @{ Passed = 0; Failed = 0; Skipped = 0 } }
     [pscustomobject]@{ Runner = 'Pester'; Succeeded = $succeeded; Passed = $summary.Passed; Failed = $summary.Failed; Skipped = $summary.Skipped }
