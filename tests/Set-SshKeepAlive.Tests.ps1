@@ -217,7 +217,8 @@ Describe 'Set-SshKeepAlive in the sshd testbed' -Skip:($null -ne $TestbedSkipRea
 
             Invoke-SshTestbed -ArgumentList 'cut', $bed.RUN_ID | Out-Null
 
-            Wait-Until { Select-String -LiteralPath $bed.SERVER_1_SSHD_LOG -Pattern 'Timeout, client not responding' -Quiet } -Seconds 6 | Should -BeTrue -Because 'sshd gives up after 1 s x (2 + 1)'
+            Wait-Until { Select-String -LiteralPath $bed.SERVER_1_SSHD_LOG -Pattern 'Timeout, client not responding' -Quiet } -Seconds 20 |
+                Should -BeTrue -Because 'sshd gives up on a silent client once it has ClientAliveInterval (by default it never does)'
         }
         finally {
             # A failed assertion must not leave the ssh client's thread job running.
