@@ -121,7 +121,7 @@ if ($Test) {
     $skipped = ($runs | Measure-Object -Property Skipped -Sum).Sum
     $problems = @($runs | Where-Object { -not $_.Succeeded } | ForEach-Object { "$($_.Runner) reported a failure." })
     if ($env:SSHKA_REQUIRE_TESTBED -eq '1' -and $skipped -gt 0) {
-        $problems += "SSHKA_REQUIRE_TESTBED=1: no test may be skipped, but $skipped were."
+        $problems += "SSHKA_REQUIRE_TESTBED=1 allows no skipped test; this run skipped $skipped."
     }
     $problems | ForEach-Object { Write-Host $_ }
     Write-Host "Test results: $resultsDir"
