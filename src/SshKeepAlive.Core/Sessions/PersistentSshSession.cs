@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.Threading;
 using System.Threading.Tasks;
+using SshKeepAlive.Core.OpenSsh;
 using Renci.SshNet;
 
 namespace SshKeepAlive.Core.Sessions

@@ -1,6 +1,6 @@
 using System.IO;
 using System.Runtime.InteropServices;
-using SshKeepAlive.Core.Config;
+using SshKeepAlive.Core.ClientConfig;
 
 namespace SshKeepAlive.Core.Timeouts
 {

@@ -1,5 +1,5 @@
 using System.Collections.Generic;
-using SshKeepAlive.Core.Config;
+using SshKeepAlive.Core.ServerConfig;
 
 namespace SshKeepAlive.Core.Timeouts
 {

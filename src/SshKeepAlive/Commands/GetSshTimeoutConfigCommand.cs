@@ -2,7 +2,8 @@ using System;
 using System.IO;
 using System.Linq;
 using System.Management.Automation;
-using SshKeepAlive.Core.Config;
+using SshKeepAlive.Core.ConfigDocuments;
+using SshKeepAlive.Core.ServerConfig;
 using SshKeepAlive.Core.Timeouts;
 
 namespace SshKeepAlive.Commands

@@ -5,7 +5,8 @@ using System.IO;
 using System.Linq;
 using System.Text.RegularExpressions;
 using System.Threading.Tasks;
-using SshKeepAlive.Core.Config;
+using SshKeepAlive.Core.ClientConfig;
+using SshKeepAlive.Core.ConfigDocuments;
 using SshKeepAlive.Testing;
 using Xunit;
 
@@ -97,12 +98,12 @@ namespace SshKeepAlive.Core.Tests.Config
                 string name = setting.Name.ToLowerInvariant();
                 if (!ssh.Contains(name))
                 {
-                    Assert.Equal(ClientKeyword.ChannelTimeout, setting.Keyword); // not in every OpenSSH client
+                    Assert.Equal(ClientKeyword.ChannelTimeout.Name, setting.Name); // not in every OpenSSH client
                     continue;
                 }
 
                 string[] expected = ssh[name].ToArray();
-                string[] actual = setting.Keyword == ClientKeyword.IdentityFile ? ((IEnumerable<string>)setting.Value!).ToArray() : new[] { setting.Text };
+                string[] actual = setting.Name == ClientKeyword.IdentityFile.Name ? ((IEnumerable<string>)setting.Value!).ToArray() : new[] { setting.Text };
                 Assert.True(expected.SequenceEqual(actual), $"{what}: {name}: ssh -G says [{string.Join(", ", expected)}], we say [{string.Join(", ", actual)}] from {setting}");
             }
         }

@@ -1,6 +1,6 @@
 using System;
 using System.IO;
-using SshKeepAlive.Core.Config;
+using SshKeepAlive.Core.ServerConfig;
 using SshKeepAlive.Testing;
 using Xunit;
 

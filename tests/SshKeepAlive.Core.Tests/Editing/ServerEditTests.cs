@@ -1,8 +1,9 @@
 using System;
 using System.IO;
 using System.Linq;
-using SshKeepAlive.Core.Config;
+using SshKeepAlive.Core.ConfigDocuments;
 using SshKeepAlive.Core.Editing;
+using SshKeepAlive.Core.Platform;
 using SshKeepAlive.Core.Server;
 using SshKeepAlive.Core.Tests.Config;
 using SshKeepAlive.Testing;
@@ -69,7 +70,7 @@ namespace SshKeepAlive.Core.Tests.Editing
 
             var error = Assert.Throws<ConfigEditException>(() => EditFixture.Editor.Apply(
                 new EditRequest(EditScope.Server, main, IncludeRules.ForServerConfig(fx.Directory.Path, fx.Directory.Path), "*", new[] { Interval(15) }, createIfMissing: false),
-                new ApplyOptions { Daemon = new SshdDaemon(SshdDaemon.DefaultSshdPath, fx.Directory.File("sshd.pid")) }));
+                new ApplyOptions { Daemon = new SshdDaemon(SshPlatform.SshdPath, fx.Directory.File("sshd.pid")) }));
 
             Assert.Equal("SshdConfigInvalid", error.ErrorId);
             Assert.Equal("ClientAliveInterval 300\n", File.ReadAllText(dropIn));
@@ -112,7 +113,7 @@ namespace SshKeepAlive.Core.Tests.Editing
         private static EditResult Apply(EditFixture fx, string main, params SettingChange[] changes) =>
             EditFixture.Editor.Apply(
                 new EditRequest(EditScope.Server, main, IncludeRules.ForServerConfig(fx.Directory.Path, fx.Directory.Path), "*", changes, createIfMissing: false),
-                new ApplyOptions { NoBackup = true, Daemon = new SshdDaemon(SshdDaemon.DefaultSshdPath, fx.Directory.File("sshd.pid")) });
+                new ApplyOptions { NoBackup = true, Daemon = new SshdDaemon(SshPlatform.SshdPath, fx.Directory.File("sshd.pid")) });
 
         private static string HostKey(EditFixture fx)
         {

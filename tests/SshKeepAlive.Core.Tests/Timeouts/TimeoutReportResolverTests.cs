@@ -1,8 +1,9 @@
 using System.IO;
 using System.Linq;
-using SshKeepAlive.Core.Config;
-using SshKeepAlive.Core.Tests.Config;
+using SshKeepAlive.Core.ConfigDocuments;
+using SshKeepAlive.Core.ServerConfig;
 using SshKeepAlive.Core.Timeouts;
+using SshKeepAlive.Core.Tests.Config;
 using SshKeepAlive.Testing;
 using Xunit;
 
