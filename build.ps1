@@ -82,19 +82,27 @@ function Invoke-PesterSuite([string] $ResultsDir) {
         $config.TestResult.Enabled = $true
         $config.TestResult.OutputPath = $ResultPath
         $result = Invoke-Pester -Configuration $config
-        # A block or a whole file that failed outside its tests (BeforeAll, discovery) fails the run as well.
+        # A file that could not run counts as a failed test; a block whose setup or teardown failed fails the run
+        # (Result) even when its tests passed.
         @{
+            Result  = $result.Result
             Passed  = $result.PassedCount
-            Failed  = $result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount
+            Failed  = $result.FailedCount + $result.FailedContainersCount
             Skipped = $result.SkippedCount + $result.NotRunCount
         } | ConvertTo-Json | Set-Content -LiteralPath $SummaryPath
     }
     $pwsh = Get-PwshCommand
     & $pwsh.FilePath $pwsh.Arguments -NoProfile -NonInteractive -OutputFormat Text -Command $pesterScript -args @(
         (Join-Path $outDir 'tools/modules'), $outDir, (Join-Path $root 'tests'), (Join-Path $ResultsDir 'pester.xml'), $summaryPath) | Out-Host
-    $succeeded = $LASTEXITCODE -eq 0 -and (Test-Path -LiteralPath $summaryPath)
-    $summary = if (Test-Path -LiteralPath $summaryPath) { Get-Content -LiteralPath $summaryPath -Raw | ConvertFrom-Json } else { @{ Passed = 0; Failed = 0; Skipped = 0 } }
-    [pscustomobject]@{ Runner = 'Pester'; Succeeded = $succeeded; Passed = $summary.Passed; Failed = $summary.Failed; Skipped = $summary.Skipped }
+    $exitCode = $LASTEXITCODE
+    $summary = if (Test-Path -LiteralPath $summaryPath) { Get-Content -LiteralPath $summaryPath -Raw | ConvertFrom-Json } else { $null }
+    if (-not $summary) {
+        return [pscustomobject]@{ Runner = 'Pester'; Succeeded = $false; Passed = 0; Failed = 0; Skipped = 0 }
+    }
+    [pscustomobject]@{
+        Runner = 'Pester'; Succeeded = $exitCode -eq 0 -and $summary.Result -eq 'Passed'
+        Passed = $summary.Passed; Failed = $summary.Failed; Skipped = $summary.Skipped
+    }
 }
 
 . (Join-Path $root 'tests/Pwsh.ps1')
