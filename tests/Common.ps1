@@ -1,4 +1,4 @@
-# Dot-sourced by every *.Tests.ps1 in BeforeAll: where the built module is, how to import it, and helpers.
+# Dot-sourced by the cmdlet test files in BeforeAll: where the built module is, how to import it, and helpers.
 $script:RepoRoot = Split-Path -Parent $PSScriptRoot
 $script:ModuleVersion = (Import-PowerShellDataFile -Path (Join-Path $RepoRoot 'SshKeepAlive.psd1')).ModuleVersion
 $script:ModuleManifest = Join-Path $RepoRoot "out/SshKeepAlive/$ModuleVersion/SshKeepAlive.psd1"
