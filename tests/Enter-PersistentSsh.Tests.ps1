@@ -15,9 +15,9 @@ BeforeAll {
 
 Describe 'Enter-PersistentSsh' {
     It 'refuses <Case> with <ErrorId>' -ForEach @(
-        @{ Case = 'a malformed destination'; Arguments = @{ HostName = 'user@' }; ErrorId = 'PersistentSshInvalidHostName' }
-        @{ Case = 'a multiplexer session name the remote shell could misread'; Arguments = @{ HostName = '127.0.0.1'; SessionName = 'a b' }; ErrorId = 'PersistentSshInvalidSessionName' }
-        @{ Case = 'a key file that does not exist'; Arguments = @{ HostName = '127.0.0.1'; KeyFile = '/nonexistent/id_ed25519' }; ErrorId = 'PersistentSshKeyFileUnusable' }
+        @{ Case = 'a malformed destination'; Arguments = @{ HostName = 'user@' }; ErrorId = 'HostNameInvalid' }
+        @{ Case = 'a multiplexer session name the remote shell could misread'; Arguments = @{ HostName = '127.0.0.1'; SessionName = 'a b' }; ErrorId = 'MultiplexerSessionNameInvalid' }
+        @{ Case = 'a key file that does not exist'; Arguments = @{ HostName = '127.0.0.1'; KeyFile = '/nonexistent/id_ed25519' }; ErrorId = 'KeyFileUnusable' }
     ) {
         $caught = { Enter-PersistentSsh @Arguments } | Should -Throw -ErrorId "$ErrorId,SshKeepAlive.Commands.EnterPersistentSshCommand" -PassThru
 
@@ -60,7 +60,7 @@ Describe 'Enter-PersistentSsh' {
             $caught = {
                 Enter-PersistentSsh -HostName $Bed.SERVER_1_ADDRESS -Port $Bed.SERVER_1_PORT -Credential $credential `
                     -KnownHostsFile $knownHosts -StrictHostKeyChecking Yes
-            } | Should -Throw -ErrorId 'PersistentSshHostKeyUnknown,SshKeepAlive.Commands.EnterPersistentSshCommand' -PassThru
+            } | Should -Throw -ErrorId 'HostKeyUnknown,SshKeepAlive.Commands.EnterPersistentSshCommand' -PassThru
 
             "$($caught.CategoryInfo.Category)" | Should -Be 'SecurityError'
             $caught.ErrorDetails.RecommendedAction | Should -Not -BeNullOrEmpty

@@ -13,7 +13,7 @@ BeforeAll {
 
 Describe 'Get-PersistentSshSession' {
     Context 'without sessions' {
-        It 'writes a non-terminating PersistentSshSessionNotFound for an unknown <Parameter>' -ForEach @(
+        It 'writes a non-terminating SessionNotFound for an unknown <Parameter>' -ForEach @(
             @{ Parameter = 'Id'; Value = 4242 }
             @{ Parameter = 'Name'; Value = 'nosuchsession' }
         ) {
@@ -21,14 +21,14 @@ Describe 'Get-PersistentSshSession' {
             $output = Get-PersistentSshSession @selection -ErrorVariable failures -ErrorAction SilentlyContinue
             $output | Should -BeNullOrEmpty
             $failures.Count | Should -Be 1
-            $failures[0].FullyQualifiedErrorId | Should -Be 'PersistentSshSessionNotFound,SshKeepAlive.Commands.GetPersistentSshSessionCommand'
+            $failures[0].FullyQualifiedErrorId | Should -Be 'SessionNotFound,SshKeepAlive.Commands.GetPersistentSshSessionCommand'
             "$($failures[0].CategoryInfo.Category)" | Should -Be 'ObjectNotFound'
             $failures[0].TargetObject | Should -Be $Value
         }
 
         It 'stops with -ErrorAction Stop on an unknown name' {
             { Get-PersistentSshSession -Name nosuchsession -ErrorAction Stop } |
-                Should -Throw -ErrorId 'PersistentSshSessionNotFound,SshKeepAlive.Commands.GetPersistentSshSessionCommand'
+                Should -Throw -ErrorId 'SessionNotFound,SshKeepAlive.Commands.GetPersistentSshSessionCommand'
         }
 
         It 'writes nothing for a wildcard that matches nothing' {

@@ -17,9 +17,9 @@ Describe 'New-PersistentSshSession' {
 
     Context 'without a server' {
         It 'refuses <Case> with <ErrorId> and registers no session' -ForEach @(
-            @{ Case = 'a malformed destination'; Arguments = @{ HostName = 'bad host' }; ErrorId = 'PersistentSshInvalidHostName' }
-            @{ Case = 'a key file that does not exist'; Arguments = @{ HostName = '127.0.0.1'; KeyFile = '/nonexistent/id_ed25519' }; ErrorId = 'PersistentSshKeyFileUnusable' }
-            @{ Case = 'a first reconnect delay longer than the longest'; Arguments = @{ HostName = '127.0.0.1'; ReconnectDelay = 10; ReconnectMaxDelay = 5 }; ErrorId = 'PersistentSshInvalidReconnectDelay' }
+            @{ Case = 'a malformed destination'; Arguments = @{ HostName = 'bad host' }; ErrorId = 'HostNameInvalid' }
+            @{ Case = 'a key file that does not exist'; Arguments = @{ HostName = '127.0.0.1'; KeyFile = '/nonexistent/id_ed25519' }; ErrorId = 'KeyFileUnusable' }
+            @{ Case = 'a first reconnect delay longer than the longest'; Arguments = @{ HostName = '127.0.0.1'; ReconnectDelay = 10; ReconnectMaxDelay = 5 }; ErrorId = 'ReconnectDelayInvalid' }
         ) {
             $caught = { New-PersistentSshSession @Arguments -ErrorAction Stop } |
                 Should -Throw -ErrorId "$ErrorId,SshKeepAlive.Commands.NewPersistentSshSessionCommand" -PassThru
@@ -34,16 +34,16 @@ Describe 'New-PersistentSshSession' {
             $config = Join-Path $TestDrive 'ssh_config'
             Set-Content -LiteralPath $config -Value "Host web01`n  Port notaport"
             $caught = { New-PersistentSshSession -HostName web01 -ConfigPath $config } |
-                Should -Throw -ErrorId 'PersistentSshConfigInvalid,SshKeepAlive.Commands.NewPersistentSshSessionCommand' -ExpectedMessage "*${config}:2*" -PassThru
+                Should -Throw -ErrorId 'ConfigInvalid,SshKeepAlive.Commands.NewPersistentSshSessionCommand' -ExpectedMessage "*${config}:2*" -PassThru
             "$($caught.CategoryInfo.Category)" | Should -Be 'InvalidData'
         }
 
-        It 'reports an unreachable server as a non-terminating ConnectFailed error' {
+        It 'reports an unreachable server as a non-terminating ConnectionFailed error' {
             $key = New-TestKey (Join-Path $TestDrive 'id_unreachable')
             $result = New-PersistentSshSession -HostName 127.0.0.1 -Port 1 -KeyFile $key -ConnectTimeout 5 -ErrorVariable failures -ErrorAction SilentlyContinue
             $result | Should -BeNullOrEmpty
             $failures | Should -HaveCount 1
-            $failures[0].FullyQualifiedErrorId | Should -Be 'PersistentSshConnectFailed,SshKeepAlive.Commands.NewPersistentSshSessionCommand'
+            $failures[0].FullyQualifiedErrorId | Should -Be 'ConnectionFailed,SshKeepAlive.Commands.NewPersistentSshSessionCommand'
             "$($failures[0].CategoryInfo.Category)" | Should -Be 'ConnectionError'
             Get-PersistentSshSession | Should -BeNullOrEmpty
         }
@@ -91,7 +91,7 @@ Describe 'New-PersistentSshSession' {
         It 'refuses a server whose key is not known, saying what to do' {
             $common.KnownHostsFile = Join-Path $TestDrive 'empty_known_hosts'
             $caught = { New-PersistentSshSession @Common -ErrorAction Stop } |
-                Should -Throw -ErrorId 'PersistentSshHostKeyUnknown,SshKeepAlive.Commands.NewPersistentSshSessionCommand' -PassThru
+                Should -Throw -ErrorId 'HostKeyUnknown,SshKeepAlive.Commands.NewPersistentSshSessionCommand' -PassThru
             "$($caught.CategoryInfo.Category)" | Should -Be 'SecurityError'
             $caught.ErrorDetails.RecommendedAction | Should -Not -BeNullOrEmpty
             Test-Path -LiteralPath $common.KnownHostsFile | Should -BeFalse
@@ -105,7 +105,7 @@ Describe 'New-PersistentSshSession' {
             $oldFingerprint = (& ssh-keygen -l -E sha256 -f "$other.pub").Split(' ')[1]
             $common.StrictHostKeyChecking = 'AcceptNew'
             $caught = { New-PersistentSshSession @Common -ErrorAction Stop } |
-                Should -Throw -ErrorId 'PersistentSshHostKeyChanged,SshKeepAlive.Commands.NewPersistentSshSessionCommand' -ExpectedMessage "*$oldFingerprint*" -PassThru
+                Should -Throw -ErrorId 'HostKeyChanged,SshKeepAlive.Commands.NewPersistentSshSessionCommand' -ExpectedMessage "*$oldFingerprint*" -PassThru
             "$($caught.CategoryInfo.Category)" | Should -Be 'SecurityError'
             $caught.ErrorDetails.RecommendedAction | Should -Not -BeNullOrEmpty
             Get-PersistentSshSession | Should -BeNullOrEmpty
@@ -131,7 +131,7 @@ Describe 'New-PersistentSshSession' {
             $common.HostName = $Bed.SERVER_1_ADDRESS
             $credential = [pscredential]::new($Bed.USER, (ConvertTo-SecureString -String 'wrong' -AsPlainText -Force))
             $caught = { New-PersistentSshSession @Common -Credential $credential -ErrorAction Stop } |
-                Should -Throw -ErrorId 'PersistentSshAuthenticationFailed,SshKeepAlive.Commands.NewPersistentSshSessionCommand' -PassThru
+                Should -Throw -ErrorId 'AuthenticationFailed,SshKeepAlive.Commands.NewPersistentSshSessionCommand' -PassThru
             "$($caught.CategoryInfo.Category)" | Should -Be 'AuthenticationError'
             $caught.ErrorDetails.RecommendedAction | Should -Not -BeNullOrEmpty
             Get-PersistentSshSession | Should -BeNullOrEmpty
@@ -154,6 +154,59 @@ Describe 'New-PersistentSshSession' {
             $session.Target | Should -Be 'bed'
             $session.KeepAliveInterval.TotalSeconds | Should -Be 7
             $session.KeepAliveCountMax | Should -Be 2
+            (Invoke-PersistentSshCommand -Session $session -Command whoami).Output | Should -Be "$($Bed.USER)`n"
+        }
+
+        It 'closes the sessions of a runspace when that runspace closes' {
+            $runspace = [runspacefactory]::CreateRunspace()
+            $runspace.Open()
+            $shell = [powershell]::Create()
+            $shell.Runspace = $runspace
+            $null = $shell.AddCommand('Import-Module').AddParameter('Name', $ModuleManifest).AddStatement().AddCommand('New-PersistentSshSession').AddParameters($Common)
+            $session = @($shell.Invoke())[0]
+            "$($session.State)" | Should -Be 'Connected'
+
+            $runspace.Close()
+
+            $deadline = [datetime]::UtcNow.AddSeconds(10)
+            while ("$($session.State)" -ne 'Closed' -and [datetime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
+            "$($session.State)" | Should -Be 'Closed'
+            $shell.Dispose()
+            $runspace.Dispose()
+        }
+
+        It 'closes the sessions of a runspace when the module is removed from it' {
+            $runspace = [runspacefactory]::CreateRunspace()
+            $runspace.Open()
+            try {
+                $shell = [powershell]::Create()
+                $shell.Runspace = $runspace
+                $null = $shell.AddCommand('Import-Module').AddParameter('Name', $ModuleManifest).AddStatement().AddCommand('New-PersistentSshSession').AddParameters($Common)
+                $session = @($shell.Invoke())[0]
+                $shell.Commands.Clear()
+                $null = $shell.AddCommand('Remove-Module').AddParameter('Name', 'SshKeepAlive')
+
+                $shell.Invoke()
+
+                "$($session.State)" | Should -Be 'Closed'
+            }
+            finally { $runspace.Dispose() }
+        }
+
+        It 'connects to a Host alias as ssh_config says' {
+            $config = Join-Path $TestDrive 'alias_config'
+            Set-Content -LiteralPath $config -Value @(
+                'Host bed'
+                "  HostName $($Bed.SERVER_1_ADDRESS)"
+                "  Port $($Bed.SERVER_1_PORT)"
+                "  User $($Bed.USER)"
+                "  IdentityFile $($Bed.PRIVATE_KEY)"
+                "  UserKnownHostsFile $($Bed.KNOWN_HOSTS)"
+                '  StrictHostKeyChecking yes'
+                '  ServerAliveInterval 7'
+            )
+            $session = New-PersistentSshSession -HostName bed -ConfigPath $config
+            $session.KeepAliveInterval.TotalSeconds | Should -Be 7
             (Invoke-PersistentSshCommand -Session $session -Command whoami).Output | Should -Be "$($Bed.USER)`n"
         }
     }

@@ -131,6 +131,63 @@ Describe 'Set-SshKeepAlive' {
         Read-ConfigText $Config | Should -BeExactly "Host web01`n    ServerAliveInterval 30`n`nHost db01`n    ServerAliveInterval 30`n"
     }
 
+    It 'edits the file -LiteralPath names, wildcard characters and all' {
+        $literal = Join-Path $TestDrive 'config[1]'
+        Write-ConfigText $literal "Host *`n    ServerAliveInterval 10`n"
+
+        Set-SshKeepAlive -LiteralPath $literal -Interval 60 -NoBackup
+
+        Read-ConfigText $literal | Should -BeExactly "Host *`n    ServerAliveInterval 60`n"
+    }
+
+    It 'edits the one file the wildcards of -Path match' {
+        $folder = New-Item -ItemType Directory -Path (Join-Path $TestDrive ([guid]::NewGuid().ToString('N')))
+        Write-ConfigText (Join-Path $folder 'client_config') "Host *`n    ServerAliveInterval 10`n"
+
+        Set-SshKeepAlive -Path (Join-Path $folder 'client_*') -Interval 60 -NoBackup
+
+        Read-ConfigText (Join-Path $folder 'client_config') | Should -BeExactly "Host *`n    ServerAliveInterval 60`n"
+    }
+
+    It 'refuses -Path wildcards that match two files with PathAmbiguous and changes neither' {
+        $folder = New-Item -ItemType Directory -Path (Join-Path $TestDrive ([guid]::NewGuid().ToString('N')))
+        Write-ConfigText (Join-Path $folder 'a_config') "Host *`n"
+        Write-ConfigText (Join-Path $folder 'b_config') "Host *`n"
+
+        $caught = { Set-SshKeepAlive -Path (Join-Path $folder '*_config') -Interval 60 } |
+            Should -Throw -ErrorId 'PathAmbiguous,SshKeepAlive.Commands.SetSshKeepAliveCommand' -PassThru
+
+        "$($caught.CategoryInfo.Category)" | Should -Be 'InvalidArgument'
+        Read-ConfigText (Join-Path $folder 'a_config') | Should -BeExactly "Host *`n"
+        Read-ConfigText (Join-Path $folder 'b_config') | Should -BeExactly "Host *`n"
+    }
+
+    It 'takes the file Get-Item gives by its PSPath' {
+        Write-ConfigText $Config "Host *`n    ServerAliveInterval 10`n"
+
+        Get-Item -LiteralPath $Config | Set-SshKeepAlive -Interval 60 -NoBackup
+
+        Read-ConfigText $Config | Should -BeExactly "Host *`n    ServerAliveInterval 60`n"
+    }
+
+    It 'resolves -Path on a PowerShell drive and relative to the current location' {
+        Write-ConfigText $Config "Host *`n    ServerAliveInterval 10`n"
+        Set-SshKeepAlive -Path "TestDrive:/$(Split-Path -Leaf $Config)" -Interval 60 -NoBackup
+        Push-Location -LiteralPath $TestDrive
+        try { Set-SshKeepAlive -Path "./$(Split-Path -Leaf $Config)" -CountMax 2 -Interval 60 -NoBackup }
+        finally { Pop-Location }
+
+        Read-ConfigText $Config | Should -BeExactly "Host *`n    ServerAliveInterval 60`n    ServerAliveCountMax 2`n"
+    }
+
+    It 'refuses a path of another provider with PathNotFileSystem' {
+        $caught = { Set-SshKeepAlive -Path 'Env:/HOME' -Interval 60 } |
+            Should -Throw -ErrorId 'PathNotFileSystem,SshKeepAlive.Commands.SetSshKeepAliveCommand' -PassThru
+
+        $caught.TargetObject | Should -Be 'Env:/HOME'
+        $caught.ErrorDetails.RecommendedAction | Should -Not -BeNullOrEmpty
+    }
+
     It 'says with -Verbose which line was chosen and why' {
         Write-ConfigText $Config "Host *`n    ServerAliveInterval 10`n"
 
@@ -141,14 +198,13 @@ Describe 'Set-SshKeepAlive' {
     }
 
     It 'refuses bad input with <ErrorId> (<Category>) and changes no byte' -ForEach @(
-        @{ Arguments = @{ Interval = '-5' }; ErrorId = 'InvalidInterval'; Category = 'InvalidArgument' }
-        @{ Arguments = @{ Interval = '2d' }; ErrorId = 'InvalidInterval'; Category = 'InvalidArgument' }
-        @{ Arguments = @{ Interval = 'soon' }; ErrorId = 'InvalidInterval'; Category = 'InvalidArgument' }
-        @{ Arguments = @{ Interval = '60'; CountMax = 1000 }; ErrorId = 'InvalidCountMax'; Category = 'InvalidArgument' }
-        @{ Arguments = @{ Interval = '60'; HostName = 'web 01' }; ErrorId = 'InvalidHostPattern'; Category = 'InvalidArgument' }
-        @{ Arguments = @{ Interval = '60'; HostName = "web`n01" }; ErrorId = 'InvalidHostPattern'; Category = 'InvalidArgument' }
-        @{ Arguments = @{ Interval = '60'; HostName = 'web#1' }; ErrorId = 'InvalidHostPattern'; Category = 'InvalidArgument' }
-        @{ Arguments = @{ Interval = '60'; HostName = '"web01"' }; ErrorId = 'InvalidHostPattern'; Category = 'InvalidArgument' }
+        @{ Arguments = @{ Interval = '-5' }; ErrorId = 'IntervalInvalid'; Category = 'InvalidArgument' }
+        @{ Arguments = @{ Interval = '2d' }; ErrorId = 'IntervalInvalid'; Category = 'InvalidArgument' }
+        @{ Arguments = @{ Interval = 'soon' }; ErrorId = 'IntervalInvalid'; Category = 'InvalidArgument' }
+        @{ Arguments = @{ Interval = '60'; HostName = 'web 01' }; ErrorId = 'HostPatternInvalid'; Category = 'InvalidArgument' }
+        @{ Arguments = @{ Interval = '60'; HostName = "web`n01" }; ErrorId = 'HostPatternInvalid'; Category = 'InvalidArgument' }
+        @{ Arguments = @{ Interval = '60'; HostName = 'web#1' }; ErrorId = 'HostPatternInvalid'; Category = 'InvalidArgument' }
+        @{ Arguments = @{ Interval = '60'; HostName = '"web01"' }; ErrorId = 'HostPatternInvalid'; Category = 'InvalidArgument' }
         @{ Arguments = @{ Interval = '60'; Scope = 'Shell' }; ErrorId = 'ScopeNotEditable'; Category = 'InvalidArgument' }
         @{ Arguments = @{ Interval = '60'; Scope = 'Kernel' }; ErrorId = 'ScopeNotEditable'; Category = 'InvalidArgument' }
     ) {
@@ -162,10 +218,18 @@ Describe 'Set-SshKeepAlive' {
         Get-EditCompanionFile $Config | Should -BeNullOrEmpty
     }
 
-    It 'refuses a config that does not parse with ConfigParseError, naming the file' {
+    It 'refuses -CountMax <_> at binding, outside 0-100, and changes no byte' -ForEach 101, -1 {
+        Write-ConfigText $Config "Host *`n    ServerAliveInterval 10`n"
+
+        { Set-SshKeepAlive -Path $Config -Interval 60 -CountMax $_ } | Should -Throw -ErrorId 'ParameterArgumentValidationError,SshKeepAlive.Commands.SetSshKeepAliveCommand'
+
+        Read-ConfigText $Config | Should -BeExactly "Host *`n    ServerAliveInterval 10`n"
+    }
+
+    It 'refuses a config that does not parse with ConfigInvalid, naming the file' {
         Write-ConfigText $Config "Host `"web01`n"
 
-        $caught = { Set-SshKeepAlive -Path $Config -Interval 60 } | Should -Throw -ErrorId 'ConfigParseError,SshKeepAlive.Commands.SetSshKeepAliveCommand' -PassThru
+        $caught = { Set-SshKeepAlive -Path $Config -Interval 60 } | Should -Throw -ErrorId 'ConfigInvalid,SshKeepAlive.Commands.SetSshKeepAliveCommand' -PassThru
 
         "$($caught.CategoryInfo.Category)" | Should -Be 'InvalidData'
         "$($caught.TargetObject)" | Should -BeLike "$Config*"
@@ -227,14 +291,14 @@ Describe 'Set-SshKeepAlive in the sshd testbed' -Skip:($null -ne $TestbedSkipRea
         }
     }
 
-    It 'on a config sshd -t rejects, stops with SshdConfigInvalid, changes nothing and keeps sshd serving' {
+    It 'on a config sshd -t rejects, stops with SshdConfigRejected, changes nothing and keeps sshd serving' {
         $bed = Start-SshTestbed
         try {
             Add-Content -LiteralPath $bed.SERVER_1_SSHD_CONFIG -Value 'NoSuchKeyword yes'
             $before = Read-ConfigText $bed.SERVER_1_SSHD_CONFIG
 
             $caught = { Set-SshKeepAlive -Scope Server -Path $bed.SERVER_1_SSHD_CONFIG -Interval 1 -Reload } |
-                Should -Throw -ErrorId 'SshdConfigInvalid,SshKeepAlive.Commands.SetSshKeepAliveCommand' -PassThru
+                Should -Throw -ErrorId 'SshdConfigRejected,SshKeepAlive.Commands.SetSshKeepAliveCommand' -PassThru
 
             "$($caught.CategoryInfo.Category)" | Should -Be 'InvalidResult'
             $caught.Exception.Message | Should -BeLike '*NoSuchKeyword*'

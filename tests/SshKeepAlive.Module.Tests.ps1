@@ -88,7 +88,7 @@ Describe 'SshKeepAlive module' {
 
         $printed | Should -Contain "session copy: $([Reflection.AssemblyName]::GetAssemblyName($olderSshNet).Version) default=True"
         $printed | Should -Contain "module copy: $([Reflection.AssemblyName]::GetAssemblyName((Join-Path $ModuleDirectory 'deps/Renci.SshNet.dll')).Version) SshKeepAlive.ModuleLoadContext"
-        $printed | Should -Contain 'connect: PersistentSshConnectFailed,SshKeepAlive.Commands.NewPersistentSshSessionCommand'
+        $printed | Should -Contain 'connect: ConnectionFailed,SshKeepAlive.Commands.NewPersistentSshSessionCommand'
     }
 }
 
