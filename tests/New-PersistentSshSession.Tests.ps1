@@ -48,6 +48,26 @@ Describe 'New-PersistentSshSession' {
             Get-PersistentSshSession | Should -BeNullOrEmpty
         }
 
+        It 'reads no config file with -ConfigPath <_>, as ssh -F none' -ForEach 'none', 'NONE' {
+            $folder = New-Item -ItemType Directory -Path (Join-Path $TestDrive ([guid]::NewGuid().ToString('N')))
+            # A file by that name, which ssh would refuse, must not be read.
+            Set-Content -LiteralPath (Join-Path $folder $_) -Value 'Port notaport'
+            $key = New-TestKey (Join-Path $folder 'id_none')
+            Push-Location -LiteralPath $folder
+            try {
+                $result = New-PersistentSshSession -HostName 127.0.0.1 -Port 1 -ConfigPath $_ -KeyFile $key -ConnectTimeout 5 -ErrorVariable failures -ErrorAction SilentlyContinue
+            }
+            finally { Pop-Location }
+
+            $result | Should -BeNullOrEmpty
+            $failures[0].FullyQualifiedErrorId | Should -Be 'ConnectionFailed,SshKeepAlive.Commands.NewPersistentSshSessionCommand'
+        }
+
+        It 'refuses a -ConfigPath of another provider with PathNotFileSystem' {
+            { New-PersistentSshSession -HostName 127.0.0.1 -ConfigPath 'Env:/HOME' } |
+                Should -Throw -ErrorId 'PathNotFileSystem,SshKeepAlive.Commands.NewPersistentSshSessionCommand'
+        }
+
         It 'says with -WhatIf what it would open, and connects to nothing' {
             $printed = Invoke-InNewPwsh {
                 "objects: $(@(New-PersistentSshSession -HostName admin@127.0.0.1 -Port 1 -WhatIf).Count)"
@@ -191,23 +211,6 @@ Describe 'New-PersistentSshSession' {
                 "$($session.State)" | Should -Be 'Closed'
             }
             finally { $runspace.Dispose() }
-        }
-
-        It 'connects to a Host alias as ssh_config says' {
-            $config = Join-Path $TestDrive 'alias_config'
-            Set-Content -LiteralPath $config -Value @(
-                'Host bed'
-                "  HostName $($Bed.SERVER_1_ADDRESS)"
-                "  Port $($Bed.SERVER_1_PORT)"
-                "  User $($Bed.USER)"
-                "  IdentityFile $($Bed.PRIVATE_KEY)"
-                "  UserKnownHostsFile $($Bed.KNOWN_HOSTS)"
-                '  StrictHostKeyChecking yes'
-                '  ServerAliveInterval 7'
-            )
-            $session = New-PersistentSshSession -HostName bed -ConfigPath $config
-            $session.KeepAliveInterval.TotalSeconds | Should -Be 7
-            (Invoke-PersistentSshCommand -Session $session -Command whoami).Output | Should -Be "$($Bed.USER)`n"
         }
     }
 }
