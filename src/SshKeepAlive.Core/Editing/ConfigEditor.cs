@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using System.Threading;
 using SshKeepAlive.Core.ClientConfig;
 using SshKeepAlive.Core.ConfigDocuments;
 using SshKeepAlive.Core.OpenSsh;
@@ -28,6 +29,9 @@ namespace SshKeepAlive.Core.Editing
 
         /// <summary>The private folder for locks and backups of local edits (default ~/.local/state/sshkeepalive).</summary>
         public string? StateDirectory { get; set; }
+
+        /// <summary>Stops sshd -t and the reload (Ctrl-C); whatever was written is put back first.</summary>
+        public CancellationToken CancellationToken { get; set; }
     }
 
     /// <summary>
@@ -60,6 +64,7 @@ namespace SshKeepAlive.Core.Editing
         /// <summary>Makes the edit on <paramref name="host"/>.</summary>
         public EditResult Apply(EditRequest request, IEditHost host, ApplyOptions options)
         {
+            options.CancellationToken.ThrowIfCancellationRequested();
             using IDisposable held = Lock(host, request.Path, options.LockTimeout);
             LoadedConfig tree = host.Read(request);
             EditPlan plan = planner.Plan(request, tree, host.IsWritable);
@@ -74,7 +79,7 @@ namespace SshKeepAlive.Core.Editing
             if (server)
             {
                 // A new top file can be judged as a candidate; a change to an included file only where it is.
-                SshdValidation? verdict = host.Validate(request, plan.ChangesOnlyTopFile ? plan.Files[0].NewBytes : null);
+                SshdValidation? verdict = host.Validate(request, plan.ChangesOnlyTopFile ? plan.Files[0].NewBytes : null, options.CancellationToken);
                 if (verdict != null && !verdict.IsValid)
                 {
                     throw ValidationFailed(request.Path, verdict, plan.ChangesOnlyTopFile ? "the edited" : "the current", "nothing was changed");
@@ -100,29 +105,67 @@ namespace SshKeepAlive.Core.Editing
 
             if (server && !plan.ChangesOnlyTopFile)
             {
-                SshdValidation? verdict = host.Validate(request, null);
-                if (verdict != null && !verdict.IsValid)
-                {
-                    string undone = Guard(request.Path, "putting the previous files back", () =>
-                    {
-                        host.Restore(plan.Files);
-                        return "the previous files were put back";
-                    });
-                    host.DiscardBackups(backups);
-                    throw ValidationFailed(request.Path, verdict, "the edited", undone);
-                }
-
-                validated = verdict != null;
+                validated = ValidateInPlace(request, plan, host, backups, options.CancellationToken);
             }
 
-            SshdReloadOutcome? reload = server && options.Reload ? host.Reload(request, () => host.Restore(plan.Files)) : null;
+            SshdReloadOutcome? reload = null;
+            if (server && options.Reload)
+            {
+                try
+                {
+                    reload = host.Reload(request, () => host.Restore(plan.Files), options.CancellationToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    // The reload put the previous config back: the backups are of no use.
+                    host.DiscardBackups(backups);
+                    throw;
+                }
+            }
+
             if (reload != null && reload.Failed)
             {
-                throw new ConfigEditException(ErrorId.SshdReloadFailed, $"{request.Path} was written{(validated ? " and passed sshd -t" : string.Empty)}, but {reload.Message}",
+                throw new ConfigEditException(
+                    ErrorId.SshdReloadFailed,
+                    $"{request.Path} was written{(validated ? " and passed sshd -t" : string.Empty)}, but {reload.Message}",
                     request.Path);
             }
 
             return new EditResult(plan, backups, options.NoBackup ? null : host.BackupFolder(request), validated, reload);
+        }
+
+        // An included file changed: sshd -t can only judge the whole tree, so it judges the files in place, and
+        // every file is put back (the backups are then of no use) if it rejects them or is stopped.
+        private static bool ValidateInPlace(EditRequest request, EditPlan plan, IEditHost host, IReadOnlyList<string> backups, CancellationToken cancellationToken)
+        {
+            void PutBack()
+            {
+                host.Restore(plan.Files);
+                host.DiscardBackups(backups);
+            }
+
+            SshdValidation? verdict;
+            try
+            {
+                verdict = host.Validate(request, null, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                PutBack();
+                throw;
+            }
+
+            if (verdict != null && !verdict.IsValid)
+            {
+                Guard(request.Path, "putting the previous files back", () =>
+                {
+                    PutBack();
+                    return true;
+                });
+                throw ValidationFailed(request.Path, verdict, "the edited", "the previous files were put back");
+            }
+
+            return verdict != null;
         }
 
         private static IDisposable Lock(IEditHost host, string path, TimeSpan timeout)

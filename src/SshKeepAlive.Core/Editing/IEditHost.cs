@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Threading;
 using SshKeepAlive.Core.ConfigDocuments;
 using SshKeepAlive.Core.Server;
 
@@ -50,9 +51,9 @@ namespace SshKeepAlive.Core.Editing
         /// sshd -t's verdict on the config with <paramref name="topFileContent"/> as the top file (a candidate, nothing
         /// written), or on the tree as it is now when that is null; null when there is no sshd to ask.
         /// </summary>
-        SshdValidation? Validate(EditRequest request, byte[]? topFileContent);
+        SshdValidation? Validate(EditRequest request, byte[]? topFileContent, CancellationToken cancellationToken);
 
         /// <summary>Reloads the daemon that reads the request's file (see <see cref="SshdDaemon.Reload"/>); null when there is no daemon to ask.</summary>
-        SshdReloadOutcome? Reload(EditRequest request, Action restore);
+        SshdReloadOutcome? Reload(EditRequest request, Action restore, CancellationToken cancellationToken);
     }
 }

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using System.Threading;
 using SshKeepAlive.Core.ConfigDocuments;
 using SshKeepAlive.Core.Files;
 using SshKeepAlive.Core.Platform;
@@ -152,7 +153,7 @@ namespace SshKeepAlive.Core.Editing
             }
         }
 
-        public SshdValidation? Validate(EditRequest request, byte[]? topFileContent)
+        public SshdValidation? Validate(EditRequest request, byte[]? topFileContent, CancellationToken cancellationToken)
         {
             if (daemon == null)
             {
@@ -166,7 +167,7 @@ namespace SshKeepAlive.Core.Editing
 
             if (topFileContent == null)
             {
-                return daemon.Validate(request.Path);
+                return daemon.Validate(request.Path, cancellationToken: cancellationToken);
             }
 
             // sshd anchors relative Includes in its own directory, not the file's: the candidate may live anywhere.
@@ -175,7 +176,7 @@ namespace SshKeepAlive.Core.Editing
             try
             {
                 AtomicFile.Write(candidate, topFileContent, 0x180);
-                return daemon.Validate(candidate, reportAs: request.Path);
+                return daemon.Validate(candidate, request.Path, cancellationToken);
             }
             finally
             {
@@ -183,7 +184,7 @@ namespace SshKeepAlive.Core.Editing
             }
         }
 
-        public SshdReloadOutcome? Reload(EditRequest request, Action restore) => daemon?.Reload(request.Path, restore);
+        public SshdReloadOutcome? Reload(EditRequest request, Action restore, CancellationToken cancellationToken) => daemon?.Reload(request.Path, restore, cancellationToken);
 
         private static void ThrowIfUnreadable(string path)
         {

@@ -51,17 +51,24 @@ namespace SshKeepAlive.Core.Platform
         public long Size { get; }
     }
 
-    /// <summary>
+    /// <summary>stat, lstat, chmod, chown, realpath, extended attributes and fsync for the files we edit.</summary>
+    /// <remarks>
     /// The few POSIX calls .NET (netstandard2.0) lacks: stat and lstat for kind, owner and mode, chmod, chown,
     /// realpath, extended attributes (which carry ACLs and security labels), fsync of a directory so a rename
-    /// survives a crash, and whether a process lives. Linux uses statx, whose layout is the same on every
-    /// architecture; macOS its 64-bit-inode stat.
-    /// </summary>
+    /// survives a crash, and whether a process lives. Linux uses statx, whose struct is the same on every
+    /// architecture (unlike struct stat); macOS its 64-bit-inode stat, which x86_64 exports as stat$INODE64
+    /// (plain stat there is the old 32-bit-inode layout) and arm64 as stat. Both structs are declared below
+    /// as the system headers lay them out.
+    /// </remarks>
     internal static class UnixFileSystem
     {
         private const int AtFdCwd = -100;
         private const int AtSymlinkNoFollow = 0x100;
-        private const uint StatxBasicStats = 0x7ff;
+
+        // STATX_TYPE | STATX_MODE | STATX_UID | STATX_GID | STATX_INO | STATX_SIZE: the fields asked for, and which
+        // the kernel must confirm it filled.
+        private const uint StatxWanted = 0x1 | 0x2 | 0x8 | 0x10 | 0x100 | 0x200;
+        private const int PermissionBits = 0xfff; // 07777: permissions with setuid, setgid and sticky
         private const int ORdOnly = 0;
         private const int ENoEnt = 2;
         private const int ENotDir = 20;
@@ -78,33 +85,48 @@ namespace SshKeepAlive.Core.Platform
         /// <summary>stat(2) or lstat(2); null when nothing is there (ENOENT, ENOTDIR).</summary>
         public static UnixFileInfo? TryStat(string path, bool followLinks)
         {
-            var buffer = new byte[256];
-            int result = IsLinux
-                ? statx(AtFdCwd, path, followLinks ? 0 : AtSymlinkNoFollow, StatxBasicStats, buffer)
-                : followLinks ? stat(path, buffer) : lstat(path, buffer);
-            if (result != 0)
-            {
-                int errno = Marshal.GetLastWin32Error();
-                if (errno == ENoEnt || errno == ENotDir)
-                {
-                    return null;
-                }
-
-                throw new Win32Exception(errno, $"stat({path}) failed: {new Win32Exception(errno).Message}");
-            }
-
             if (IsLinux)
             {
-                // struct statx: stx_uid at 20, stx_gid at 24, stx_mode (u16) at 28, stx_ino at 32, stx_size at 40,
-                // stx_dev_major at 136, stx_dev_minor at 140.
-                int rawMode = BitConverter.ToUInt16(buffer, 28);
-                ulong device = ((ulong)BitConverter.ToUInt32(buffer, 136) << 32) | BitConverter.ToUInt32(buffer, 140);
-                return new UnixFileInfo(rawMode & 0xfff, BitConverter.ToUInt32(buffer, 20), BitConverter.ToUInt32(buffer, 24), KindOf(rawMode), device, BitConverter.ToUInt64(buffer, 32), BitConverter.ToInt64(buffer, 40));
+                if (statx(AtFdCwd, path, followLinks ? 0 : AtSymlinkNoFollow, StatxWanted, out LinuxStatx linux) != 0)
+                {
+                    return MissingOrThrow(path);
+                }
+
+                if ((linux.Mask & StatxWanted) != StatxWanted)
+                {
+                    throw new IOException($"statx({path}) did not report the file's type, mode, owner, group, inode and size.");
+                }
+
+                return new UnixFileInfo(linux.Mode & PermissionBits, linux.UserId, linux.GroupId, KindOf(linux.Mode), ((ulong)linux.DeviceMajor << 32) | linux.DeviceMinor, linux.Inode, (long)linux.Size);
             }
 
-            // macOS struct stat: st_dev (i32) at 0, st_mode (u16) at 4, st_ino at 8, st_uid at 16, st_gid at 20, st_size at 96.
-            int mode = BitConverter.ToUInt16(buffer, 4);
-            return new UnixFileInfo(mode & 0xfff, BitConverter.ToUInt32(buffer, 16), BitConverter.ToUInt32(buffer, 20), KindOf(mode), BitConverter.ToUInt32(buffer, 0), BitConverter.ToUInt64(buffer, 8), BitConverter.ToInt64(buffer, 96));
+            if (RuntimeInformation.IsOSPlatform(OSPlatform.OSX))
+            {
+                DarwinStat darwin;
+                bool x64 = RuntimeInformation.ProcessArchitecture == Architecture.X64;
+                int result = followLinks
+                    ? (x64 ? stat_x64(path, out darwin) : stat_arm64(path, out darwin))
+                    : (x64 ? lstat_x64(path, out darwin) : lstat_arm64(path, out darwin));
+                if (result != 0)
+                {
+                    return MissingOrThrow(path);
+                }
+
+                return new UnixFileInfo(darwin.Mode & PermissionBits, darwin.UserId, darwin.GroupId, KindOf(darwin.Mode), (uint)darwin.Device, darwin.Inode, darwin.Size);
+            }
+
+            throw new PlatformNotSupportedException($"Reading the owner and mode of {path} is supported on Linux and macOS only.");
+        }
+
+        private static UnixFileInfo? MissingOrThrow(string path)
+        {
+            int errno = Marshal.GetLastWin32Error();
+            if (errno == ENoEnt || errno == ENotDir)
+            {
+                return null;
+            }
+
+            throw new Win32Exception(errno, $"stat({path}) failed: {new Win32Exception(errno).Message}");
         }
 
         /// <summary>The kind of object at <paramref name="path"/>, following symbolic links (Windows too).</summary>
@@ -402,13 +424,19 @@ namespace SshKeepAlive.Core.Platform
         }
 
         [DllImport("libc", SetLastError = true)]
-        private static extern int statx(int dirfd, string path, int flags, uint mask, byte[] buffer);
+        private static extern int statx(int dirfd, string path, int flags, uint mask, out LinuxStatx buffer);
 
-        [DllImport("libc", SetLastError = true)]
-        private static extern int stat(string path, byte[] buffer);
+        [DllImport("libc", EntryPoint = "stat$INODE64", SetLastError = true)]
+        private static extern int stat_x64(string path, out DarwinStat buffer);
 
-        [DllImport("libc", SetLastError = true)]
-        private static extern int lstat(string path, byte[] buffer);
+        [DllImport("libc", EntryPoint = "stat", SetLastError = true)]
+        private static extern int stat_arm64(string path, out DarwinStat buffer);
+
+        [DllImport("libc", EntryPoint = "lstat$INODE64", SetLastError = true)]
+        private static extern int lstat_x64(string path, out DarwinStat buffer);
+
+        [DllImport("libc", EntryPoint = "lstat", SetLastError = true)]
+        private static extern int lstat_arm64(string path, out DarwinStat buffer);
 
         [DllImport("libc", SetLastError = true)]
         private static extern int chmod(string path, uint mode);
@@ -445,5 +473,60 @@ namespace SshKeepAlive.Core.Platform
 
         [DllImport("libc", SetLastError = true)]
         private static extern int close(int fd);
+
+        /// <summary>struct statx (linux/stat.h), 256 bytes; the fields after stx_dev_minor are not read.</summary>
+        [StructLayout(LayoutKind.Sequential, Size = 256)]
+        private struct LinuxStatx
+        {
+            public uint Mask;
+            public uint BlockSize;
+            public ulong Attributes;
+            public uint LinkCount;
+            public uint UserId;
+            public uint GroupId;
+            public ushort Mode;
+            private readonly ushort spare0;
+            public ulong Inode;
+            public ulong Size;
+            public ulong Blocks;
+            public ulong AttributesMask;
+            private readonly StatxTimestamp accessed;
+            private readonly StatxTimestamp born;
+            private readonly StatxTimestamp changed;
+            private readonly StatxTimestamp modified;
+            public uint RdevMajor;
+            public uint RdevMinor;
+            public uint DeviceMajor;
+            public uint DeviceMinor;
+        }
+
+        [StructLayout(LayoutKind.Sequential, Size = 16)]
+        private struct StatxTimestamp
+        {
+            public long Seconds;
+            public uint Nanoseconds;
+        }
+
+        /// <summary>macOS struct stat with 64-bit inodes (sys/stat.h), 144 bytes; the fields after st_size are not read.</summary>
+        [StructLayout(LayoutKind.Sequential, Size = 144)]
+        private struct DarwinStat
+        {
+            public int Device;
+            public ushort Mode;
+            public ushort LinkCount;
+            public ulong Inode;
+            public uint UserId;
+            public uint GroupId;
+            public int Rdev;
+            private readonly long accessedSeconds;
+            private readonly long accessedNanoseconds;
+            private readonly long modifiedSeconds;
+            private readonly long modifiedNanoseconds;
+            private readonly long changedSeconds;
+            private readonly long changedNanoseconds;
+            private readonly long bornSeconds;
+            private readonly long bornNanoseconds;
+            public long Size;
+        }
     }
 }

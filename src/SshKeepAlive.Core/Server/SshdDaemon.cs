@@ -1,5 +1,6 @@
 using System;
 using System.Diagnostics;
+using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Runtime.InteropServices;
@@ -25,15 +26,18 @@ namespace SshKeepAlive.Core.Server
     }
 
     /// <summary>
-    /// The local OpenSSH daemon: validate a candidate config with <c>sshd -t</c>, and reload the running
-    /// daemon (systemd unit, SIGHUP to the PidFile's process, or a restart of the Windows service) checking
-    /// that it survived.
+    /// The local OpenSSH daemon: validate a candidate config with <c>sshd -t</c>, and reload the running daemon
+    /// that reads a given config (systemd unit, SIGHUP to the PidFile's process, or a restart of the Windows
+    /// service) checking that it survived.
     /// </summary>
     public sealed class SshdDaemon
     {
         private const string ListenerTitlePrefix = "sshd: ";
         private static readonly TimeSpan SurvivalCheck = TimeSpan.FromSeconds(2);
         private static readonly TimeSpan StartWait = TimeSpan.FromSeconds(5);
+
+        // Each program we run (sshd -t, systemctl, kill, ip, sc.exe) answers within seconds; one that does not is killed.
+        private static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(30);
 
         public SshdDaemon(string sshdPath, string pidFile)
         {
@@ -50,14 +54,24 @@ namespace SshKeepAlive.Core.Server
         public string PidFile { get; }
 
         /// <summary>
-        /// Runs <c>sshd -t -f candidate</c>: the daemon's own verdict on the file it would load. sshd's words name
-        /// <paramref name="reportAs"/> (the file the candidate stands for) wherever they name the candidate.
+        /// Runs <c>sshd -t -f candidate</c>: the daemon's own verdict on the file it would load; sshd's words name
+        /// <paramref name="reportAs"/> (the file the candidate stands for) wherever they name the candidate. An
+        /// sshd -t that does not answer in time (a host key on a FIFO, a hung NFS mount) is stopped, and its
+        /// silence counts as a rejection.
         /// </summary>
-        public SshdValidation Validate(string candidatePath, string? reportAs = null)
+        /// <exception cref="OperationCanceledException">Cancelled: sshd -t was stopped.</exception>
+        public SshdValidation Validate(string candidatePath, string? reportAs = null, CancellationToken cancellationToken = default)
         {
-            var (exitCode, _, error) = Run(SshdPath, "-t", "-f", candidatePath);
-            string message = error.Trim();
-            return new SshdValidation(exitCode == 0, reportAs == null ? message : message.Replace(candidatePath, reportAs));
+            try
+            {
+                ExternalCommandResult result = Run(cancellationToken, SshdPath, "-t", "-f", candidatePath);
+                string message = result.Error.Trim();
+                return new SshdValidation(result.ExitCode == 0, reportAs == null ? message : message.Replace(candidatePath, reportAs));
+            }
+            catch (ExternalCommandTimeoutException ex)
+            {
+                return new SshdValidation(false, ex.Message);
+            }
         }
 
         /// <summary>The running daemon's pid from its PidFile, or null when it is not running.</summary>
@@ -78,63 +92,30 @@ namespace SshKeepAlive.Core.Server
         /// previous config back and the daemon is started again as it was. The outcome says exactly what happened;
         /// nothing here claims a reload or a restore that did not happen.
         /// </summary>
-        public SshdReloadOutcome Reload(string configPath, Action restore)
+        /// <exception cref="OperationCanceledException">
+        /// Cancelled part-way: <paramref name="restore"/> was called and the daemon asked to read the restored
+        /// config (it may already have loaded the new one), without waiting to see it survive.
+        /// </exception>
+        public SshdReloadOutcome Reload(string configPath, Action restore, CancellationToken cancellationToken = default)
         {
-            if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows))
+            try
             {
-                return RestartWindowsService(configPath, restore);
+                return RuntimeInformation.IsOSPlatform(OSPlatform.Windows)
+                    ? RestartWindowsService(configPath, restore, cancellationToken)
+                    : ReloadUnixDaemon(configPath, restore, cancellationToken);
             }
-
-            string? unit = ActiveSystemdUnit();
-            int? unitPid = unit == null ? null : UnitMainPid(unit);
-            if (unit != null && unitPid != null && ReadsConfig(unitPid.Value, configPath))
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
-                var (code, _, error) = Run("systemctl", "reload", unit);
-                if (code == 0 && Run("systemctl", "is-active", "--quiet", unit).ExitCode == 0)
-                {
-                    return SshdReloadOutcome.Done($"reloaded systemd unit {unit}");
-                }
-
-                string? restored = TryRestore(restore);
-                bool running = Run("systemctl", "restart", unit).ExitCode == 0 && Run("systemctl", "is-active", "--quiet", unit).ExitCode == 0;
-                return SshdReloadOutcome.FailedReload(
-                    restored == null,
-                    running,
-                    $"sshd (unit {unit}) did not survive the reload ({error.Trim()}); " + (restored ?? "the previous config was restored") +
-                    (running ? " and the unit restarted." : ", and the unit is still not running: start it by hand."));
+                restore();
+                RequestReload(configPath);
+                throw new OperationCanceledException("The reload of sshd was stopped; the previous config was restored and sshd asked to read it again.", cancellationToken);
             }
-
-            int? pid = RunningPid();
-            if (pid == null)
+            catch (ExternalCommandTimeoutException ex)
             {
-                return SshdReloadOutcome.NotDone($"no sshd is running (no live process in {PidFile}{(unit == null ? string.Empty : " and unit " + unit + " reads another file")}), so nothing was reloaded; the new config applies when sshd starts");
+                string? notRestored = TryRestore(restore);
+                RequestReload(configPath);
+                return SshdReloadOutcome.FailedReload(notRestored == null, RunningPid() != null, ex.Message + " " + (notRestored ?? "The previous config was restored") + " and sshd asked to read it again.");
             }
-
-            string daemonConfig = ConfigPathOf(pid.Value);
-            if (!SamePath(daemonConfig, configPath))
-            {
-                return SshdReloadOutcome.NotDone($"the sshd in {PidFile} (pid {pid}) reads {daemonConfig}, not {configPath}, so it was not signalled; reload the daemon that reads {configPath} yourself");
-            }
-
-            string[] commandLine = RestartCommandOf(pid.Value);
-            Run("kill", "-HUP", pid.Value.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            if (SurvivesReload(pid.Value))
-            {
-                return SshdReloadOutcome.Done($"sent SIGHUP to sshd (pid {pid})");
-            }
-
-            string? notRestored = TryRestore(restore);
-            if (commandLine.Length > 0)
-            {
-                Run(commandLine[0], commandLine.Skip(1).ToArray());
-            }
-
-            int? restarted = WaitForRunningPid();
-            return SshdReloadOutcome.FailedReload(
-                notRestored == null,
-                restarted != null,
-                $"sshd (pid {pid}) exited after SIGHUP; " + (notRestored ?? "the previous config was restored") +
-                (restarted is int p ? $" and sshd started again (pid {p})." : ", and sshd is not running: start it by hand."));
         }
 
         /// <summary>The config file the sshd process <paramref name="pid"/> reads: its -f argument, else the default sshd_config.</summary>
@@ -157,7 +138,61 @@ namespace SshKeepAlive.Core.Server
             return ServerConfigResolver.DefaultConfigPath;
         }
 
-        private static bool ReadsConfig(int pid, string configPath) => SamePath(ConfigPathOf(pid), configPath);
+        private SshdReloadOutcome ReloadUnixDaemon(string configPath, Action restore, CancellationToken cancellationToken)
+        {
+            string? unit = ActiveSystemdUnit(cancellationToken);
+            int? unitPid = unit == null ? null : UnitMainPid(unit, cancellationToken);
+            if (unit != null && unitPid != null && SamePath(ConfigPathOf(unitPid.Value), configPath))
+            {
+                ExternalCommandResult reload = Run(cancellationToken, "systemctl", "reload", unit);
+                if (reload.ExitCode == 0 && Run(cancellationToken, "systemctl", "is-active", "--quiet", unit).ExitCode == 0)
+                {
+                    return SshdReloadOutcome.Done($"reloaded systemd unit {unit}");
+                }
+
+                string? notRestored = TryRestore(restore);
+                bool running = Run(CancellationToken.None, "systemctl", "restart", unit).ExitCode == 0 &&
+                    Run(CancellationToken.None, "systemctl", "is-active", "--quiet", unit).ExitCode == 0;
+                return SshdReloadOutcome.FailedReload(
+                    notRestored == null,
+                    running,
+                    $"sshd (unit {unit}) did not survive the reload ({reload.Error.Trim()}); " + (notRestored ?? "the previous config was restored") +
+                    (running ? " and the unit restarted." : ", and the unit is still not running: start it by hand."));
+            }
+
+            int? pid = RunningPid();
+            if (pid == null)
+            {
+                return SshdReloadOutcome.NotDone($"no sshd is running (no live process in {PidFile}{(unit == null ? string.Empty : " and unit " + unit + " reads another file")}), so nothing was reloaded; the new config applies when sshd starts");
+            }
+
+            string daemonConfig = ConfigPathOf(pid.Value);
+            if (!SamePath(daemonConfig, configPath))
+            {
+                return SshdReloadOutcome.NotDone($"the sshd in {PidFile} (pid {pid}) reads {daemonConfig}, not {configPath}, so it was not signalled; reload the daemon that reads {configPath} yourself");
+            }
+
+            string[] commandLine = RestartCommandOf(pid.Value, cancellationToken);
+            Run(cancellationToken, "kill", "-HUP", pid.Value.ToString(CultureInfo.InvariantCulture));
+            if (SurvivesReload(pid.Value, cancellationToken))
+            {
+                return SshdReloadOutcome.Done($"sent SIGHUP to sshd (pid {pid})");
+            }
+
+            // From here on the daemon is down: starting it again is not left half-done by a Ctrl-C.
+            string? restoreFailure = TryRestore(restore);
+            if (commandLine.Length > 0)
+            {
+                Run(CancellationToken.None, commandLine[0], commandLine.Skip(1).ToArray());
+            }
+
+            int? restarted = WaitForRunningPid();
+            return SshdReloadOutcome.FailedReload(
+                restoreFailure == null,
+                restarted != null,
+                $"sshd (pid {pid}) exited after SIGHUP; " + (restoreFailure ?? "the previous config was restored") +
+                (restarted is int p ? $" and sshd started again (pid {p})." : ", and sshd is not running: start it by hand."));
+        }
 
         private static bool SamePath(string a, string b) =>
             string.Equals(UnixFileSystem.RealPath(a), UnixFileSystem.RealPath(b), StringComparison.Ordinal);
@@ -176,25 +211,61 @@ namespace SshKeepAlive.Core.Server
             }
         }
 
-        private static int? UnitMainPid(string unit) =>
-            int.TryParse(Run("systemctl", "show", "-p", "MainPID", "--value", unit).Output.Trim(), out int pid) && pid > 0 ? pid : (int?)null;
+        private static int? UnitMainPid(string unit, CancellationToken cancellationToken) =>
+            int.TryParse(Run(cancellationToken, "systemctl", "show", "-p", "MainPID", "--value", unit).Output.Trim(), out int pid) && pid > 0 ? pid : (int?)null;
+
+        // After a cancelled reload: have the daemon read its (restored) config, without the survival check
+        // and without being cancelled itself. A daemon that never loaded the edited config reloads the same one.
+        private void RequestReload(string configPath)
+        {
+            if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows))
+            {
+                if (SamePath(configPath, ServerConfigResolver.DefaultConfigPath))
+                {
+                    RestartService(CancellationToken.None);
+                }
+
+                return;
+            }
+
+            // Only a daemon that reads the file. A daemon still re-executing for the reload just asked for would drop this one.
+            int? pid = RunningPid();
+            if (pid != null && !SamePath(ConfigPathOf(pid.Value), configPath))
+            {
+                pid = null;
+            }
+
+            if (pid != null)
+            {
+                DaemonProcess.WaitUntil(() => DaemonProcess.CatchesHangup(pid.Value), StartWait, CancellationToken.None);
+            }
+
+            if (ActiveSystemdUnit(CancellationToken.None) is string unit && UnitMainPid(unit, CancellationToken.None) is int main && SamePath(ConfigPathOf(main), configPath))
+            {
+                Run(CancellationToken.None, "systemctl", "reload", unit);
+            }
+            else if (pid != null)
+            {
+                Run(CancellationToken.None, "kill", "-HUP", pid.Value.ToString(CultureInfo.InvariantCulture));
+            }
+        }
 
         // Windows' OpenSSH service has no reload: it is restarted (as Restart-Service sshd does) and must
         // still be running after the survival check. Not exercised by the test suite, which runs on Linux.
-        private static SshdReloadOutcome RestartWindowsService(string configPath, Action restore)
+        private static SshdReloadOutcome RestartWindowsService(string configPath, Action restore, CancellationToken cancellationToken)
         {
             if (!SamePath(configPath, ServerConfigResolver.DefaultConfigPath))
             {
                 return SshdReloadOutcome.NotDone($"the sshd service reads {ServerConfigResolver.DefaultConfigPath}, not {configPath}, so it was not restarted");
             }
 
-            if (RestartService())
+            if (RestartService(cancellationToken))
             {
                 return SshdReloadOutcome.Done("restarted the sshd service");
             }
 
             string? notRestored = TryRestore(restore);
-            bool restarted = RestartService();
+            bool restarted = RestartService(CancellationToken.None);
             return SshdReloadOutcome.FailedReload(
                 notRestored == null,
                 restarted,
@@ -202,62 +273,34 @@ namespace SshKeepAlive.Core.Server
                 (restarted ? " and the service started again." : ", and the service is still not running: check the OpenSSH event log."));
         }
 
-        private static bool RestartService()
+        private static bool RestartService(CancellationToken cancellationToken)
         {
-            Run("sc.exe", "stop", "sshd");
-            WaitForServiceState("STOPPED");
-            Run("sc.exe", "start", "sshd");
-            if (!WaitForServiceState("RUNNING"))
+            Run(cancellationToken, "sc.exe", "stop", "sshd");
+            DaemonProcess.WaitUntil(() => ServiceState(cancellationToken).Contains("STOPPED"), StartWait, cancellationToken);
+            Run(cancellationToken, "sc.exe", "start", "sshd");
+            if (!DaemonProcess.WaitUntil(() => ServiceState(cancellationToken).Contains("RUNNING"), StartWait, cancellationToken))
             {
                 return false;
             }
 
-            Thread.Sleep(SurvivalCheck);
-            return ServiceState().Contains("RUNNING");
+            DaemonProcess.Pause(SurvivalCheck, cancellationToken);
+            return ServiceState(cancellationToken).Contains("RUNNING");
         }
 
-        private static bool WaitForServiceState(string state)
-        {
-            var wait = Stopwatch.StartNew();
-            while (wait.Elapsed < StartWait)
-            {
-                if (ServiceState().Contains(state))
-                {
-                    return true;
-                }
-
-                Thread.Sleep(100);
-            }
-
-            return false;
-        }
-
-        private static string ServiceState() => Run("sc.exe", "query", "sshd").Output;
+        private static string ServiceState(CancellationToken cancellationToken) => Run(cancellationToken, "sc.exe", "query", "sshd").Output;
 
         private static bool IsAlive(int pid) =>
             RuntimeInformation.IsOSPlatform(OSPlatform.Linux)
                 ? File.Exists($"/proc/{pid}/stat") && !File.ReadAllText($"/proc/{pid}/stat").Contains(") Z ")
-                : Run("kill", "-0", pid.ToString()).ExitCode == 0;
+                : Run(CancellationToken.None, "kill", "-0", pid.ToString(CultureInfo.InvariantCulture)).ExitCode == 0;
 
         // sshd re-executes itself on SIGHUP: the same pid must be alive once the re-exec has settled.
-        private bool SurvivesReload(int pid)
-        {
-            var wait = Stopwatch.StartNew();
-            while (wait.Elapsed < SurvivalCheck)
-            {
-                Thread.Sleep(100);
-                if (!IsAlive(pid))
-                {
-                    return false;
-                }
-            }
-
-            return true;
-        }
+        private static bool SurvivesReload(int pid, CancellationToken cancellationToken) =>
+            !DaemonProcess.WaitUntil(() => !IsAlive(pid), SurvivalCheck, cancellationToken);
 
         // How to start the daemon again as it runs now: its command line, inside its named network namespace if
         // it has one (ip netns), so that it binds where it did.
-        private static string[] RestartCommandOf(int pid)
+        private static string[] RestartCommandOf(int pid, CancellationToken cancellationToken)
         {
             string[] commandLine = CommandLineOf(pid);
             if (commandLine.Length == 0)
@@ -265,7 +308,7 @@ namespace SshKeepAlive.Core.Server
                 return commandLine;
             }
 
-            string netns = Run("ip", "netns", "identify", pid.ToString(System.Globalization.CultureInfo.InvariantCulture)).Output.Trim();
+            string netns = Run(cancellationToken, "ip", "netns", "identify", pid.ToString(CultureInfo.InvariantCulture)).Output.Trim();
             return netns.Length == 0 ? commandLine : new[] { "ip", "netns", "exec", netns }.Concat(commandLine).ToArray();
         }
 
@@ -291,23 +334,10 @@ namespace SshKeepAlive.Core.Server
         }
 
         // sshd writes its PidFile once it listens, shortly after the starting process has returned.
-        private int? WaitForRunningPid()
-        {
-            var wait = Stopwatch.StartNew();
-            while (wait.Elapsed < StartWait)
-            {
-                if (RunningPid() is int pid)
-                {
-                    return pid;
-                }
+        private int? WaitForRunningPid() =>
+            DaemonProcess.WaitUntil(() => RunningPid() != null, StartWait, CancellationToken.None) ? RunningPid() : null;
 
-                Thread.Sleep(100);
-            }
-
-            return null;
-        }
-
-        private string? ActiveSystemdUnit()
+        private string? ActiveSystemdUnit(CancellationToken cancellationToken)
         {
             // Only the system's own daemon is a systemd unit; a daemon with another PidFile (a test one) is not.
             if (!Directory.Exists("/run/systemd/system") || PidFile != "/run/sshd.pid")
@@ -315,26 +345,11 @@ namespace SshKeepAlive.Core.Server
                 return null;
             }
 
-            return new[] { "ssh", "sshd" }.FirstOrDefault(unit => Run("systemctl", "is-active", "--quiet", unit).ExitCode == 0);
+            return new[] { "ssh", "sshd" }.FirstOrDefault(unit => Run(cancellationToken, "systemctl", "is-active", "--quiet", unit).ExitCode == 0);
         }
 
-        private static (int ExitCode, string Output, string Error) Run(string fileName, params string[] arguments)
-        {
-            var start = new ProcessStartInfo(fileName, string.Join(" ", arguments.Select(Quote)))
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            };
-            using Process process = Process.Start(start)!;
-            var output = process.StandardOutput.ReadToEndAsync();
-            string error = process.StandardError.ReadToEnd();
-            process.WaitForExit();
-            return (process.ExitCode, output.Result, error);
-        }
-
-        private static string Quote(string argument) =>
-            argument.Length > 0 && argument.IndexOfAny(new[] { ' ', '"', '\t' }) < 0 ? argument : "\"" + argument.Replace("\"", "\\\"") + "\"";
+        private static ExternalCommandResult Run(CancellationToken cancellationToken, string program, params string[] arguments) =>
+            ExternalCommand.Run(program, arguments, CommandTimeout, cancellationToken);
     }
 
     /// <summary>What a reload did: reloaded or not (and why), and after a failed one whether the config was restored.</summary>

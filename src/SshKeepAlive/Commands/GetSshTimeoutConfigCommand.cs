@@ -1,3 +1,4 @@
+using System;
 using System.Management.Automation;
 using SshKeepAlive.Core.ConfigDocuments;
 using SshKeepAlive.Core.Errors;
@@ -84,6 +85,7 @@ namespace SshKeepAlive.Commands
                 ConfigPath = path,
                 Connection = new ServerConnection(User, ClientHostName, ClientAddress, LocalAddress, LocalPort),
                 AllowMatchExec = AllowMatchExec,
+                CancellationToken = CancellationToken,
             };
 
             try
@@ -118,6 +120,10 @@ namespace SshKeepAlive.Commands
                 {
                     WriteError(ErrorRecords.From(ex, hostName));
                     continue;
+                }
+                catch (OperationCanceledException) when (CancellationToken.IsCancellationRequested)
+                {
+                    throw new PipelineStoppedException();
                 }
 
                 WriteDiagnostics(report.Diagnostics, report.Target);
