@@ -228,16 +228,16 @@ namespace SshKeepAlive.Core.Server
                 return;
             }
 
-            // Only a daemon that reads the file. A daemon still re-executing for the reload just asked for would drop this one.
+            // A daemon still re-executing for the reload just asked for would drop this one (and shows its command
+            // line again only once it is back); then, only a daemon that reads the file.
             int? pid = RunningPid();
-            if (pid != null && !SamePath(ConfigPathOf(pid.Value), configPath))
-            {
-                pid = null;
-            }
-
             if (pid != null)
             {
                 DaemonProcess.WaitUntil(() => DaemonProcess.CatchesHangup(pid.Value), StartWait, CancellationToken.None);
+                if (!SamePath(ConfigPathOf(pid.Value), configPath))
+                {
+                    pid = null;
+                }
             }
 
             if (ActiveSystemdUnit(CancellationToken.None) is string unit && UnitMainPid(unit, CancellationToken.None) is int main && SamePath(ConfigPathOf(main), configPath))
