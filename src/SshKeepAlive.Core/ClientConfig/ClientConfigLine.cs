@@ -124,29 +124,7 @@ namespace SshKeepAlive.Core.ClientConfig
         /// Compiles the lines the resolver evaluates: errors, Host, Match, Include, IgnoreUnknown, unknown keywords
         /// and the keywords it reports (a known keyword it does not report changes nothing a resolution sees).
         /// </summary>
-        public static ClientConfigFile Compile(LoadedConfig file)
-        {
-            IReadOnlyList<ConfigLine> all = file.Document.Lines;
-            int parts = all.Count < ParallelThreshold ? 1 : Math.Min(Environment.ProcessorCount, 8);
-            if (parts < 2)
-            {
-                return new ClientConfigFile(CompileRange(file, 0, all.Count));
-            }
-
-            // A large file's lines are compiled on every core, each part in order, then joined.
-            var chunks = new List<ClientConfigLine>[parts];
-            System.Threading.Tasks.Parallel.For(0, parts, k => chunks[k] = CompileRange(file, (int)((long)all.Count * k / parts), (int)((long)all.Count * (k + 1) / parts)));
-            var lines = new List<ClientConfigLine>(chunks.Sum(c => c.Count));
-            foreach (List<ClientConfigLine> chunk in chunks)
-            {
-                lines.AddRange(chunk);
-            }
-
-            return new ClientConfigFile(lines);
-        }
-
-        // Lines from this many on are compiled on every core (as ConfigDocument tokenizes them).
-        private const int ParallelThreshold = 400_000;
+        public static ClientConfigFile Compile(LoadedConfig file) => new ClientConfigFile(CompileRange(file, 0, file.Document.Lines.Count));
 
         private static List<ClientConfigLine> CompileRange(LoadedConfig file, int from, int to)
         {

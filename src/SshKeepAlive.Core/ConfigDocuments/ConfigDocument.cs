@@ -16,10 +16,6 @@ namespace SshKeepAlive.Core.ConfigDocuments
         private static readonly UTF8Encoding StrictUtf8 = new UTF8Encoding(false, true);
         private static readonly UTF8Encoding LenientUtf8 = new UTF8Encoding(false, false);
 
-        // Texts from this size on (some 400,000 lines) are tokenized on every core; below it, handing parts to
-        // other threads costs more than it saves on a busy machine.
-        private const int ParallelThreshold = 8 << 20;
-
         private readonly ConfigLine[] lines;
         private IReadOnlyList<ConfigBlock>? blocks;
         private string? newLine;
@@ -389,45 +385,9 @@ namespace SshKeepAlive.Core.ConfigDocuments
             }
         }
 
-        // Lines of text decoded as a whole: each line is a place in it. A large text is cut at newlines into one
-        // part per core, tokenized side by side (lines are independent), and the parts joined in order.
-        private static ConfigLine[] Split(LineSource source)
-        {
-            string text = source.Text;
-            int parts = text.Length < ParallelThreshold ? 1 : Math.Min(Environment.ProcessorCount, 8);
-            if (parts < 2)
-            {
-                return SplitRange(source, 0, text.Length, 1).ToArray();
-            }
-
-            var starts = new int[parts + 1];
-            starts[parts] = text.Length;
-            for (int k = 1; k < parts; k++)
-            {
-                int newline = text.IndexOf('\n', Math.Max(starts[k - 1], (int)((long)text.Length * k / parts)));
-                starts[k] = newline < 0 ? text.Length : newline + 1;
-            }
-
-            var counts = new int[parts];
-            System.Threading.Tasks.Parallel.For(0, parts, k => counts[k] = CountLines(text, starts[k], starts[k + 1]));
-            var firstLines = new int[parts];
-            for (int k = 0, line = 1; k < parts; line += counts[k], k++)
-            {
-                firstLines[k] = line;
-            }
-
-            var chunks = new List<ConfigLine>[parts];
-            System.Threading.Tasks.Parallel.For(0, parts, k => chunks[k] = SplitRange(source, starts[k], starts[k + 1], firstLines[k]));
-            var all = new ConfigLine[chunks.Sum(c => c.Count)];
-            int at = 0;
-            foreach (List<ConfigLine> chunk in chunks)
-            {
-                chunk.CopyTo(all, at);
-                at += chunk.Count;
-            }
-
-            return all;
-        }
+        // Lines of text decoded as a whole: each line is a place in it. (Tokenizing parts of a large text on several
+        // cores was tried and measured slower: parsing is bound by the allocator, not the CPU.)
+        private static ConfigLine[] Split(LineSource source) => SplitRange(source, 0, source.Text.Length, 1).ToArray();
 
         private static List<ConfigLine> SplitRange(LineSource source, int from, int to, int firstLine)
         {
@@ -450,18 +410,6 @@ namespace SshKeepAlive.Core.ConfigDocuments
             }
 
             return parsed;
-        }
-
-        // Lines in text[from, to): its newlines, plus a last line without one.
-        private static int CountLines(string text, int from, int to)
-        {
-            int count = 0;
-            for (int at = text.IndexOf('\n', from, to - from); at >= 0; at = at + 1 < to ? text.IndexOf('\n', at + 1, to - at - 1) : -1)
-            {
-                count++;
-            }
-
-            return to > from && text[to - 1] != '\n' ? count + 1 : count;
         }
 
         // Content that is not valid UTF-8: each line decoded alone, the bytes of a bad one kept to write back.

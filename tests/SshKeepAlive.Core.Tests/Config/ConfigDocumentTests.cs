@@ -125,7 +125,7 @@ namespace SshKeepAlive.Core.Tests.Config
         }
 
         [Fact]
-        public void Parse_OfALargeFile_TokenizedInParts_KeepsEveryByteAndNumbersLinesInOrder()
+        public void Parse_OfALargeFile_KeepsEveryByteAndNumbersLinesInOrder()
         {
             var text = new StringBuilder();
             for (int i = 0; text.Length < 10 << 20; i++)
