@@ -104,7 +104,7 @@ namespace SshKeepAlive.Core.Server
             restore();
             if (commandLine.Length > 0)
             {
-                Run(commandLine[0], commandLine.Skip(1).ToArray());
+                StartDetached(commandLine);
             }
 
             throw new SshdReloadException(
@@ -181,10 +181,11 @@ namespace SshKeepAlive.Core.Server
             return true;
         }
 
-        // How to start the daemon again as it runs now: its command line, inside its named network
-        // namespace if it has one (ip netns), so that it binds where it did. A listening sshd overwrites
-        // its argv with the title "sshd: <original argv> [listener] ...", so the arguments are read back
-        // from that title (arguments containing spaces cannot be told apart there).
+        // How to start the daemon again as it runs now: its command line, in its namespaces. A daemon in
+        // another mount namespace (a container) is started in the namespaces of its parent there, which
+        // outlives it; one in a named network namespace only (ip netns) there, so that it binds where it did.
+        // A listening sshd overwrites its argv with the title "sshd: <original argv> [listener] ...", so the
+        // arguments are read back from that title (arguments containing spaces cannot be told apart there).
         private static string[] RestartCommandOf(int pid)
         {
             string path = $"/proc/{pid}/cmdline";
@@ -201,9 +202,43 @@ namespace SshKeepAlive.Core.Server
                 commandLine = (listener < 0 ? title : title.Substring(0, listener)).Split(new[] { ' ' }, StringSplitOptions.RemoveEmptyEntries);
             }
 
+            string mountNamespace = NamespaceOf(pid.ToString(), "mnt");
+            if (mountNamespace != NamespaceOf("self", "mnt"))
+            {
+                string? parent = ParentOf(pid);
+                return parent != null && NamespaceOf(parent, "mnt") == mountNamespace
+                    ? new[] { "nsenter", "--target", parent, "--all", "--" }.Concat(commandLine).ToArray()
+                    : new string[0];
+            }
+
             string netns = Run("ip", "netns", "identify", pid.ToString()).Output.Trim();
             return netns.Length == 0 ? commandLine : new[] { "ip", "netns", "exec", netns }.Concat(commandLine).ToArray();
         }
+
+        private static string NamespaceOf(string pid, string kind)
+        {
+            try
+            {
+                return Run("readlink", $"/proc/{pid}/ns/{kind}").Output.Trim();
+            }
+            catch (System.ComponentModel.Win32Exception)
+            {
+                return string.Empty;
+            }
+        }
+
+        // The fourth field of /proc/PID/stat, after the command name in parentheses (which may hold spaces).
+        private static string? ParentOf(int pid)
+        {
+            string stat = File.ReadAllText($"/proc/{pid}/stat");
+            string[] fields = stat.Substring(stat.LastIndexOf(')') + 2).Split(' ');
+            return fields.Length > 1 ? fields[1] : null;
+        }
+
+        // Not waited for: a daemon started in the foreground (sshd -D, as under a supervisor or in a container)
+        // never exits; one that forks returns at once either way.
+        private static void StartDetached(string[] commandLine) =>
+            Run("sh", new[] { "-c", "\"$0\" \"$@\" </dev/null >/dev/null 2>&1 &" }.Concat(commandLine).ToArray());
 
         // sshd writes its PidFile once it listens, shortly after the starting process has returned.
         private int? WaitForRunningPid()
