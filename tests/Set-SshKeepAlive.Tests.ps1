@@ -157,6 +157,7 @@ Describe 'Set-SshKeepAlive' {
 Describe 'Set-SshKeepAlive in the sshd testbed' -Skip:($null -ne $TestbedSkipReason) {
     It 'with -Scope Server -Reload makes sshd drop a client whose path is cut' {
         $bed = Start-SshTestbed
+        Initialize-SshTestbedLocalSshd
         $job = $null
         try {
             $result = Set-SshKeepAlive -Scope Server -Path $bed.SERVER_1_SSHD_CONFIG -Interval 1 -CountMax 2 -Reload -NoBackup -PassThru

@@ -42,6 +42,14 @@ function Invoke-SshTestbedServerCommand {
     Invoke-SshTestbed -ArgumentList (@('exec', $Testbed.RUN_ID, $Server, '--') + $Command)
 }
 
+# The cmdlets validate a server edit with this machine's sshd (sshd -t), which needs its privilege separation
+# directory; the ssh service makes it when it starts, so a machine where sshd never ran lacks it. Tests that
+# edit a server config through the cmdlets call this first instead of relying on an earlier run.
+function Initialize-SshTestbedLocalSshd {
+    & install -d -m 0755 /run/sshd
+    if ($LASTEXITCODE -ne 0) { throw 'cannot create /run/sshd' }
+}
+
 function Stop-SshTestbed {
     param([Parameter(Mandatory)] $Testbed)
     Invoke-SshTestbed -ArgumentList @('down', $Testbed.RUN_ID) | Out-Null

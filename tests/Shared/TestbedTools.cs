@@ -24,6 +24,7 @@ namespace SshKeepAlive.Testing
             Sshd = facts["SSHD"];
             SshKeygen = facts["SSH_KEYGEN"];
             Root = facts["ROOT"];
+            ContainerPid = int.Parse(facts["CONTAINER_PID"]);
         }
 
         public string Id { get; }
@@ -43,6 +44,12 @@ namespace SshKeepAlive.Testing
 
         /// <summary>The container's root folder as this machine sees it (its /etc/passwd is Root + "/etc/passwd").</summary>
         public string Root { get; }
+
+        /// <summary>The container's main process, whose mount namespace (nsenter --target) is the container's files.</summary>
+        public int ContainerPid { get; }
+
+        /// <summary>The releases' tools as xunit theory data: one row per suite in <see cref="Testbed.Suites"/>.</summary>
+        public static IEnumerable<object[]> SuiteRows() => System.Linq.Enumerable.Select(Testbed.Suites, s => new object[] { s });
 
         /// <summary>The tools of <paramref name="suite"/>, started on first use (building the image if it was never built here).</summary>
         public static TestbedTools For(string suite) =>

@@ -7,13 +7,17 @@ using Xunit;
 
 namespace SshKeepAlive.Tests
 {
-    /// <summary>Set-SshKeepAlive against a real sshd: what it writes and reloads changes how sshd treats a dead client.</summary>
+    /// <summary>
+    /// Set-SshKeepAlive against a real sshd: what it writes and reloads changes how sshd treats a dead client. The
+    /// cmdlet validates with this machine's sshd, as on any server, so the tests give that sshd its /run/sshd.
+    /// </summary>
     public sealed class ConfigEditTestbedTests
     {
         [TestbedFact]
         public void SetSshKeepAlive_ServerWithReload_SshdDropsAClientWhosePathIsCut()
         {
             using var bed = Testbed.Start();
+            LocalSshd.EnsurePrivilegeSeparationDirectory();
             using var session = new ModuleSession();
 
             var result = session.Run("Set-SshKeepAlive -Scope Server -Path $args[0] -Interval 1 -CountMax 2 -Reload -PassThru", bed.Server.SshdConfig).AssertNoErrors();
@@ -33,6 +37,7 @@ namespace SshKeepAlive.Tests
         public void SetSshKeepAlive_ServerWithABrokenConfig_ChangesNothingAndKeepsSshdRunning()
         {
             using var bed = Testbed.Start();
+            LocalSshd.EnsurePrivilegeSeparationDirectory();
             File.AppendAllText(bed.Server.SshdConfig, "NoSuchKeyword yes\n");
             string before = File.ReadAllText(bed.Server.SshdConfig);
             using var session = new ModuleSession();

@@ -24,6 +24,9 @@ namespace SshKeepAlive.Core.Editing
         /// <summary>sshd -t rejected the edited config.</summary>
         ValidationFailed,
 
+        /// <summary>sshd -t could not check the edit: something it needs outside the config is missing.</summary>
+        ValidationUnavailable,
+
         /// <summary>The daemon did not survive the reload (the previous config was restored).</summary>
         ReloadFailed,
 
@@ -34,13 +37,14 @@ namespace SshKeepAlive.Core.Editing
     /// <summary>An edit that was refused before any byte changed (or, for reloads, was rolled back).</summary>
     public sealed class ConfigEditException : Exception
     {
-        public ConfigEditException(ConfigEditErrorKind kind, string errorId, string message, string? path = null, ConfigSource? location = null, Exception? inner = null)
+        public ConfigEditException(ConfigEditErrorKind kind, string errorId, string message, string? path = null, ConfigSource? location = null, Exception? inner = null, string? recommendedAction = null)
             : base(message, inner)
         {
             Kind = kind;
             ErrorId = errorId;
             Path = path;
             Location = location;
+            RecommendedAction = recommendedAction;
         }
 
         public ConfigEditErrorKind Kind { get; }
@@ -53,6 +57,9 @@ namespace SshKeepAlive.Core.Editing
 
         /// <summary>The line concerned (e.g. the winning line that cannot be overridden), when there is one.</summary>
         public ConfigSource? Location { get; }
+
+        /// <summary>What to do about this particular refusal, when it is more specific than its kind's advice.</summary>
+        public string? RecommendedAction { get; }
 
         /// <summary>The refusal of a config (or a file it includes) that does not parse or resolve cleanly.</summary>
         internal static ConfigEditException ConfigBroken(ConfigDiagnostic error, string path) =>

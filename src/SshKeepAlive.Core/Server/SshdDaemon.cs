@@ -10,16 +10,23 @@ namespace SshKeepAlive.Core.Server
     /// <summary>What sshd -t said about a candidate configuration.</summary>
     public sealed class SshdValidation
     {
-        public SshdValidation(bool isValid, string message)
+        public SshdValidation(bool isValid, string message, SshdPrerequisite? missingPrerequisite = null)
         {
             IsValid = isValid;
             Message = message;
+            MissingPrerequisite = missingPrerequisite;
         }
 
         public bool IsValid { get; }
 
         /// <summary>sshd's own words (its standard error), for the error shown to the user.</summary>
         public string Message { get; }
+
+        /// <summary>
+        /// When sshd could not judge the config because something outside it is missing (its privilege
+        /// separation directory or user, host keys, the sshd binary itself): what. Null when the verdict is the config's.
+        /// </summary>
+        public SshdPrerequisite? MissingPrerequisite { get; }
     }
 
     /// <summary>
@@ -48,12 +55,34 @@ namespace SshKeepAlive.Core.Server
 
         public string PidFile { get; }
 
-        /// <summary>Runs <c>sshd -t -f candidate</c>: the daemon's own verdict on the file it would load.</summary>
+        /// <summary>
+        /// Runs <c>sshd -t -f candidate</c>: the daemon's own verdict on the file it would load, or, when sshd
+        /// cannot run or judge anything here, which of its prerequisites is missing.
+        /// </summary>
         public SshdValidation Validate(string candidatePath)
         {
-            var (exitCode, _, error) = Run(SshdPath, "-t", "-f", candidatePath);
-            return new SshdValidation(exitCode == 0, error.Trim());
+            if (MissingBinary() is SshdPrerequisite missing)
+            {
+                return new SshdValidation(false, missing.Cause, missing);
+            }
+
+            (int exitCode, string _, string error) result;
+            try
+            {
+                result = Run(SshdPath, "-t", "-f", candidatePath);
+            }
+            catch (System.ComponentModel.Win32Exception ex)
+            {
+                SshdPrerequisite binary = SshdPrerequisite.Binary(SshdPath, ex.Message);
+                return new SshdValidation(false, binary.Cause, binary);
+            }
+
+            string message = result.error.Trim();
+            return result.exitCode == 0 ? new SshdValidation(true, message) : new SshdValidation(false, message, SshdPrerequisite.FindMissing(message));
         }
+
+        /// <summary>The sshd binary as a missing prerequisite when it is not there, else null.</summary>
+        public SshdPrerequisite? MissingBinary() => File.Exists(SshdPath) ? null : SshdPrerequisite.Binary(SshdPath, null);
 
         /// <summary>The running daemon's pid from its PidFile, or null when it is not running.</summary>
         public int? RunningPid()

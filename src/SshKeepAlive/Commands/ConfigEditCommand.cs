@@ -107,7 +107,7 @@ namespace SshKeepAlive.Commands
             }
             catch (ConfigEditException ex)
             {
-                ThrowTerminatingError(ErrorRecords.Create(ex, ex.ErrorId, CategoryOf(ex.Kind), (object?)ex.Location?.ToString() ?? ex.Path ?? HostName, RecommendedAction(ex.Kind)));
+                ThrowTerminatingError(ErrorRecords.Create(ex, ex.ErrorId, CategoryOf(ex.Kind), (object?)ex.Location?.ToString() ?? ex.Path ?? HostName, ex.RecommendedAction ?? RecommendedAction(ex.Kind)));
             }
         }
 
@@ -136,6 +136,7 @@ namespace SshKeepAlive.Commands
                 case ConfigEditErrorKind.ReadOnly: return ErrorCategory.PermissionDenied;
                 case ConfigEditErrorKind.NotEffective: return ErrorCategory.ResourceExists;
                 case ConfigEditErrorKind.ValidationFailed: return ErrorCategory.InvalidResult;
+                case ConfigEditErrorKind.ValidationUnavailable: return ErrorCategory.ResourceUnavailable;
                 case ConfigEditErrorKind.ReloadFailed: return ErrorCategory.ResourceUnavailable;
                 default: return ErrorCategory.WriteError;
             }
@@ -151,6 +152,7 @@ namespace SshKeepAlive.Commands
                 case ConfigEditErrorKind.ReadOnly: return "Make the file writable if it is meant to be edited.";
                 case ConfigEditErrorKind.NotEffective: return "Change or remove the named line by hand; it would otherwise win over the edit.";
                 case ConfigEditErrorKind.ValidationFailed: return "Fix what sshd -t reports; nothing was changed.";
+                case ConfigEditErrorKind.ValidationUnavailable: return "Provide what sshd lacks on this machine, as the message says; nothing was changed.";
                 case ConfigEditErrorKind.ReloadFailed: return "Check the sshd log; the previous config was restored.";
                 default: return "Check permissions and free space of the config's folder.";
             }
