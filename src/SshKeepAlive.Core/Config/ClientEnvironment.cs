@@ -41,6 +41,9 @@ namespace SshKeepAlive.Core.Config
         /// <summary>Numeric local user id (%i); "0" where there is none.</summary>
         public string UserId { get; set; } = "0";
 
+        /// <summary>The ssh release whose rules the resolver follows (which keywords it knows); null: the newest.</summary>
+        public OpenSshVersion? OpenSshVersion { get; set; }
+
         /// <summary>This machine, this process's user, the platform's OpenSSH paths.</summary>
         public static ClientEnvironment Current()
         {

@@ -27,5 +27,11 @@ namespace SshKeepAlive.Core.Timeouts
 
         /// <summary>Run the commands of client <c>Match exec</c> lines; off: such blocks are reported as unevaluated.</summary>
         public bool AllowMatchExec { get; set; }
+
+        /// <summary>
+        /// The OpenSSH release the configs are read as (which keywords its ssh and sshd know), e.g. that of the server a
+        /// copied sshd_config comes from; null: the releases of this machine's ssh and sshd (<see cref="TimeoutEnvironment"/>).
+        /// </summary>
+        public OpenSshVersion? OpenSshVersion { get; set; }
     }
 }

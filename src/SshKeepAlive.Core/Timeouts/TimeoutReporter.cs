@@ -161,6 +161,11 @@ namespace SshKeepAlive.Core.Timeouts
         private void LoadClient()
         {
             ClientEnvironment environment = options.Environment.Client;
+            if (options.OpenSshVersion != null)
+            {
+                environment.OpenSshVersion = options.OpenSshVersion;
+            }
+
             client = options.ConfigPath != null
                 ? ClientConfigResolver.LoadFile(environment, options.ConfigPath)
                 : ClientConfigResolver.Load(environment);
@@ -171,7 +176,7 @@ namespace SshKeepAlive.Core.Timeouts
         private void ReadServer()
         {
             TimeoutEnvironment environment = options.Environment;
-            var server = ServerConfigResolver.Load(options.ConfigPath ?? environment.ServerConfig, environment.SystemConfigDirectory, accounts);
+            var server = ServerConfigResolver.Load(options.ConfigPath ?? environment.ServerConfig, environment.SystemConfigDirectory, accounts, options.OpenSshVersion ?? environment.ServerOpenSshVersion);
             ServerResolution resolution = server.Resolve(options.Connection);
             AddFilesRead(new[] { server.File });
             diagnostics.AddRange(resolution.Diagnostics);

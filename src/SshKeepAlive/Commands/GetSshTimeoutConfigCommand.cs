@@ -65,11 +65,28 @@ namespace SshKeepAlive.Commands
         [Parameter]
         public SwitchParameter Summary { get; set; }
 
+        /// <summary>
+        /// The OpenSSH release to read the configs as (e.g. 9.2p1 or 10.0), such as that of the server a copied
+        /// sshd_config comes from: its ssh and sshd refuse keywords of later releases. Default: the release of this
+        /// machine's ssh and sshd.
+        /// </summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? OpenSshVersion { get; set; }
+
         /// <inheritdoc />
         protected override void BeginProcessing()
         {
+            OpenSshVersion? version = null;
+            if (OpenSshVersion != null && !Core.Config.OpenSshVersion.TryParse(OpenSshVersion, out version))
+            {
+                ThrowTerminatingError(ErrorRecords.Create(new ArgumentException($"'{OpenSshVersion}' is not an OpenSSH version."), "InvalidOpenSshVersion", ErrorCategory.InvalidArgument, OpenSshVersion,
+                    "Give an OpenSSH release as its programs print it, such as 9.2p1 or 10.0 (ssh -V on the server shows it)."));
+            }
+
             var options = new TimeoutReportOptions(TimeoutEnvironment.Current())
             {
+                OpenSshVersion = version,
                 Scopes = Scope,
                 ConfigPath = Path == null ? null : GetUnresolvedProviderPathFromPSPath(Path),
                 Connection = new ServerConnection(User, ClientHostName, ClientAddress, LocalAddress, LocalPort),

@@ -22,6 +22,23 @@ namespace SshKeepAlive.Core.Tests.Timeouts
             Assert.Equal(new[] { TimeoutScope.Client, TimeoutScope.Server, TimeoutScope.Shell, TimeoutScope.Kernel }, reporter.Scopes);
         }
 
+        [Theory]
+        [InlineData("9.2p1", true)]
+        [InlineData("9.6", false)]
+        [InlineData(null, false)]
+        public void Open_WithAnOpenSshVersion_ReadsTheClientConfigAsThatReleasesSshDoes(string? version, bool refused)
+        {
+            using var root = new TempDirectory();
+            Write(root, "config", "Host web01\n    ChannelTimeout session=5m\n");
+            string config = Path.Combine(root.Path, "config");
+            var options = new TimeoutReportOptions(Environment(root)) { ConfigPath = config, OpenSshVersion = version == null ? null : OpenSshVersion.Parse(version) };
+
+            TargetReport report = TimeoutReporter.Open(options).Report("web01");
+
+            Assert.Equal(refused, report.Diagnostics.Any(d => d.IsError && d.Message.Contains("new in 9.6")));
+            Assert.Equal(refused, report.Settings.Single(s => s.Name == "ChannelTimeout").IsDefault);
+        }
+
         [Fact]
         public void Open_OnAMachineWithoutSshdOrProcSys_LeavesThoseScopesOut()
         {
