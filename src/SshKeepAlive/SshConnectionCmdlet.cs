@@ -4,7 +4,9 @@ using System.Management.Automation;
 using System.Net;
 using System.Security;
 using SshKeepAlive.Commands;
-using SshKeepAlive.Core.Config;
+using SshKeepAlive.Core.ClientConfig;
+using SshKeepAlive.Core.ConfigDocuments;
+using SshKeepAlive.Core.OpenSsh;
 using SshKeepAlive.Core.Sessions;
 
 namespace SshKeepAlive

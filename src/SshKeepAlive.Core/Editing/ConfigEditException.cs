@@ -1,5 +1,5 @@
 using System;
-using SshKeepAlive.Core.Config;
+using SshKeepAlive.Core.ConfigDocuments;
 
 namespace SshKeepAlive.Core.Editing
 {

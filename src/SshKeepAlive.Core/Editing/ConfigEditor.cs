@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using SshKeepAlive.Core.Files;
+using SshKeepAlive.Core.Platform;
 using SshKeepAlive.Core.Server;
 
 namespace SshKeepAlive.Core.Editing

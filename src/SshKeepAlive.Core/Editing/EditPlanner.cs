@@ -2,8 +2,8 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
-using SshKeepAlive.Core.Config;
-using SshKeepAlive.Core.Files;
+using SshKeepAlive.Core.ConfigDocuments;
+using SshKeepAlive.Core.Platform;
 
 namespace SshKeepAlive.Core.Editing
 {

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
-using SshKeepAlive.Core.Config;
+using SshKeepAlive.Core.ConfigDocuments;
+using SshKeepAlive.Core.Platform;
 
 namespace SshKeepAlive.Core.Editing
 {
@@ -31,6 +32,32 @@ namespace SshKeepAlive.Core.Editing
             Changes = changes;
             CreateIfMissing = createIfMissing;
         }
+
+        /// <summary>
+        /// The request for <paramref name="changes"/>: <paramref name="path"/> when given, else ~/.ssh/config (created
+        /// if missing), the system ssh_config with <paramref name="allUsers"/>, or sshd_config for the server.
+        /// </summary>
+        public static EditRequest For(EditScope scope, string? path, bool allUsers, string hostPattern, IReadOnlyList<SettingChange> changes)
+        {
+            string home = SshPlatform.HomeDirectory;
+            string system = SshPlatform.SystemDirectory;
+            hostPattern = HostOfDestination(hostPattern);
+            if (scope == EditScope.Server)
+            {
+                return new EditRequest(scope, path ?? System.IO.Path.Combine(system, "sshd_config"), IncludeRules.ForServerConfig(system, home), hostPattern, changes, createIfMissing: false);
+            }
+
+            if (path == null && allUsers)
+            {
+                return new EditRequest(scope, System.IO.Path.Combine(system, "ssh_config"), IncludeRules.ForSystemClientConfig(system, home), hostPattern, changes, createIfMissing: false);
+            }
+
+            // An explicit file is read as ssh -F reads it; only the user's own config is created when missing.
+            return new EditRequest(scope, path ?? System.IO.Path.Combine(home, ".ssh", "config"), IncludeRules.ForUserClientConfig(home), hostPattern, changes, createIfMissing: path == null);
+        }
+
+        /// <summary>The host of a destination "user@host" (what ssh matches Host patterns against); other text as is.</summary>
+        private static string HostOfDestination(string destination) => destination.Substring(destination.LastIndexOf('@') + 1);
 
         public EditScope Scope { get; }
 

@@ -1,7 +1,7 @@
 using System;
 using System.Globalization;
 using System.Linq;
-using SshKeepAlive.Core.Config;
+using SshKeepAlive.Core.OpenSsh;
 
 namespace SshKeepAlive.Core.Editing
 {

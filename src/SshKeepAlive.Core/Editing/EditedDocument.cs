@@ -1,6 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
-using SshKeepAlive.Core.Config;
+using SshKeepAlive.Core.ConfigDocuments;
 
 namespace SshKeepAlive.Core.Editing
 {

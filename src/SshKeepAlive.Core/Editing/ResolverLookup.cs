@@ -1,7 +1,9 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using SshKeepAlive.Core.Config;
+using SshKeepAlive.Core.ClientConfig;
+using SshKeepAlive.Core.ConfigDocuments;
+using SshKeepAlive.Core.ServerConfig;
 
 namespace SshKeepAlive.Core.Editing
 {

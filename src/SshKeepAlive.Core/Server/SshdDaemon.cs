@@ -4,6 +4,8 @@ using System.IO;
 using System.Linq;
 using System.Runtime.InteropServices;
 using System.Threading;
+using SshKeepAlive.Core.Platform;
+using SshKeepAlive.Core.ServerConfig;
 
 namespace SshKeepAlive.Core.Server
 {
@@ -46,10 +48,9 @@ namespace SshKeepAlive.Core.Server
             PidFile = pidFile;
         }
 
-        public static string DefaultSshdPath =>
-            RuntimeInformation.IsOSPlatform(OSPlatform.Windows)
-                ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.System), "OpenSSH", "sshd.exe")
-                : "/usr/sbin/sshd";
+        /// <summary>The daemon that reads <paramref name="sshdConfig"/>: this platform's sshd, and the PidFile the config names (default /run/sshd.pid).</summary>
+        public static SshdDaemon For(string sshdConfig) =>
+            new SshdDaemon(SshPlatform.SshdPath, ServerConfigResolver.Load(sshdConfig).Resolve()["PidFile"].Value as string ?? "/run/sshd.pid");
 
         public string SshdPath { get; }
 

@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.Threading;
 using System.Threading.Tasks;
 using Renci.SshNet;
+using SshKeepAlive.Core.OpenSsh;
 
 namespace SshKeepAlive.Core.Sessions
 {

@@ -2,7 +2,10 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
-using SshKeepAlive.Core.Config;
+using SshKeepAlive.Core.ClientConfig;
+using SshKeepAlive.Core.ConfigDocuments;
+using SshKeepAlive.Core.OpenSsh;
+using SshKeepAlive.Core.Platform;
 using SshKeepAlive.Core.Ssh;
 
 namespace SshKeepAlive.Core.Sessions
@@ -143,7 +146,7 @@ namespace SshKeepAlive.Core.Sessions
 
         private static IEnumerable<string> DefaultIdentityFiles()
         {
-            string ssh = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".ssh");
+            string ssh = Path.Combine(SshPlatform.HomeDirectory, ".ssh");
             foreach (string name in new[] { "id_rsa", "id_ecdsa", "id_ed25519" })
             {
                 yield return Path.Combine(ssh, name);

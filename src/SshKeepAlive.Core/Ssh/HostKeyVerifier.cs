@@ -4,6 +4,7 @@ using System.IO;
 using System.Linq;
 using System.Text;
 using SshKeepAlive.Core.Files;
+using SshKeepAlive.Core.Platform;
 
 namespace SshKeepAlive.Core.Ssh
 {
@@ -109,11 +110,11 @@ namespace SshKeepAlive.Core.Ssh
 
         public bool HashNewEntries { get; }
 
-        /// <summary>ssh's defaults: ~/.ssh/known_hosts, and /etc/ssh/ssh_known_hosts to read.</summary>
-        public static string DefaultUserKnownHostsFile =>
-            Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".ssh", "known_hosts");
+        /// <summary>ssh's defaults: ~/.ssh/known_hosts, and ssh_known_hosts(2) in the system ssh directory to read.</summary>
+        public static string DefaultUserKnownHostsFile => Path.Combine(SshPlatform.HomeDirectory, ".ssh", "known_hosts");
 
-        public static IReadOnlyList<string> DefaultGlobalKnownHostsFiles { get; } = new[] { "/etc/ssh/ssh_known_hosts", "/etc/ssh/ssh_known_hosts2" };
+        public static IReadOnlyList<string> DefaultGlobalKnownHostsFiles { get; } =
+            new[] { "ssh_known_hosts", "ssh_known_hosts2" }.Select(name => Path.Combine(SshPlatform.SystemDirectory, name)).ToArray();
 
         /// <summary>
         /// The key types known for the host, so the client can ask for those first (as ssh orders its

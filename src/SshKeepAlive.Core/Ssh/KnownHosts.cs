@@ -4,7 +4,7 @@ using System.IO;
 using System.Linq;
 using System.Security.Cryptography;
 using System.Text;
-using SshKeepAlive.Core.Config;
+using SshKeepAlive.Core.OpenSsh;
 
 namespace SshKeepAlive.Core.Ssh
 {

@@ -1,5 +1,5 @@
 using System.Collections.Generic;
-using SshKeepAlive.Core.Config;
+using SshKeepAlive.Core.ConfigDocuments;
 
 namespace SshKeepAlive.Core.Timeouts
 {

@@ -1,6 +1,8 @@
 using System.IO;
 using System.Runtime.InteropServices;
-using SshKeepAlive.Core.Config;
+using SshKeepAlive.Core.ClientConfig;
+using SshKeepAlive.Core.OpenSsh;
+using SshKeepAlive.Core.Platform;
 
 namespace SshKeepAlive.Core.Timeouts
 {
@@ -56,7 +58,7 @@ namespace SshKeepAlive.Core.Timeouts
             client.OpenSshVersion = OpenSshVersion.OfProgram("ssh");
             return new TimeoutEnvironment(isWindows ? Path.GetPathRoot(System.Environment.SystemDirectory) ?? "C:\\" : "/", client, isWindows)
             {
-                ServerOpenSshVersion = OpenSshVersion.OfProgram(Server.SshdDaemon.DefaultSshdPath),
+                ServerOpenSshVersion = OpenSshVersion.OfProgram(SshPlatform.SshdPath),
             };
         }
     }

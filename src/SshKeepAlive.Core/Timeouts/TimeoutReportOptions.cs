@@ -1,5 +1,6 @@
 using System.Collections.Generic;
-using SshKeepAlive.Core.Config;
+using SshKeepAlive.Core.OpenSsh;
+using SshKeepAlive.Core.ServerConfig;
 
 namespace SshKeepAlive.Core.Timeouts
 {

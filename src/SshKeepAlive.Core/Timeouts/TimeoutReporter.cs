@@ -2,8 +2,12 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
-using SshKeepAlive.Core.Config;
+using SshKeepAlive.Core.ClientConfig;
+using SshKeepAlive.Core.ConfigDocuments;
 using SshKeepAlive.Core.Kernel;
+using SshKeepAlive.Core.OpenSsh;
+using SshKeepAlive.Core.Platform;
+using SshKeepAlive.Core.ServerConfig;
 using SshKeepAlive.Core.Shell;
 
 namespace SshKeepAlive.Core.Timeouts

@@ -1,3 +1,5 @@
+using SshKeepAlive.Core.OpenSsh;
+
 namespace SshKeepAlive.Core.Timeouts
 {
     /// <summary>Where a setting that can end an idle SSH session lives.</summary>
@@ -60,6 +62,6 @@ namespace SshKeepAlive.Core.Timeouts
         /// <summary>"path:line", the path alone, or "default".</summary>
         public string Location => Line == null ? Source : Source + ":" + Line;
 
-        public override string ToString() => $"{Scope} {Target} {Name}={Config.ClientKeyword.Format(Value)} ({Location})";
+        public override string ToString() => $"{Scope} {Target} {Name}={OpenSshValues.Format(Value)} ({Location})";
     }
 }

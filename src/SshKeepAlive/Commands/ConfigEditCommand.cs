@@ -1,7 +1,8 @@
 using System.Collections.Generic;
 using System.Management.Automation;
-using SshKeepAlive.Core.Config;
+using SshKeepAlive.Core.ClientConfig;
 using SshKeepAlive.Core.Editing;
+using SshKeepAlive.Core.Server;
 
 namespace SshKeepAlive.Commands
 {
@@ -80,7 +81,7 @@ namespace SshKeepAlive.Commands
             try
             {
                 string? path = Path == null ? null : GetUnresolvedProviderPathFromPSPath(Path);
-                EditRequest request = EditTargets.Request(EditScope, path, AllUsers, HostName, Changes());
+                EditRequest request = EditRequest.For(EditScope, path, AllUsers, HostName, Changes());
                 EditPlan plan = Editor.Plan(request);
                 foreach (string decision in plan.Decisions)
                 {
@@ -115,7 +116,7 @@ namespace SshKeepAlive.Commands
         {
             NoBackup = NoBackup,
             Reload = Reload,
-            Daemon = Scope == ConfigScope.Server ? EditTargets.DaemonFor(request.Path) : null,
+            Daemon = Scope == ConfigScope.Server ? SshdDaemon.For(request.Path) : null,
         };
 
         private void Emit(EditResult result)

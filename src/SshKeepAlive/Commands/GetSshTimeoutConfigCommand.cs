@@ -2,7 +2,9 @@ using System;
 using System.IO;
 using System.Linq;
 using System.Management.Automation;
-using SshKeepAlive.Core.Config;
+using SshKeepAlive.Core.ConfigDocuments;
+using SshKeepAlive.Core.OpenSsh;
+using SshKeepAlive.Core.ServerConfig;
 using SshKeepAlive.Core.Timeouts;
 
 namespace SshKeepAlive.Commands
@@ -78,7 +80,7 @@ namespace SshKeepAlive.Commands
         protected override void BeginProcessing()
         {
             OpenSshVersion? version = null;
-            if (OpenSshVersion != null && !Core.Config.OpenSshVersion.TryParse(OpenSshVersion, out version))
+            if (OpenSshVersion != null && !Core.OpenSsh.OpenSshVersion.TryParse(OpenSshVersion, out version))
             {
                 ThrowTerminatingError(ErrorRecords.Create(new ArgumentException($"'{OpenSshVersion}' is not an OpenSSH version."), "InvalidOpenSshVersion", ErrorCategory.InvalidArgument, OpenSshVersion,
                     "Give an OpenSSH release as its programs print it, such as 9.2p1 or 10.0 (ssh -V on the server shows it)."));

@@ -16,6 +16,6 @@ namespace SshKeepAlive.Commands
         protected override string Action => "Remove keepalive settings";
 
         /// <inheritdoc />
-        protected override IReadOnlyList<SettingChange> Changes() => EditTargets.KeepAliveRemoval(EditScope);
+        protected override IReadOnlyList<SettingChange> Changes() => TimeoutChanges.KeepAliveRemoval(EditScope);
     }
 }

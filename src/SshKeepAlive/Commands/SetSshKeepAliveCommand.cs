@@ -30,6 +30,6 @@ namespace SshKeepAlive.Commands
         protected override string Action => "Set keepalive";
 
         /// <inheritdoc />
-        protected override IReadOnlyList<SettingChange> Changes() => EditTargets.KeepAlive(EditScope, Interval, CountMax, TcpKeepAlive);
+        protected override IReadOnlyList<SettingChange> Changes() => TimeoutChanges.KeepAlive(EditScope, Interval, CountMax, TcpKeepAlive);
     }
 }

@@ -33,6 +33,6 @@ namespace SshKeepAlive.Commands
 
         /// <inheritdoc />
         protected override IReadOnlyList<SettingChange> Changes() =>
-            EditTargets.Timeouts(EditScope, ConnectTimeout, LoginGraceTime, ChannelTimeout, UnusedConnectionTimeout);
+            TimeoutChanges.Timeouts(EditScope, ConnectTimeout, LoginGraceTime, ChannelTimeout, UnusedConnectionTimeout);
     }
 }

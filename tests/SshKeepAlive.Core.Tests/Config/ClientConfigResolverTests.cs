@@ -1,6 +1,7 @@
 using System.IO;
 using System.Linq;
-using SshKeepAlive.Core.Config;
+using SshKeepAlive.Core.ClientConfig;
+using SshKeepAlive.Core.ConfigDocuments;
 using SshKeepAlive.Testing;
 using Xunit;
 

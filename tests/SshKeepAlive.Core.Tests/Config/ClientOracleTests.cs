@@ -5,7 +5,9 @@ using System.IO;
 using System.Linq;
 using System.Text.RegularExpressions;
 using System.Threading.Tasks;
-using SshKeepAlive.Core.Config;
+using SshKeepAlive.Core.ClientConfig;
+using SshKeepAlive.Core.ConfigDocuments;
+using SshKeepAlive.Core.OpenSsh;
 using SshKeepAlive.Testing;
 using Xunit;
 
@@ -113,7 +115,7 @@ namespace SshKeepAlive.Core.Tests.Config
                 }
 
                 string[] expected = ssh[name].ToArray();
-                string[] actual = setting.Keyword == ClientKeyword.IdentityFile ? ((IEnumerable<string>)setting.Value!).ToArray() : new[] { setting.Text };
+                string[] actual = setting.Name == ClientKeyword.IdentityFile.Name ? ((IEnumerable<string>)setting.Value!).ToArray() : new[] { setting.Text };
                 Assert.True(expected.SequenceEqual(actual), $"{what}: {name}: ssh -G says [{string.Join(", ", expected)}], we say [{string.Join(", ", actual)}] from {setting}");
             }
         }

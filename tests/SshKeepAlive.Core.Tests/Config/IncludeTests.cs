@@ -1,6 +1,6 @@
 using System.IO;
 using System.Linq;
-using SshKeepAlive.Core.Config;
+using SshKeepAlive.Core.ConfigDocuments;
 using SshKeepAlive.Testing;
 using Xunit;
 

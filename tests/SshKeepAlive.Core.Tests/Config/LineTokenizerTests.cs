@@ -1,6 +1,6 @@
 using System.Linq;
 using System.Text;
-using SshKeepAlive.Core.Config;
+using SshKeepAlive.Core.ConfigDocuments;
 using Xunit;
 
 namespace SshKeepAlive.Core.Tests.Config

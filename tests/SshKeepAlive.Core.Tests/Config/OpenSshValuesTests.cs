@@ -1,4 +1,4 @@
-using SshKeepAlive.Core.Config;
+using SshKeepAlive.Core.OpenSsh;
 using Xunit;
 
 namespace SshKeepAlive.Core.Tests.Config

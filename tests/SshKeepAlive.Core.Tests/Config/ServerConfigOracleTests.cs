@@ -1,6 +1,8 @@
 using System.Collections.Generic;
 using System.Linq;
-using SshKeepAlive.Core.Config;
+using SshKeepAlive.Core.ConfigDocuments;
+using SshKeepAlive.Core.OpenSsh;
+using SshKeepAlive.Core.ServerConfig;
 using SshKeepAlive.Testing;
 using Xunit;
 

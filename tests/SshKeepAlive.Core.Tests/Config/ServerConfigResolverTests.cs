@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.IO;
-using SshKeepAlive.Core.Config;
+using SshKeepAlive.Core.ConfigDocuments;
+using SshKeepAlive.Core.ServerConfig;
 using SshKeepAlive.Testing;
 using Xunit;
 
@@ -112,7 +113,6 @@ namespace SshKeepAlive.Core.Tests.Config
         public void DefaultConfigPath_OnUnix_IsEtcSsh()
         {
             Assert.Equal("/etc/ssh/sshd_config", ServerConfigResolver.DefaultConfigPath);
-            Assert.Equal("/etc/ssh", ServerConfigResolver.DefaultSystemDirectory);
         }
 
         [Theory]

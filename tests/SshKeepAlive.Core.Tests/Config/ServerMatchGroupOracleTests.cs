@@ -1,7 +1,9 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
-using SshKeepAlive.Core.Config;
+using SshKeepAlive.Core.OpenSsh;
+using SshKeepAlive.Core.Platform;
+using SshKeepAlive.Core.ServerConfig;
 using SshKeepAlive.Testing;
 using Xunit;
 

@@ -2,7 +2,7 @@ using System;
 using System.IO;
 using System.Linq;
 using System.Threading.Tasks;
-using SshKeepAlive.Core.Config;
+using SshKeepAlive.Core.ConfigDocuments;
 using SshKeepAlive.Core.Editing;
 using Xunit;
 using static SshKeepAlive.Core.Tests.Editing.EditFixture;
@@ -33,7 +33,7 @@ namespace SshKeepAlive.Core.Tests.Editing
             using var fx = new EditFixture();
             string path = fx.Write("config", "Host *\n    ConnectTimeout 7\n");
 
-            EditResult result = fx.Apply(fx.ClientRequest(path, "web01", EditTargets.Timeout("ConnectTimeout", "none", allowsNone: true)));
+            EditResult result = fx.Apply(fx.ClientRequest(path, "web01", TimeoutChanges.Timeout("ConnectTimeout", "none", allowsNone: true)));
 
             // "ConnectTimeout none" would leave the value unset for ssh, and Host * would still give web01 7 s.
             Assert.Equal("Host web01\n    ConnectTimeout 0\n\nHost *\n    ConnectTimeout 7\n", File.ReadAllText(path));
@@ -217,7 +217,7 @@ namespace SshKeepAlive.Core.Tests.Editing
             using var fx = new EditFixture();
             string path = fx.Write("config", "Host web01\n  ServerAliveInterval 60\n  User dave\nHost *\n  ServerAliveInterval 10\n");
 
-            fx.Apply(fx.ClientRequest(path, "web01", EditTargets.KeepAliveRemoval(EditScope.Client).ToArray()));
+            fx.Apply(fx.ClientRequest(path, "web01", TimeoutChanges.KeepAliveRemoval(EditScope.Client).ToArray()));
 
             Assert.Equal("Host web01\n  User dave\nHost *\n  ServerAliveInterval 10\n", File.ReadAllText(path));
             Assert.Equal("10", SshG(path, "web01", "ServerAliveInterval"));

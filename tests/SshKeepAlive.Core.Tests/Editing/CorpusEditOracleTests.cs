@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
-using SshKeepAlive.Core.Config;
+using SshKeepAlive.Core.ConfigDocuments;
 using SshKeepAlive.Core.Editing;
 using SshKeepAlive.Core.Tests.Config;
 using SshKeepAlive.Testing;
@@ -59,7 +59,7 @@ namespace SshKeepAlive.Core.Tests.Editing
             using var corpus = new TempDirectory();
             string path = ServerCorpus.Materialize(name, corpus);
             string original = File.ReadAllText(path);
-            var request = new EditRequest(EditScope.Server, path, IncludeRules.ForServerConfig(corpus.Path, corpus.Path), "*", EditTargets.KeepAlive(EditScope.Server, "61", 5, false), createIfMissing: false);
+            var request = new EditRequest(EditScope.Server, path, IncludeRules.ForServerConfig(corpus.Path, corpus.Path), "*", TimeoutChanges.KeepAlive(EditScope.Server, "61", 5, false), createIfMissing: false);
 
             EditResult result;
             try

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Text;
+using SshKeepAlive.Core.ConfigDocuments;
 using SshKeepAlive.Core.Editing;
 using SshKeepAlive.Testing;
 using Xunit;
@@ -40,7 +41,7 @@ namespace SshKeepAlive.Core.Tests.Editing
                 string path = fx.Write("config", original);
                 string host = Hosts[random.Next(Hosts.Length)];
                 bool removal = random.Next(4) == 0;
-                SettingChange[] changes = removal ? EditTargets.KeepAliveRemoval(EditScope.Client).ToArray() : RandomChanges(random);
+                SettingChange[] changes = removal ? TimeoutChanges.KeepAliveRemoval(EditScope.Client).ToArray() : RandomChanges(random);
 
                 EditResult result;
                 try
@@ -78,8 +79,8 @@ namespace SshKeepAlive.Core.Tests.Editing
             Assert.True(made >= 40 - refusedByRelease, $"only {made} of 60 edits were made ({refusedByRelease} configs {suite}'s ssh refuses itself)");
         }
 
-        private static SshKeepAlive.Core.Config.ConfigLine Line(string text) =>
-            SshKeepAlive.Core.Config.ConfigDocument.Parse(text, "ssh -G").Lines[0];
+        private static ConfigLine Line(string text) =>
+            ConfigDocument.Parse(text, "ssh -G").Lines[0];
 
         private static SettingChange[] RandomChanges(Random random)
         {

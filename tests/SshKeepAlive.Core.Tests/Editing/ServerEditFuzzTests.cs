@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Text;
-using SshKeepAlive.Core.Config;
+using SshKeepAlive.Core.ConfigDocuments;
 using SshKeepAlive.Core.Editing;
 using SshKeepAlive.Core.Tests.Config;
 using SshKeepAlive.Testing;
@@ -40,7 +40,7 @@ namespace SshKeepAlive.Core.Tests.Editing
                 File.WriteAllText(main, include + RandomConfig(random, allowMatch: true));
                 string originalMain = File.ReadAllText(main);
                 string originalDropIn = File.ReadAllText(dropIn);
-                var changes = EditTargets.KeepAlive(EditScope.Server, random.Next(0, 300).ToString(), random.Next(0, 10), random.Next(2) == 0);
+                var changes = TimeoutChanges.KeepAlive(EditScope.Server, random.Next(0, 300).ToString(), random.Next(0, 10), random.Next(2) == 0);
 
                 EditResult result;
                 try

@@ -1,6 +1,6 @@
 using System.Collections.Generic;
 using System.IO;
-using SshKeepAlive.Core.Config;
+using SshKeepAlive.Core.ConfigDocuments;
 using SshKeepAlive.Core.Editing;
 using SshKeepAlive.Core.Server;
 using SshKeepAlive.Core.Tests.Config;
@@ -98,7 +98,7 @@ namespace SshKeepAlive.Core.Tests.Editing
         {
             Dictionary<string, byte[]> before = Snapshot(dir);
             var request = new EditRequest(
-                EditScope.Server, config, IncludeRules.ForServerConfig(dir.Path, dir.Path), "*", EditTargets.KeepAlive(EditScope.Server, "30", 4, null), createIfMissing: false);
+                EditScope.Server, config, IncludeRules.ForServerConfig(dir.Path, dir.Path), "*", TimeoutChanges.KeepAlive(EditScope.Server, "30", 4, null), createIfMissing: false);
 
             var error = Assert.Throws<ConfigEditException>(() =>
                 EditFixture.Editor.Apply(request, new ApplyOptions { Daemon = new SshdDaemon(sshdPath, dir.File("sshd.pid")) }));

@@ -1,8 +1,9 @@
 using System;
 using System.IO;
 using System.Linq;
-using SshKeepAlive.Core.Config;
+using SshKeepAlive.Core.ConfigDocuments;
 using SshKeepAlive.Core.Editing;
+using SshKeepAlive.Core.Platform;
 using SshKeepAlive.Core.Server;
 using SshKeepAlive.Core.Tests.Config;
 using SshKeepAlive.Testing;

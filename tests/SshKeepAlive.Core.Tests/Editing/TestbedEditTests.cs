@@ -3,7 +3,8 @@ using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using System.Threading;
-using SshKeepAlive.Core.Config;
+using SshKeepAlive.Core.ClientConfig;
+using SshKeepAlive.Core.ConfigDocuments;
 using SshKeepAlive.Core.Editing;
 using SshKeepAlive.Testing;
 using Xunit;
@@ -23,7 +24,7 @@ namespace SshKeepAlive.Core.Tests.Editing
             string config = dir.File("config");
             File.WriteAllText(config, "Host *\n    ServerAliveInterval 0\n");
             var request = new EditRequest(
-                EditScope.Client, config, IncludeRules.ForUserClientConfig(dir.Path), bed.Server.Address, EditTargets.KeepAlive(EditScope.Client, "2", null, null), createIfMissing: false);
+                EditScope.Client, config, IncludeRules.ForUserClientConfig(dir.Path), bed.Server.Address, TimeoutChanges.KeepAlive(EditScope.Client, "2", null, null), createIfMissing: false);
 
             Editor.Apply(request, new ApplyOptions { NoBackup = true });
             string[] arguments = bed.SshArguments(bed.Server, Array.Empty<string>(), "echo a; sleep 15; echo b");

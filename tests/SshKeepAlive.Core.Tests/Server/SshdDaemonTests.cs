@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using SshKeepAlive.Core.Platform;
 using SshKeepAlive.Core.Server;
 using SshKeepAlive.Testing;
 using Xunit;
@@ -77,7 +78,7 @@ namespace SshKeepAlive.Core.Tests.Server
         public void Reload_WhenNothingRunsUnderThePidFile_SaysSoWithoutRestoring()
         {
             using var dir = new TempDirectory();
-            var daemon = new SshdDaemon(SshdDaemon.DefaultSshdPath, dir.File("sshd.pid"));
+            var daemon = new SshdDaemon(SshPlatform.SshdPath, dir.File("sshd.pid"));
             bool restored = false;
 
             var error = Assert.Throws<SshdReloadException>(() => daemon.Reload(() => restored = true));

@@ -4,7 +4,7 @@ using System.Linq;
 using System.Text.RegularExpressions;
 using System.Threading;
 using Renci.SshNet.Common;
-using SshKeepAlive.Core.Files;
+using SshKeepAlive.Core.Platform;
 using SshKeepAlive.Core.Sessions;
 using SshKeepAlive.Core.Ssh;
 using SshKeepAlive.Core.Tests.Ssh;

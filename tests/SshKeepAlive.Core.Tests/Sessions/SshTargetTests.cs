@@ -1,6 +1,6 @@
 using System;
 using System.Collections.Generic;
-using SshKeepAlive.Core.Sessions;
+using SshKeepAlive.Core.OpenSsh;
 using Xunit;
 
 namespace SshKeepAlive.Core.Tests.Sessions

@@ -1,7 +1,7 @@
 using System;
 using System.IO;
 using System.Linq;
-using SshKeepAlive.Core.Files;
+using SshKeepAlive.Core.Platform;
 using SshKeepAlive.Core.Ssh;
 using SshKeepAlive.Testing;
 using Xunit;

@@ -1,6 +1,7 @@
 using System.IO;
 using System.Linq;
-using SshKeepAlive.Core.Config;
+using SshKeepAlive.Core.ConfigDocuments;
+using SshKeepAlive.Core.ServerConfig;
 using SshKeepAlive.Core.Tests.Config;
 using SshKeepAlive.Core.Timeouts;
 using SshKeepAlive.Testing;

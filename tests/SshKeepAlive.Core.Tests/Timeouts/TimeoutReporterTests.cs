@@ -1,7 +1,8 @@
 using System;
 using System.IO;
 using System.Linq;
-using SshKeepAlive.Core.Config;
+using SshKeepAlive.Core.OpenSsh;
+using SshKeepAlive.Core.ServerConfig;
 using SshKeepAlive.Core.Timeouts;
 using SshKeepAlive.Testing;
 using Xunit;

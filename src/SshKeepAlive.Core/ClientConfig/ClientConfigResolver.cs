@@ -1,0 +1,115 @@
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using SshKeepAlive.Core.ConfigDocuments;
+using SshKeepAlive.Core.OpenSsh;
+
+namespace SshKeepAlive.Core.ClientConfig
+{
+    /// <summary>Options for one resolution.</summary>
+    public sealed class ClientResolveOptions
+    {
+        /// <summary>
+        /// Run "Match exec" commands (through /bin/sh, as ssh does). Off by default: an unrun exec counts as not
+        /// matching and is reported as a warning naming its file:line.
+        /// </summary>
+        public bool RunMatchExec { get; set; }
+    }
+
+    /// <summary>
+    /// Resolves ssh client settings as <c>ssh -G</c> does: the user config (~/.ssh/config) then the system config
+    /// (/etc/ssh/ssh_config), or only an explicit file (like <c>ssh -F</c>). Files are loaded once; resolve any
+    /// number of destinations.
+    /// </summary>
+    public sealed class ClientConfigResolver
+    {
+        private readonly List<ConfigDiagnostic> loadDiagnostics = new List<ConfigDiagnostic>();
+
+        private ClientConfigResolver(ClientEnvironment environment, IReadOnlyList<LoadedConfig> files)
+        {
+            Environment = environment;
+            Files = files;
+            CompiledFiles = files.Select(ClientConfigFile.Compile).ToList();
+        }
+
+        public ClientEnvironment Environment { get; }
+
+        /// <summary>The top files in reading order (user then system, or the explicit file), each with its Includes.</summary>
+        public IReadOnlyList<LoadedConfig> Files { get; }
+
+        internal IReadOnlyList<ClientConfigFile> CompiledFiles { get; }
+
+        /// <summary>Problems found while loading (unreadable files, Include errors, a missing explicit file).</summary>
+        public IReadOnlyList<ConfigDiagnostic> LoadDiagnostics => loadDiagnostics;
+
+        /// <summary>Loads the user and system configs of <paramref name="environment"/>; a missing one is skipped as ssh does.</summary>
+        public static ClientConfigResolver Load(ClientEnvironment environment)
+        {
+            var files = new[]
+            {
+                LoadedConfig.Load(environment.UserConfigPath, IncludeRules.ForUserClientConfig(environment.HomeDirectory)),
+                LoadedConfig.Load(environment.SystemConfigPath, IncludeRules.ForSystemClientConfig(environment.SystemDirectory, environment.HomeDirectory)),
+            };
+            var resolver = new ClientConfigResolver(environment, files);
+            if (LoadedConfig.HasUnsafePermissions(environment.UserConfigPath))
+            {
+                resolver.loadDiagnostics.Add(ConfigDiagnostic.Error($"bad owner or permissions on {environment.UserConfigPath}", null));
+            }
+
+            resolver.loadDiagnostics.AddRange(files.SelectMany(f => f.Diagnostics));
+            return resolver;
+        }
+
+        /// <summary>
+        /// Loads only <paramref name="configFile"/>, as <c>ssh -F</c>: the system config is skipped, relative Includes
+        /// resolve under ~/.ssh, "none" reads no file, and a missing file is an error.
+        /// </summary>
+        public static ClientConfigResolver LoadFile(ClientEnvironment environment, string configFile)
+        {
+            if (configFile == "none")
+            {
+                return new ClientConfigResolver(environment, new LoadedConfig[0]);
+            }
+
+            LoadedConfig file = LoadedConfig.Load(configFile, IncludeRules.ForUserClientConfig(environment.HomeDirectory));
+            var resolver = new ClientConfigResolver(environment, new[] { file });
+            if (!file.Exists)
+            {
+                resolver.loadDiagnostics.Add(ConfigDiagnostic.Error($"can't open user config file {configFile}: no such file", null));
+            }
+
+            resolver.loadDiagnostics.AddRange(file.Diagnostics);
+            return resolver;
+        }
+
+        /// <summary>
+        /// A resolver over one already-loaded top file (e.g. a config being edited, possibly not yet written), read
+        /// as <c>ssh -F</c> reads it: no system config.
+        /// </summary>
+        public static ClientConfigResolver ForLoaded(ClientEnvironment environment, LoadedConfig file)
+        {
+            var resolver = new ClientConfigResolver(environment, new[] { file });
+            resolver.loadDiagnostics.AddRange(file.Diagnostics);
+            return resolver;
+        }
+
+        /// <summary>Resolves a destination "[user@]host" or "ssh://[user@]host[:port]".</summary>
+        public ClientResolution Resolve(string destination, ClientResolveOptions? options = null) => Resolve(SshTarget.Parse(destination), options);
+
+        /// <summary>Resolves a destination; its user and port, when given, win over the files as on ssh's command line.</summary>
+        public ClientResolution Resolve(SshTarget target, ClientResolveOptions? options = null) =>
+            new ClientResolutionRun(this, target, options ?? new ClientResolveOptions(), loadDiagnostics).Run();
+
+        /// <summary>
+        /// The literal host names of every Host line (no wildcards, no negation), in file order without duplicates —
+        /// the names worth offering for completion.
+        /// </summary>
+        public IReadOnlyList<string> HostNames() =>
+            Files.SelectMany(f => f.Directives())
+                .Where(d => d.Line.IsKeyword("Host"))
+                .SelectMany(d => d.Line.Arguments)
+                .Where(p => p.Length > 0 && !p.StartsWith("!", System.StringComparison.Ordinal) && OpenSshPattern.IsLiteral(p))
+                .Distinct()
+                .ToList();
+    }
+}

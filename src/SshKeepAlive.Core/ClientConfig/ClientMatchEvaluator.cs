@@ -1,0 +1,196 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using SshKeepAlive.Core.ConfigDocuments;
+using SshKeepAlive.Core.OpenSsh;
+
+namespace SshKeepAlive.Core.ClientConfig
+{
+    /// <summary>Evaluates ssh_config Host and Match lines against the state of a resolution, as readconf.c does.</summary>
+    internal sealed class ClientMatchEvaluator
+    {
+        private readonly ClientResolutionRun run;
+
+        public ClientMatchEvaluator(ClientResolutionRun run)
+        {
+            this.run = run;
+        }
+
+        /// <summary>Host: any pattern matching (case-sensitively) activates the block; a matching negated pattern cancels it.</summary>
+        public bool EvaluateHost(ConfigLine line, ConfigSource source)
+        {
+            bool active = false;
+            foreach (string argument in line.Arguments)
+            {
+                if (argument.Length == 0)
+                {
+                    run.Report(ConfigDiagnostic.Error("keyword Host empty argument", source));
+                    return false;
+                }
+
+                bool negated = argument[0] == '!';
+                if (OpenSshPattern.Matches(run.HostForHostLines, 0, argument, negated ? 1 : 0, argument.Length, lowercasePattern: false))
+                {
+                    if (negated)
+                    {
+                        return false;
+                    }
+
+                    active = true;
+                }
+            }
+
+            return active;
+        }
+
+        /// <summary>
+        /// Match: every criterion must hold. Returns null when the line is malformed (reported; the block state is
+        /// then left as it was, like ssh).
+        /// </summary>
+        public bool? EvaluateMatch(IReadOnlyList<string> criteria, ConfigSource source)
+        {
+            bool result = true;
+            int attributes = 0;
+            for (int i = 0; i < criteria.Count; i++)
+            {
+                string original = criteria[i];
+                if (original.StartsWith("#", StringComparison.Ordinal))
+                {
+                    break;
+                }
+
+                bool negate = original.StartsWith("!", StringComparison.Ordinal);
+                string attribute = (negate ? original.Substring(1) : original).ToLowerInvariant();
+                if (attribute == "all")
+                {
+                    bool alone = attributes <= 1 && (i + 1 >= criteria.Count || criteria[i + 1].StartsWith("#", StringComparison.Ordinal));
+                    if (!alone)
+                    {
+                        return Bad($"'{original}' cannot be combined with other Match attributes", source);
+                    }
+
+                    return result && !negate;
+                }
+
+                attributes++;
+                if (attribute == "canonical" || attribute == "final")
+                {
+                    if (attribute == "final" && !run.FinalPass)
+                    {
+                        run.WantFinalPass = true;
+                    }
+
+                    result &= run.FinalPass != negate;
+                    continue;
+                }
+
+                if (i + 1 >= criteria.Count || criteria[i + 1].StartsWith("#", StringComparison.Ordinal))
+                {
+                    return Bad($"missing Match criteria for {attribute}", source);
+                }
+
+                string argument = criteria[++i];
+                bool matched;
+                switch (attribute)
+                {
+                    case "host":
+                        matched = OpenSshPattern.MatchHostName(run.CurrentHost(source), argument);
+                        break;
+                    case "originalhost":
+                        matched = OpenSshPattern.MatchHostName(run.Target.Host, argument);
+                        break;
+                    case "user":
+                        matched = OpenSshPattern.MatchList(run.CurrentUser, argument, lowercasePatterns: false) == 1;
+                        break;
+                    case "localuser":
+                        matched = OpenSshPattern.MatchList(run.Environment.LocalUser, argument, lowercasePatterns: false) == 1;
+                        break;
+                    case "exec":
+                        if (!result)
+                        {
+                            continue; // ssh does not run the command once the line cannot match
+                        }
+
+                        bool? exited = Execute(argument, source);
+                        if (exited == null)
+                        {
+                            return null;
+                        }
+
+                        matched = exited.Value;
+                        break;
+                    default:
+                        return Bad($"unsupported Match attribute {attribute}", source);
+                }
+
+                result &= matched != negate;
+            }
+
+            if (attributes == 0)
+            {
+                return Bad("one or more attributes required for Match", source);
+            }
+
+            return result;
+        }
+
+        private bool? Execute(string command, ConfigSource source)
+        {
+            if (!run.Options.RunMatchExec)
+            {
+                run.Report(ConfigDiagnostic.Warning($"Match exec \"{command}\" was not run (treated as not matching); allow running it to evaluate this block", source));
+                return false;
+            }
+
+            string? expanded = PercentExpander.Expand(command, run.PercentTokens(run.CurrentHost(source), run.CurrentUser, run.CurrentPort), out string? error);
+            if (expanded == null)
+            {
+                return Bad("Match exec: " + error, source);
+            }
+
+            bool windows = RuntimeInformation.IsOSPlatform(OSPlatform.Windows);
+            var start = new ProcessStartInfo(windows ? "cmd.exe" : "/bin/sh", (windows ? "/c " : "-c ") + QuoteArgument(expanded))
+            {
+                UseShellExecute = false,
+                RedirectStandardInput = true,
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            };
+            using Process process = Process.Start(start)!;
+            process.StandardInput.Close();
+            System.Threading.Tasks.Task<string> errors = process.StandardError.ReadToEndAsync();
+            process.StandardOutput.ReadToEnd();
+            errors.Wait();
+            process.WaitForExit();
+            return process.ExitCode == 0;
+        }
+
+        // One argument in the command-line convention .NET splits Arguments by (on every platform): backslashes
+        // are literal except before a quote, where 2n+1 backslashes give n and a literal quote.
+        private static string QuoteArgument(string argument)
+        {
+            var quoted = new System.Text.StringBuilder("\"");
+            int backslashes = 0;
+            foreach (char c in argument)
+            {
+                if (c == '\\')
+                {
+                    backslashes++;
+                    continue;
+                }
+
+                quoted.Append('\\', c == '"' ? (backslashes * 2) + 1 : backslashes).Append(c);
+                backslashes = 0;
+            }
+
+            return quoted.Append('\\', backslashes * 2).Append('"').ToString();
+        }
+
+        private bool? Bad(string message, ConfigSource source)
+        {
+            run.Report(ConfigDiagnostic.Error("bad Match condition: " + message, source));
+            return null;
+        }
+    }
+}

@@ -1,0 +1,49 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using SshKeepAlive.Core.ConfigDocuments;
+using SshKeepAlive.Core.OpenSsh;
+
+namespace SshKeepAlive.Core.ClientConfig
+{
+    /// <summary>
+    /// What ssh would use for one destination (the ssh -G view of the keywords in <see cref="ClientKeyword.All"/>),
+    /// with the source of each value and every problem found on the way.
+    /// </summary>
+    public sealed class ClientResolution
+    {
+        private readonly Dictionary<ClientKeyword, EffectiveSetting> byKeyword;
+
+        internal ClientResolution(SshTarget target, IReadOnlyList<EffectiveSetting> settings, IReadOnlyList<ConfigDiagnostic> diagnostics, bool usedFinalPass)
+        {
+            Target = target;
+            Settings = settings;
+            Diagnostics = diagnostics;
+            UsedFinalPass = usedFinalPass;
+            byKeyword = settings.ToDictionary(s => ClientKeyword.Find(s.Name)!);
+        }
+
+        /// <summary>The destination as given.</summary>
+        public SshTarget Target { get; }
+
+        /// <summary>One entry per keyword in <see cref="ClientKeyword.All"/>, in that order.</summary>
+        public IReadOnlyList<EffectiveSetting> Settings { get; }
+
+        /// <summary>Errors (ssh would refuse the configuration) and warnings (e.g. Match exec not run), with file:line.</summary>
+        public IReadOnlyList<ConfigDiagnostic> Diagnostics { get; }
+
+        public bool HasErrors => Diagnostics.Any(d => d.IsError);
+
+        /// <summary>True when ssh re-reads the configuration for the final hostname (Match final, canonicalisation).</summary>
+        public bool UsedFinalPass { get; }
+
+        public EffectiveSetting this[ClientKeyword keyword] => byKeyword[keyword];
+
+        /// <summary>The setting for a keyword name or alias, case-insensitively.</summary>
+        public EffectiveSetting this[string keyword] =>
+            byKeyword[ClientKeyword.Find(keyword) ?? throw new ArgumentException($"'{keyword}' is not a keyword the resolver reports.", nameof(keyword))];
+
+        /// <summary>The host ssh connects to (HostName applied, lowercased as ssh does).</summary>
+        public string HostName => (string)this[ClientKeyword.HostName].Value!;
+    }
+}

@@ -1,0 +1,373 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using SshKeepAlive.Core.ConfigDocuments;
+using SshKeepAlive.Core.OpenSsh;
+
+namespace SshKeepAlive.Core.ClientConfig
+{
+    /// <summary>
+    /// One resolution, following ssh: a first pass over the files with the destination as typed; then HostName
+    /// (with %h) is applied and lowercased; when a "Match final" was seen or CanonicalizeHostname is on, a final
+    /// pass re-reads the files with that host name, keeping every value already obtained (first value wins).
+    /// Longer than most files because the passes, the %-tokens and the defaults all read and write the same
+    /// per-keyword slots, as readconf.c's one options struct; splitting it would spread that state.
+    /// </summary>
+    internal sealed class ClientResolutionRun
+    {
+        private readonly ClientConfigResolver resolver;
+        private readonly SshTarget target;
+        private readonly ClientResolveOptions options;
+        private readonly ClientMatchEvaluator matcher;
+        private readonly Dictionary<ClientKeyword, Slot> slots = new Dictionary<ClientKeyword, Slot>();
+        private readonly List<ConfigDiagnostic> diagnostics = new List<ConfigDiagnostic>();
+        private readonly HashSet<string> reported = new HashSet<string>();
+        private string? firstPassHost;
+        private string? ignoredUnknown;
+
+        public ClientResolutionRun(ClientConfigResolver resolver, SshTarget target, ClientResolveOptions options, IEnumerable<ConfigDiagnostic> loadDiagnostics)
+        {
+            this.resolver = resolver;
+            this.target = target;
+            this.options = options;
+            matcher = new ClientMatchEvaluator(this);
+            foreach (ConfigDiagnostic diagnostic in loadDiagnostics)
+            {
+                Report(diagnostic);
+            }
+        }
+
+        /// <summary>Host name that Host lines match: the destination as typed, then the final host name.</summary>
+        internal string HostForHostLines { get; private set; } = string.Empty;
+
+        internal bool FinalPass { get; private set; }
+
+        internal bool WantFinalPass { get; set; }
+
+        internal SshTarget Target => target;
+
+        internal ClientEnvironment Environment => resolver.Environment;
+
+        internal ClientResolveOptions Options => options;
+
+        /// <summary>The remote user as known so far (destination, then config, then local user).</summary>
+        internal string CurrentUser => target.User ?? (slots.TryGetValue(ClientKeyword.User, out Slot? user) ? (string)user.Value! : Environment.LocalUser);
+
+        internal int CurrentPort => target.Port ?? (slots.TryGetValue(ClientKeyword.Port, out Slot? port) ? (int)port.Value! : 22);
+
+        /// <summary>The host Match host tests: in the first pass HostName so far with %h expanded, in the final pass the final host name.</summary>
+        internal string CurrentHost(ConfigSource source)
+        {
+            if (!slots.TryGetValue(ClientKeyword.HostName, out Slot? hostName))
+            {
+                return target.Host;
+            }
+
+            if (FinalPass)
+            {
+                return (string)hostName.Value!;
+            }
+
+            // HostName is set at most once in the first pass, so its expansion can be kept.
+            return firstPassHost ??= ExpandHostName((string)hostName.Value!, source) ?? target.Host;
+        }
+
+        public ClientResolution Run()
+        {
+            HostForHostLines = target.Host;
+            ReadAllFiles();
+            string host = FinalHostName();
+            // ssh fills in the canonicalisation defaults before the final pass, so that pass cannot set them.
+            if (!slots.ContainsKey(ClientKeyword.CanonicalizeHostname))
+            {
+                slots[ClientKeyword.CanonicalizeHostname] = new Slot("false", null, null);
+            }
+
+            Slot canonical = slots[ClientKeyword.CanonicalizeHostname];
+            bool canonicalize = (string)canonical.Value! != "false";
+            if (canonicalize)
+            {
+                Report(ConfigDiagnostic.Warning("CanonicalizeHostname is on: DNS canonicalisation is not performed here; the host name is used as given", canonical.Source));
+            }
+
+            bool finalPass = WantFinalPass || canonicalize;
+            SetHostName(host);
+            if (finalPass)
+            {
+                FinalPass = true;
+                HostForHostLines = host;
+                ReadAllFiles();
+            }
+
+            return new ClientResolution(target, ClientKeyword.All.Select(Effective).ToList(), diagnostics, finalPass);
+        }
+
+        internal void Report(ConfigDiagnostic diagnostic)
+        {
+            if (reported.Add(diagnostic.ToString()))
+            {
+                diagnostics.Add(diagnostic);
+            }
+        }
+
+        internal Dictionary<char, string> PercentTokens(string host, string user, int port)
+        {
+            string localHost = Environment.LocalHostName;
+            string portText = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return new Dictionary<char, string>
+            {
+                ['C'] = ConnectionHash(localHost + host + portText + user),
+                ['L'] = localHost.Split('.')[0],
+                ['i'] = Environment.UserId,
+                ['k'] = target.Host,
+                ['l'] = localHost,
+                ['n'] = target.Host,
+                ['p'] = portText,
+                ['d'] = Environment.HomeDirectory,
+                ['h'] = host,
+                ['r'] = user,
+                ['u'] = Environment.LocalUser,
+            };
+        }
+
+        private void ReadAllFiles()
+        {
+            foreach (ClientConfigFile file in resolver.CompiledFiles)
+            {
+                bool active = true;
+                Read(file, ref active, neverMatch: false);
+            }
+        }
+
+        // Include in an inactive block still reads the file (its errors count) but nothing in it can match;
+        // an included file's Host/Match lines do not change the including block's state.
+        private void Read(ClientConfigFile file, ref bool active, bool neverMatch)
+        {
+            foreach (ClientConfigLine line in file.Lines)
+            {
+                if (line.Error != null)
+                {
+                    Report(ConfigDiagnostic.Error(line.Error, line.Source));
+                }
+                else if (line.Line.Keyword != null && OpenSshReleases.LineSplittingRefusal(OpenSshProgram.Client, line.Line.Keyword, line.Line.TextAfterSeparator, line.Line.Arguments.Count, Environment.OpenSshVersion) is string refusal)
+                {
+                    Report(ConfigDiagnostic.Error(refusal, line.Source));
+                }
+                else if (line.IsHost)
+                {
+                    bool matched = matcher.EvaluateHost(line.Line, line.Source);
+                    active = matched && !neverMatch;
+                }
+                else if (line.IsMatch)
+                {
+                    bool? matched = matcher.EvaluateMatch(line.MatchCriteria, line.Source);
+                    if (matched.HasValue)
+                    {
+                        active = matched.Value && !neverMatch;
+                    }
+                }
+                else if (line.Included != null)
+                {
+                    bool outer = active;
+                    foreach (ClientConfigFile included in line.Included)
+                    {
+                        Read(included, ref active, neverMatch || !outer);
+                        active = outer;
+                    }
+                }
+                else if (line.IgnoreUnknownPatterns != null)
+                {
+                    ignoredUnknown ??= active ? line.IgnoreUnknownPatterns : null;
+                }
+                else if (line.IsUnknown || !OpenSshReleases.AcceptsKeyword(OpenSshProgram.Client, line.Line.Keyword!, Environment.OpenSshVersion))
+                {
+                    if (ignoredUnknown == null || OpenSshPattern.MatchList(line.Line.Keyword!.ToLowerInvariant(), ignoredUnknown, lowercasePatterns: true) != 1)
+                    {
+                        // The ssh of a known release refuses the file, as we do; without a release, a newer ssh
+                        // than any we know might accept it, so this is only a warning.
+                        Report(Environment.OpenSshVersion is OpenSshVersion version
+                            ? ConfigDiagnostic.Error($"Bad configuration option: {line.Line.Keyword} ({OpenSshReleases.RefusalReason(OpenSshProgram.Client, line.Line.Keyword!, version)}); IgnoreUnknown can allow it", line.Source)
+                            : ConfigDiagnostic.Warning(
+                                $"unknown keyword {line.Line.Keyword}: an ssh that does not know it refuses the file (\"Bad configuration option\"); IgnoreUnknown can allow it", line.Source));
+                    }
+                }
+                else if (line.Keyword != null && active && !line.IsNone)
+                {
+                    Apply(line);
+                }
+            }
+        }
+
+        private void Apply(ClientConfigLine line)
+        {
+            ClientKeyword keyword = line.Keyword!;
+            if (!keyword.Accumulates)
+            {
+                if (!slots.ContainsKey(keyword))
+                {
+                    slots[keyword] = new Slot(line.Value, line.Source, line.Line.ArgumentText);
+                }
+
+                return;
+            }
+
+            // IdentityFile: every active line adds its file once (ssh skips a file already listed).
+            string path = (string)line.Value!;
+            if (!slots.TryGetValue(keyword, out Slot? slot))
+            {
+                slots[keyword] = new Slot(new List<string> { path }, line.Source, line.Line.ArgumentText);
+            }
+            else if (!((List<string>)slot.Value!).Contains(path))
+            {
+                ((List<string>)slot.Value!).Add(path);
+                slot.Sources.Add(line.Source);
+            }
+        }
+
+        private string FinalHostName()
+        {
+            string host = target.Host;
+            if (slots.TryGetValue(ClientKeyword.HostName, out Slot? hostName))
+            {
+                host = ExpandHostName((string)hostName.Value!, hostName.Source) ?? host;
+            }
+
+            return IsAddress(host) ? host : host.ToLowerInvariant();
+        }
+
+        private void SetHostName(string host)
+        {
+            if (slots.TryGetValue(ClientKeyword.HostName, out Slot? hostName))
+            {
+                slots[ClientKeyword.HostName] = new Slot(host, hostName.Source, hostName.RawText);
+            }
+            else
+            {
+                slots[ClientKeyword.HostName] = new Slot(host, null, null);
+            }
+        }
+
+        private string? ExpandHostName(string hostName, ConfigSource? source)
+        {
+            string? expanded = PercentExpander.Expand(hostName, new Dictionary<char, string> { ['h'] = target.Host }, out string? error);
+            if (error != null)
+            {
+                Report(ConfigDiagnostic.Error("HostName: " + error, source));
+            }
+
+            return expanded;
+        }
+
+        private EffectiveSetting Effective(ClientKeyword keyword)
+        {
+            if (keyword == ClientKeyword.User && target.User != null)
+            {
+                return new EffectiveSetting(keyword.Name, target.User, SettingOrigin.CommandLine, new ConfigSource[0], null);
+            }
+
+            if (keyword == ClientKeyword.Port && target.Port != null)
+            {
+                return new EffectiveSetting(keyword.Name, target.Port, SettingOrigin.CommandLine, new ConfigSource[0], null);
+            }
+
+            if (slots.TryGetValue(keyword, out Slot? slot) && slot.Source != null)
+            {
+                object? value = keyword == ClientKeyword.UserKnownHostsFile ? ExpandKnownHostsFiles((string[])slot.Value!, slot.Source) : slot.Value;
+                if (keyword == ClientKeyword.ChannelTimeout && IsNone(value))
+                {
+                    value = null;
+                }
+
+                return new EffectiveSetting(keyword.Name, value is List<string> list ? list.ToArray() : value, SettingOrigin.ConfigFile, slot.Sources, slot.RawText);
+            }
+
+            return new EffectiveSetting(keyword.Name, DefaultValue(keyword), SettingOrigin.Default, new ConfigSource[0], null);
+        }
+
+        private object? DefaultValue(ClientKeyword keyword)
+        {
+            if (keyword == ClientKeyword.ServerAliveInterval) return 0;
+            if (keyword == ClientKeyword.ServerAliveCountMax) return 3;
+            if (keyword == ClientKeyword.TCPKeepAlive) return true;
+            if (keyword == ClientKeyword.ConnectionAttempts) return 1;
+            if (keyword == ClientKeyword.HostName) return slots[ClientKeyword.HostName].Value;
+            if (keyword == ClientKeyword.Port) return 22;
+            if (keyword == ClientKeyword.User) return Environment.LocalUser;
+            if (keyword == ClientKeyword.StrictHostKeyChecking) return "ask";
+            if (keyword == ClientKeyword.CanonicalizeHostname) return "false";
+            if (keyword == ClientKeyword.IdentityFile)
+            {
+                return OpenSshReleases.DefaultIdentityFiles(Environment.OpenSshVersion).ToArray();
+            }
+
+            if (keyword == ClientKeyword.UserKnownHostsFile)
+            {
+                return ExpandKnownHostsFiles(new[] { "~/.ssh/known_hosts", "~/.ssh/known_hosts2" }, null);
+            }
+
+            return null; // ConnectTimeout, ChannelTimeout: none
+        }
+
+        // ssh expands '~' and %-tokens in UserKnownHostsFile before printing or using it.
+        private string[] ExpandKnownHostsFiles(string[] files, ConfigSource? source)
+        {
+            if (IsNone(files))
+            {
+                return files;
+            }
+
+            Dictionary<char, string>? tokens = files.Any(f => f.IndexOf('%') >= 0)
+                ? PercentTokens((string)slots[ClientKeyword.HostName].Value!, CurrentUser, CurrentPort)
+                : null;
+            return files.Select(f =>
+            {
+                string path = f == "~" || f.StartsWith("~/", System.StringComparison.Ordinal) ? Environment.HomeDirectory + f.Substring(1) : f;
+                if (tokens == null)
+                {
+                    return path;
+                }
+
+                string? expanded = PercentExpander.Expand(path, tokens, out string? error);
+                if (error != null)
+                {
+                    Report(ConfigDiagnostic.Error("UserKnownHostsFile: " + error, source));
+                }
+
+                return expanded ?? path;
+            }).ToArray();
+        }
+
+        private static bool IsNone(object? value) => value is string[] list && list.Length == 1 && list[0].Equals("none", System.StringComparison.OrdinalIgnoreCase);
+
+        private static bool IsAddress(string host) => host.IndexOfAny(new[] { ':', '.' }) >= 0 && IPAddress.TryParse(host, out _);
+
+        private static string ConnectionHash(string text)
+        {
+            using var sha1 = SHA1.Create();
+            return string.Concat(sha1.ComputeHash(Encoding.UTF8.GetBytes(text)).Select(b => b.ToString("x2", System.Globalization.CultureInfo.InvariantCulture)));
+        }
+
+        private sealed class Slot
+        {
+            public Slot(object? value, ConfigSource? source, string? rawText)
+            {
+                Value = value;
+                RawText = rawText;
+                if (source != null)
+                {
+                    Sources.Add(source);
+                }
+            }
+
+            public object? Value { get; }
+
+            public string? RawText { get; }
+
+            public List<ConfigSource> Sources { get; } = new List<ConfigSource>();
+
+            public ConfigSource? Source => Sources.Count > 0 ? Sources[0] : null;
+        }
+    }
+}

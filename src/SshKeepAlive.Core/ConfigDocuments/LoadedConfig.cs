@@ -1,0 +1,211 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using SshKeepAlive.Core.OpenSsh;
+using SshKeepAlive.Core.Platform;
+
+namespace SshKeepAlive.Core.ConfigDocuments
+{
+    /// <summary>What one Include line pulled in: the files its patterns matched, in order, each loaded.</summary>
+    public sealed class IncludeExpansion
+    {
+        internal IncludeExpansion(ConfigLine line, IReadOnlyList<LoadedConfig> files)
+        {
+            Line = line;
+            Files = files;
+        }
+
+        public ConfigLine Line { get; }
+
+        public IReadOnlyList<LoadedConfig> Files { get; }
+    }
+
+    /// <summary>One directive in effective reading order, with the loaded file it is written in.</summary>
+    public sealed class ConfigDirective
+    {
+        internal ConfigDirective(LoadedConfig file, ConfigLine line)
+        {
+            File = file;
+            Line = line;
+        }
+
+        /// <summary>The loaded file the line belongs to.</summary>
+        public LoadedConfig File { get; }
+
+        public ConfigLine Line { get; }
+
+        public ConfigSource Source => File.Document.SourceOf(Line);
+    }
+
+    /// <summary>
+    /// A configuration file with its Include lines expanded into loaded files (a tree, loaded once and reusable
+    /// for any number of resolutions). Missing files behave as OpenSSH: a missing include matches nothing; a
+    /// missing top file is <see cref="Exists"/> false. Problems (unreadable file, Include loop or nesting beyond
+    /// <see cref="IncludeRules.MaxDepth"/>, bad include path) are in <see cref="Diagnostics"/> with file:line.
+    /// </summary>
+    public sealed class LoadedConfig
+    {
+        private readonly Dictionary<int, IncludeExpansion> includes = new Dictionary<int, IncludeExpansion>();
+        private readonly List<ConfigDiagnostic> diagnostics = new List<ConfigDiagnostic>();
+
+        private LoadedConfig(ConfigDocument document, int depth, bool exists)
+        {
+            Document = document;
+            Depth = depth;
+            Exists = exists;
+        }
+
+        public ConfigDocument Document { get; }
+
+        /// <summary>Include nesting depth: 0 for the file loaded directly.</summary>
+        public int Depth { get; }
+
+        /// <summary>False when the file did not exist (then the document is empty).</summary>
+        public bool Exists { get; }
+
+        /// <summary>Problems found while loading this file and everything it includes.</summary>
+        public IReadOnlyList<ConfigDiagnostic> Diagnostics => diagnostics;
+
+        /// <summary>Loads a file and, recursively, what its Include lines name.</summary>
+        public static LoadedConfig Load(string path, IncludeRules rules) => Load(path, rules, 0, new List<string>(), includedFrom: null);
+
+        /// <summary>Expands the Include lines of an already-parsed document (e.g. one being edited).</summary>
+        public static LoadedConfig FromDocument(ConfigDocument document, IncludeRules rules)
+        {
+            var loaded = new LoadedConfig(document, 0, exists: true);
+            loaded.ExpandIncludes(rules, new List<string> { FullPath(document.Path) });
+            return loaded;
+        }
+
+        /// <summary>What an Include line expanded to; null when the line is not an Include of this file.</summary>
+        public IncludeExpansion? IncludesAt(int lineNumber) => includes.TryGetValue(lineNumber, out IncludeExpansion? e) ? e : null;
+
+        /// <summary>
+        /// Every directive in the order OpenSSH reads them: each Include line is followed by the directives of
+        /// the files it includes. Host/Match activity is not applied here: resolvers decide that.
+        /// </summary>
+        public IEnumerable<ConfigDirective> Directives()
+        {
+            foreach (ConfigLine line in Document.Lines)
+            {
+                if (!line.IsDirective)
+                {
+                    continue;
+                }
+
+                yield return new ConfigDirective(this, line);
+                IncludeExpansion? expansion = IncludesAt(line.LineNumber);
+                if (expansion == null)
+                {
+                    continue;
+                }
+
+                foreach (ConfigDirective nested in expansion.Files.SelectMany(f => f.Directives()))
+                {
+                    yield return nested;
+                }
+            }
+        }
+
+        /// <summary>This file and every file included under it, depth first.</summary>
+        public IEnumerable<LoadedConfig> AllFiles() =>
+            new[] { this }.Concat(Document.Lines.Select(l => IncludesAt(l.LineNumber)).Where(e => e != null).SelectMany(e => e!.Files).SelectMany(f => f.AllFiles()));
+
+        // includedFrom: the Include line that named this file (null for a top file, whose permissions ssh checks elsewhere).
+        private static LoadedConfig Load(string path, IncludeRules rules, int depth, List<string> chain, ConfigSource? includedFrom)
+        {
+            ConfigDocument document;
+            try
+            {
+                document = Directory.Exists(path) ? ConfigDocument.Parse(Array.Empty<byte>(), path) : ConfigDocument.Load(path);
+            }
+            catch (Exception e) when (e is FileNotFoundException || e is DirectoryNotFoundException)
+            {
+                return new LoadedConfig(ConfigDocument.Parse(Array.Empty<byte>(), path), depth, exists: false);
+            }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+            {
+                var unreadable = new LoadedConfig(ConfigDocument.Parse(Array.Empty<byte>(), path), depth, exists: true);
+                unreadable.diagnostics.Add(ConfigDiagnostic.Error($"cannot read {path}: {e.Message}", includedFrom));
+                return unreadable;
+            }
+
+            var loaded = new LoadedConfig(document, depth, exists: true);
+            if (includedFrom != null && rules.ChecksPermissions)
+            {
+                loaded.CheckPermissions(includedFrom);
+            }
+
+            chain.Add(FullPath(path));
+            loaded.ExpandIncludes(rules, chain);
+            chain.RemoveAt(chain.Count - 1);
+            return loaded;
+        }
+
+        private void ExpandIncludes(IncludeRules rules, List<string> chain)
+        {
+            foreach (ConfigLine line in Document.Lines.Where(l => l.IsKeyword("Include") && l.Error == null))
+            {
+                ConfigSource source = Document.SourceOf(line);
+                var files = new List<LoadedConfig>();
+                foreach (string argument in line.Arguments)
+                {
+                    string? error = "Include has an empty argument";
+                    string? pattern = argument.Length == 0 ? null : rules.Anchor(argument, out error);
+                    if (pattern == null)
+                    {
+                        diagnostics.Add(ConfigDiagnostic.Error(error!, source));
+                        continue;
+                    }
+
+                    foreach (string path in ConfigGlob.Expand(pattern))
+                    {
+                        if (chain.Contains(FullPath(path), StringComparer.Ordinal))
+                        {
+                            diagnostics.Add(ConfigDiagnostic.Error($"Include loop: {string.Join(" -> ", chain.Concat(new[] { FullPath(path) }))}", source));
+                            continue;
+                        }
+
+                        if (Depth + 1 > IncludeRules.MaxDepth)
+                        {
+                            diagnostics.Add(ConfigDiagnostic.Error($"too many nested Includes (more than {IncludeRules.MaxDepth}) at {path}", source));
+                            continue;
+                        }
+
+                        LoadedConfig included = Load(path, rules, Depth + 1, chain, source);
+                        files.Add(included);
+                        diagnostics.AddRange(included.Diagnostics);
+                    }
+                }
+
+                includes[line.LineNumber] = new IncludeExpansion(line, files);
+            }
+        }
+
+        private void CheckPermissions(ConfigSource includedFrom)
+        {
+            if (HasUnsafePermissions(Document.Path))
+            {
+                diagnostics.Add(ConfigDiagnostic.Error($"bad owner or permissions on {Document.Path}", includedFrom));
+            }
+        }
+
+        /// <summary>
+        /// True where ssh refuses a file it checks (~/.ssh/config and included files): owned by another non-root
+        /// user, or writable by group or others. Always false on Windows.
+        /// </summary>
+        internal static bool HasUnsafePermissions(string path)
+        {
+            if (!UnixFileSystem.IsUnix || !File.Exists(path))
+            {
+                return false;
+            }
+
+            UnixFileInfo info = UnixFileSystem.Stat(path);
+            return (info.UserId != 0 && info.UserId != UnixFileSystem.EffectiveUserId) || (info.Mode & 0x12) != 0;
+        }
+
+        private static string FullPath(string path) => System.IO.Path.GetFullPath(path);
+    }
+}

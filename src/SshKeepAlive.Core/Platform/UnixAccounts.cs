@@ -1,0 +1,97 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+
+namespace SshKeepAlive.Core.Platform
+{
+    /// <summary>
+    /// Users and group membership as sshd's "Match Group" sees them: a user's primary group from the passwd
+    /// database plus every group that lists the user as a member. Read from files in /etc/passwd and /etc/group
+    /// format (other NSS sources such as LDAP are not consulted). Each file is read once, when first needed.
+    /// </summary>
+    public sealed class UnixAccounts
+    {
+        private readonly string passwdPath;
+        private readonly string groupPath;
+        private IReadOnlyList<string[]>? passwdRecords;
+        private IReadOnlyList<string[]>? groupRecords;
+
+        public UnixAccounts(string passwdPath = "/etc/passwd", string groupPath = "/etc/group")
+        {
+            this.passwdPath = passwdPath;
+            this.groupPath = groupPath;
+        }
+
+        /// <summary>True when the account files exist to be read (false on Windows).</summary>
+        public bool IsAvailable => File.Exists(passwdPath) && File.Exists(groupPath);
+
+        /// <summary>The names of the groups <paramref name="user"/> belongs to; null when there is no such user.</summary>
+        public IReadOnlyList<string>? GroupsOf(string user)
+        {
+            string? primaryGid = null;
+            foreach (string[] fields in PasswdRecords)
+            {
+                if (fields.Length >= 4 && fields[0] == user)
+                {
+                    primaryGid = fields[3];
+                    break;
+                }
+            }
+
+            if (primaryGid == null)
+            {
+                return null;
+            }
+
+            var groups = new List<string>();
+            foreach (string[] fields in GroupRecords)
+            {
+                if (fields.Length < 4)
+                {
+                    continue;
+                }
+
+                bool member = fields[2] == primaryGid || Array.IndexOf(fields[3].Split(','), user) >= 0;
+                if (member && !groups.Contains(fields[0]))
+                {
+                    groups.Add(fields[0]);
+                }
+            }
+
+            return groups;
+        }
+
+        /// <summary>The home directory the passwd database gives <paramref name="user"/>; null when there is no such user.</summary>
+        public string? HomeOf(string user)
+        {
+            foreach (string[] fields in PasswdRecords)
+            {
+                if (fields.Length >= 6 && fields[0] == user)
+                {
+                    return fields[5];
+                }
+            }
+
+            return null;
+        }
+
+        // Match Group is evaluated on both of sshd's passes, and the shell scope looks up the user's home too.
+        private IReadOnlyList<string[]> PasswdRecords => passwdRecords ??= Records(passwdPath);
+
+        private IReadOnlyList<string[]> GroupRecords => groupRecords ??= Records(groupPath);
+
+        private static IReadOnlyList<string[]> Records(string path)
+        {
+            if (!File.Exists(path))
+            {
+                return Array.Empty<string[]>();
+            }
+
+            return File.ReadAllLines(path)
+                .Where(line => line.Length > 0 && line[0] != '#')
+                .Select(line => line.Split(':'))
+                .ToList();
+        }
+    }
+}
