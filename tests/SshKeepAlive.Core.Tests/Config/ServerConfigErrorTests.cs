@@ -1,5 +1,6 @@
 using System.IO;
 using SshKeepAlive.Core.ConfigDocuments;
+using SshKeepAlive.Core.OpenSsh;
 using SshKeepAlive.Core.ServerConfig;
 using SshKeepAlive.Testing;
 using Xunit;
@@ -42,11 +43,11 @@ namespace SshKeepAlive.Core.Tests.Config
             Assert.Equal(new ConfigSource(config, line), error.Source);
         }
 
+        // Without a release to follow, a word no known sshd accepts may still be a keyword of a newer one: a warning.
         [SshdOracleTheory]
         [InlineData("ClientAliveInterva1 30\n", 1)]
         [InlineData("ClientAliveInterval 30\nMatch User alice\n  ServerAliveInterval 5\n", 3)]
-        [InlineData("PerSourcePenalties authfail:5s\n", 1)]
-        public void Resolve_KeywordSshdDoesNotKnow_IsReportedAsAWarningAtItsLine(string text, int line)
+        public void Resolve_WordNoSshdKnows_IsReportedAsAWarningAtItsLine(string text, int line)
         {
             using var dir = new TempDirectory();
             string config = dir.File("sshd_config");
@@ -61,6 +62,30 @@ namespace SshKeepAlive.Core.Tests.Config
             Assert.False(warning.IsError);
             Assert.Equal(new ConfigSource(config, line), warning.Source);
             Assert.StartsWith("Bad configuration option", warning.Message);
+        }
+
+        // Following the release of the sshd that reads the file (here 9.2p1), a keyword it does not know is an error,
+        // as it is for that sshd; PerSourcePenalties is 9.8's.
+        [SshdOracleTheory]
+        [InlineData("ClientAliveInterva1 30\n", 1)]
+        [InlineData("ClientAliveInterval 30\nMatch User alice\n  ServerAliveInterval 5\n", 3)]
+        [InlineData("PerSourcePenalties authfail:5s\n", 1)]
+        public void Resolve_KeywordTheReleasesSshdDoesNotKnow_IsAnErrorAtItsLine(string text, int line)
+        {
+            using var dir = new TempDirectory();
+            string config = dir.File("sshd_config");
+            File.WriteAllText(config, text);
+
+            SshdOutput sshd = SshdOracle.Run(config, "user=alice", "bookworm");
+            ServerResolution ours = ServerConfigResolver.Load(config, dir.Path, version: OpenSshVersion.Parse("9.2p1")).Resolve(ServerConnection.Parse("user=alice"));
+
+            Assert.NotEqual(0, sshd.ExitCode);
+            Assert.Contains($"line {line}: Bad configuration option", sshd.Error);
+            ConfigDiagnostic error = Assert.Single(ours.Diagnostics);
+            Assert.True(error.IsError);
+            Assert.Equal(new ConfigSource(config, line), error.Source);
+            Assert.StartsWith("Bad configuration option", error.Message);
+            Assert.Contains("OpenSSH 9.2p1's sshd does not know it", error.Message);
         }
 
         [SshdOracleTheory]
