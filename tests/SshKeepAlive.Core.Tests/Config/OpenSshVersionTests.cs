@@ -56,12 +56,10 @@ namespace SshKeepAlive.Core.Tests.Config
             Assert.Null(OpenSshVersion.OfProgram("/nonexistent/ssh"));
         }
 
-        public static IEnumerable<object[]> Suites() => TestbedTools.SuiteRows();
-
         // 8.4's sshd has no -V and names its version in the usage it prints; 9.2's prints "OpenSSH_9.2" without the
         // portable number; 10.0's prints its full banner. Each is read as the release the container runs.
         [SshdOracleTheory]
-        [MemberData(nameof(Suites))]
+        [MemberData(nameof(TestbedTools.SuiteRows), MemberType = typeof(TestbedTools))]
         public void OfProgram_OfEachReleasesSshAndSshd_IsThatRelease(string suite)
         {
             TestbedTools tools = TestbedTools.For(suite);
@@ -205,12 +203,10 @@ namespace SshKeepAlive.Core.Tests.Config
             Assert.False(currentOurs.HasErrors);
         }
 
-        public static IEnumerable<object[]> Suites() => TestbedTools.SuiteRows();
-
         // The table in Core against each release's own programs: every keyword it lists is refused exactly by the
         // releases it says are too old.
         [SshdOracleTheory]
-        [MemberData(nameof(Suites))]
+        [MemberData(nameof(TestbedTools.SuiteRows), MemberType = typeof(TestbedTools))]
         public void KeywordTable_AgreesWithEachReleasesSshAndSshd(string suite)
         {
             TestbedTools tools = TestbedTools.For(suite);

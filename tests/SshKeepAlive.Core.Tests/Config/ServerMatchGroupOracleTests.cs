@@ -16,10 +16,8 @@ namespace SshKeepAlive.Core.Tests.Config
     /// </summary>
     public sealed class ServerMatchGroupOracleTests
     {
-        public static IEnumerable<object[]> Suites() => TestbedTools.SuiteRows();
-
         [SshdOracleTheory]
-        [MemberData(nameof(Suites))]
+        [MemberData(nameof(TestbedTools.SuiteRows), MemberType = typeof(TestbedTools))]
         public void Resolve_MatchGroup_SupplementaryMembershipAgreesWithSshd(string suite)
         {
             TestbedTools tools = TestbedTools.For(suite);

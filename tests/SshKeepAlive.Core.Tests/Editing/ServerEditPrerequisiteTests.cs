@@ -17,10 +17,8 @@ namespace SshKeepAlive.Core.Tests.Editing
     /// </summary>
     public sealed class ServerEditPrerequisiteTests
     {
-        public static IEnumerable<object[]> Suites() => TestbedTools.SuiteRows();
-
         [SshdOracleTheory]
-        [MemberData(nameof(Suites))]
+        [MemberData(nameof(TestbedTools.SuiteRows), MemberType = typeof(TestbedTools))]
         public void Set_WhenThePrivilegeSeparationDirectoryIsMissing_SaysSoAndChangesNothing(string suite)
         {
             using var dir = new TempDirectory();
@@ -36,7 +34,7 @@ namespace SshKeepAlive.Core.Tests.Editing
         }
 
         [SshdOracleTheory]
-        [MemberData(nameof(Suites))]
+        [MemberData(nameof(TestbedTools.SuiteRows), MemberType = typeof(TestbedTools))]
         public void Set_WhenThePrivilegeSeparationUserIsMissing_SaysSoAndChangesNothing(string suite)
         {
             using var dir = new TempDirectory();
@@ -52,7 +50,7 @@ namespace SshKeepAlive.Core.Tests.Editing
         }
 
         [SshdOracleTheory]
-        [MemberData(nameof(Suites))]
+        [MemberData(nameof(TestbedTools.SuiteRows), MemberType = typeof(TestbedTools))]
         public void Set_WhenNoHostKeyExists_SaysSoAndChangesNothing(string suite)
         {
             using var dir = new TempDirectory();
@@ -79,7 +77,7 @@ namespace SshKeepAlive.Core.Tests.Editing
         }
 
         [SshdOracleTheory]
-        [MemberData(nameof(Suites))]
+        [MemberData(nameof(TestbedTools.SuiteRows), MemberType = typeof(TestbedTools))]
         public void Set_WithEverythingSshdNeeds_StillBlamesAConfigSshdRejects(string suite)
         {
             using var dir = new TempDirectory();

@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Concurrent;
-using System.Collections.Generic;
 using System.Threading;
 using SshKeepAlive.Core.Sessions;
 using SshKeepAlive.Testing;
@@ -16,10 +15,8 @@ namespace SshKeepAlive.Core.Tests.Sessions
     /// </summary>
     public sealed class OpenSshMatrixTestbedTests
     {
-        public static IEnumerable<object[]> Suites() => TestbedTools.SuiteRows();
-
         [TestbedTheory]
-        [MemberData(nameof(Suites))]
+        [MemberData(nameof(TestbedTools.SuiteRows), MemberType = typeof(TestbedTools))]
         public void IdleSession_ToEachReleasesSshd_IsKeptAliveByAnsweredKeepalives(string suite)
         {
             using var bed = SshKeepAlive.Testing.Testbed.Start(idleTimeoutSeconds: 3, suite: suite);
