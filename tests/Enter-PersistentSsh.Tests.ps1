@@ -14,11 +14,11 @@ BeforeAll {
 
 Describe 'Enter-PersistentSsh' {
     It 'refuses a malformed destination' {
-        { Enter-PersistentSsh -HostName 'user@' } | Should -Throw -ErrorId 'PersistentSshInvalidHostName,SshKeepAlive.Commands.EnterPersistentSshCommand'
+        { Enter-PersistentSsh -HostName 'user@' } | Should -Throw -ErrorId 'HostNameInvalid,SshKeepAlive.Commands.EnterPersistentSshCommand'
     }
 
     It 'refuses a multiplexer session name the remote shell could misread' {
-        { Enter-PersistentSsh -HostName 127.0.0.1 -SessionName 'a b' } | Should -Throw -ErrorId 'PersistentSshInvalidSessionName,SshKeepAlive.Commands.EnterPersistentSshCommand'
+        { Enter-PersistentSsh -HostName 127.0.0.1 -SessionName 'a b' } | Should -Throw -ErrorId 'MultiplexerSessionNameInvalid,SshKeepAlive.Commands.EnterPersistentSshCommand'
     }
 
     It 'accepts only the known multiplexers' {
@@ -26,7 +26,7 @@ Describe 'Enter-PersistentSsh' {
     }
 
     It 'refuses a key file that does not exist' {
-        { Enter-PersistentSsh -HostName 127.0.0.1 -KeyFile '/nonexistent/id_ed25519' } | Should -Throw -ErrorId 'PersistentSshKeyFileUnusable,SshKeepAlive.Commands.EnterPersistentSshCommand'
+        { Enter-PersistentSsh -HostName 127.0.0.1 -KeyFile '/nonexistent/id_ed25519' } | Should -Throw -ErrorId 'KeyFileUnusable,SshKeepAlive.Commands.EnterPersistentSshCommand'
     }
 
     It 'documents every parameter with examples' {
@@ -45,7 +45,7 @@ Describe 'Enter-PersistentSsh' {
             {
                 Enter-PersistentSsh -HostName "$($Bed.USER)@$($Bed.SERVER_1_ADDRESS)" -Port $Bed.SERVER_1_PORT -KeyFile $Bed.PRIVATE_KEY `
                     -KnownHostsFile $knownHosts -StrictHostKeyChecking Yes
-            } | Should -Throw -ErrorId 'PersistentSshHostKeyUnknown,SshKeepAlive.Commands.EnterPersistentSshCommand'
+            } | Should -Throw -ErrorId 'HostKeyUnknown,SshKeepAlive.Commands.EnterPersistentSshCommand'
             Test-Path -LiteralPath $knownHosts | Should -BeFalse
         }
     }

@@ -13,18 +13,18 @@ BeforeAll {
 
 Describe 'Get-PersistentSshSession' {
     Context 'without sessions' {
-        It 'writes a non-terminating PersistentSshSessionNotFound for an unknown id' {
+        It 'writes a non-terminating SessionNotFound for an unknown id' {
             $output = Get-PersistentSshSession -Id 4242 -ErrorVariable failures -ErrorAction SilentlyContinue
             $output | Should -BeNullOrEmpty
             $failures.Count | Should -Be 1
-            $failures[0].FullyQualifiedErrorId | Should -Be 'PersistentSshSessionNotFound,SshKeepAlive.Commands.GetPersistentSshSessionCommand'
+            $failures[0].FullyQualifiedErrorId | Should -Be 'SessionNotFound,SshKeepAlive.Commands.GetPersistentSshSessionCommand'
             $failures[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
             $failures[0].TargetObject | Should -Be 4242
         }
 
         It 'stops with -ErrorAction Stop on an unknown name' {
             { Get-PersistentSshSession -Name nosuchsession -ErrorAction Stop } |
-                Should -Throw -ErrorId 'PersistentSshSessionNotFound,SshKeepAlive.Commands.GetPersistentSshSessionCommand'
+                Should -Throw -ErrorId 'SessionNotFound,SshKeepAlive.Commands.GetPersistentSshSessionCommand'
         }
 
         It 'writes nothing for a wildcard that matches nothing' {

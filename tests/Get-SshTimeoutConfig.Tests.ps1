@@ -89,10 +89,33 @@ Describe 'Get-SshTimeoutConfig' {
         }
     }
 
+    Context 'paths' {
+        It 'reads the file -LiteralPath names, wildcard characters and all' {
+            $literal = Join-Path $TestDrive 'client[1]'
+            Copy-Item -LiteralPath $ClientConfig -Destination $literal
+
+            $interval = Get-SshTimeoutConfig -LiteralPath $literal -HostName web01 | Where-Object Name -EQ 'ServerAliveInterval'
+
+            $interval.Source | Should -Be $literal
+            $interval.Value | Should -Be 90
+        }
+
+        It 'reads the one file the wildcards of -Path match, through a PowerShell drive' {
+            $interval = Get-SshTimeoutConfig -Path 'TestDrive:/client_conf?g' -HostName web01 | Where-Object Name -EQ 'ServerAliveInterval'
+
+            $interval.Source | Should -Be $ClientConfig
+        }
+
+        It 'refuses a path of another provider with PathNotFileSystem' {
+            { Get-SshTimeoutConfig -Path 'Variable:/PSHOME' } |
+                Should -Throw -ErrorId 'PathNotFileSystem,SshKeepAlive.Commands.GetSshTimeoutConfigCommand'
+        }
+    }
+
     Context 'errors' {
-        It 'throws PathNotFound for a missing -Path' {
+        It 'throws ConfigFileNotFound for a missing -Path' {
             { Get-SshTimeoutConfig -Path (Join-Path $TestDrive 'nosuch_config') -HostName web01 } |
-                Should -Throw -ErrorId 'PathNotFound,SshKeepAlive.Commands.GetSshTimeoutConfigCommand'
+                Should -Throw -ErrorId 'ConfigFileNotFound,SshKeepAlive.Commands.GetSshTimeoutConfigCommand'
         }
 
         It 'names the missing path as the target, with category ObjectNotFound' {
@@ -115,7 +138,7 @@ Describe 'Get-SshTimeoutConfig' {
 
             @($rows.Target) | Should -Be @('web01', 'db01')
             $hostErrors.Count | Should -Be 1
-            $hostErrors[0].FullyQualifiedErrorId | Should -Be 'InvalidHostName,SshKeepAlive.Commands.GetSshTimeoutConfigCommand'
+            $hostErrors[0].FullyQualifiedErrorId | Should -Be 'HostNameInvalid,SshKeepAlive.Commands.GetSshTimeoutConfigCommand'
             $hostErrors[0].TargetObject | Should -Be 'two words'
         }
     }
@@ -158,6 +181,32 @@ Describe 'Get-SshTimeoutConfig' {
             $completions = (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches
 
             @($completions.CompletionText) | Should -Be @('web01')
+        }
+
+        It 'completes from the file as it is now, once it is written again' {
+            $config = Join-Path $TestDrive 'completion_config'
+            Set-Content -LiteralPath $config -Value 'Host web01'
+            $line = "Get-SshTimeoutConfig -Path '$config' -HostName we"
+            @((TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText) | Should -Be @('web01')
+
+            Set-Content -LiteralPath $config -Value 'Host web01 web02'
+
+            @((TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText) | Should -Be @('web01', 'web02')
+        }
+
+        It 'does not read the file again on each Tab while it is unchanged' {
+            $config = Join-Path $TestDrive 'cached_config'
+            $longAgo = [datetime]::SpecifyKind([datetime]'2020-01-01', 'Utc')
+            Set-Content -LiteralPath $config -Value 'Host web01'
+            (Get-Item -LiteralPath $config).LastWriteTimeUtc = $longAgo
+            $line = "Get-SshTimeoutConfig -LiteralPath '$config' -HostName we"
+            @((TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText) | Should -Be @('web01')
+
+            # Other bytes behind the same modification time: only the cached answer still says web01.
+            Set-Content -LiteralPath $config -Value 'Host web02'
+            (Get-Item -LiteralPath $config).LastWriteTimeUtc = $longAgo
+
+            @((TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText) | Should -Be @('web01')
         }
     }
 }

@@ -13,10 +13,10 @@ BeforeAll {
 
 Describe 'Invoke-PersistentSshCommand' {
     Context 'without sessions' {
-        It 'writes PersistentSshSessionNotFound for an unknown id' {
+        It 'writes SessionNotFound for an unknown id' {
             Invoke-PersistentSshCommand -Id 4242 -Command true -ErrorVariable failures -ErrorAction SilentlyContinue |
                 Should -BeNullOrEmpty
-            $failures[0].FullyQualifiedErrorId | Should -Be 'PersistentSshSessionNotFound,SshKeepAlive.Commands.InvokePersistentSshCommandCommand'
+            $failures[0].FullyQualifiedErrorId | Should -Be 'SessionNotFound,SshKeepAlive.Commands.InvokePersistentSshCommandCommand'
         }
 
         It 'refuses an empty command' {
@@ -49,12 +49,12 @@ Describe 'Invoke-PersistentSshCommand' {
             (Invoke-PersistentSshCommand -Id $two.Id -Command whoami).Output | Should -Be "$($bed.USER)`n"
         }
 
-        It 'writes PersistentSshSessionUnavailable for a closed session' {
+        It 'writes SessionUnavailable for a closed session' {
             $session = New-PersistentSshSession @connection -Name closed -ErrorAction Stop
             Remove-PersistentSshSession -Session $session -Confirm:$false
             Invoke-PersistentSshCommand -Session $session -Command true -ErrorVariable failures -ErrorAction SilentlyContinue |
                 Should -BeNullOrEmpty
-            $failures[0].FullyQualifiedErrorId | Should -Be 'PersistentSshSessionUnavailable,SshKeepAlive.Commands.InvokePersistentSshCommandCommand'
+            $failures[0].FullyQualifiedErrorId | Should -Be 'SessionUnavailable,SshKeepAlive.Commands.InvokePersistentSshCommandCommand'
         }
     }
 }

@@ -32,32 +32,52 @@ Describe 'New-PersistentSshSession' {
 
     Context 'without a server' {
         It 'refuses a malformed destination' {
-            { New-PersistentSshSession -HostName 'bad host' } | Should -Throw -ErrorId 'PersistentSshInvalidHostName,SshKeepAlive.Commands.NewPersistentSshSessionCommand'
+            { New-PersistentSshSession -HostName 'bad host' } | Should -Throw -ErrorId 'HostNameInvalid,SshKeepAlive.Commands.NewPersistentSshSessionCommand'
         }
 
         It 'refuses a key file that does not exist, before connecting' {
             { New-PersistentSshSession -HostName 127.0.0.1 -KeyFile '/nonexistent/id_ed25519' -ErrorAction Stop } |
-                Should -Throw -ErrorId 'PersistentSshKeyFileUnusable,SshKeepAlive.Commands.NewPersistentSshSessionCommand'
+                Should -Throw -ErrorId 'KeyFileUnusable,SshKeepAlive.Commands.NewPersistentSshSessionCommand'
         }
 
         It 'refuses a first reconnect delay longer than the longest' {
             { New-PersistentSshSession -HostName 127.0.0.1 -ReconnectDelay 10 -ReconnectMaxDelay 5 } |
-                Should -Throw -ErrorId 'PersistentSshInvalidReconnectDelay,SshKeepAlive.Commands.NewPersistentSshSessionCommand'
+                Should -Throw -ErrorId 'ReconnectDelayInvalid,SshKeepAlive.Commands.NewPersistentSshSessionCommand'
         }
 
         It 'refuses an ssh_config that ssh would refuse, naming the line' {
             $config = Join-Path $TestDrive 'ssh_config'
             Set-Content -LiteralPath $config -Value "Host web01`n  Port notaport"
             { New-PersistentSshSession -HostName web01 -ConfigPath $config } |
-                Should -Throw -ErrorId 'PersistentSshConfigInvalid,SshKeepAlive.Commands.NewPersistentSshSessionCommand' -ExpectedMessage "*${config}:2*"
+                Should -Throw -ErrorId 'ConfigInvalid,SshKeepAlive.Commands.NewPersistentSshSessionCommand' -ExpectedMessage "*${config}:2*"
         }
 
         It 'reports an unreachable server as a non-terminating ConnectFailed error' {
             $key = New-TestKey (Join-Path $TestDrive 'id_unreachable')
             $result = New-PersistentSshSession -HostName 127.0.0.1 -Port 1 -KeyFile $key -ConnectTimeout 5 -ErrorVariable failures -ErrorAction SilentlyContinue
             $result | Should -BeNullOrEmpty
-            $failures[0].FullyQualifiedErrorId | Should -BeLike 'PersistentSshConnectFailed,*'
+            $failures[0].FullyQualifiedErrorId | Should -BeLike 'ConnectionFailed,*'
             Get-PersistentSshSession | Should -BeNullOrEmpty
+        }
+
+        It 'reads no config file with -ConfigPath <_>, as ssh -F none' -ForEach 'none', 'NONE' {
+            $folder = New-Item -ItemType Directory -Path (Join-Path $TestDrive ([guid]::NewGuid().ToString('N')))
+            # A file by that name, which ssh would refuse, must not be read.
+            Set-Content -LiteralPath (Join-Path $folder $_) -Value 'Port notaport'
+            $key = New-TestKey (Join-Path $folder 'id_none')
+            Push-Location -LiteralPath $folder
+            try {
+                $result = New-PersistentSshSession -HostName 127.0.0.1 -Port 1 -ConfigPath $_ -KeyFile $key -ConnectTimeout 5 -ErrorVariable failures -ErrorAction SilentlyContinue
+            }
+            finally { Pop-Location }
+
+            $result | Should -BeNullOrEmpty
+            $failures[0].FullyQualifiedErrorId | Should -Be 'ConnectionFailed,SshKeepAlive.Commands.NewPersistentSshSessionCommand'
+        }
+
+        It 'refuses a -ConfigPath of another provider with PathNotFileSystem' {
+            { New-PersistentSshSession -HostName 127.0.0.1 -ConfigPath 'Env:/HOME' } |
+                Should -Throw -ErrorId 'PathNotFileSystem,SshKeepAlive.Commands.NewPersistentSshSessionCommand'
         }
 
         It 'connects to nothing with -WhatIf' {
@@ -92,7 +112,7 @@ Describe 'New-PersistentSshSession' {
 
         It 'refuses a server whose key is not known' {
             $common.KnownHostsFile = Join-Path $TestDrive 'empty_known_hosts'
-            { New-PersistentSshSession @Common -ErrorAction Stop } | Should -Throw -ErrorId 'PersistentSshHostKeyUnknown,SshKeepAlive.Commands.NewPersistentSshSessionCommand'
+            { New-PersistentSshSession @Common -ErrorAction Stop } | Should -Throw -ErrorId 'HostKeyUnknown,SshKeepAlive.Commands.NewPersistentSshSessionCommand'
             Test-Path -LiteralPath $common.KnownHostsFile | Should -BeFalse
         }
 
@@ -103,7 +123,7 @@ Describe 'New-PersistentSshSession' {
             $oldFingerprint = (& ssh-keygen -l -E sha256 -f "$other.pub").Split(' ')[1]
             $common.StrictHostKeyChecking = 'AcceptNew'
             { New-PersistentSshSession @Common -ErrorAction Stop } |
-                Should -Throw -ErrorId 'PersistentSshHostKeyChanged,SshKeepAlive.Commands.NewPersistentSshSessionCommand' -ExpectedMessage "*$oldFingerprint*"
+                Should -Throw -ErrorId 'HostKeyChanged,SshKeepAlive.Commands.NewPersistentSshSessionCommand' -ExpectedMessage "*$oldFingerprint*"
         }
 
         It 'adds a new server once under accept-new' {
@@ -125,7 +145,43 @@ Describe 'New-PersistentSshSession' {
             $common.Remove('KeyFile')
             $common.HostName = $Bed.SERVER_1_ADDRESS
             $credential = [pscredential]::new($Bed.USER, (ConvertTo-SecureString -String 'wrong' -AsPlainText -Force))
-            { New-PersistentSshSession @Common -Credential $credential -ErrorAction Stop } | Should -Throw -ErrorId 'PersistentSshAuthenticationFailed,SshKeepAlive.Commands.NewPersistentSshSessionCommand'
+            { New-PersistentSshSession @Common -Credential $credential -ErrorAction Stop } | Should -Throw -ErrorId 'AuthenticationFailed,SshKeepAlive.Commands.NewPersistentSshSessionCommand'
+        }
+
+        It 'closes the sessions of a runspace when that runspace closes' {
+            $runspace = [runspacefactory]::CreateRunspace()
+            $runspace.Open()
+            $shell = [powershell]::Create()
+            $shell.Runspace = $runspace
+            $null = $shell.AddCommand('Import-Module').AddParameter('Name', $ModuleManifest).AddStatement().AddCommand('New-PersistentSshSession').AddParameters($Common)
+            $session = @($shell.Invoke())[0]
+            "$($session.State)" | Should -Be 'Connected'
+
+            $runspace.Close()
+
+            $deadline = [datetime]::UtcNow.AddSeconds(10)
+            while ("$($session.State)" -ne 'Closed' -and [datetime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
+            "$($session.State)" | Should -Be 'Closed'
+            $shell.Dispose()
+            $runspace.Dispose()
+        }
+
+        It 'closes the sessions of a runspace when the module is removed from it' {
+            $runspace = [runspacefactory]::CreateRunspace()
+            $runspace.Open()
+            try {
+                $shell = [powershell]::Create()
+                $shell.Runspace = $runspace
+                $null = $shell.AddCommand('Import-Module').AddParameter('Name', $ModuleManifest).AddStatement().AddCommand('New-PersistentSshSession').AddParameters($Common)
+                $session = @($shell.Invoke())[0]
+                $shell.Commands.Clear()
+                $null = $shell.AddCommand('Remove-Module').AddParameter('Name', 'SshKeepAlive')
+
+                $shell.Invoke()
+
+                "$($session.State)" | Should -Be 'Closed'
+            }
+            finally { $runspace.Dispose() }
         }
 
         It 'connects to a Host alias as ssh_config says' {

@@ -13,9 +13,9 @@ BeforeAll {
 
 Describe 'Remove-PersistentSshSession' {
     Context 'without sessions' {
-        It 'writes PersistentSshSessionNotFound for an unknown id' {
+        It 'writes SessionNotFound for an unknown id' {
             Remove-PersistentSshSession -Id 4242 -ErrorVariable failures -ErrorAction SilentlyContinue
-            $failures[0].FullyQualifiedErrorId | Should -Be 'PersistentSshSessionNotFound,SshKeepAlive.Commands.RemovePersistentSshSessionCommand'
+            $failures[0].FullyQualifiedErrorId | Should -Be 'SessionNotFound,SshKeepAlive.Commands.RemovePersistentSshSessionCommand'
             $failures[0].TargetObject | Should -Be 4242
         }
     }
@@ -41,7 +41,7 @@ Describe 'Remove-PersistentSshSession' {
             Remove-PersistentSshSession -Session $session -Confirm:$false
             "$($session.State)" | Should -Be 'Closed'
             { Get-PersistentSshSession -Name gone -ErrorAction Stop } |
-                Should -Throw -ErrorId 'PersistentSshSessionNotFound,SshKeepAlive.Commands.GetPersistentSshSessionCommand'
+                Should -Throw -ErrorId 'SessionNotFound,SshKeepAlive.Commands.GetPersistentSshSessionCommand'
         }
 
         It 'closes every session piped in from Get-PersistentSshSession' {

@@ -42,10 +42,10 @@ Describe 'Reset-SshKeepAlive' {
         Read-ConfigText $Config | Should -BeExactly "Host web01`nHost db01`n  ServerAliveInterval 60`n"
     }
 
-    It 'refuses a host pattern with whitespace with InvalidHostPattern' {
+    It 'refuses a host pattern with whitespace with HostPatternInvalid' {
         Write-ConfigText $Config "Host web01`n  ServerAliveInterval 60`n"
 
-        { Reset-SshKeepAlive -Path $Config -HostName 'web 01' } | Should -Throw -ErrorId 'InvalidHostPattern,SshKeepAlive.Commands.ResetSshKeepAliveCommand'
+        { Reset-SshKeepAlive -Path $Config -HostName 'web 01' } | Should -Throw -ErrorId 'HostPatternInvalid,SshKeepAlive.Commands.ResetSshKeepAliveCommand'
 
         Read-ConfigText $Config | Should -BeExactly "Host web01`n  ServerAliveInterval 60`n"
     }

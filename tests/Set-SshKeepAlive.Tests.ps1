@@ -92,6 +92,63 @@ Describe 'Set-SshKeepAlive' {
         Read-ConfigText $Config | Should -BeExactly "Host web01`n    ServerAliveInterval 30`n"
     }
 
+    It 'edits the file -LiteralPath names, wildcard characters and all' {
+        $literal = Join-Path $TestDrive 'config[1]'
+        Write-ConfigText $literal "Host *`n    ServerAliveInterval 10`n"
+
+        Set-SshKeepAlive -LiteralPath $literal -Interval 60 -NoBackup
+
+        Read-ConfigText $literal | Should -BeExactly "Host *`n    ServerAliveInterval 60`n"
+    }
+
+    It 'edits the one file the wildcards of -Path match' {
+        $folder = New-Item -ItemType Directory -Path (Join-Path $TestDrive ([guid]::NewGuid().ToString('N')))
+        Write-ConfigText (Join-Path $folder 'client_config') "Host *`n    ServerAliveInterval 10`n"
+
+        Set-SshKeepAlive -Path (Join-Path $folder 'client_*') -Interval 60 -NoBackup
+
+        Read-ConfigText (Join-Path $folder 'client_config') | Should -BeExactly "Host *`n    ServerAliveInterval 60`n"
+    }
+
+    It 'refuses -Path wildcards that match two files with PathAmbiguous and changes neither' {
+        $folder = New-Item -ItemType Directory -Path (Join-Path $TestDrive ([guid]::NewGuid().ToString('N')))
+        Write-ConfigText (Join-Path $folder 'a_config') "Host *`n"
+        Write-ConfigText (Join-Path $folder 'b_config') "Host *`n"
+
+        $caught = { Set-SshKeepAlive -Path (Join-Path $folder '*_config') -Interval 60 } |
+            Should -Throw -ErrorId 'PathAmbiguous,SshKeepAlive.Commands.SetSshKeepAliveCommand' -PassThru
+
+        "$($caught.CategoryInfo.Category)" | Should -Be 'InvalidArgument'
+        Read-ConfigText (Join-Path $folder 'a_config') | Should -BeExactly "Host *`n"
+        Read-ConfigText (Join-Path $folder 'b_config') | Should -BeExactly "Host *`n"
+    }
+
+    It 'takes the file Get-Item gives by its PSPath' {
+        Write-ConfigText $Config "Host *`n    ServerAliveInterval 10`n"
+
+        Get-Item -LiteralPath $Config | Set-SshKeepAlive -Interval 60 -NoBackup
+
+        Read-ConfigText $Config | Should -BeExactly "Host *`n    ServerAliveInterval 60`n"
+    }
+
+    It 'resolves -Path on a PowerShell drive and relative to the current location' {
+        Write-ConfigText $Config "Host *`n    ServerAliveInterval 10`n"
+        Set-SshKeepAlive -Path "TestDrive:/$(Split-Path -Leaf $Config)" -Interval 60 -NoBackup
+        Push-Location -LiteralPath $TestDrive
+        try { Set-SshKeepAlive -Path "./$(Split-Path -Leaf $Config)" -CountMax 2 -Interval 60 -NoBackup }
+        finally { Pop-Location }
+
+        Read-ConfigText $Config | Should -BeExactly "Host *`n    ServerAliveInterval 60`n    ServerAliveCountMax 2`n"
+    }
+
+    It 'refuses a path of another provider with PathNotFileSystem' {
+        $caught = { Set-SshKeepAlive -Path 'Env:/HOME' -Interval 60 } |
+            Should -Throw -ErrorId 'PathNotFileSystem,SshKeepAlive.Commands.SetSshKeepAliveCommand' -PassThru
+
+        $caught.TargetObject | Should -Be 'Env:/HOME'
+        $caught.ErrorDetails.RecommendedAction | Should -Not -BeNullOrEmpty
+    }
+
     It 'refuses -Scope Kernel given directly with ScopeNotEditable' {
         Write-ConfigText $Config ''
 
@@ -108,14 +165,15 @@ Describe 'Set-SshKeepAlive' {
     }
 
     It 'refuses bad input with <ErrorId> and changes no byte' -ForEach @(
-        @{ Arguments = @{ Interval = '-5' }; ErrorId = 'InvalidInterval' }
-        @{ Arguments = @{ Interval = '2d' }; ErrorId = 'InvalidInterval' }
-        @{ Arguments = @{ Interval = 'soon' }; ErrorId = 'InvalidInterval' }
-        @{ Arguments = @{ Interval = '60'; CountMax = 1000 }; ErrorId = 'InvalidCountMax' }
-        @{ Arguments = @{ Interval = '60'; HostName = 'web 01' }; ErrorId = 'InvalidHostPattern' }
-        @{ Arguments = @{ Interval = '60'; HostName = "web`n01" }; ErrorId = 'InvalidHostPattern' }
-        @{ Arguments = @{ Interval = '60'; HostName = 'web#1' }; ErrorId = 'InvalidHostPattern' }
-        @{ Arguments = @{ Interval = '60'; HostName = '"web01"' }; ErrorId = 'InvalidHostPattern' }
+        @{ Arguments = @{ Interval = '-5' }; ErrorId = 'IntervalInvalid' }
+        @{ Arguments = @{ Interval = '2d' }; ErrorId = 'IntervalInvalid' }
+        @{ Arguments = @{ Interval = 'soon' }; ErrorId = 'IntervalInvalid' }
+        @{ Arguments = @{ Interval = '60'; CountMax = 101 }; ErrorId = 'ParameterArgumentValidationError' }
+        @{ Arguments = @{ Interval = '60'; CountMax = -1 }; ErrorId = 'ParameterArgumentValidationError' }
+        @{ Arguments = @{ Interval = '60'; HostName = 'web 01' }; ErrorId = 'HostPatternInvalid' }
+        @{ Arguments = @{ Interval = '60'; HostName = "web`n01" }; ErrorId = 'HostPatternInvalid' }
+        @{ Arguments = @{ Interval = '60'; HostName = 'web#1' }; ErrorId = 'HostPatternInvalid' }
+        @{ Arguments = @{ Interval = '60'; HostName = '"web01"' }; ErrorId = 'HostPatternInvalid' }
     ) {
         Write-ConfigText $Config "Host *`n    ServerAliveInterval 10`n"
 
@@ -124,10 +182,10 @@ Describe 'Set-SshKeepAlive' {
         Read-ConfigText $Config | Should -BeExactly "Host *`n    ServerAliveInterval 10`n"
     }
 
-    It 'refuses a config that does not parse with ConfigParseError' {
+    It 'refuses a config that does not parse with ConfigInvalid' {
         Write-ConfigText $Config "Host `"web01`n"
 
-        { Set-SshKeepAlive -Path $Config -Interval 60 } | Should -Throw -ErrorId 'ConfigParseError,SshKeepAlive.Commands.SetSshKeepAliveCommand'
+        { Set-SshKeepAlive -Path $Config -Interval 60 } | Should -Throw -ErrorId 'ConfigInvalid,SshKeepAlive.Commands.SetSshKeepAliveCommand'
 
         Read-ConfigText $Config | Should -BeExactly "Host `"web01`n"
     }

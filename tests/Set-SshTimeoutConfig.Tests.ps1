@@ -47,10 +47,10 @@ Describe 'Set-SshTimeoutConfig' {
     It 'refuses bad input with <ErrorId> and changes no byte' -ForEach @(
         @{ Arguments = @{ LoginGraceTime = '30' }; ErrorId = 'SettingNotInScope' }
         @{ Arguments = @{ Scope = 'Server'; ConnectTimeout = '30' }; ErrorId = 'SettingNotInScope' }
-        @{ Arguments = @{}; ErrorId = 'NoSettingGiven' }
-        @{ Arguments = @{ ConnectTimeout = '-1' }; ErrorId = 'InvalidTimeout' }
-        @{ Arguments = @{ Scope = 'Server'; ChannelTimeout = 'session' }; ErrorId = 'InvalidChannelTimeout' }
-        @{ Arguments = @{ Scope = 'Server'; ChannelTimeout = 'session=forever' }; ErrorId = 'InvalidChannelTimeout' }
+        @{ Arguments = @{}; ErrorId = 'SettingMissing' }
+        @{ Arguments = @{ ConnectTimeout = '-1' }; ErrorId = 'TimeoutInvalid' }
+        @{ Arguments = @{ Scope = 'Server'; ChannelTimeout = 'session' }; ErrorId = 'ChannelTimeoutInvalid' }
+        @{ Arguments = @{ Scope = 'Server'; ChannelTimeout = 'session=forever' }; ErrorId = 'ChannelTimeoutInvalid' }
     ) {
         Write-ConfigText $Config "Host *`n"
 

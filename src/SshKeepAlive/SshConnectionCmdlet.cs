@@ -6,7 +6,7 @@ using System.Security;
 using SshKeepAlive.Commands;
 using SshKeepAlive.Core.ClientConfig;
 using SshKeepAlive.Core.ConfigDocuments;
-using SshKeepAlive.Core.OpenSsh;
+using SshKeepAlive.Core.Errors;
 using SshKeepAlive.Core.Sessions;
 
 namespace SshKeepAlive
@@ -24,7 +24,7 @@ namespace SshKeepAlive
         [ArgumentCompleter(typeof(SshHostNameCompleter))]
         public string HostName { get; set; } = string.Empty;
 
-        /// <summary>The ssh_config file to read instead of ~/.ssh/config and /etc/ssh/ssh_config (as ssh -F).</summary>
+        /// <summary>The ssh_config file to read instead of ~/.ssh/config and /etc/ssh/ssh_config (as ssh -F); none reads no file at all.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
         public string? ConfigPath { get; set; }
@@ -101,48 +101,30 @@ namespace SshKeepAlive
         [Parameter]
         public SwitchParameter NoReconnect { get; set; }
 
-        /// <summary>Settings from the parameters; a malformed HostName is a terminating InvalidArgument error.</summary>
-        protected SshSessionSettings BuildSettings()
+        /// <summary>
+        /// The session settings: ssh_config for the destination, the parameters bound on top (Core decides how they
+        /// combine). Warnings go to the warning stream; a destination, config or delay Core refuses ends the command.
+        /// </summary>
+        protected SshSessionSettings BuildSettings(string? name = null)
         {
-            SshTarget target;
+            SessionSettingsResult result;
             try
             {
-                target = SshTarget.Parse(HostName);
+                result = SessionSettingsBuilder.Build(Request(name), ClientEnvironment.Current());
             }
-            catch (FormatException ex)
+            catch (SshKeepAliveException ex)
             {
-                ThrowTerminatingError(ConnectionErrors.InvalidHostName(HostName, ex));
+                ThrowTerminatingError(ErrorRecords.From(ex, HostName));
                 throw;
             }
 
-            SshSessionSettings settings = SettingsFromConfig(target);
-            if (Port.HasValue)
+            foreach (ConfigDiagnostic warning in result.Warnings)
             {
-                settings.Port = Port.Value;
+                WriteWarning(warning.ToString());
             }
 
-            if (Credential != null)
-            {
-                NetworkCredential plain = Credential.GetNetworkCredential();
-                settings.User = target.User ?? Credential.UserName;
-                settings.Password = plain.Password;
-            }
-
-            settings.KeyFiles.AddRange(Array.ConvertAll(KeyFile ?? new string[0], GetUnresolvedProviderPathFromPSPath));
-            if (KeyPassphrase != null)
-            {
-                settings.KeyPassphrase = new NetworkCredential(string.Empty, KeyPassphrase).Password;
-            }
-
-            settings.KeepAliveInterval = KeepAliveInterval.HasValue ? TimeSpan.FromSeconds(KeepAliveInterval.Value) : settings.KeepAliveInterval;
-            settings.KeepAliveCountMax = KeepAliveCountMax ?? settings.KeepAliveCountMax;
-            settings.StrictHostKeyChecking = StrictHostKeyChecking == null
-                ? settings.StrictHostKeyChecking
-                : (Core.Ssh.StrictHostKeyChecking)Enum.Parse(typeof(Core.Ssh.StrictHostKeyChecking), StrictHostKeyChecking.Replace("-", string.Empty), ignoreCase: true);
-            settings.UserKnownHostsFile = KnownHostsFile == null ? settings.UserKnownHostsFile : GetUnresolvedProviderPathFromPSPath(KnownHostsFile);
-            settings.ConnectTimeout = ConnectTimeout.HasValue ? TimeSpan.FromSeconds(ConnectTimeout.Value) : settings.ConnectTimeout;
-            settings.ReconnectPolicy = NoReconnect ? ReconnectPolicy.Never : ReconnectPolicyFromParameters(settings.ReconnectPolicy);
-            return settings;
+            WriteVerbose("From ssh_config: " + string.Join("; ", result.FromConfig.Select(s => s.ToString())));
+            return result.Settings;
         }
 
         /// <summary>Creates and connects a session, or returns null after writing the error (or throws it when <paramref name="terminating"/>).</summary>
@@ -179,42 +161,31 @@ namespace SshKeepAlive
             }
         }
 
-        private SshSessionSettings SettingsFromConfig(SshTarget target)
+        private SshSessionRequest Request(string? name)
         {
-            ClientEnvironment environment = ClientEnvironment.Current();
-            ClientConfigResolver resolver = ConfigPath == null
-                ? ClientConfigResolver.Load(environment)
-                : ClientConfigResolver.LoadFile(environment, GetUnresolvedProviderPathFromPSPath(ConfigPath));
-            ClientResolution resolution = resolver.Resolve(target);
-            var problems = resolver.LoadDiagnostics.Concat(resolution.Diagnostics).ToList();
-            foreach (ConfigDiagnostic warning in problems.Where(p => !p.IsError))
+            NetworkCredential? credential = Credential?.GetNetworkCredential();
+            return new SshSessionRequest(HostName)
             {
-                WriteWarning(warning.ToString());
-            }
-
-            if (problems.Any(p => p.IsError))
-            {
-                ThrowTerminatingError(ConnectionErrors.InvalidConfig(target.ToString(), problems.Where(p => p.IsError).Select(p => p.ToString())));
-            }
-
-            WriteVerbose("From ssh_config: " + string.Join("; ", resolution.Settings.Where(s => !s.IsDefault).Select(s => s.ToString())));
-            return SshSessionSettings.FromConfig(resolution, environment.HomeDirectory);
+                ConfigFile = ConfigPath == null || ClientConfigResolver.IsNoConfigFile(ConfigPath) ? ConfigPath : FileSystemPath(ConfigPath, expandWildcards: false),
+                Name = name,
+                Port = Port,
+                CredentialUser = Credential?.UserName,
+                Password = credential?.Password,
+                KeyFiles = Array.ConvertAll(KeyFile ?? new string[0], k => FileSystemPath(k, expandWildcards: false)),
+                KeyPassphrase = KeyPassphrase == null ? null : new NetworkCredential(string.Empty, KeyPassphrase).Password,
+                KeepAliveInterval = Seconds(KeepAliveInterval),
+                KeepAliveCountMax = KeepAliveCountMax,
+                StrictHostKeyChecking = StrictHostKeyChecking,
+                KnownHostsFile = KnownHostsFile == null ? null : FileSystemPath(KnownHostsFile, expandWildcards: false),
+                ConnectTimeout = Seconds(ConnectTimeout),
+                ReconnectDelay = ReconnectDelay.HasValue ? TimeSpan.FromSeconds(ReconnectDelay.Value) : (TimeSpan?)null,
+                ReconnectMaxDelay = ReconnectMaxDelay.HasValue ? TimeSpan.FromSeconds(ReconnectMaxDelay.Value) : (TimeSpan?)null,
+                ReconnectMaxAttempts = ReconnectMaxAttempts,
+                ReconnectTimeout = Seconds(ReconnectTimeout),
+                NoReconnect = NoReconnect,
+            };
         }
 
-        private ReconnectPolicy ReconnectPolicyFromParameters(ReconnectPolicy defaults)
-        {
-            TimeSpan first = ReconnectDelay.HasValue ? TimeSpan.FromSeconds(ReconnectDelay.Value) : defaults.FirstDelay;
-            TimeSpan max = ReconnectMaxDelay.HasValue ? TimeSpan.FromSeconds(ReconnectMaxDelay.Value) : defaults.MaxDelay;
-            if (max < first)
-            {
-                ThrowTerminatingError(ConnectionErrors.InvalidReconnectDelays(first, max));
-            }
-
-            return new ReconnectPolicy(
-                first,
-                max,
-                ReconnectMaxAttempts ?? defaults.MaxAttempts,
-                ReconnectTimeout.HasValue ? TimeSpan.FromSeconds(ReconnectTimeout.Value) : defaults.MaxDuration);
-        }
+        private static TimeSpan? Seconds(int? seconds) => seconds.HasValue ? TimeSpan.FromSeconds(seconds.Value) : (TimeSpan?)null;
     }
 }

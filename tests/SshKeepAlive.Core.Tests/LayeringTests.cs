@@ -20,7 +20,7 @@ namespace SshKeepAlive.Core.Tests
         /// <summary>Bottom first; a namespace may use those of lower layers, never its own layer's others or higher ones.</summary>
         private static readonly string[][] Layers =
         {
-            new[] { "OpenSsh", "Platform" },
+            new[] { "Errors", "OpenSsh", "Platform" },
             new[] { "ConfigDocuments", "Files", "Kernel", "Shell" },
             new[] { "ClientConfig", "ServerConfig" },
             new[] { "Ssh", "Server" },
@@ -109,36 +109,45 @@ namespace SshKeepAlive.Core.Tests
                     yield return parameter.ParameterType;
                 }
 
-                MethodBody? body = method.GetMethodBody();
-                if (body == null)
+                foreach (Type used in TypesUsedByBody(method))
                 {
+                    yield return used;
+                }
+            }
+        }
+
+        /// <summary>The types of a method body's locals, and those its instructions name or call into.</summary>
+        private static IEnumerable<Type> TypesUsedByBody(MethodBase method)
+        {
+            MethodBody? body = method.GetMethodBody();
+            if (body == null)
+            {
+                yield break;
+            }
+
+            foreach (LocalVariableInfo local in body.LocalVariables)
+            {
+                yield return local.LocalType;
+            }
+
+            foreach (MemberInfo member in MembersNamedByIl(method, body.GetILAsByteArray()!))
+            {
+                if (member is Type named)
+                {
+                    yield return named;
                     continue;
                 }
 
-                foreach (LocalVariableInfo local in body.LocalVariables)
+                if (member.DeclaringType != null)
                 {
-                    yield return local.LocalType;
+                    yield return member.DeclaringType;
                 }
 
-                foreach (MemberInfo member in MembersNamedByIl(method, body.GetILAsByteArray()!))
+                if (member is MethodInfo { IsGenericMethod: true } generic)
                 {
-                    if (member is Type named)
+                    foreach (Type argument in generic.GetGenericArguments())
                     {
-                        yield return named;
-                        continue;
-                    }
-
-                    if (member.DeclaringType != null)
-                    {
-                        yield return member.DeclaringType;
-                    }
-
-                    if (member is MethodInfo { IsGenericMethod: true } generic)
-                    {
-                        foreach (Type argument in generic.GetGenericArguments())
-                        {
-                            yield return argument;
-                        }
+                        yield return argument;
                     }
                 }
             }

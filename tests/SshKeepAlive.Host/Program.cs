@@ -22,7 +22,7 @@ namespace SshKeepAlive.Host
                 running?.BeginStop(null, null);
             };
 
-            var host = new ConsoleHost();
+            var host = new SkahostPSHost();
             var state = InitialSessionState.CreateDefault2();
             using Runspace runspace = RunspaceFactory.CreateRunspace(host, state);
             runspace.Open();

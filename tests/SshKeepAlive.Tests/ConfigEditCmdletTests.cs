@@ -66,18 +66,18 @@ namespace SshKeepAlive.Tests
         }
 
         [Theory]
-        [InlineData("Set-SshKeepAlive -Path $args[0] -Interval -5", "InvalidInterval")]
-        [InlineData("Set-SshKeepAlive -Path $args[0] -Interval 2d", "InvalidInterval")]
-        [InlineData("Set-SshKeepAlive -Path $args[0] -Interval soon", "InvalidInterval")]
-        [InlineData("Set-SshKeepAlive -Path $args[0] -Interval 60 -CountMax 1000", "InvalidCountMax")]
-        [InlineData("Set-SshKeepAlive -Path $args[0] -Interval 60 -HostName 'web 01'", "InvalidHostPattern")]
-        [InlineData("Set-SshKeepAlive -Path $args[0] -Interval 60 -HostName \"web`n01\"", "InvalidHostPattern")]
-        [InlineData("Set-SshKeepAlive -Path $args[0] -Interval 60 -HostName 'web#1'", "InvalidHostPattern")]
+        [InlineData("Set-SshKeepAlive -Path $args[0] -Interval -5", "IntervalInvalid")]
+        [InlineData("Set-SshKeepAlive -Path $args[0] -Interval 2d", "IntervalInvalid")]
+        [InlineData("Set-SshKeepAlive -Path $args[0] -Interval soon", "IntervalInvalid")]
+        [InlineData("Set-SshKeepAlive -Path $args[0] -Interval 60 -CountMax 1000", "ParameterArgumentValidationError")]
+        [InlineData("Set-SshKeepAlive -Path $args[0] -Interval 60 -HostName 'web 01'", "HostPatternInvalid")]
+        [InlineData("Set-SshKeepAlive -Path $args[0] -Interval 60 -HostName \"web`n01\"", "HostPatternInvalid")]
+        [InlineData("Set-SshKeepAlive -Path $args[0] -Interval 60 -HostName 'web#1'", "HostPatternInvalid")]
         [InlineData("Set-SshKeepAlive -Path ($args[0] + '.missing') -Interval 60", "ConfigFileNotFound")]
         [InlineData("Set-SshTimeoutConfig -Path $args[0] -LoginGraceTime 30", "SettingNotInScope")]
         [InlineData("Set-SshKeepAlive -Path $args[0] -Interval 60 -Scope Shell", "ScopeNotEditable")]
-        [InlineData("Set-SshTimeoutConfig -Path $args[0]", "NoSettingGiven")]
-        [InlineData("Set-SshTimeoutConfig -Path $args[0] -Scope Server -ChannelTimeout session", "InvalidChannelTimeout")]
+        [InlineData("Set-SshTimeoutConfig -Path $args[0]", "SettingMissing")]
+        [InlineData("Set-SshTimeoutConfig -Path $args[0] -Scope Server -ChannelTimeout session", "ChannelTimeoutInvalid")]
         public void Cmdlet_WithBadInput_StopsWithAStableIdAndChangesNoByte(string script, string errorId)
         {
             using var dir = new TempDirectory();
@@ -103,7 +103,7 @@ namespace SshKeepAlive.Tests
 
             var result = session.Run("Set-SshKeepAlive -Path $args[0] -Interval 60", path);
 
-            Assert.StartsWith("ConfigParseError,", result.Errors.Last().FullyQualifiedErrorId);
+            Assert.StartsWith("ConfigInvalid,", result.Errors.Last().FullyQualifiedErrorId);
             Assert.Equal("Host \"web01\n", File.ReadAllText(path));
         }
 

@@ -44,7 +44,7 @@ namespace SshKeepAlive.Tests
 
             var result = session.Run("try { Set-SshKeepAlive -Scope Server -Path $args[0] -Interval 1 -Reload } catch { $_.FullyQualifiedErrorId }", bed.Server.SshdConfig);
 
-            Assert.StartsWith("SshdConfigInvalid,", (string)Assert.Single(result.Output).BaseObject);
+            Assert.StartsWith("SshdConfigRejected,", (string)Assert.Single(result.Output).BaseObject);
             Assert.Equal(before, File.ReadAllText(bed.Server.SshdConfig));
             Assert.Equal("up\n", ProcessRunner.Run(TimeSpan.FromSeconds(20), "ssh", bed.SshArguments(bed.Server, Array.Empty<string>(), "echo up")).Output);
         }

@@ -12,15 +12,13 @@ namespace SshKeepAlive.Tests
     /// <summary>New-PersistentSshSession and Enter-PersistentSsh through the engine: their errors, and sessions to the testbed.</summary>
     public sealed class ConnectionCmdletTests
     {
-        private static readonly TimeSpan Bounded = TimeSpan.FromSeconds(30);
-
         [Theory]
-        [InlineData("New-PersistentSshSession -HostName 'bad host'", "PersistentSshInvalidHostName", ErrorCategory.InvalidArgument)]
-        [InlineData("Enter-PersistentSsh -HostName 'user@'", "PersistentSshInvalidHostName", ErrorCategory.InvalidArgument)]
-        [InlineData("Enter-PersistentSsh -HostName 127.0.0.1 -SessionName 'a b'", "PersistentSshInvalidSessionName", ErrorCategory.InvalidArgument)]
-        [InlineData("New-PersistentSshSession 127.0.0.1 -ReconnectDelay 10 -ReconnectMaxDelay 5", "PersistentSshInvalidReconnectDelay", ErrorCategory.InvalidArgument)]
-        [InlineData("New-PersistentSshSession 127.0.0.1 -KeyFile /nonexistent/id_ed25519 -ErrorAction Stop", "PersistentSshKeyFileUnusable", ErrorCategory.InvalidArgument)]
-        [InlineData("Enter-PersistentSsh 127.0.0.1 -KeyFile /nonexistent/id_ed25519", "PersistentSshKeyFileUnusable", ErrorCategory.InvalidArgument)]
+        [InlineData("New-PersistentSshSession -HostName 'bad host'", "HostNameInvalid", ErrorCategory.InvalidArgument)]
+        [InlineData("Enter-PersistentSsh -HostName 'user@'", "HostNameInvalid", ErrorCategory.InvalidArgument)]
+        [InlineData("Enter-PersistentSsh -HostName 127.0.0.1 -SessionName 'a b'", "MultiplexerSessionNameInvalid", ErrorCategory.InvalidArgument)]
+        [InlineData("New-PersistentSshSession 127.0.0.1 -ReconnectDelay 10 -ReconnectMaxDelay 5", "ReconnectDelayInvalid", ErrorCategory.InvalidArgument)]
+        [InlineData("New-PersistentSshSession 127.0.0.1 -KeyFile /nonexistent/id_ed25519 -ErrorAction Stop", "KeyFileUnusable", ErrorCategory.InvalidArgument)]
+        [InlineData("Enter-PersistentSsh 127.0.0.1 -KeyFile /nonexistent/id_ed25519", "KeyFileUnusable", ErrorCategory.InvalidArgument)]
         public void Cmdlet_WithBadInputOrNoServer_StopsWithAStableErrorAndRegistersNothing(string script, string errorId, ErrorCategory category)
         {
             using var session = new ModuleSession();
@@ -45,7 +43,7 @@ namespace SshKeepAlive.Tests
             var result = session.Run("New-PersistentSshSession 127.0.0.1 -Port 1 -KeyFile $args[0] -ConnectTimeout 5", key);
 
             ErrorRecord error = Assert.Single(result.Errors);
-            Assert.StartsWith("PersistentSshConnectFailed,", error.FullyQualifiedErrorId);
+            Assert.StartsWith("ConnectionFailed,", error.FullyQualifiedErrorId);
             Assert.Equal(ErrorCategory.ConnectionError, error.CategoryInfo.Category);
             Assert.Empty(session.Run("Get-PersistentSshSession").Output);
         }
@@ -61,7 +59,7 @@ namespace SshKeepAlive.Tests
             var result = session.Run("New-PersistentSshSession web01 -ConfigPath $args[0]", config);
 
             ErrorRecord error = Assert.Single(result.Errors);
-            Assert.StartsWith("PersistentSshConfigInvalid,", error.FullyQualifiedErrorId);
+            Assert.StartsWith("ConfigInvalid,", error.FullyQualifiedErrorId);
             Assert.Contains(config + ":2", error.Exception.Message);
         }
 
@@ -128,10 +126,10 @@ namespace SshKeepAlive.Tests
         }
 
         [TestbedTheory]
-        [InlineData("New-PersistentSshSession", "changed", "PersistentSshHostKeyChanged", ErrorCategory.SecurityError)]
-        [InlineData("New-PersistentSshSession", "missing", "PersistentSshHostKeyUnknown", ErrorCategory.SecurityError)]
-        [InlineData("Enter-PersistentSsh", "missing", "PersistentSshHostKeyUnknown", ErrorCategory.SecurityError)]
-        [InlineData("New-PersistentSshSession", "wrong password", "PersistentSshAuthenticationFailed", ErrorCategory.AuthenticationError)]
+        [InlineData("New-PersistentSshSession", "changed", "HostKeyChanged", ErrorCategory.SecurityError)]
+        [InlineData("New-PersistentSshSession", "missing", "HostKeyUnknown", ErrorCategory.SecurityError)]
+        [InlineData("Enter-PersistentSsh", "missing", "HostKeyUnknown", ErrorCategory.SecurityError)]
+        [InlineData("New-PersistentSshSession", "wrong password", "AuthenticationFailed", ErrorCategory.AuthenticationError)]
         public void Cmdlet_WhenTheServerCannotBeTrustedOrLoggedInto_StopsWithAStableError(string cmdlet, string problem, string errorId, ErrorCategory category)
         {
             using var bed = Testbed.Start();
@@ -159,6 +157,6 @@ namespace SshKeepAlive.Tests
         }
 
         private static bool WaitFor(ModuleSession session, string state) =>
-            Wait.Until(() => session.Run("(Get-PersistentSshSession -Name testbed).State.ToString()").Output.SingleOrDefault()?.BaseObject as string == state, Bounded);
+            Wait.Until(() => session.Run("(Get-PersistentSshSession -Name testbed).State.ToString()").Output.SingleOrDefault()?.BaseObject as string == state, Wait.Bounded);
     }
 }

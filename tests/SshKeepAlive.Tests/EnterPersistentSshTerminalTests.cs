@@ -12,7 +12,6 @@ namespace SshKeepAlive.Tests
     /// </summary>
     public sealed class EnterPersistentSshTerminalTests : IDisposable
     {
-        private static readonly TimeSpan Bounded = TimeSpan.FromSeconds(30);
         private readonly string socket = $"sshka-terminal-{Environment.ProcessId}-{Guid.NewGuid():N}".Substring(0, 40);
 
         [TestbedFact]
@@ -23,18 +22,18 @@ namespace SshKeepAlive.Tests
             string command = $"Enter-PersistentSsh -HostName {bed.User}@{bed.Server.Address} -KeyFile {bed.PrivateKey} " +
                 $"-KnownHostsFile {bed.KnownHosts} -StrictHostKeyChecking yes -ConfigPath /dev/null -Multiplexer None";
             Tmux("new-session", "-d", "-x", "120", "-y", "30", "-e", "TERM=xterm-256color", "dotnet", ConsoleHost.Assembly, command);
-            Assert.True(Wait.Until(() => Screen().Contains(bed.User + "@"), Bounded), "no remote prompt:\n" + Screen());
+            Assert.True(Wait.Until(() => Screen().Contains(bed.User + "@"), Wait.Bounded), "no remote prompt:\n" + Screen());
 
             // Arrow keys: the cursor goes back over "abc" and the X lands before it.
             Tmux("send-keys", "-l", $"echo {marker}-abc");
             Tmux("send-keys", "Left", "Left", "Left", "X", "Enter");
             // Ctrl-C interrupts a remote program; the shell then runs the next command.
             SendLine("sleep 300");
-            Assert.True(Wait.Until(() => RemoteSleeps(bed) == 1, Bounded), "the remote sleep never started:\n" + Screen());
+            Assert.True(Wait.Until(() => RemoteSleeps(bed) == 1, Wait.Bounded), "the remote sleep never started:\n" + Screen());
             Tmux("send-keys", "C-c");
             SendLine($"echo {marker}-after");
 
-            Assert.True(Wait.Until(() => Screen().Contains($"{marker}-after\n"), Bounded), "the shell did not run the command after Ctrl-C:\n" + Screen());
+            Assert.True(Wait.Until(() => Screen().Contains($"{marker}-after\n"), Wait.Bounded), "the shell did not run the command after Ctrl-C:\n" + Screen());
             string screen = Screen();
             Assert.Contains($"\n{marker}-Xabc\n", screen);
             Assert.Equal(0, RemoteSleeps(bed));
@@ -49,7 +48,7 @@ namespace SshKeepAlive.Tests
 
         private string Tmux(params string[] arguments)
         {
-            ProcessOutcome outcome = ProcessRunner.Run(Bounded, "tmux", new[] { "-L", socket }.Concat(arguments).ToArray());
+            ProcessOutcome outcome = ProcessRunner.Run(Wait.Bounded, "tmux", new[] { "-L", socket }.Concat(arguments).ToArray());
             Assert.True(outcome.ExitCode == 0, $"tmux {string.Join(" ", arguments)}: {outcome.Error}");
             return outcome.Output;
         }

@@ -72,7 +72,7 @@ namespace SshKeepAlive.Tests
             var result = session.Run("try { 'web01', 'db01' | Get-SshTimeoutConfig -Path $args[0] } catch { $_ }", missing);
 
             ErrorRecord error = Assert.IsType<ErrorRecord>(Assert.Single(result.Output).BaseObject);
-            Assert.Equal("PathNotFound,SshKeepAlive.Commands.GetSshTimeoutConfigCommand", error.FullyQualifiedErrorId);
+            Assert.Equal("ConfigFileNotFound,SshKeepAlive.Commands.GetSshTimeoutConfigCommand", error.FullyQualifiedErrorId);
             Assert.Equal(ErrorCategory.ObjectNotFound, error.CategoryInfo.Category);
             Assert.Equal(missing, error.TargetObject);
         }
@@ -102,7 +102,7 @@ namespace SshKeepAlive.Tests
 
             Assert.False(result.Terminated);
             ErrorRecord error = Assert.Single(result.Errors);
-            Assert.StartsWith("InvalidHostName,", error.FullyQualifiedErrorId);
+            Assert.StartsWith("HostNameInvalid,", error.FullyQualifiedErrorId);
             Assert.Equal(ErrorCategory.InvalidArgument, error.CategoryInfo.Category);
             Assert.Equal("two words", error.TargetObject);
             Assert.Equal(new object[] { "web01", "db01" }, result.Output.Select(o => Prop(o, "Target")));

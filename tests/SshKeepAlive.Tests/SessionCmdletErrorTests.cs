@@ -21,7 +21,7 @@ namespace SshKeepAlive.Tests
             Assert.False(result.Terminated);
             Assert.Empty(result.Output);
             var error = Assert.Single(result.Errors);
-            Assert.StartsWith("PersistentSshSessionNotFound,", error.FullyQualifiedErrorId);
+            Assert.StartsWith("SessionNotFound,", error.FullyQualifiedErrorId);
             Assert.Equal(ErrorCategory.ObjectNotFound, error.CategoryInfo.Category);
             Assert.NotNull(error.TargetObject);
         }

@@ -42,6 +42,19 @@ namespace SshKeepAlive.Core.ClientConfig
         /// <summary>Problems found while loading (unreadable files, Include errors, a missing explicit file).</summary>
         public IReadOnlyList<ConfigDiagnostic> LoadDiagnostics => loadDiagnostics;
 
+        /// <summary>ssh -F's word for "no config file at all" (compared without regard to case, as ssh does).</summary>
+        public const string NoConfigFile = "none";
+
+        /// <summary>True when <paramref name="configFile"/> is <see cref="NoConfigFile"/> rather than a path.</summary>
+        public static bool IsNoConfigFile(string configFile) => string.Equals(configFile, NoConfigFile, System.StringComparison.OrdinalIgnoreCase);
+
+        /// <summary>
+        /// What ssh reads: only <paramref name="configFile"/> when one is given (as <c>ssh -F</c>, see <see cref="LoadFile"/>),
+        /// otherwise the user and system configs (see <see cref="Load"/>).
+        /// </summary>
+        public static ClientConfigResolver Open(ClientEnvironment environment, string? configFile) =>
+            configFile == null ? Load(environment) : LoadFile(environment, configFile);
+
         /// <summary>Loads the user and system configs of <paramref name="environment"/>; a missing one is skipped as ssh does.</summary>
         public static ClientConfigResolver Load(ClientEnvironment environment)
         {
@@ -66,7 +79,7 @@ namespace SshKeepAlive.Core.ClientConfig
         /// </summary>
         public static ClientConfigResolver LoadFile(ClientEnvironment environment, string configFile)
         {
-            if (configFile == "none")
+            if (IsNoConfigFile(configFile))
             {
                 return new ClientConfigResolver(environment, new LoadedConfig[0]);
             }

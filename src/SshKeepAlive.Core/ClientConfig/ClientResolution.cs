@@ -14,12 +14,11 @@ namespace SshKeepAlive.Core.ClientConfig
     {
         private readonly Dictionary<ClientKeyword, EffectiveSetting> byKeyword;
 
-        internal ClientResolution(SshTarget target, IReadOnlyList<EffectiveSetting> settings, IReadOnlyList<ConfigDiagnostic> diagnostics, bool usedFinalPass)
+        internal ClientResolution(SshTarget target, IReadOnlyList<EffectiveSetting> settings, IReadOnlyList<ConfigDiagnostic> diagnostics)
         {
             Target = target;
             Settings = settings;
             Diagnostics = diagnostics;
-            UsedFinalPass = usedFinalPass;
             byKeyword = settings.ToDictionary(s => ClientKeyword.Find(s.Name)!);
         }
 
@@ -33,9 +32,6 @@ namespace SshKeepAlive.Core.ClientConfig
         public IReadOnlyList<ConfigDiagnostic> Diagnostics { get; }
 
         public bool HasErrors => Diagnostics.Any(d => d.IsError);
-
-        /// <summary>True when ssh re-reads the configuration for the final hostname (Match final, canonicalisation).</summary>
-        public bool UsedFinalPass { get; }
 
         public EffectiveSetting this[ClientKeyword keyword] => byKeyword[keyword];
 

@@ -101,7 +101,7 @@ namespace SshKeepAlive.Core.ClientConfig
                 ReadAllFiles();
             }
 
-            return new ClientResolution(target, ClientKeyword.All.Select(Effective).ToList(), diagnostics, finalPass);
+            return new ClientResolution(target, ClientKeyword.All.Select(Effective).ToList(), diagnostics);
         }
 
         internal void Report(ConfigDiagnostic diagnostic)

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using SshKeepAlive.Core.Errors;
 using SshKeepAlive.Core.Files;
 using SshKeepAlive.Core.Platform;
 using SshKeepAlive.Core.Server;
@@ -90,7 +91,7 @@ namespace SshKeepAlive.Core.Editing
                 }
                 catch (SshdReloadException ex)
                 {
-                    throw new ConfigEditException(ConfigEditErrorKind.ReloadFailed, "SshdReloadFailed", ex.Message, request.Path, inner: ex);
+                    throw new ConfigEditException(ErrorId.SshdReloadFailed, ex.Message, request.Path, inner: ex);
                 }
             }
 
@@ -105,7 +106,7 @@ namespace SshKeepAlive.Core.Editing
             }
             catch (TimeoutException ex)
             {
-                throw new ConfigEditException(ConfigEditErrorKind.WriteFailed, "ConfigFileLocked", ex.Message, path, inner: ex);
+                throw new ConfigEditException(ErrorId.ConfigFileLocked, ex.Message, path, inner: ex);
             }
         }
 
@@ -118,7 +119,7 @@ namespace SshKeepAlive.Core.Editing
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is System.ComponentModel.Win32Exception)
             {
-                throw new ConfigEditException(ConfigEditErrorKind.WriteFailed, "ConfigWriteFailed", ex.Message, path, inner: ex);
+                throw new ConfigEditException(ErrorId.ConfigWriteFailed, ex.Message, path, inner: ex);
             }
         }
 
@@ -145,15 +146,13 @@ namespace SshKeepAlive.Core.Editing
         private static ConfigEditException ValidationFailed(string path, SshdValidation validation) =>
             validation.MissingPrerequisite is SshdPrerequisite missing
                 ? CannotValidate(path, missing)
-                : new ConfigEditException(ConfigEditErrorKind.ValidationFailed, "SshdConfigInvalid", $"sshd -t rejects the edited {path}, so nothing was changed: {validation.Message}", path);
+                : new ConfigEditException(ErrorId.SshdConfigRejected, $"sshd -t rejects the edited {path}, so nothing was changed: {validation.Message}", path);
 
         private static ConfigEditException CannotValidate(string path, SshdPrerequisite missing) =>
             new ConfigEditException(
-                ConfigEditErrorKind.ValidationUnavailable,
-                missing.ErrorId,
+                missing.Id,
                 $"sshd -t cannot check the edited {path} on this machine: {missing.Cause}. This is not a fault of {path}; nothing was changed. {missing.Fix}",
-                path,
-                recommendedAction: missing.Fix);
+                path);
 
         // ssh refuses a ~/.ssh it finds too open; a folder created for the user's config is 0700.
         private static void EnsureUserConfigFolder(EditPlan plan)

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using SshKeepAlive.Core.ConfigDocuments;
+using SshKeepAlive.Core.Errors;
 using SshKeepAlive.Core.Platform;
 
 namespace SshKeepAlive.Core.Editing
@@ -25,7 +26,7 @@ namespace SshKeepAlive.Core.Editing
             bool exists = File.Exists(request.Path);
             if (!exists && !request.CreateIfMissing)
             {
-                throw new ConfigEditException(ConfigEditErrorKind.NotFound, "ConfigFileNotFound", $"{request.Path} does not exist.", request.Path);
+                throw new ConfigEditException(ErrorId.ConfigFileNotFound, $"{request.Path} does not exist.", request.Path);
             }
 
             LoadedConfig tree = exists
@@ -34,7 +35,7 @@ namespace SshKeepAlive.Core.Editing
             ThrowIfBroken(tree, request.Path);
             if (exists && IsReadOnly(request.Path))
             {
-                throw new ConfigEditException(ConfigEditErrorKind.ReadOnly, "ConfigFileReadOnly", $"{request.Path} is read-only; make it writable first if it is meant to be edited.", request.Path);
+                throw new ConfigEditException(ErrorId.ConfigFileReadOnly, $"{request.Path} is read-only; make it writable first if it is meant to be edited.", request.Path);
             }
 
             var placed = DirectivePlacement.Of(tree);
@@ -212,8 +213,7 @@ namespace SshKeepAlive.Core.Editing
                 if (!effective)
                 {
                     throw new ConfigEditException(
-                        ConfigEditErrorKind.NotEffective,
-                        "EditNotEffective",
+                        ErrorId.EditNotEffective,
                         $"{change.Keyword} would still not be {change.Value ?? "removed"} for {TargetText(plan.Request)} after the edit" + (winner == null ? "." : $": {winner.Source} wins."),
                         plan.Request.Path,
                         winner?.Source);
@@ -233,8 +233,7 @@ namespace SshKeepAlive.Core.Editing
 
         private static ConfigEditException NotEffective(SettingChange change, ConfigSource source, string why) =>
             new ConfigEditException(
-                ConfigEditErrorKind.NotEffective,
-                "SettingOverriddenElsewhere",
+                ErrorId.SettingOverriddenElsewhere,
                 $"Cannot make {change.Keyword} {change.Value} effective: {source} sets it first and {why}. Change or remove that line by hand.",
                 source.Path,
                 source);
@@ -253,7 +252,7 @@ namespace SshKeepAlive.Core.Editing
                 if (bad != null)
                 {
                     ConfigSource source = file.Document.SourceOf(bad);
-                    throw new ConfigEditException(ConfigEditErrorKind.InvalidConfig, "ConfigParseError", $"{source}: {bad.Error}; fix that line before editing.", source.Path, source);
+                    throw new ConfigEditException(ErrorId.ConfigInvalid, $"{source}: {bad.Error}; fix that line before editing.", source.Path, source);
                 }
             }
         }

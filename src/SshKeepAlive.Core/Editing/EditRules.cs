@@ -1,13 +1,14 @@
 using System;
 using System.Globalization;
 using System.Linq;
+using SshKeepAlive.Core.Errors;
 using SshKeepAlive.Core.OpenSsh;
 
 namespace SshKeepAlive.Core.Editing
 {
     /// <summary>
     /// What the editor accepts as values and host patterns. Every rule rejects with a <see cref="ConfigEditException"/>
-    /// of kind <see cref="ConfigEditErrorKind.InvalidArgument"/> before anything is read or written.
+    /// naming the value before anything is read or written.
     /// </summary>
     public static class EditRules
     {
@@ -23,10 +24,10 @@ namespace SshKeepAlive.Core.Editing
         /// <summary>A keepalive interval in seconds from "60" or an OpenSSH time string ("5m"); 0 turns keepalives off.</summary>
         public static int ParseKeepAliveInterval(string text, string keyword)
         {
-            int seconds = ParseTime(text, keyword, "InvalidInterval");
+            int seconds = ParseTime(text, keyword, ErrorId.IntervalInvalid);
             if (seconds > MaxKeepAliveIntervalSeconds)
             {
-                throw Invalid("InvalidInterval", $"{keyword} {text} is {seconds} s; a keepalive interval above {MaxKeepAliveIntervalSeconds} s (one day) cannot keep a connection alive.");
+                throw Invalid(ErrorId.IntervalInvalid, $"{keyword} {text} is {seconds} s; a keepalive interval above {MaxKeepAliveIntervalSeconds} s (one day) cannot keep a connection alive.");
             }
 
             return seconds;
@@ -40,7 +41,7 @@ namespace SshKeepAlive.Core.Editing
                 return null;
             }
 
-            return ParseTime(text, keyword, "InvalidTimeout");
+            return ParseTime(text, keyword, ErrorId.TimeoutInvalid);
         }
 
         /// <summary>Checks a CountMax (number of unanswered keepalives before disconnecting).</summary>
@@ -48,7 +49,7 @@ namespace SshKeepAlive.Core.Editing
         {
             if (count < 0 || count > MaxCountMax)
             {
-                throw Invalid("InvalidCountMax", $"{keyword} {count} is out of range: use 0 to {MaxCountMax}.");
+                throw Invalid(ErrorId.CountMaxInvalid, $"{keyword} {count} is out of range: use 0 to {MaxCountMax}.");
             }
 
             return count;
@@ -63,11 +64,11 @@ namespace SshKeepAlive.Core.Editing
             string type = equals > 0 ? entry.Substring(0, equals) : string.Empty;
             if (type.Length == 0 || type.Any(c => ChannelTypeCharacters.IndexOf(c) < 0))
             {
-                throw Invalid("InvalidChannelTimeout", $"ChannelTimeout entry '{entry}' is not type=time (e.g. session=30m, global=1h).");
+                throw Invalid(ErrorId.ChannelTimeoutInvalid, $"ChannelTimeout entry '{entry}' is not type=time (e.g. session=30m, global=1h).");
             }
 
             string time = entry.Substring(equals + 1);
-            return type + "=" + ParseTime(time, "ChannelTimeout " + type, "InvalidChannelTimeout").ToString(CultureInfo.InvariantCulture);
+            return type + "=" + ParseTime(time, "ChannelTimeout " + type, ErrorId.ChannelTimeoutInvalid).ToString(CultureInfo.InvariantCulture);
         }
 
         /// <summary>
@@ -78,24 +79,24 @@ namespace SshKeepAlive.Core.Editing
         {
             if (string.IsNullOrEmpty(pattern))
             {
-                throw Invalid("InvalidHostPattern", "The host pattern is empty.");
+                throw Invalid(ErrorId.HostPatternInvalid, "The host pattern is empty.");
             }
 
             char bad = pattern.FirstOrDefault(c => char.IsWhiteSpace(c) || char.IsControl(c) || "#\"'=,".IndexOf(c) >= 0);
             if (bad != '\0')
             {
-                throw Invalid("InvalidHostPattern", $"The host pattern '{Printable(pattern)}' contains {Describe(bad)}; give one pattern such as web01 or *.example.com.");
+                throw Invalid(ErrorId.HostPatternInvalid, $"The host pattern '{Printable(pattern)}' contains {Describe(bad)}; give one pattern such as web01 or *.example.com.");
             }
 
             if (pattern[0] == '!')
             {
-                throw Invalid("InvalidHostPattern", $"The host pattern '{pattern}' is a negation, which matches no host on its own.");
+                throw Invalid(ErrorId.HostPatternInvalid, $"The host pattern '{pattern}' is a negation, which matches no host on its own.");
             }
 
             return pattern;
         }
 
-        private static int ParseTime(string text, string keyword, string errorId)
+        private static int ParseTime(string text, string keyword, ErrorId errorId)
         {
             string trimmed = (text ?? string.Empty).Trim();
             if (trimmed.StartsWith("-", StringComparison.Ordinal))
@@ -111,7 +112,7 @@ namespace SshKeepAlive.Core.Editing
             return seconds;
         }
 
-        private static ConfigEditException Invalid(string id, string message) => new ConfigEditException(ConfigEditErrorKind.InvalidArgument, id, message);
+        private static ConfigEditException Invalid(ErrorId id, string message) => new ConfigEditException(id, message);
 
         private static string Describe(char c) =>
             char.IsWhiteSpace(c) || char.IsControl(c) ? $"whitespace or a control character (U+{(int)c:X4})" : $"'{c}'";

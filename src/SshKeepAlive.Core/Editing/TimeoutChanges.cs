@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
+using SshKeepAlive.Core.Errors;
 
 namespace SshKeepAlive.Core.Editing
 {
@@ -89,7 +90,7 @@ namespace SshKeepAlive.Core.Editing
         {
             if (changes.Count == 0)
             {
-                throw new ConfigEditException(ConfigEditErrorKind.InvalidArgument, "NoSettingGiven", "Give at least one setting to change.");
+                throw new ConfigEditException(ErrorId.SettingMissing, "No setting to change was given.");
             }
 
             foreach (SettingChange change in changes)
@@ -97,7 +98,7 @@ namespace SshKeepAlive.Core.Editing
                 bool isClient = change.Keyword == "ConnectTimeout";
                 if (isClient != (scope == EditScope.Client))
                 {
-                    throw new ConfigEditException(ConfigEditErrorKind.InvalidArgument, "SettingNotInScope", $"{change.Keyword} is a {(isClient ? "client" : "server")} setting; use -Scope {(isClient ? "Client" : "Server")}.");
+                    throw new ConfigEditException(ErrorId.SettingNotInScope, $"{change.Keyword} is a {(isClient ? "client (ssh_config)" : "server (sshd_config)")} setting, not a {(isClient ? "server" : "client")} one.");
                 }
             }
         }

@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
 using System.Text.RegularExpressions;
+using SshKeepAlive.Core.Errors;
 
 namespace SshKeepAlive.Core.Server
 {
@@ -14,28 +15,28 @@ namespace SshKeepAlive.Core.Server
         private static readonly IReadOnlyList<(Regex Said, System.Func<Match, SshdPrerequisite> Missing)> Known = new (Regex, System.Func<Match, SshdPrerequisite>)[]
         {
             (new Regex(@"Missing privilege separation directory: (?<path>\S+)"), m => new SshdPrerequisite(
-                "SshdPrivilegeSeparationDirectoryMissing",
+                ErrorId.SshdPrivilegeSeparationDirectoryMissing,
                 $"sshd's privilege separation directory {m.Groups["path"].Value} does not exist (the ssh service creates it when it starts; on a machine or image where sshd has never run it is missing)",
                 $"Create it with 'install -d -m 0755 {m.Groups["path"].Value}' (or start the ssh service once), then run the command again.")),
             (new Regex(@"Privilege separation user (?<user>\S+) does not exist"), m => new SshdPrerequisite(
-                "SshdPrivilegeSeparationUserMissing",
+                ErrorId.SshdPrivilegeSeparationUserMissing,
                 $"sshd's privilege separation user '{m.Groups["user"].Value}' does not exist",
                 $"Create the system account (the openssh-server package does: 'useradd --system --home-dir /run/sshd --shell /usr/sbin/nologin {m.Groups["user"].Value}'), then run the command again.")),
             (new Regex(@"no hostkeys available"), _ => new SshdPrerequisite(
-                "SshdHostKeysMissing",
+                ErrorId.SshdHostKeysMissing,
                 "sshd finds no host key to load (none of the files its HostKey lines name, by default /etc/ssh/ssh_host_*_key, exists)",
                 "Generate the default host keys with 'ssh-keygen -A' (or point HostKey at existing keys), then run the command again.")),
         };
 
-        private SshdPrerequisite(string errorId, string cause, string fix)
+        private SshdPrerequisite(ErrorId id, string cause, string fix)
         {
-            ErrorId = errorId;
+            Id = id;
             Cause = cause;
             Fix = fix;
         }
 
-        /// <summary>A stable identifier, e.g. "SshdPrivilegeSeparationDirectoryMissing".</summary>
-        public string ErrorId { get; }
+        /// <summary>The error a refused edit reports, e.g. <see cref="ErrorId.SshdPrivilegeSeparationDirectoryMissing"/>.</summary>
+        public ErrorId Id { get; }
 
         /// <summary>What is missing, in a sentence.</summary>
         public string Cause { get; }
@@ -48,7 +49,7 @@ namespace SshKeepAlive.Core.Server
             Known.Select(k => (Match: k.Said.Match(sshdError), k.Missing)).Where(k => k.Match.Success).Select(k => k.Missing(k.Match)).FirstOrDefault();
 
         internal static SshdPrerequisite Binary(string sshdPath, string? why) => new SshdPrerequisite(
-            "SshdNotFound",
+            ErrorId.SshdNotFound,
             $"{sshdPath} cannot be run{(why == null ? " (no such file)" : ": " + why)}",
             "Install OpenSSH's server (openssh-server) so that sshd can check the config, then run the command again.");
     }

@@ -4,48 +4,16 @@ using System.Text;
 
 namespace SshKeepAlive.Core.Shell
 {
-    /// <summary>One word of a shell command after quote removal; expansions are kept as written, never performed.</summary>
-    internal sealed class ShellWord
-    {
-        public ShellWord(string text, bool hasExpansion, string? assignmentName)
-        {
-            Text = text;
-            HasExpansion = hasExpansion;
-            AssignmentName = assignmentName;
-        }
-
-        /// <summary>The word with quotes removed and escapes resolved; <c>$VAR</c> and <c>$(…)</c> stay literal.</summary>
-        public string Text { get; }
-
-        /// <summary>True when the word contains a parameter, command or arithmetic expansion outside single quotes.</summary>
-        public bool HasExpansion { get; }
-
-        /// <summary>NAME when the word is an assignment <c>NAME=value</c> (the name unquoted, as bash requires).</summary>
-        public string? AssignmentName { get; }
-
-        public string AssignmentValue => AssignmentName == null ? string.Empty : Text.Substring(AssignmentName.Length + 1);
-    }
-
-    /// <summary>A simple command: the words between two separators (newline, <c>;</c>, <c>&amp;</c>, <c>|</c>, parentheses).</summary>
-    internal sealed class ShellCommand
-    {
-        public ShellCommand(int line, IReadOnlyList<ShellWord> words)
-        {
-            Line = line;
-            Words = words;
-        }
-
-        /// <summary>1-based line of the command's first word.</summary>
-        public int Line { get; }
-
-        public IReadOnlyList<ShellWord> Words { get; }
-    }
-
     /// <summary>
     /// Splits shell startup-file text into simple commands the way bash tokenises it: quoting, backslash escapes and
     /// line continuations, comments at word starts, separators. It does not interpret control flow: a command inside
     /// an <c>if</c> body or after <c>&amp;&amp;</c> is listed like any other, which is what a reader of TMOUT needs.
     /// </summary>
+    /// <remarks>
+    /// Over 300 lines on purpose: one scanner whose readers (quotes, expansions, redirections, here-documents) all
+    /// advance the same position, line count and word under construction; split apart, they would pass that state
+    /// back and forth.
+    /// </remarks>
     internal sealed class ShellLexer
     {
         private readonly string text;
@@ -87,77 +55,100 @@ namespace SshKeepAlive.Core.Shell
             while (position < text.Length && UnterminatedAt == null)
             {
                 char c = text[position];
-                switch (c)
+                if (!ReadQuotedOrExpansion(c))
                 {
-                    case '\\':
-                        ReadBackslash();
-                        break;
-                    case '\'':
-                        ReadSingleQuoted();
-                        break;
-                    case '"':
-                        ReadDoubleQuoted();
-                        break;
-                    case '$':
-                        ReadDollar();
-                        break;
-                    case '`':
-                        ReadBackquoted();
-                        break;
-                    case '#' when !inWord:
-                        while (position < text.Length && text[position] != '\n')
-                        {
-                            position++;
-                        }
-
-                        break;
-                    case ' ':
-                    case '\t':
-                    case '\r':
-                        EndWord();
-                        position++;
-                        break;
-                    case '&' when position + 1 < text.Length && text[position + 1] == '>':
-                        ReadRedirection();
-                        break;
-                    case '(' when ClosesImmediately():
-                        // "name ()" of a function definition: kept as a word, so the reader can skip the body.
-                        EndWord();
-                        words.Add(new ShellWord("()", false, null));
-                        position = text.IndexOf(')', position) + 1;
-                        break;
-                    case '\n':
-                    case ';':
-                    case '&':
-                    case '|':
-                    case '(':
-                    case ')':
-                        EndCommand();
-                        position++;
-                        if (c == '\n')
-                        {
-                            line++;
-                            SkipHereDocuments();
-                        }
-
-                        break;
-                    case '<':
-                    case '>':
-                        ReadRedirection();
-                        break;
-                    default:
-                        if (c == '=' && assignmentName == null && !wordQuoted && !wordHasExpansion && IsName(word))
-                        {
-                            assignmentName = word.ToString();
-                        }
-
-                        Append(c);
-                        position++;
-                        break;
+                    ReadUnquoted(c);
                 }
             }
 
             EndCommand();
+        }
+
+        /// <summary>Reads what starts with a quote, escape or expansion character; false for any other character.</summary>
+        private bool ReadQuotedOrExpansion(char c)
+        {
+            switch (c)
+            {
+                case '\\':
+                    ReadBackslash();
+                    return true;
+                case '\'':
+                    ReadSingleQuoted();
+                    return true;
+                case '"':
+                    ReadDoubleQuoted();
+                    return true;
+                case '$':
+                    ReadDollar();
+                    return true;
+                case '`':
+                    ReadBackquoted();
+                    return true;
+                default:
+                    return false;
+            }
+        }
+
+        /// <summary>Comments, blanks, separators and redirections end words and commands; other characters join the word.</summary>
+        private void ReadUnquoted(char c)
+        {
+            switch (c)
+            {
+                case '#' when !inWord:
+                    while (position < text.Length && text[position] != '\n')
+                    {
+                        position++;
+                    }
+
+                    break;
+                case ' ':
+                case '\t':
+                case '\r':
+                    EndWord();
+                    position++;
+                    break;
+                case '&' when position + 1 < text.Length && text[position + 1] == '>':
+                    ReadRedirection();
+                    break;
+                case '(' when ClosesImmediately():
+                    // "name ()" of a function definition: kept as a word, so the reader can skip the body.
+                    EndWord();
+                    words.Add(new ShellWord("()", false, null));
+                    position = text.IndexOf(')', position) + 1;
+                    break;
+                case '\n':
+                case ';':
+                case '&':
+                case '|':
+                case '(':
+                case ')':
+                    ReadSeparator(c);
+                    break;
+                case '<':
+                case '>':
+                    ReadRedirection();
+                    break;
+                default:
+                    if (c == '=' && assignmentName == null && !wordQuoted && !wordHasExpansion && IsName(word))
+                    {
+                        assignmentName = word.ToString();
+                    }
+
+                    Append(c);
+                    position++;
+                    break;
+            }
+        }
+
+        private void ReadSeparator(char c)
+        {
+            EndCommand();
+            position++;
+            if (c == '\n')
+            {
+                line++;
+                SkipHereDocuments();
+            }
         }
 
         private void ReadBackslash()

@@ -22,14 +22,10 @@ namespace SshKeepAlive.Core.Shell
     public sealed class ShellTimeoutReader
     {
         private const int MaxSourceDepth = 16;
-        private static readonly HashSet<string> LeadingReservedWords = new HashSet<string>(StringComparer.Ordinal)
-        {
-            "if", "then", "else", "elif", "do", "while", "until", "{", "!",
-        };
 
         private readonly string rootPath;
         private readonly string? homeDirectory;
-        private readonly Dictionary<string, ParsedFile?> parsed = new Dictionary<string, ParsedFile?>(StringComparer.Ordinal);
+        private readonly Dictionary<string, ShellStartupFile?> parsed = new Dictionary<string, ShellStartupFile?>(StringComparer.Ordinal);
         private readonly List<ShellFileProblem> readProblems = new List<ShellFileProblem>();
 
         /// <param name="rootPath">Where the file system root is: "/" normally, a temporary folder in tests.</param>
@@ -87,7 +83,7 @@ namespace SshKeepAlive.Core.Shell
 
         private void Replay(string path, ReplayState state, int depth)
         {
-            ParsedFile? file = depth > MaxSourceDepth || !File.Exists(path) ? null : Parse(path);
+            ShellStartupFile? file = depth > MaxSourceDepth || !File.Exists(path) ? null : Parse(path);
             if (file == null)
             {
                 return;
@@ -117,17 +113,17 @@ namespace SshKeepAlive.Core.Shell
             }
         }
 
-        private ParsedFile? Parse(string path)
+        private ShellStartupFile? Parse(string path)
         {
-            if (parsed.TryGetValue(path, out ParsedFile? known))
+            if (parsed.TryGetValue(path, out ShellStartupFile? known))
             {
                 return known;
             }
 
-            ParsedFile? file;
+            ShellStartupFile? file;
             try
             {
-                file = ParsedFile.Read(path);
+                file = ShellStartupFile.Read(path);
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {
@@ -143,7 +139,7 @@ namespace SshKeepAlive.Core.Shell
             words.Count >= 2 && (words[0].Text == "." || words[0].Text == "source");
 
         /// <summary>True when the loop body (up to its <c>done</c>) sources the loop variable: <c>. "$f"</c>, <c>source ${f}</c>.</summary>
-        private static bool LoopSourcesItsVariable(IReadOnlyList<Step> steps, int bodyStart, string variable)
+        private static bool LoopSourcesItsVariable(IReadOnlyList<ShellStep> steps, int bodyStart, string variable)
         {
             for (int i = bodyStart; i < steps.Count && steps[i].Words[0].Text != "done"; i++)
             {
@@ -201,145 +197,6 @@ namespace SshKeepAlive.Core.Shell
                 .Where(n => ConfigGlob.Matches(n, glob))
                 .OrderBy(n => n, StringComparer.Ordinal)
                 .Select(n => Path.Combine(directory, n));
-        }
-
-        /// <summary>The TMOUT statements of one command (none for most commands).</summary>
-        private static IEnumerable<TmoutStatement> Classify(string file, int line, IReadOnlyList<ShellWord> words)
-        {
-            string command = words[0].Text;
-            if (words[0].AssignmentName != null)
-            {
-                // Assignments before a command only set its environment; alone, they set the shell's variables.
-                return words.All(w => w.AssignmentName != null)
-                    ? words.Where(w => w.AssignmentName == "TMOUT").Select(w => Assign(file, line, w.AssignmentValue, w.HasExpansion, false))
-                    : Enumerable.Empty<TmoutStatement>();
-            }
-
-            bool isDeclare = command == "declare" || command == "typeset";
-            if (command != "export" && command != "readonly" && !isDeclare && command != "unset")
-            {
-                return Enumerable.Empty<TmoutStatement>();
-            }
-
-            var options = words.Skip(1).TakeWhile(w => w.Text.Length > 1 && (w.Text[0] == '-' || w.Text[0] == '+') && w.Text != "--").Select(w => w.Text).ToList();
-            var arguments = words.Skip(1 + options.Count).SkipWhile(w => w.Text == "--").ToList();
-            bool declaresFunctionsOrPrints = options.Any(o => o.IndexOfAny(new[] { 'f', 'F', 'p' }) > 0);
-            if (declaresFunctionsOrPrints)
-            {
-                return Enumerable.Empty<TmoutStatement>();
-            }
-
-            if (command == "unset")
-            {
-                return arguments.Where(a => a.Text == "TMOUT").Select(_ => new TmoutStatement(file, line, TmoutAction.Unset, null, false, null));
-            }
-
-            bool readOnly = command == "readonly" || (isDeclare && options.Any(o => o[0] == '-' && o.IndexOf('r') > 0));
-            var statements = new List<TmoutStatement>();
-            foreach (ShellWord argument in arguments)
-            {
-                if (argument.Text.StartsWith("TMOUT=", StringComparison.Ordinal))
-                {
-                    statements.Add(Assign(file, line, argument.Text.Substring("TMOUT=".Length), argument.HasExpansion, readOnly));
-                }
-                else if (argument.Text == "TMOUT" && readOnly)
-                {
-                    statements.Add(new TmoutStatement(file, line, TmoutAction.MakeReadOnly, null, true, null));
-                }
-            }
-
-            return statements;
-        }
-
-        private static TmoutStatement Assign(string file, int line, string value, bool hasExpansion, bool readOnly) =>
-            new TmoutStatement(file, line, TmoutAction.Assign, value, readOnly, TmoutStatement.ValueProblem(value, hasExpansion));
-
-        private sealed class Step
-        {
-            public Step(IReadOnlyList<ShellWord> words, IReadOnlyList<TmoutStatement> statements)
-            {
-                Words = words;
-                Statements = statements;
-            }
-
-            /// <summary>The command's words without leading reserved words (<c>then TMOUT=5</c> → <c>TMOUT=5</c>).</summary>
-            public IReadOnlyList<ShellWord> Words { get; }
-
-            public IReadOnlyList<TmoutStatement> Statements { get; }
-        }
-
-        private sealed class ParsedFile
-        {
-            private ParsedFile(string path, IReadOnlyList<Step> steps, IReadOnlyList<ShellFileProblem> problems)
-            {
-                Path = path;
-                Steps = steps;
-                Problems = problems;
-            }
-
-            public string Path { get; }
-
-            public IReadOnlyList<Step> Steps { get; }
-
-            public IReadOnlyList<ShellFileProblem> Problems { get; }
-
-            public static ParsedFile Read(string path)
-            {
-                ShellLexer lexer = ShellLexer.Parse(File.ReadAllText(path));
-                var steps = new List<Step>();
-                var commands = lexer.Commands;
-                for (int i = 0; i < commands.Count; i++)
-                {
-                    if (IsFunctionDefinition(commands[i].Words))
-                    {
-                        i = EndOfFunctionBody(commands, i);
-                        continue;
-                    }
-
-                    ShellCommand command = commands[i];
-                    var words = command.Words.SkipWhile(w => LeadingReservedWords.Contains(w.Text)).ToList();
-                    if (words.Count > 0)
-                    {
-                        steps.Add(new Step(words, Classify(path, command.Line, words).ToList()));
-                    }
-                }
-
-                var problems = lexer.UnterminatedAt is int line
-                    ? new[] { new ShellFileProblem(path, line, "Unterminated quote or substitution: bash stops reading the file here with a syntax error.") }
-                    : new ShellFileProblem[0];
-                return new ParsedFile(path, steps, problems);
-            }
-
-            /// <summary><c>name () …</c> or <c>function name …</c>: bash stores the body and runs it only when called.</summary>
-            private static bool IsFunctionDefinition(IReadOnlyList<ShellWord> words) =>
-                (words.Count >= 2 && words[1].Text == "()" && words[0].AssignmentName == null) || (words.Count >= 2 && words[0].Text == "function");
-
-            /// <summary>The index of the command that closes the body's braces; the header alone when no '{' follows it.</summary>
-            private static int EndOfFunctionBody(IReadOnlyList<ShellCommand> commands, int header)
-            {
-                int depth = 0;
-                bool opened = false;
-                for (int i = header; i < commands.Count; i++)
-                {
-                    if (!opened && i > header && commands[i].Words[0].Text != "{")
-                    {
-                        return i - 1;
-                    }
-
-                    foreach (ShellWord word in commands[i].Words)
-                    {
-                        opened |= word.Text == "{";
-                        depth += word.Text == "{" ? 1 : word.Text == "}" ? -1 : 0;
-                    }
-
-                    if (opened && depth <= 0)
-                    {
-                        return i;
-                    }
-                }
-
-                return commands.Count - 1;
-            }
         }
 
         /// <summary>TMOUT as bash holds it while reading the files.</summary>

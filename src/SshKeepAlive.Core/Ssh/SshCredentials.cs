@@ -119,7 +119,7 @@ namespace SshKeepAlive.Core.Ssh
             }
             catch (SshPassPhraseNullOrEmptyException ex)
             {
-                throw new PrivateKeyFileException(path, $"The private key file {path} is encrypted: give its passphrase (-KeyPassphrase).", ex);
+                throw new PrivateKeyFileException(path, $"The private key file {path} is encrypted and no passphrase was given.", ex);
             }
             catch (Exception ex) when (ex is SshException || ex is System.Security.Cryptography.CryptographicException || ex is IOException || ex is UnauthorizedAccessException || ex is ArgumentException || ex is InvalidOperationException || ex is FormatException)
             {

@@ -21,6 +21,10 @@ namespace SshKeepAlive.Core.Terminal
             Console.TreatControlCAsInput = true;
         }
 
+        /// <summary>The terminal type to ask the server for: this console's TERM, else xterm-256color.</summary>
+        public static string TerminalType =>
+            Environment.GetEnvironmentVariable("TERM") is string term && term.Length > 0 ? term : "xterm-256color";
+
         public int Columns => Console.IsOutputRedirected ? 80 : Console.WindowWidth;
 
         public int Rows => Console.IsOutputRedirected ? 24 : Console.WindowHeight;

@@ -1,5 +1,6 @@
 using System;
 using System.Text.RegularExpressions;
+using SshKeepAlive.Core.Errors;
 
 namespace SshKeepAlive.Core.Terminal
 {
@@ -21,6 +22,21 @@ namespace SshKeepAlive.Core.Terminal
         private static readonly Regex SafeName = new Regex("^[A-Za-z0-9_.-]{1,64}$");
 
         public static bool IsValidSessionName(string name) => SafeName.IsMatch(name);
+
+        /// <summary>Checks a session name before anything connects: tmux and screen would misread other characters.</summary>
+        /// <exception cref="SshKeepAliveException"><see cref="ErrorId.MultiplexerSessionNameInvalid"/>.</exception>
+        public static string CheckSessionName(string name)
+        {
+            if (!IsValidSessionName(name))
+            {
+                throw new SshKeepAliveException(ErrorId.MultiplexerSessionNameInvalid, $"'{name}' is not a valid multiplexer session name: use 1-64 letters, digits, '.', '_' or '-'.", name);
+            }
+
+            return name;
+        }
+
+        /// <summary>A multiplexer by name, in any case: Auto, Tmux, Screen or None.</summary>
+        public static Multiplexer Parse(string name) => (Multiplexer)Enum.Parse(typeof(Multiplexer), name, ignoreCase: true);
 
         /// <summary>The line typed into the new shell; exec so that leaving the multiplexer ends the shell too.</summary>
         public static string AttachLine(Multiplexer multiplexer, string sessionName)

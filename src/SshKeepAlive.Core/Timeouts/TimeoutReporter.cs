@@ -4,6 +4,7 @@ using System.IO;
 using System.Linq;
 using SshKeepAlive.Core.ClientConfig;
 using SshKeepAlive.Core.ConfigDocuments;
+using SshKeepAlive.Core.Errors;
 using SshKeepAlive.Core.Kernel;
 using SshKeepAlive.Core.OpenSsh;
 using SshKeepAlive.Core.Platform;
@@ -23,6 +24,7 @@ namespace SshKeepAlive.Core.Timeouts
         private readonly List<TimeoutSetting> localSettings = new List<TimeoutSetting>();
         private readonly UnixAccounts accounts;
         private ClientConfigResolver? client;
+        private bool reportedLocalTarget;
 
         private TimeoutReporter(TimeoutReportOptions options, IReadOnlyList<TimeoutScope> scopes)
         {
@@ -47,8 +49,10 @@ namespace SshKeepAlive.Core.Timeouts
         public const string DefaultHostName = "*";
 
         /// <summary>Reads everything that does not depend on a target.</summary>
-        /// <exception cref="FileNotFoundException"><see cref="TimeoutReportOptions.ConfigPath"/> does not exist.</exception>
-        /// <exception cref="ArgumentException">A config path with scopes it cannot belong to.</exception>
+        /// <exception cref="SshKeepAliveException">
+        /// <see cref="ErrorId.ConfigFileNotFound"/>: <see cref="TimeoutReportOptions.ConfigPath"/> does not exist;
+        /// <see cref="ErrorId.PathScopeAmbiguous"/>: a config path with scopes it cannot belong to.
+        /// </exception>
         public static TimeoutReporter Open(TimeoutReportOptions options)
         {
             var reporter = new TimeoutReporter(options, ChooseScopes(options));
@@ -75,8 +79,29 @@ namespace SshKeepAlive.Core.Timeouts
             return reporter;
         }
 
+        /// <summary>
+        /// What to report for one batch of host names (a pipeline input, or the whole parameter): each host when the
+        /// client scope is reported (<see cref="DefaultHostName"/>, as null, when none is named); otherwise the one local
+        /// target, only for the first batch, as nothing else depends on a host.
+        /// </summary>
+        public IReadOnlyList<string?> TargetsFor(IReadOnlyList<string>? hostNames)
+        {
+            if (client != null)
+            {
+                return hostNames?.Cast<string?>().ToList() ?? new List<string?> { null };
+            }
+
+            if (reportedLocalTarget)
+            {
+                return new string?[0];
+            }
+
+            reportedLocalTarget = true;
+            return new string?[] { null };
+        }
+
         /// <summary>The report for one client target, <c>[user@]host</c>; null for <see cref="DefaultHostName"/>.</summary>
-        /// <exception cref="FormatException">The host is not something ssh would connect to.</exception>
+        /// <exception cref="SshKeepAliveException"><see cref="ErrorId.HostNameInvalid"/>: not something ssh would connect to.</exception>
         public TargetReport Report(string? hostName)
         {
             if (client == null)
@@ -85,7 +110,7 @@ namespace SshKeepAlive.Core.Timeouts
             }
 
             string target = hostName ?? DefaultHostName;
-            ClientResolution resolution = client.Resolve(target, new ClientResolveOptions { RunMatchExec = options.AllowMatchExec });
+            ClientResolution resolution = Resolve(client, target);
             var settings = ClientKeywords
                 .Select(keyword => Row(TimeoutScope.Client, target, resolution[keyword]))
                 .ToList();
@@ -108,6 +133,18 @@ namespace SshKeepAlive.Core.Timeouts
             "ClientAliveInterval", "ClientAliveCountMax", "TCPKeepAlive", "LoginGraceTime", "ChannelTimeout", "UnusedConnectionTimeout",
         };
 
+        private ClientResolution Resolve(ClientConfigResolver resolver, string target)
+        {
+            try
+            {
+                return resolver.Resolve(target, new ClientResolveOptions { RunMatchExec = options.AllowMatchExec });
+            }
+            catch (FormatException ex)
+            {
+                throw new SshKeepAliveException(ErrorId.HostNameInvalid, ex.Message, target, ex);
+            }
+        }
+
         private string LocalTarget => Scopes.Contains(TimeoutScope.Server) ? ServerTarget : "localhost";
 
         private string ServerTarget => options.Connection.ToSpec() is string spec && spec.Length > 0 ? "sshd " + spec : "sshd";
@@ -125,14 +162,16 @@ namespace SshKeepAlive.Core.Timeouts
 
                 if (requested.Count != 1 || requested[0] == TimeoutScope.Shell || requested[0] == TimeoutScope.Kernel)
                 {
-                    throw new ArgumentException(
-                        $"A config path is read either as the client config or as the server config; give -Scope Client or -Scope Server, not {string.Join(", ", requested)}.",
-                        nameof(options));
+                    string scopes = string.Join(", ", requested);
+                    throw new SshKeepAliveException(
+                        ErrorId.PathScopeAmbiguous,
+                        $"A config path is read either as the client config or as the server config, not for {scopes}.",
+                        scopes);
                 }
 
                 if (!File.Exists(options.ConfigPath))
                 {
-                    throw new FileNotFoundException($"The config file '{options.ConfigPath}' does not exist.", options.ConfigPath);
+                    throw new SshKeepAliveException(ErrorId.ConfigFileNotFound, $"The config file '{options.ConfigPath}' does not exist.", options.ConfigPath);
                 }
 
                 return requested;
@@ -170,9 +209,7 @@ namespace SshKeepAlive.Core.Timeouts
                 environment.OpenSshVersion = options.OpenSshVersion;
             }
 
-            client = options.ConfigPath != null
-                ? ClientConfigResolver.LoadFile(environment, options.ConfigPath)
-                : ClientConfigResolver.Load(environment);
+            client = ClientConfigResolver.Open(environment, options.ConfigPath);
             AddFilesRead(client.Files);
             diagnostics.AddRange(client.LoadDiagnostics);
         }

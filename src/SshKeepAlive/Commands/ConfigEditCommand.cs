@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Management.Automation;
 using SshKeepAlive.Core.ClientConfig;
 using SshKeepAlive.Core.Editing;
+using SshKeepAlive.Core.Errors;
 using SshKeepAlive.Core.Server;
 
 namespace SshKeepAlive.Commands
@@ -12,17 +13,26 @@ namespace SshKeepAlive.Commands
     /// </summary>
     public abstract class ConfigEditCommand : SshKeepAliveCmdlet
     {
+        /// <summary>Parameter set of -Path (wildcards allowed).</summary>
+        protected const string ByPath = "Path";
+
+        /// <summary>Parameter set of -LiteralPath.</summary>
+        protected const string ByLiteralPath = "LiteralPath";
+
+        private const string EveryHost = "*";
+
         private static readonly ConfigEditor Editor = new ConfigEditor(new ResolverLookup(ClientEnvironment.Current()));
 
         /// <summary>
         /// The client Host pattern the settings are for (default *: every host); a destination user@host names its
-        /// host. Binds Get-SshTimeoutConfig's Target by property name. Ignored for the server.
+        /// host. Binds Get-SshTimeoutConfig's Target by property name; a null one (a file's link Target, when Get-Item
+        /// pipes a file in) means the default. Ignored for the server.
         /// </summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [Alias("Host", "Target")]
-        [ValidateNotNullOrEmpty]
+        [AllowNull]
         [ArgumentCompleter(typeof(SshHostNameCompleter))]
-        public string HostName { get; set; } = "*";
+        public string? HostName { get; set; } = EveryHost;
 
         /// <summary>Client (ssh_config, the default) or Server (sshd_config); binds Get-SshTimeoutConfig's Scope by property name.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
@@ -32,11 +42,16 @@ namespace SshKeepAlive.Commands
         [Parameter]
         public SwitchParameter AllUsers { get; set; }
 
-        /// <summary>The config file to edit instead of the default one (read as ssh -F / sshd -f read it).</summary>
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [Alias("PSPath")]
+        /// <summary>The config file to edit instead of the default one (read as ssh -F / sshd -f read it); wildcards must match one file.</summary>
+        [Parameter(ParameterSetName = ByPath, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
         public string? Path { get; set; }
+
+        /// <summary>The config file to edit, taken exactly as written (no wildcards); binds a file's PSPath from the pipeline.</summary>
+        [Parameter(ParameterSetName = ByLiteralPath, Mandatory = true, ValueFromPipelineByPropertyName = true)]
+        [Alias("PSPath")]
+        [ValidateNotNullOrEmpty]
+        public string? LiteralPath { get; set; }
 
         /// <summary>After a server edit, reload sshd and check it still runs (restoring the previous config if not).</summary>
         [Parameter]
@@ -70,7 +85,7 @@ namespace SshKeepAlive.Commands
                     return;
                 }
 
-                ThrowTerminatingError(ErrorRecords.Create($"-Scope {Scope} is not editable by this command; use Client or Server.", "ScopeNotEditable", ErrorCategory.InvalidArgument, Scope, "Use -Scope Client or -Scope Server."));
+                ThrowTerminatingError(ErrorRecords.Create(ErrorId.ScopeNotEditable, $"-Scope {Scope} is not editable by this command; use Client or Server.", Scope));
             }
 
             if (Reload && Scope == ConfigScope.Client)
@@ -78,38 +93,44 @@ namespace SshKeepAlive.Commands
                 WriteWarning("-Reload applies to -Scope Server only; ssh reads its config anew for each connection.");
             }
 
+            string? path = LiteralPath != null ? FileSystemPath(LiteralPath, expandWildcards: false)
+                : Path != null ? FileSystemPath(Path, expandWildcards: true)
+                : null;
             try
             {
-                string? path = Path == null ? null : GetUnresolvedProviderPathFromPSPath(Path);
-                EditRequest request = EditRequest.For(EditScope, path, AllUsers, HostName, Changes());
-                EditPlan plan = Editor.Plan(request);
-                foreach (string decision in plan.Decisions)
-                {
-                    WriteVerbose(decision);
-                }
-
-                if (!plan.HasChanges)
-                {
-                    // No second plan under the lock: it would only repeat this one, or (had the file just
-                    // changed) write without the -WhatIf/-Confirm this path skips.
-                    WriteVerbose($"{request.Path}: the values already hold; nothing written.");
-                    Emit(EditResult.Unchanged(plan));
-                    return;
-                }
-
-                if (!ShouldProcess(plan.Diff, $"{Action} in {request.Path}?\n{plan.Diff}", "Confirm"))
-                {
-                    return;
-                }
-
-                EditResult result = Editor.Apply(request, Options(request));
-                WriteVerbose($"Wrote {string.Join(", ", result.ChangedLines)}" + (result.BackupPaths.Count > 0 ? $"; backup {string.Join(", ", result.BackupPaths)}" : string.Empty) + (result.ReloadOutcome != null ? $"; {result.ReloadOutcome}" : string.Empty) + ".");
-                Emit(result);
+                Edit(EditRequest.For(EditScope, path, AllUsers, HostName ?? EveryHost, Changes()));
             }
             catch (ConfigEditException ex)
             {
-                ThrowTerminatingError(ErrorRecords.Create(ex, ex.ErrorId, CategoryOf(ex.Kind), (object?)ex.Location?.ToString() ?? ex.Path ?? HostName, ex.RecommendedAction ?? RecommendedAction(ex.Kind)));
+                ThrowTerminatingError(ErrorRecords.From(ex, HostName));
             }
+        }
+
+        private void Edit(EditRequest request)
+        {
+            EditPlan plan = Editor.Plan(request);
+            foreach (string decision in plan.Decisions)
+            {
+                WriteVerbose(decision);
+            }
+
+            if (!plan.HasChanges)
+            {
+                // No second plan under the lock: it would only repeat this one, or (had the file just
+                // changed) write without the -WhatIf/-Confirm this path skips.
+                WriteVerbose($"{request.Path}: the values already hold; nothing written.");
+                Emit(EditResult.Unchanged(plan));
+                return;
+            }
+
+            if (!ShouldProcess(plan.Diff, $"{Action} in {request.Path}?\n{plan.Diff}", "Confirm"))
+            {
+                return;
+            }
+
+            EditResult result = Editor.Apply(request, Options(request));
+            WriteVerbose($"Wrote {string.Join(", ", result.ChangedLines)}" + (result.BackupPaths.Count > 0 ? $"; backup {string.Join(", ", result.BackupPaths)}" : string.Empty) + (result.ReloadOutcome != null ? $"; {result.ReloadOutcome}" : string.Empty) + ".");
+            Emit(result);
         }
 
         private ApplyOptions Options(EditRequest request) => new ApplyOptions
@@ -124,38 +145,6 @@ namespace SshKeepAlive.Commands
             if (PassThru)
             {
                 WriteObject(result);
-            }
-        }
-
-        private static ErrorCategory CategoryOf(ConfigEditErrorKind kind)
-        {
-            switch (kind)
-            {
-                case ConfigEditErrorKind.InvalidArgument: return ErrorCategory.InvalidArgument;
-                case ConfigEditErrorKind.InvalidConfig: return ErrorCategory.InvalidData;
-                case ConfigEditErrorKind.NotFound: return ErrorCategory.ObjectNotFound;
-                case ConfigEditErrorKind.ReadOnly: return ErrorCategory.PermissionDenied;
-                case ConfigEditErrorKind.NotEffective: return ErrorCategory.ResourceExists;
-                case ConfigEditErrorKind.ValidationFailed: return ErrorCategory.InvalidResult;
-                case ConfigEditErrorKind.ValidationUnavailable: return ErrorCategory.ResourceUnavailable;
-                case ConfigEditErrorKind.ReloadFailed: return ErrorCategory.ResourceUnavailable;
-                default: return ErrorCategory.WriteError;
-            }
-        }
-
-        private static string RecommendedAction(ConfigEditErrorKind kind)
-        {
-            switch (kind)
-            {
-                case ConfigEditErrorKind.InvalidArgument: return "Correct the value as the message says.";
-                case ConfigEditErrorKind.InvalidConfig: return "Fix the named line (ssh -G or sshd -t show the same problem), then run the command again.";
-                case ConfigEditErrorKind.NotFound: return "Give an existing file with -Path.";
-                case ConfigEditErrorKind.ReadOnly: return "Make the file writable if it is meant to be edited.";
-                case ConfigEditErrorKind.NotEffective: return "Change or remove the named line by hand; it would otherwise win over the edit.";
-                case ConfigEditErrorKind.ValidationFailed: return "Fix what sshd -t reports; nothing was changed.";
-                case ConfigEditErrorKind.ValidationUnavailable: return "Provide what sshd lacks on this machine, as the message says; nothing was changed.";
-                case ConfigEditErrorKind.ReloadFailed: return "Check the sshd log; the previous config was restored.";
-                default: return "Check permissions and free space of the config's folder.";
             }
         }
     }

@@ -1,5 +1,6 @@
 using System;
 using System.Management.Automation;
+using SshKeepAlive.Core.Errors;
 using SshKeepAlive.Core.Sessions;
 using SshKeepAlive.Core.Terminal;
 using MultiplexerKind = SshKeepAlive.Core.Terminal.Multiplexer;
@@ -14,8 +15,6 @@ namespace SshKeepAlive.Commands
     [OutputType(typeof(void))]
     public sealed class EnterPersistentSshCommand : SshConnectionCmdlet
     {
-        private const string DefaultTerminalType = "xterm-256color";
-
         /// <summary>Which terminal multiplexer keeps the remote session: Auto (tmux, else screen, else none), Tmux, Screen or None.</summary>
         /// <remarks>A string for the reason given on <see cref="SshConnectionCmdlet.StrictHostKeyChecking"/>.</remarks>
         [Parameter]
@@ -35,36 +34,19 @@ namespace SshKeepAlive.Commands
         /// <inheritdoc />
         protected override void ProcessRecord()
         {
-            if (!MultiplexerCommands.IsValidSessionName(SessionName))
-            {
-                ThrowTerminatingError(ErrorRecords.Create(
-                    new ArgumentException($"'{SessionName}' is not a valid multiplexer session name."),
-                    "PersistentSshInvalidSessionName", ErrorCategory.InvalidArgument, SessionName,
-                    "Use 1-64 letters, digits, '.', '_' or '-'."));
-            }
-
-            SshSessionSettings settings = BuildSettings();
-            using PersistentSshSession session = Connect(settings, terminating: true)!;
-            TimeSpan wait = TimeSpan.FromSeconds(ReconnectWaitSeconds);
-            string terminalType = Environment.GetEnvironmentVariable("TERM") is string term && term.Length > 0 ? term : DefaultTerminalType;
-            using var terminal = new ConsoleTerminal();
-            var shell = new InteractiveShell(session, terminal, terminalType);
-            var requested = (MultiplexerKind)Enum.Parse(typeof(MultiplexerKind), Multiplexer, ignoreCase: true);
             try
             {
-                MultiplexerKind multiplexer = shell.ResolveAsync(requested, wait, CancellationToken).GetAwaiter().GetResult();
-                if (multiplexer == MultiplexerKind.None && requested != MultiplexerKind.None)
-                {
-                    WriteWarning($"{session.Target} has neither tmux nor screen: a plain shell, whose programs end if the connection drops.");
-                }
+                MultiplexerCommands.CheckSessionName(SessionName);
+            }
+            catch (SshKeepAliveException ex)
+            {
+                ThrowTerminatingError(ErrorRecords.From(ex));
+            }
 
-                WriteVerbose($"Attaching {(multiplexer == MultiplexerKind.None ? "a plain shell" : $"{multiplexer.ToString().ToLowerInvariant()} session '{SessionName}'")} with TERM={terminalType}; type ~. after Enter to disconnect.");
-                ShellEnd end = shell.RunAsync(multiplexer, SessionName, wait, CancellationToken).GetAwaiter().GetResult();
-                WriteVerbose($"The shell ended: {end}.");
-                if (end == ShellEnd.SessionLost)
-                {
-                    WriteError(SessionErrors.Unavailable(session, new SessionUnavailableException($"The connection to {session.Target} was lost and did not come back within {ReconnectWaitSeconds} s.")));
-                }
+            using PersistentSshSession session = Connect(BuildSettings(), terminating: true)!;
+            try
+            {
+                RunShell(session);
             }
             catch (OperationCanceledException) when (CancellationToken.IsCancellationRequested)
             {
@@ -73,6 +55,27 @@ namespace SshKeepAlive.Commands
             catch (SessionUnavailableException ex)
             {
                 WriteError(SessionErrors.Unavailable(session, ex));
+            }
+        }
+
+        private void RunShell(PersistentSshSession session)
+        {
+            TimeSpan wait = TimeSpan.FromSeconds(ReconnectWaitSeconds);
+            using var terminal = new ConsoleTerminal();
+            var shell = new InteractiveShell(session, terminal, ConsoleTerminal.TerminalType);
+            MultiplexerKind requested = MultiplexerCommands.Parse(Multiplexer);
+            MultiplexerKind multiplexer = shell.ResolveAsync(requested, wait, CancellationToken).GetAwaiter().GetResult();
+            if (multiplexer == MultiplexerKind.None && requested != MultiplexerKind.None)
+            {
+                WriteWarning($"{session.Target} has neither tmux nor screen: a plain shell, whose programs end if the connection drops.");
+            }
+
+            WriteVerbose($"Attaching {(multiplexer == MultiplexerKind.None ? "a plain shell" : $"{multiplexer.ToString().ToLowerInvariant()} session '{SessionName}'")} with TERM={ConsoleTerminal.TerminalType}; type ~. after Enter to disconnect.");
+            ShellEnd end = shell.RunAsync(multiplexer, SessionName, wait, CancellationToken).GetAwaiter().GetResult();
+            WriteVerbose($"The shell ended: {end}.");
+            if (end == ShellEnd.SessionLost)
+            {
+                WriteError(SessionErrors.Unavailable(session, new SessionUnavailableException($"The connection to {session.Target} was lost and did not come back within {ReconnectWaitSeconds} s.")));
             }
         }
     }

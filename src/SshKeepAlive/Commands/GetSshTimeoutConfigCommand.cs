@@ -1,21 +1,21 @@
-using System;
-using System.IO;
-using System.Linq;
 using System.Management.Automation;
 using SshKeepAlive.Core.ConfigDocuments;
 using SshKeepAlive.Core.OpenSsh;
+using SshKeepAlive.Core.Errors;
 using SshKeepAlive.Core.ServerConfig;
 using SshKeepAlive.Core.Timeouts;
 
 namespace SshKeepAlive.Commands
 {
     /// <summary>Reports every setting that can end an idle SSH session, with its effective value and where it comes from.</summary>
-    [Cmdlet(VerbsCommon.Get, "SshTimeoutConfig")]
+    [Cmdlet(VerbsCommon.Get, "SshTimeoutConfig", DefaultParameterSetName = ByPath)]
     [OutputType(typeof(TimeoutSetting), typeof(TimeoutSummary))]
     public sealed class GetSshTimeoutConfigCommand : SshKeepAliveCmdlet
     {
+        private const string ByPath = "Path";
+        private const string ByLiteralPath = "LiteralPath";
+
         private TimeoutReporter? reporter;
-        private bool reportedLocalTarget;
 
         /// <summary>Hosts (<c>[user@]host</c>) to resolve the client config for, as <c>ssh -G</c> does. Default: "*", the settings of a host no specific block names.</summary>
         [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -29,10 +29,16 @@ namespace SshKeepAlive.Commands
         [ValidateNotNullOrEmpty]
         public TimeoutScope[]? Scope { get; set; }
 
-        /// <summary>A config file to read instead of the default ones (like <c>ssh -F</c> / <c>sshd -f</c>): the client config, or the server config with -Scope Server.</summary>
-        [Parameter]
+        /// <summary>A config file to read instead of the default ones (like <c>ssh -F</c> / <c>sshd -f</c>): the client config, or the server config with -Scope Server. Wildcards must match one file.</summary>
+        [Parameter(ParameterSetName = ByPath)]
         [ValidateNotNullOrEmpty]
         public string? Path { get; set; }
+
+        /// <summary>Like -Path, taken exactly as written (no wildcards).</summary>
+        [Parameter(ParameterSetName = ByLiteralPath, Mandatory = true)]
+        [Alias("PSPath")]
+        [ValidateNotNullOrEmpty]
+        public string? LiteralPath { get; set; }
 
         /// <summary>The user logging in, for the server's Match User/Group (<c>sshd -C user=</c>); the shell scope reads this user's startup files.</summary>
         [Parameter]
@@ -82,15 +88,17 @@ namespace SshKeepAlive.Commands
             OpenSshVersion? version = null;
             if (OpenSshVersion != null && !Core.OpenSsh.OpenSshVersion.TryParse(OpenSshVersion, out version))
             {
-                ThrowTerminatingError(ErrorRecords.Create(new ArgumentException($"'{OpenSshVersion}' is not an OpenSSH version."), "InvalidOpenSshVersion", ErrorCategory.InvalidArgument, OpenSshVersion,
-                    "Give an OpenSSH release as its programs print it, such as 9.2p1 or 10.0 (ssh -V on the server shows it)."));
+                ThrowTerminatingError(ErrorRecords.Create(ErrorId.OpenSshVersionInvalid, $"'{OpenSshVersion}' is not an OpenSSH release such as 9.2p1 or 10.0.", OpenSshVersion));
             }
 
+            string? path = LiteralPath != null ? FileSystemPath(LiteralPath, expandWildcards: false)
+                : Path != null ? FileSystemPath(Path, expandWildcards: true)
+                : null;
             var options = new TimeoutReportOptions(TimeoutEnvironment.Current())
             {
                 OpenSshVersion = version,
                 Scopes = Scope,
-                ConfigPath = Path == null ? null : GetUnresolvedProviderPathFromPSPath(Path),
+                ConfigPath = path,
                 Connection = new ServerConnection(User, ClientHostName, ClientAddress, LocalAddress, LocalPort),
                 AllowMatchExec = AllowMatchExec,
             };
@@ -99,15 +107,9 @@ namespace SshKeepAlive.Commands
             {
                 reporter = TimeoutReporter.Open(options);
             }
-            catch (FileNotFoundException ex)
+            catch (SshKeepAliveException ex)
             {
-                ThrowTerminatingError(ErrorRecords.Create(ex, "PathNotFound", ErrorCategory.ObjectNotFound, Path,
-                    "Give the path of an existing ssh_config or sshd_config file, or omit -Path to read the default ones."));
-            }
-            catch (ArgumentException ex)
-            {
-                ThrowTerminatingError(ErrorRecords.Create(ex, "PathScopeAmbiguous", ErrorCategory.InvalidArgument, Scope,
-                    "With -Path, give -Scope Client (the default) or -Scope Server."));
+                ThrowTerminatingError(ErrorRecords.From(ex, LiteralPath ?? Path));
             }
 
             WriteVerbose("Scopes: " + string.Join(", ", reporter!.Scopes) + ".");
@@ -116,33 +118,25 @@ namespace SshKeepAlive.Commands
                 WriteVerbose("Read " + file);
             }
 
-            WriteDiagnostics(reporter.Diagnostics, Path);
+            WriteDiagnostics(reporter.Diagnostics, path);
         }
 
         /// <inheritdoc />
         protected override void ProcessRecord()
         {
-            bool perHost = reporter!.Scopes.Contains(TimeoutScope.Client);
-            foreach (string? hostName in perHost && HostName != null ? HostName : new string?[] { null })
+            foreach (string? hostName in reporter!.TargetsFor(HostName))
             {
-                if (!perHost && reportedLocalTarget)
-                {
-                    return;
-                }
-
                 TargetReport report;
                 try
                 {
                     report = reporter.Report(hostName);
                 }
-                catch (FormatException ex)
+                catch (SshKeepAliveException ex)
                 {
-                    WriteError(ErrorRecords.Create(ex, "InvalidHostName", ErrorCategory.InvalidArgument, hostName,
-                        "Give a host as ssh takes it: [user@]host."));
+                    WriteError(ErrorRecords.From(ex, hostName));
                     continue;
                 }
 
-                reportedLocalTarget = true;
                 WriteDiagnostics(report.Diagnostics, report.Target);
                 if (Summary)
                 {
@@ -171,8 +165,7 @@ namespace SshKeepAlive.Commands
             {
                 if (diagnostic.IsError)
                 {
-                    WriteError(ErrorRecords.Create(diagnostic.ToString(), "SshConfigInvalid", ErrorCategory.InvalidData, diagnostic.Source?.ToString() ?? target,
-                        "Fix the line: ssh or sshd would refuse this configuration."));
+                    WriteError(ErrorRecords.Create(ErrorId.ConfigInvalid, diagnostic.ToString(), diagnostic.Source?.ToString() ?? target));
                 }
                 else
                 {

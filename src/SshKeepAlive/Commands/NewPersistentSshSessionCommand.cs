@@ -16,8 +16,7 @@ namespace SshKeepAlive.Commands
         /// <inheritdoc />
         protected override void ProcessRecord()
         {
-            SshSessionSettings settings = BuildSettings();
-            settings.Name = Name;
+            SshSessionSettings settings = BuildSettings(Name);
             if (!ShouldProcess($"{settings.User}@{settings.HostName}:{settings.Port}", "Open a persistent SSH session"))
             {
                 return;

@@ -8,7 +8,7 @@ namespace SshKeepAlive.Commands
     /// Removes the keepalive settings of a Host pattern (client) or the global ones (server) again, so OpenSSH's
     /// defaults or other lines apply; the rest of the file is untouched.
     /// </summary>
-    [Cmdlet(VerbsCommon.Reset, "SshKeepAlive", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [Cmdlet(VerbsCommon.Reset, "SshKeepAlive", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = ByPath)]
     [OutputType(typeof(EditResult))]
     public sealed class ResetSshKeepAliveCommand : ConfigEditCommand
     {

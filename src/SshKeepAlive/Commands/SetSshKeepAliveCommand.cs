@@ -9,7 +9,7 @@ namespace SshKeepAlive.Commands
     /// (ClientAliveInterval/ClientAliveCountMax/TCPKeepAlive, global) so that it takes effect: lossless, idempotent,
     /// atomic, validated, with -WhatIf showing the diff.
     /// </summary>
-    [Cmdlet(VerbsCommon.Set, "SshKeepAlive", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [Cmdlet(VerbsCommon.Set, "SshKeepAlive", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = ByPath)]
     [OutputType(typeof(EditResult))]
     public sealed class SetSshKeepAliveCommand : ConfigEditCommand
     {
@@ -20,6 +20,7 @@ namespace SshKeepAlive.Commands
 
         /// <summary>Unanswered keepalives before the connection is dropped (0-100).</summary>
         [Parameter]
+        [ValidateRange(0, EditRules.MaxCountMax)]
         public int? CountMax { get; set; }
 
         /// <summary>Whether TCP keepalives are sent as well (TCPKeepAlive yes/no).</summary>

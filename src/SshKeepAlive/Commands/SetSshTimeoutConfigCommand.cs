@@ -8,7 +8,7 @@ namespace SshKeepAlive.Commands
     /// Sets the other timeouts that end SSH sessions: ConnectTimeout (client); LoginGraceTime, ChannelTimeout and
     /// UnusedConnectionTimeout (server), with the same guarantees as Set-SshKeepAlive.
     /// </summary>
-    [Cmdlet(VerbsCommon.Set, "SshTimeoutConfig", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [Cmdlet(VerbsCommon.Set, "SshTimeoutConfig", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = ByPath)]
     [OutputType(typeof(EditResult))]
     public sealed class SetSshTimeoutConfigCommand : ConfigEditCommand
     {

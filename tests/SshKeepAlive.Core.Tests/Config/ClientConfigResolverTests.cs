@@ -172,6 +172,48 @@ namespace SshKeepAlive.Core.Tests.Config
             Assert.True(resolver.Resolve("x").HasErrors);
         }
 
+        [Theory]
+        [InlineData("none")]
+        [InlineData("NONE")]
+        [InlineData("None")]
+        public void LoadFile_NoneInAnyCase_ReadsNoFileAsSshDoes(string none)
+        {
+            using var dir = new TempDirectory();
+
+            var resolver = ClientConfigResolver.LoadFile(Environment(dir), none);
+
+            Assert.Empty(resolver.Files);
+            Assert.Empty(resolver.LoadDiagnostics);
+            Assert.Equal(0, ProcessRunner.Run("ssh", "-G", "-F", none, "x").ExitCode);
+        }
+
+        [Fact]
+        public void Open_WithoutAFile_ReadsTheUserThenTheSystemConfig()
+        {
+            using var dir = new TempDirectory();
+            ClientEnvironment env = Environment(dir);
+            TestFiles.Write(env.UserConfigPath, "Host web\n  Port 2\n");
+            TestFiles.Write(env.SystemConfigPath, "Host web\n  Port 3\n  User sys\n");
+
+            ClientResolution result = ClientConfigResolver.Open(env, null).Resolve("web");
+
+            Assert.Equal((2, "sys"), ((int)result["Port"].Value!, (string)result["User"].Value!));
+        }
+
+        [Fact]
+        public void Open_WithAFile_ReadsOnlyThatFile()
+        {
+            using var dir = new TempDirectory();
+            ClientEnvironment env = Environment(dir);
+            TestFiles.Write(env.UserConfigPath, "Host web\n  Port 2\n");
+            string file = dir.File("other");
+            TestFiles.Write(file, "Host web\n  Port 4\n");
+
+            ClientResolution result = ClientConfigResolver.Open(env, file).Resolve("web");
+
+            Assert.Equal(4, (int)result["Port"].Value!);
+        }
+
         [Fact]
         public void Resolve_IncludeError_IsReportedForEveryHost()
         {

@@ -4,6 +4,7 @@ using System.Linq;
 using System.Threading.Tasks;
 using SshKeepAlive.Core.ConfigDocuments;
 using SshKeepAlive.Core.Editing;
+using SshKeepAlive.Core.Errors;
 using Xunit;
 using static SshKeepAlive.Core.Tests.Editing.EditFixture;
 
@@ -130,7 +131,7 @@ namespace SshKeepAlive.Core.Tests.Editing
 
             var error = Assert.Throws<ConfigEditException>(() => fx.Apply(fx.ClientRequest(path, "web01", Interval(60))));
 
-            Assert.Equal("SettingOverriddenElsewhere", error.ErrorId);
+            Assert.Equal(ErrorId.SettingOverriddenElsewhere, error.Id);
             Assert.Contains(path + ":2", error.Message);
             Assert.Equal(original, File.ReadAllText(path));
         }
@@ -144,7 +145,7 @@ namespace SshKeepAlive.Core.Tests.Editing
 
             var error = Assert.Throws<ConfigEditException>(() => fx.Apply(fx.ClientRequest(path, "web01", Interval(60))));
 
-            Assert.Equal("ConfigParseError", error.ErrorId);
+            Assert.Equal(ErrorId.ConfigInvalid, error.Id);
             Assert.Equal(original, File.ReadAllText(path));
         }
 
@@ -157,7 +158,7 @@ namespace SshKeepAlive.Core.Tests.Editing
 
             var error = Assert.Throws<ConfigEditException>(() => fx.Apply(fx.ClientRequest(path, "*", Interval(60))));
 
-            Assert.Equal("ConfigFileReadOnly", error.ErrorId);
+            Assert.Equal(ErrorId.ConfigFileReadOnly, error.Id);
             Assert.Equal("Host *\n", File.ReadAllText(path));
         }
 
@@ -182,7 +183,7 @@ namespace SshKeepAlive.Core.Tests.Editing
 
             var error = Assert.Throws<ConfigEditException>(() => fx.Apply(fx.ClientRequest(fx.Directory.File("nope"), "*", Interval(60))));
 
-            Assert.Equal("ConfigFileNotFound", error.ErrorId);
+            Assert.Equal(ErrorId.ConfigFileNotFound, error.Id);
             Assert.False(File.Exists(fx.Directory.File("nope")));
         }
 

@@ -1,4 +1,5 @@
 using SshKeepAlive.Core.Editing;
+using SshKeepAlive.Core.Errors;
 using Xunit;
 
 namespace SshKeepAlive.Core.Tests.Editing
@@ -24,13 +25,13 @@ namespace SshKeepAlive.Core.Tests.Editing
         [InlineData("1d1s")]
         [InlineData("99999999999")]
         public void ParseKeepAliveInterval_RefusesNegativeMalformedAndAbsurdValues(string text) =>
-            Assert.Equal("InvalidInterval", Assert.Throws<ConfigEditException>(() => EditRules.ParseKeepAliveInterval(text, "ServerAliveInterval")).ErrorId);
+            Assert.Equal(ErrorId.IntervalInvalid, Assert.Throws<ConfigEditException>(() => EditRules.ParseKeepAliveInterval(text, "ServerAliveInterval")).Id);
 
         [Theory]
         [InlineData(-1)]
         [InlineData(101)]
         public void CheckCountMax_RefusesOutOfRange(int count) =>
-            Assert.Equal("InvalidCountMax", Assert.Throws<ConfigEditException>(() => EditRules.CheckCountMax(count, "ClientAliveCountMax")).ErrorId);
+            Assert.Equal(ErrorId.CountMaxInvalid, Assert.Throws<ConfigEditException>(() => EditRules.CheckCountMax(count, "ClientAliveCountMax")).Id);
 
         [Theory]
         [InlineData("web01")]
@@ -51,7 +52,7 @@ namespace SshKeepAlive.Core.Tests.Editing
         [InlineData("web=01")]
         [InlineData("!web01")]
         public void CheckHostPattern_RefusesWhatOpenSshWouldReadOtherwise(string pattern) =>
-            Assert.Equal("InvalidHostPattern", Assert.Throws<ConfigEditException>(() => EditRules.CheckHostPattern(pattern)).ErrorId);
+            Assert.Equal(ErrorId.HostPatternInvalid, Assert.Throws<ConfigEditException>(() => EditRules.CheckHostPattern(pattern)).Id);
 
         [Theory]
         [InlineData("session=30m", "session=1800")]

@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.IO;
 using SshKeepAlive.Core.ConfigDocuments;
 using SshKeepAlive.Core.Editing;
+using SshKeepAlive.Core.Errors;
 using SshKeepAlive.Core.Server;
 using SshKeepAlive.Core.Tests.Config;
 using SshKeepAlive.Testing;
@@ -28,9 +29,9 @@ namespace SshKeepAlive.Core.Tests.Editing
 
             ConfigEditException error = AssertRefusedWithoutChange(dir, config, sshd);
 
-            Assert.Equal("SshdPrivilegeSeparationDirectoryMissing", error.ErrorId);
+            Assert.Equal(ErrorId.SshdPrivilegeSeparationDirectoryMissing, error.Id);
             Assert.Contains("/run/sshd", error.Message);
-            Assert.Contains("install -d -m 0755 /run/sshd", error.RecommendedAction);
+            Assert.Contains("install -d -m 0755 /run/sshd", error.Message);
         }
 
         [SshdOracleTheory]
@@ -44,9 +45,9 @@ namespace SshKeepAlive.Core.Tests.Editing
 
             ConfigEditException error = AssertRefusedWithoutChange(dir, config, sshd);
 
-            Assert.Equal("SshdPrivilegeSeparationUserMissing", error.ErrorId);
+            Assert.Equal(ErrorId.SshdPrivilegeSeparationUserMissing, error.Id);
             Assert.Contains("'sshd'", error.Message);
-            Assert.Contains("useradd --system", error.RecommendedAction);
+            Assert.Contains("useradd --system", error.Message);
         }
 
         [SshdOracleTheory]
@@ -59,8 +60,8 @@ namespace SshKeepAlive.Core.Tests.Editing
 
             ConfigEditException error = AssertRefusedWithoutChange(dir, config, TestbedTools.For(suite).Sshd);
 
-            Assert.Equal("SshdHostKeysMissing", error.ErrorId);
-            Assert.Contains("ssh-keygen -A", error.RecommendedAction);
+            Assert.Equal(ErrorId.SshdHostKeysMissing, error.Id);
+            Assert.Contains("ssh-keygen -A", error.Message);
         }
 
         [Fact]
@@ -71,9 +72,9 @@ namespace SshKeepAlive.Core.Tests.Editing
 
             ConfigEditException error = AssertRefusedWithoutChange(dir, config, dir.File("no-such-sshd"));
 
-            Assert.Equal("SshdNotFound", error.ErrorId);
+            Assert.Equal(ErrorId.SshdNotFound, error.Id);
             Assert.Contains(dir.File("no-such-sshd"), error.Message);
-            Assert.Contains("openssh-server", error.RecommendedAction);
+            Assert.Contains("openssh-server", error.Message);
         }
 
         [SshdOracleTheory]
@@ -85,13 +86,12 @@ namespace SshKeepAlive.Core.Tests.Editing
 
             ConfigEditException error = AssertRefusedWithoutChange(dir, config, TestbedTools.For(suite).Sshd);
 
-            Assert.Equal("SshdConfigInvalid", error.ErrorId);
-            Assert.Equal(ConfigEditErrorKind.ValidationFailed, error.Kind);
+            Assert.Equal(ErrorId.SshdConfigRejected, error.Id);
             Assert.Contains("NoSuchKeyword", error.Message);
         }
 
-        // The refusal is ValidationUnavailable (or, for a config sshd rejects, ValidationFailed), and the folder
-        // holds exactly what it held before, byte for byte: no edit, no candidate, no backup.
+        // The refusal never blames the config unless sshd rejects it, and the folder holds exactly what it held
+        // before, byte for byte: no edit, no candidate, no backup.
         private static ConfigEditException AssertRefusedWithoutChange(TempDirectory dir, string config, string sshdPath)
         {
             Dictionary<string, byte[]> before = Snapshot(dir);
@@ -102,11 +102,10 @@ namespace SshKeepAlive.Core.Tests.Editing
                 EditFixture.Editor.Apply(request, new ApplyOptions { Daemon = new SshdDaemon(sshdPath, dir.File("sshd.pid")) }));
 
             Assert.Equal(before, Snapshot(dir));
-            if (error.Kind == ConfigEditErrorKind.ValidationUnavailable)
+            if (error.Id != ErrorId.SshdConfigRejected)
             {
                 Assert.Contains("This is not a fault of " + config, error.Message);
                 Assert.DoesNotContain("rejects", error.Message);
-                Assert.Contains(error.RecommendedAction!, error.Message);
             }
 
             return error;

@@ -3,6 +3,7 @@ using System.IO;
 using System.Linq;
 using SshKeepAlive.Core.ConfigDocuments;
 using SshKeepAlive.Core.Editing;
+using SshKeepAlive.Core.Errors;
 using SshKeepAlive.Core.Platform;
 using SshKeepAlive.Core.Server;
 using SshKeepAlive.Core.Tests.Config;
@@ -55,7 +56,7 @@ namespace SshKeepAlive.Core.Tests.Editing
 
             var error = Assert.Throws<ConfigEditException>(() => Apply(fx, main, Interval(15)));
 
-            Assert.Equal("SettingOverriddenElsewhere", error.ErrorId);
+            Assert.Equal(ErrorId.SettingOverriddenElsewhere, error.Id);
             Assert.Contains(dropIn + ":1", error.Message);
             Assert.Equal("ClientAliveInterval 300\n", File.ReadAllText(dropIn));
         }
@@ -72,7 +73,7 @@ namespace SshKeepAlive.Core.Tests.Editing
                 new EditRequest(EditScope.Server, main, IncludeRules.ForServerConfig(fx.Directory.Path, fx.Directory.Path), "*", new[] { Interval(15) }, createIfMissing: false),
                 new ApplyOptions { Daemon = SshdOracle.Daemon(fx.Directory) }));
 
-            Assert.Equal("SshdConfigInvalid", error.ErrorId);
+            Assert.Equal(ErrorId.SshdConfigRejected, error.Id);
             Assert.Equal("ClientAliveInterval 300\n", File.ReadAllText(dropIn));
             Assert.Single(Directory.GetFiles(Path.GetDirectoryName(dropIn)!));
         }
@@ -88,7 +89,7 @@ namespace SshKeepAlive.Core.Tests.Editing
                 new EditRequest(EditScope.Server, main, IncludeRules.ForServerConfig(fx.Directory.Path, fx.Directory.Path), "*", new[] { Interval(15) }, createIfMissing: false),
                 new ApplyOptions { NoBackup = true, LockTimeout = TimeSpan.FromMilliseconds(200) }));
 
-            Assert.Equal("ConfigFileLocked", error.ErrorId);
+            Assert.Equal(ErrorId.ConfigFileLocked, error.Id);
             Assert.Equal("ClientAliveInterval 300\n", File.ReadAllText(main));
         }
 
@@ -103,7 +104,7 @@ namespace SshKeepAlive.Core.Tests.Editing
 
             var error = Assert.Throws<ConfigEditException>(() => Apply(fx, main, Interval(30)));
 
-            Assert.Equal("SshdConfigInvalid", error.ErrorId);
+            Assert.Equal(ErrorId.SshdConfigRejected, error.Id);
             Assert.Equal(original, File.ReadAllText(main));
             Assert.Single(Directory.GetFiles(fx.Directory.Path));
         }

@@ -70,7 +70,7 @@ namespace SshKeepAlive.Core.Tests.Sessions
 
             Assert.Equal(HostKeyStatus.Known, second.HostKey!.Status);
             Assert.Single(File.ReadAllLines(settings.UserKnownHostsFile));
-            ProcessOutcome ssh = ProcessRunner.Run(Bounded, "ssh", bed.SshArguments(bed.Server, new[] { "UserKnownHostsFile=" + settings.UserKnownHostsFile }, "echo ok"));
+            ProcessOutcome ssh = ProcessRunner.Run(Wait.Bounded, "ssh", bed.SshArguments(bed.Server, new[] { "UserKnownHostsFile=" + settings.UserKnownHostsFile }, "echo ok"));
             Assert.Equal("ok\n", ssh.Output);
         }
 

@@ -68,10 +68,10 @@ namespace SshKeepAlive.Core.Tests.Sessions
 
             DateTimeOffset cutAt = DateTimeOffset.Now;
             bed.Cut();
-            Assert.True(Wait.Until(() => First(events, SessionEventKind.Disconnected) != null, Bounded), "the cut was never noticed");
+            Assert.True(Wait.Until(() => First(events, SessionEventKind.Disconnected) != null, Wait.Bounded), "the cut was never noticed");
             SessionState whileCut = session.State;
             bed.Restore();
-            Assert.True(Wait.Until(() => First(events, SessionEventKind.Reconnected) != null, Bounded), "no reconnect: " + string.Join("; ", events));
+            Assert.True(Wait.Until(() => First(events, SessionEventKind.Reconnected) != null, Wait.Bounded), "no reconnect: " + string.Join("; ", events));
 
             Assert.InRange(First(events, SessionEventKind.Disconnected)!.Time - cutAt, TimeSpan.Zero, bound);
             Assert.Equal(SessionState.Reconnecting, whileCut);
@@ -102,9 +102,9 @@ namespace SshKeepAlive.Core.Tests.Sessions
                 for (int flap = 0; flap < Flaps; flap++)
                 {
                     bed.Cut();
-                    Assert.True(Wait.Until(() => First(events, SessionEventKind.Disconnected, flap) != null, Bounded), $"flap {flap}: the cut was never noticed");
+                    Assert.True(Wait.Until(() => First(events, SessionEventKind.Disconnected, flap) != null, Wait.Bounded), $"flap {flap}: the cut was never noticed");
                     bed.Restore();
-                    Assert.True(Wait.Until(() => First(events, SessionEventKind.Reconnected, flap) != null, Bounded), $"flap {flap}: no reconnect: " + string.Join("; ", events));
+                    Assert.True(Wait.Until(() => First(events, SessionEventKind.Reconnected, flap) != null, Wait.Bounded), $"flap {flap}: no reconnect: " + string.Join("; ", events));
                 }
 
                 Assert.Equal("ok\n", Run(session, "echo ok"));

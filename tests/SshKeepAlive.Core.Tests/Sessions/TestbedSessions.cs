@@ -14,8 +14,6 @@ namespace SshKeepAlive.Core.Tests.Sessions
     /// <summary>Sessions to a testbed server, and what the tests observe of them.</summary>
     internal static class TestbedSessions
     {
-        public static readonly TimeSpan Bounded = TimeSpan.FromSeconds(30);
-
         /// <summary>
         /// Settings that reach the bed's first server with its key, checking its host key against the bed's
         /// known_hosts, with nothing from the machine's own ~/.ssh or agent.
@@ -38,8 +36,8 @@ namespace SshKeepAlive.Core.Tests.Sessions
 
         public static string Run(PersistentSshSession session, string command)
         {
-            using var deadline = new CancellationTokenSource(Bounded);
-            CommandResult result = session.RunCommandAsync(command, Bounded, deadline.Token).GetAwaiter().GetResult();
+            using var deadline = new CancellationTokenSource(Wait.Bounded);
+            CommandResult result = session.RunCommandAsync(command, Wait.Bounded, deadline.Token).GetAwaiter().GetResult();
             return result.Output;
         }
 
@@ -51,7 +49,7 @@ namespace SshKeepAlive.Core.Tests.Sessions
                 session.StateChanged += (_, e) => events.Enqueue(e);
             }
 
-            using var deadline = new CancellationTokenSource(Bounded);
+            using var deadline = new CancellationTokenSource(Wait.Bounded);
             try
             {
                 session.Connect(deadline.Token);

@@ -1,6 +1,7 @@
 using System.IO;
 using System.Linq;
 using SshKeepAlive.Core.ConfigDocuments;
+using SshKeepAlive.Core.Errors;
 using SshKeepAlive.Core.ServerConfig;
 using SshKeepAlive.Core.Tests.Config;
 using SshKeepAlive.Core.Timeouts;
@@ -132,13 +133,16 @@ namespace SshKeepAlive.Core.Tests.Timeouts
         }
 
         [Fact]
-        public void Report_InvalidDestination_ThrowsFormatException()
+        public void Report_InvalidDestination_ThrowsHostNameInvalidNamingIt()
         {
             using var root = new TempDirectory();
             string config = Write(root, "client_config", ClientConfig);
             var reporter = TimeoutReporter.Open(new TimeoutReportOptions(Environment(root)) { ConfigPath = config });
 
-            Assert.Throws<System.FormatException>(() => reporter.Report("two words"));
+            var error = Assert.Throws<SshKeepAliveException>(() => reporter.Report("two words"));
+
+            Assert.Equal(ErrorId.HostNameInvalid, error.Id);
+            Assert.Equal("two words", error.Target);
         }
 
         private static string SshText(object? value) => value switch

@@ -2,6 +2,7 @@ using System;
 using System.IO;
 using System.Linq;
 using SshKeepAlive.Core.OpenSsh;
+using SshKeepAlive.Core.Errors;
 using SshKeepAlive.Core.ServerConfig;
 using SshKeepAlive.Core.Timeouts;
 using SshKeepAlive.Testing;
@@ -51,26 +52,30 @@ namespace SshKeepAlive.Core.Tests.Timeouts
         }
 
         [Fact]
-        public void Open_WithAMissingConfigPath_ThrowsFileNotFoundNamingThePath()
+        public void Open_WithAMissingConfigPath_ThrowsConfigFileNotFoundNamingThePath()
         {
             using var root = new TempDirectory();
             string missing = root.File("nosuch_config");
 
-            var error = Assert.Throws<FileNotFoundException>(() => TimeoutReporter.Open(new TimeoutReportOptions(Environment(root)) { ConfigPath = missing }));
+            var error = Assert.Throws<SshKeepAliveException>(() => TimeoutReporter.Open(new TimeoutReportOptions(Environment(root)) { ConfigPath = missing }));
 
-            Assert.Equal(missing, error.FileName);
+            Assert.Equal(ErrorId.ConfigFileNotFound, error.Id);
+            Assert.Equal(missing, error.Target);
         }
 
         [Theory]
         [InlineData(TimeoutScope.Shell)]
         [InlineData(TimeoutScope.Kernel)]
         [InlineData(TimeoutScope.Client, TimeoutScope.Server)]
-        public void Open_WithAConfigPathAndScopesItCannotBelongTo_Throws(params TimeoutScope[] scopes)
+        public void Open_WithAConfigPathAndScopesItCannotBelongTo_ThrowsPathScopeAmbiguous(params TimeoutScope[] scopes)
         {
             using var root = new TempDirectory();
             Write(root, "config", "\n");
 
-            Assert.Throws<ArgumentException>(() => TimeoutReporter.Open(new TimeoutReportOptions(Environment(root)) { ConfigPath = root.File("config"), Scopes = scopes }));
+            var error = Assert.Throws<SshKeepAliveException>(() => TimeoutReporter.Open(new TimeoutReportOptions(Environment(root)) { ConfigPath = root.File("config"), Scopes = scopes }));
+
+            Assert.Equal(ErrorId.PathScopeAmbiguous, error.Id);
+            Assert.DoesNotContain("-Scope", error.Message);
         }
 
         [Fact]
@@ -95,6 +100,30 @@ namespace SshKeepAlive.Core.Tests.Timeouts
             Assert.Empty(report.Settings);
             Assert.Equal(600, report.Summary.IdleTimeoutSeconds);
             Assert.Contains(Path.Combine(root.Path, "etc/profile"), reporter.FilesRead);
+        }
+
+        [Fact]
+        public void TargetsFor_WithTheClientScope_IsEachHostNamedOrTheCatchAllHost()
+        {
+            using var root = new TempDirectory();
+            Write(root, "home/u/.ssh/config", "Host web01\n    ServerAliveInterval 5\n");
+            var reporter = TimeoutReporter.Open(new TimeoutReportOptions(Environment(root)) { Scopes = new[] { TimeoutScope.Client, TimeoutScope.Shell } });
+
+            Assert.Equal(new[] { "web01", "db01" }, reporter.TargetsFor(new[] { "web01", "db01" }));
+            Assert.Equal(new[] { "web01" }, reporter.TargetsFor(new[] { "web01" }));
+            Assert.Equal(new string?[] { null }, reporter.TargetsFor(null));
+        }
+
+        [Fact]
+        public void TargetsFor_WithoutTheClientScope_IsTheLocalTargetOnceWhateverTheHosts()
+        {
+            using var root = new TempDirectory();
+            Write(root, "etc/profile", "TMOUT=900\n");
+            var reporter = TimeoutReporter.Open(new TimeoutReportOptions(Environment(root)) { Scopes = new[] { TimeoutScope.Shell } });
+
+            Assert.Equal(new string?[] { null }, reporter.TargetsFor(new[] { "web01", "db01" }));
+            Assert.Empty(reporter.TargetsFor(new[] { "web02" }));
+            Assert.Empty(reporter.TargetsFor(null));
         }
 
         [Fact]

@@ -9,8 +9,8 @@ using System.Text.RegularExpressions;
 
 namespace SshKeepAlive.Host
 {
-    /// <summary>The host: identity, exit handling and the console UI.</summary>
-    internal sealed class ConsoleHost : PSHost
+    /// <summary>skahost's PSHost over the process console: identity, exit handling and the console UI.</summary>
+    internal sealed class SkahostPSHost : PSHost
     {
         private readonly ConsoleUserInterface ui = new ConsoleUserInterface();
 

@@ -1,0 +1,125 @@
+namespace SshKeepAlive.Core.Errors
+{
+    /// <summary>
+    /// Every error the module reports, in one place. Names are Noun-Problem: the thing at fault, then what is wrong
+    /// with it (<c>ConfigFileNotFound</c>, <c>HostKeyChanged</c>). The cmdlets turn an id into an ErrorRecord whose
+    /// FullyQualifiedErrorId is <c>Id,SshKeepAlive.Commands.&lt;Cmdlet&gt;Command</c>, with the category and the
+    /// advice they word for their parameters; the README lists each id with its category.
+    /// </summary>
+    public enum ErrorId
+    {
+        /// <summary>A config file to read or edit does not exist.</summary>
+        ConfigFileNotFound,
+
+        /// <summary>The config file to edit is read-only.</summary>
+        ConfigFileReadOnly,
+
+        /// <summary>Another edit held the config file's lock for too long.</summary>
+        ConfigFileLocked,
+
+        /// <summary>Backing up or writing the config failed (permissions, full disk); nothing was left half-written.</summary>
+        ConfigWriteFailed,
+
+        /// <summary>A line of ssh_config or sshd_config (or a file it includes) that OpenSSH would refuse.</summary>
+        ConfigInvalid,
+
+        /// <summary>A path given to a cmdlet is not on the FileSystem provider (or its drive does not exist).</summary>
+        PathNotFileSystem,
+
+        /// <summary>A wildcard path matches more than one file where one file is read or edited.</summary>
+        PathAmbiguous,
+
+        /// <summary>A config path given with scopes it cannot belong to (only one of client or server).</summary>
+        PathScopeAmbiguous,
+
+        /// <summary>An OpenSSH release given to read the configs as that is not a version such as 9.2p1.</summary>
+        OpenSshVersionInvalid,
+
+        /// <summary>A keepalive interval that is not a time, negative, or above a day.</summary>
+        IntervalInvalid,
+
+        /// <summary>A keepalive count out of range.</summary>
+        CountMaxInvalid,
+
+        /// <summary>A timeout that is not an OpenSSH time.</summary>
+        TimeoutInvalid,
+
+        /// <summary>A ChannelTimeout entry that is not type=time.</summary>
+        ChannelTimeoutInvalid,
+
+        /// <summary>A client Host pattern OpenSSH would read as something else.</summary>
+        HostPatternInvalid,
+
+        /// <summary>An edit that names no setting at all.</summary>
+        SettingMissing,
+
+        /// <summary>A setting of the client given for the server, or the other way round.</summary>
+        SettingNotInScope,
+
+        /// <summary>A scope the config editors do not edit (shell, kernel).</summary>
+        ScopeNotEditable,
+
+        /// <summary>A line the editor may not change wins over the setting (e.g. one behind Match exec).</summary>
+        SettingOverriddenElsewhere,
+
+        /// <summary>After planning, the setting would still not hold for the target; nothing was written.</summary>
+        EditNotEffective,
+
+        /// <summary>sshd -t rejects the edited server config; nothing was changed.</summary>
+        SshdConfigRejected,
+
+        /// <summary>The sshd binary that must check a server edit is missing or cannot run; nothing was changed.</summary>
+        SshdNotFound,
+
+        /// <summary>sshd's privilege separation directory (/run/sshd) is missing, so sshd -t cannot check a server edit; nothing was changed.</summary>
+        SshdPrivilegeSeparationDirectoryMissing,
+
+        /// <summary>sshd's privilege separation user is missing, so sshd -t cannot check a server edit; nothing was changed.</summary>
+        SshdPrivilegeSeparationUserMissing,
+
+        /// <summary>sshd finds no host key, so sshd -t cannot check a server edit; nothing was changed.</summary>
+        SshdHostKeysMissing,
+
+        /// <summary>sshd did not survive the reload; the previous config was restored.</summary>
+        SshdReloadFailed,
+
+        /// <summary>A destination ssh would not connect to (not [user@]host or ssh://[user@]host[:port]).</summary>
+        HostNameInvalid,
+
+        /// <summary>A longest reconnect delay shorter than the first one.</summary>
+        ReconnectDelayInvalid,
+
+        /// <summary>The server's host key is in no known_hosts file and new keys are not accepted.</summary>
+        HostKeyUnknown,
+
+        /// <summary>The server's host key differs from the known one.</summary>
+        HostKeyChanged,
+
+        /// <summary>The server's host key is marked revoked.</summary>
+        HostKeyRevoked,
+
+        /// <summary>A private key file is missing, unreadable, or encrypted without its passphrase.</summary>
+        KeyFileUnusable,
+
+        /// <summary>The server accepted none of the credentials offered.</summary>
+        AuthenticationFailed,
+
+        /// <summary>The server could not be reached or the SSH handshake failed.</summary>
+        ConnectionFailed,
+
+        /// <summary>No session of this runspace has the name or id.</summary>
+        SessionNotFound,
+
+        /// <summary>The session is not connected and did not reconnect in time.</summary>
+        SessionUnavailable,
+
+        /// <summary>The connection was lost while a command ran; whether it ran is unknown, so it is not retried.</summary>
+        SessionLostDuringCommand,
+
+        /// <summary>Running a remote command failed for another reason.</summary>
+        CommandFailed,
+
+        /// <summary>A tmux/screen session name with characters the multiplexer would misread.</summary>
+        MultiplexerSessionNameInvalid,
+    }
+}

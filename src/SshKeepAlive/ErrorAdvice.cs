@@ -1,0 +1,90 @@
+using System;
+using System.Management.Automation;
+using SshKeepAlive.Core.Errors;
+
+namespace SshKeepAlive
+{
+    /// <summary>
+    /// For each error id: its category, and what to do next in terms of this module's parameters (Core's messages say
+    /// what is wrong; the advice belongs here, beside the parameters it names). README's error table mirrors it.
+    /// </summary>
+    internal sealed class ErrorAdvice
+    {
+        private ErrorAdvice(ErrorCategory category, string action)
+        {
+            Category = category;
+            Action = action;
+        }
+
+        public ErrorCategory Category { get; }
+
+        public string Action { get; }
+
+        public static ErrorAdvice For(ErrorId id) => ForFiles(id) ?? ForEdits(id) ?? ForSessions(id)
+            ?? throw new ArgumentOutOfRangeException(nameof(id), id, "An error id without advice: add it here and to the README's error table.");
+
+        private static ErrorAdvice? ForFiles(ErrorId id)
+        {
+            switch (id)
+            {
+                case ErrorId.ConfigFileNotFound: return Of(ErrorCategory.ObjectNotFound, "Give the path of an existing ssh_config or sshd_config file with -Path or -LiteralPath, or leave them out to use the default file.");
+                case ErrorId.ConfigFileReadOnly: return Of(ErrorCategory.PermissionDenied, "Make the file writable if it is meant to be edited.");
+                case ErrorId.ConfigFileLocked: return Of(ErrorCategory.WriteError, "Another edit of this file is running: run the command again when it has finished.");
+                case ErrorId.ConfigWriteFailed: return Of(ErrorCategory.WriteError, "Check permissions and free space of the config's folder.");
+                case ErrorId.ConfigInvalid: return Of(ErrorCategory.InvalidData, "Fix the named line (ssh -G or sshd -t report the same problem), then run the command again.");
+                case ErrorId.PathNotFileSystem: return Of(ErrorCategory.InvalidArgument, "Give a path of the file system (a FileSystem drive such as C: or /, or a path relative to a file-system location).");
+                case ErrorId.PathAmbiguous: return Of(ErrorCategory.InvalidArgument, "Give a -Path whose wildcards match one file, or the exact file with -LiteralPath.");
+                case ErrorId.PathScopeAmbiguous: return Of(ErrorCategory.InvalidArgument, "With -Path or -LiteralPath, give -Scope Client (the default) or -Scope Server.");
+                case ErrorId.OpenSshVersionInvalid: return Of(ErrorCategory.InvalidArgument, "Give -OpenSshVersion as an OpenSSH release prints it, such as 9.2p1 or 10.0 (ssh -V on the server shows it).");
+                default: return null;
+            }
+        }
+
+        private static ErrorAdvice? ForEdits(ErrorId id)
+        {
+            switch (id)
+            {
+                case ErrorId.IntervalInvalid: return Of(ErrorCategory.InvalidArgument, "Give -Interval in seconds (60) or as an OpenSSH time (5m), at most one day; 0 turns keepalives off.");
+                case ErrorId.CountMaxInvalid: return Of(ErrorCategory.InvalidArgument, "Give -CountMax from 0 to 100.");
+                case ErrorId.TimeoutInvalid: return Of(ErrorCategory.InvalidArgument, "Give the timeout in seconds (30) or as an OpenSSH time (5m, 1h30m).");
+                case ErrorId.ChannelTimeoutInvalid: return Of(ErrorCategory.InvalidArgument, "Give -ChannelTimeout entries as type=time, such as session=30m or global=1h.");
+                case ErrorId.HostPatternInvalid: return Of(ErrorCategory.InvalidArgument, "Give -HostName as one Host pattern, such as web01 or *.example.com.");
+                case ErrorId.SettingMissing: return Of(ErrorCategory.InvalidArgument, "Give -ConnectTimeout (client), or -LoginGraceTime, -ChannelTimeout or -UnusedConnectionTimeout with -Scope Server.");
+                case ErrorId.SettingNotInScope: return Of(ErrorCategory.InvalidArgument, "Use -Scope Client for -ConnectTimeout, and -Scope Server for -LoginGraceTime, -ChannelTimeout and -UnusedConnectionTimeout.");
+                case ErrorId.ScopeNotEditable: return Of(ErrorCategory.InvalidArgument, "Use -Scope Client or -Scope Server.");
+                case ErrorId.SettingOverriddenElsewhere: return Of(ErrorCategory.ResourceExists, "Change or remove the named line by hand; it would otherwise win over the edit.");
+                case ErrorId.EditNotEffective: return Of(ErrorCategory.ResourceExists, "Change or remove the named line by hand; it would otherwise win over the edit.");
+                case ErrorId.SshdConfigRejected: return Of(ErrorCategory.InvalidResult, "Fix what sshd -t reports; nothing was changed.");
+                case ErrorId.SshdNotFound: return Of(ErrorCategory.InvalidResult, "Install the OpenSSH server, whose sshd -t checks every server edit; nothing was changed.");
+                case ErrorId.SshdPrivilegeSeparationDirectoryMissing: return Of(ErrorCategory.ResourceUnavailable, "Create sshd's privilege separation directory as the message says (install -d -m 0755 /run/sshd, or start the ssh service once), then run the command again; nothing was changed.");
+                case ErrorId.SshdPrivilegeSeparationUserMissing: return Of(ErrorCategory.ResourceUnavailable, "Create sshd's system account as the message says (the openssh-server package does), then run the command again; nothing was changed.");
+                case ErrorId.SshdHostKeysMissing: return Of(ErrorCategory.ResourceUnavailable, "Generate the host keys with ssh-keygen -A (or point HostKey at existing keys), then run the command again; nothing was changed.");
+                case ErrorId.SshdReloadFailed: return Of(ErrorCategory.ResourceUnavailable, "Check the sshd log; the previous config was restored.");
+                default: return null;
+            }
+        }
+
+        private static ErrorAdvice? ForSessions(ErrorId id)
+        {
+            switch (id)
+            {
+                case ErrorId.HostNameInvalid: return Of(ErrorCategory.InvalidArgument, "Give the destination as [user@]host or ssh://[user@]host[:port].");
+                case ErrorId.ReconnectDelayInvalid: return Of(ErrorCategory.InvalidArgument, "Make -ReconnectMaxDelay at least -ReconnectDelay.");
+                case ErrorId.HostKeyUnknown: return Of(ErrorCategory.SecurityError, "Check the fingerprint with the host's administrator, then add the key to your known_hosts (or connect once with -StrictHostKeyChecking AcceptNew).");
+                case ErrorId.HostKeyChanged: return Of(ErrorCategory.SecurityError, "Find out why the key changed before trusting it; if it is expected, remove the old line the message names and connect again.");
+                case ErrorId.HostKeyRevoked: return Of(ErrorCategory.SecurityError, "The key is revoked in a known_hosts file: do not connect to this server until its key is replaced.");
+                case ErrorId.KeyFileUnusable: return Of(ErrorCategory.InvalidArgument, "Check the key file's path, and give the passphrase of an encrypted key with -KeyPassphrase.");
+                case ErrorId.AuthenticationFailed: return Of(ErrorCategory.AuthenticationError, "Check the user name, key (-KeyFile, ssh-agent) or password (-Credential); the server's log says which methods it tried.");
+                case ErrorId.ConnectionFailed: return Of(ErrorCategory.ConnectionError, "Check the host name, port and network path; -Verbose shows where the connection goes.");
+                case ErrorId.SessionNotFound: return Of(ErrorCategory.ObjectNotFound, "List sessions with Get-PersistentSshSession.");
+                case ErrorId.SessionUnavailable: return Of(ErrorCategory.ConnectionError, "Wait for the session to reconnect (Get-PersistentSshSession shows its state), or create a new one with New-PersistentSshSession.");
+                case ErrorId.SessionLostDuringCommand: return Of(ErrorCategory.ConnectionError, "Check on the host whether the command ran before running it again.");
+                case ErrorId.CommandFailed: return Of(ErrorCategory.InvalidOperation, "See the inner exception.");
+                case ErrorId.MultiplexerSessionNameInvalid: return Of(ErrorCategory.InvalidArgument, "Give -SessionName as 1-64 letters, digits, '.', '_' or '-'.");
+                default: return null;
+            }
+        }
+
+        private static ErrorAdvice Of(ErrorCategory category, string action) => new ErrorAdvice(category, action);
+    }
+}
