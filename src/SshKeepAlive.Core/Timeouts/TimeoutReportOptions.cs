@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Threading;
 using SshKeepAlive.Core.OpenSsh;
 using SshKeepAlive.Core.ServerConfig;
 
@@ -34,5 +35,8 @@ namespace SshKeepAlive.Core.Timeouts
         /// copied sshd_config comes from; null: the releases of this machine's ssh and sshd (<see cref="TimeoutEnvironment"/>).
         /// </summary>
         public OpenSshVersion? OpenSshVersion { get; set; }
+
+        /// <summary>Stops a running Match exec command (Ctrl-C); the report then throws <see cref="System.OperationCanceledException"/>.</summary>
+        public CancellationToken CancellationToken { get; set; }
     }
 }

@@ -1,3 +1,4 @@
+using System;
 using System.Management.Automation;
 using SshKeepAlive.Core.ConfigDocuments;
 using SshKeepAlive.Core.OpenSsh;
@@ -101,6 +102,7 @@ namespace SshKeepAlive.Commands
                 ConfigPath = path,
                 Connection = new ServerConnection(User, ClientHostName, ClientAddress, LocalAddress, LocalPort),
                 AllowMatchExec = AllowMatchExec,
+                CancellationToken = CancellationToken,
             };
 
             try
@@ -135,6 +137,10 @@ namespace SshKeepAlive.Commands
                 {
                     WriteError(ErrorRecords.From(ex, hostName));
                     continue;
+                }
+                catch (OperationCanceledException) when (CancellationToken.IsCancellationRequested)
+                {
+                    throw new PipelineStoppedException();
                 }
 
                 WriteDiagnostics(report.Diagnostics, report.Target);
