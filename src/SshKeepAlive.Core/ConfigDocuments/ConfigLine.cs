@@ -102,6 +102,9 @@ namespace SshKeepAlive.Core.ConfigDocuments
             }
         }
 
+        /// <summary>Everything after the keyword and its separator: the arguments as written and any comment after them.</summary>
+        public string TextAfterSeparator => Keyword == null ? string.Empty : source.Text.Substring(start + Math.Min(tokens.ArgumentsStart, length), length - Math.Min(tokens.ArgumentsStart, length));
+
         /// <summary>The whitespace before the keyword.</summary>
         public string Indentation => Keyword == null ? string.Empty : source.Text.Substring(start, tokens.KeywordStart);
 

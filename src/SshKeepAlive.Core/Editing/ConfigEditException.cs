@@ -1,6 +1,7 @@
 using System;
 using SshKeepAlive.Core.ConfigDocuments;
 using SshKeepAlive.Core.Errors;
+using SshKeepAlive.Core.Server;
 
 namespace SshKeepAlive.Core.Editing
 {
@@ -19,6 +20,13 @@ namespace SshKeepAlive.Core.Editing
 
         /// <summary>The line concerned (e.g. the winning line that cannot be overridden), when there is one.</summary>
         public ConfigSource? Location { get; }
+
+        /// <summary>The refusal of a server edit that sshd -t cannot judge on this machine (not the file's fault).</summary>
+        internal static ConfigEditException CannotValidate(string path, SshdPrerequisite missing) =>
+            new ConfigEditException(
+                missing.Id,
+                $"sshd -t cannot check the edited {path} on this machine: {missing.Cause}. This is not a fault of {path}; nothing was changed. {missing.Fix}",
+                path);
 
         /// <summary>
         /// The refusal of a config (or a file it includes) that OpenSSH would refuse or that cannot be read, with

@@ -221,7 +221,10 @@ namespace SshKeepAlive.Core.Editing
             }
         }
 
+        // sshd -t speaks of the file, or of something it lacks on this machine; only the first is the file's fault.
         private static ConfigEditException ValidationFailed(string path, SshdValidation validation, string which, string outcome) =>
-            new ConfigEditException(ErrorId.SshdConfigRejected, $"sshd -t rejects {which} {path}, so {outcome}: {validation.Message}", path);
+            validation.MissingPrerequisite is SshdPrerequisite missing
+                ? ConfigEditException.CannotValidate(path, missing)
+                : new ConfigEditException(ErrorId.SshdConfigRejected, $"sshd -t rejects {which} {path}, so {outcome}: {validation.Message}", path);
     }
 }

@@ -160,9 +160,9 @@ namespace SshKeepAlive.Core.Editing
                 return null;
             }
 
-            if (!File.Exists(daemon.SshdPath))
+            if (daemon.MissingBinary() is SshdPrerequisite missing)
             {
-                throw new ConfigEditException(ErrorId.SshdNotFound, $"{daemon.SshdPath} is missing, so the edited {request.Path} cannot be checked with sshd -t; nothing was changed.", request.Path);
+                throw ConfigEditException.CannotValidate(request.Path, missing);
             }
 
             if (topFileContent == null)

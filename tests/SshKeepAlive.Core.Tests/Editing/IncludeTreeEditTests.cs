@@ -64,7 +64,7 @@ namespace SshKeepAlive.Core.Tests.Editing
             string key = fx.HostKey();
             string dropIn = fx.Write("sshd_config.d/50-sftp.conf", "Subsystem sftp /usr/lib/openssh/sftp-server\nClientAliveInterval 300\n");
             string main = fx.Write("sshd_config", $"Include {fx.Directory.Path}/sshd_config.d/*\nHostKey {key}\n");
-            var daemon = new SshdDaemon(SshPlatform.SshdPath, fx.Directory.File("sshd.pid"));
+            var daemon = SshdOracle.Daemon(fx.Directory);
 
             fx.ApplyWithBackups(fx.ServerRequest(main, ServerInterval(15)), daemon);
             EditResult second = fx.ApplyWithBackups(fx.ServerRequest(main, ServerInterval(30)), daemon);

@@ -185,7 +185,7 @@ namespace SshKeepAlive.Core.Tests.Editing
                 NoBackup = true,
                 StateDirectory = fx.State.Path,
                 Reload = true,
-                Daemon = SshdDaemon.For(main),
+                Daemon = SshdOracle.Daemon(fx.Directory),
             });
 
             Assert.True(result.Changed);
@@ -200,6 +200,6 @@ namespace SshKeepAlive.Core.Tests.Editing
         private static EditResult Apply(EditFixture fx, string main, ServerMatchTarget? match, params SettingChange[] changes) =>
             EditFixture.Editor.Apply(
                 new EditRequest(EditScope.Server, main, IncludeRules.ForServerConfig(fx.Directory.Path, fx.Directory.Path), "*", changes, createIfMissing: false, match),
-                new ApplyOptions { NoBackup = true, StateDirectory = fx.State.Path, Daemon = new SshdDaemon(SshPlatform.SshdPath, fx.Directory.File("sshd.pid")) });
+                new ApplyOptions { NoBackup = true, StateDirectory = fx.State.Path, Daemon = SshdOracle.Daemon(fx.Directory) });
     }
 }
