@@ -416,6 +416,8 @@ Describe 'Set-SshKeepAlive' {
 }
 
 Describe 'Set-SshKeepAlive -Scope Server' -Skip:$NotRoot {
+    BeforeAll { Initialize-SshTestbedLocalSshd }
+
     It 'refuses a global edit a Match block overrides, with SettingOverriddenByMatch naming the block' {
         $path = New-ServerConfig "Match User *`n    ClientAliveInterval 99`n"
 

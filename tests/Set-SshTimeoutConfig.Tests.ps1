@@ -7,6 +7,7 @@ BeforeDiscovery {
 
 BeforeAll {
     . (Join-Path $PSScriptRoot 'Common.ps1')
+    . (Join-Path $PSScriptRoot 'Testbed.ps1')
 }
 
 Describe 'Set-SshTimeoutConfig' {
@@ -51,6 +52,7 @@ Describe 'Set-SshTimeoutConfig' {
     }
 
     It 'merges -ChannelTimeout into the list in force, keeping the other channel types' -Skip:$NotRoot {
+        Initialize-SshTestbedLocalSshd
         $path = New-ServerConfig "ChannelTimeout direct-tcpip=1m session=5m`n"
 
         Set-SshTimeoutConfig -Scope Server -Path $path -ChannelTimeout session=10m -NoBackup
@@ -59,6 +61,7 @@ Describe 'Set-SshTimeoutConfig' {
     }
 
     It 'accepts -ChannelTimeout none, which sshd accepts' -Skip:$NotRoot {
+        Initialize-SshTestbedLocalSshd
         $path = New-ServerConfig "ChannelTimeout session=5m`n"
 
         $result = Set-SshTimeoutConfig -Scope Server -Path $path -ChannelTimeout none -NoBackup -PassThru
