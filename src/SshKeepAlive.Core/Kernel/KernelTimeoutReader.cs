@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
+using SshKeepAlive.Core.Platform;
 
 namespace SshKeepAlive.Core.Kernel
 {
@@ -48,11 +49,14 @@ namespace SshKeepAlive.Core.Kernel
         };
 
         private readonly string procSysPath;
+        private readonly IReadOnlyFileSystem files;
 
         /// <param name="procSysPath">The /proc/sys directory (a temporary folder in tests).</param>
-        public KernelTimeoutReader(string procSysPath)
+        /// <param name="files">The machine whose files are read (default: this one).</param>
+        public KernelTimeoutReader(string procSysPath, IReadOnlyFileSystem? files = null)
         {
             this.procSysPath = procSysPath;
+            this.files = files ?? LocalFileSystem.Instance;
         }
 
         /// <summary>The settings whose files exist; unreadable or malformed ones carry a <see cref="KernelSetting.Problem"/>.</summary>
@@ -61,8 +65,8 @@ namespace SshKeepAlive.Core.Kernel
             var settings = new List<KernelSetting>();
             foreach (string name in SettingNames)
             {
-                string path = Path.Combine(procSysPath, name.Replace('.', Path.DirectorySeparatorChar));
-                if (!File.Exists(path))
+                string path = FileSystemExtensions.JoinPath(procSysPath, name.Replace('.', procSysPath.StartsWith("/", StringComparison.Ordinal) ? '/' : Path.DirectorySeparatorChar));
+                if (!files.FileExists(path))
                 {
                     continue;
                 }
@@ -70,7 +74,7 @@ namespace SshKeepAlive.Core.Kernel
                 string text;
                 try
                 {
-                    text = File.ReadAllText(path).Trim();
+                    text = files.ReadAllText(path).Trim();
                 }
                 catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
                 {

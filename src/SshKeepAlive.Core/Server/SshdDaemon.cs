@@ -140,9 +140,11 @@ namespace SshKeepAlive.Core.Server
         }
 
         /// <summary>The config file the sshd process <paramref name="pid"/> reads: its -f argument, else the default sshd_config.</summary>
-        public static string ConfigPathOf(int pid)
+        public static string ConfigPathOf(int pid) => ConfigPathIn(CommandLineOf(pid)) ?? ServerConfigResolver.DefaultConfigPath;
+
+        /// <summary>The config file a daemon started with <paramref name="commandLine"/> reads: its -f argument; null when it names none (the default).</summary>
+        internal static string? ConfigPathIn(string[] commandLine)
         {
-            string[] commandLine = CommandLineOf(pid);
             for (int i = 1; i < commandLine.Length; i++)
             {
                 if (commandLine[i] == "-f" && i + 1 < commandLine.Length)
@@ -156,7 +158,7 @@ namespace SshKeepAlive.Core.Server
                 }
             }
 
-            return ServerConfigResolver.DefaultConfigPath;
+            return null;
         }
 
         private SshdReloadOutcome ReloadUnixDaemon(string configPath, Action restore, CancellationToken cancellationToken)
@@ -348,12 +350,13 @@ namespace SshKeepAlive.Core.Server
         private static string[] CommandLineOf(int pid)
         {
             string path = $"/proc/{pid}/cmdline";
-            if (!File.Exists(path))
-            {
-                return new string[0];
-            }
+            return File.Exists(path) ? ParseCommandLine(File.ReadAllText(path)) : new string[0];
+        }
 
-            string[] commandLine = File.ReadAllText(path).Split(new[] { '\0' }, StringSplitOptions.RemoveEmptyEntries);
+        /// <summary>The arguments in a daemon's /proc/PID/cmdline (NUL-separated), read back from a listener's title where sshd wrote one.</summary>
+        internal static string[] ParseCommandLine(string cmdline)
+        {
+            string[] commandLine = cmdline.Split(new[] { '\0' }, StringSplitOptions.RemoveEmptyEntries);
             if (commandLine.Length == 1 && commandLine[0].StartsWith(ListenerTitlePrefix, StringComparison.Ordinal))
             {
                 string title = commandLine[0].Substring(ListenerTitlePrefix.Length);

@@ -4,6 +4,7 @@ using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 using Renci.SshNet;
+using SshKeepAlive.Core.Platform;
 
 namespace SshKeepAlive.Core.Sessions
 {
@@ -49,6 +50,24 @@ namespace SshKeepAlive.Core.Sessions
             byte[] error = ReadAll(sshCommand.ExtendedOutputStream);
             return new RemoteCommandOutput(Decode(output, encoding), Decode(error, encoding), sshCommand.ExitStatus, encoding.GetByteCount(command), output.Length + error.Length);
         }
+
+        public async Task<RemoteProcessResult> RunAsync(string command, byte[]? input, CancellationToken cancellationToken)
+        {
+            using SshCommand sshCommand = client.CreateCommand(command);
+            Task execution = sshCommand.ExecuteAsync(cancellationToken);
+            using (Stream stdin = sshCommand.CreateInputStream())
+            {
+                if (input != null && input.Length > 0)
+                {
+                    await stdin.WriteAsync(input, 0, input.Length, cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            await execution.ConfigureAwait(false);
+            return new RemoteProcessResult(sshCommand.ExitStatus, ReadAll(sshCommand.OutputStream), ReadAll(sshCommand.ExtendedOutputStream));
+        }
+
+        public IRemoteProcess Start(string command) => new SshNetProcess(client.CreateCommand(command));
 
         public ShellStream OpenShell(string terminal, int columns, int rows) =>
             client.CreateShellStream(terminal, (uint)columns, (uint)rows, 0, 0, 64 * 1024);

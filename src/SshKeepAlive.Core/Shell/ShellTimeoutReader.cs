@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using SshKeepAlive.Core.OpenSsh;
+using SshKeepAlive.Core.Platform;
 
 namespace SshKeepAlive.Core.Shell
 {
@@ -25,27 +26,30 @@ namespace SshKeepAlive.Core.Shell
 
         private readonly string rootPath;
         private readonly string? homeDirectory;
+        private readonly IReadOnlyFileSystem files;
         private readonly Dictionary<string, ShellStartupFile?> parsed = new Dictionary<string, ShellStartupFile?>(StringComparer.Ordinal);
         private readonly List<ShellFileProblem> readProblems = new List<ShellFileProblem>();
 
         /// <param name="rootPath">Where the file system root is: "/" normally, a temporary folder in tests.</param>
         /// <param name="homeDirectory">The user's home directory, as a full path (not under <paramref name="rootPath"/>); null to read only the system-wide files.</param>
-        public ShellTimeoutReader(string rootPath, string? homeDirectory)
+        /// <param name="files">The machine whose files are read (default: this one).</param>
+        public ShellTimeoutReader(string rootPath, string? homeDirectory, IReadOnlyFileSystem? files = null)
         {
             this.rootPath = rootPath;
             this.homeDirectory = homeDirectory;
+            this.files = files ?? LocalFileSystem.Instance;
         }
 
-        private string SystemPath(string absolute) => Path.Combine(rootPath, absolute.TrimStart('/'));
+        private string SystemPath(string absolute) => FileSystemExtensions.JoinPath(rootPath, absolute.TrimStart('/'));
 
         /// <summary>A file in the home directory; null without one.</summary>
-        private string? HomePath(string name) => homeDirectory == null ? null : Path.Combine(homeDirectory, name);
+        private string? HomePath(string name) => homeDirectory == null ? null : FileSystemExtensions.JoinPath(homeDirectory, name);
 
         private IEnumerable<string> HomePaths(params string[] names) => names.Select(HomePath).Where(p => p != null).Select(p => p!);
 
         public ShellTimeoutReport Read()
         {
-            string? userProfile = HomePaths(".bash_profile", ".bash_login", ".profile").FirstOrDefault(File.Exists);
+            string? userProfile = HomePaths(".bash_profile", ".bash_login", ".profile").FirstOrDefault(files.FileExists);
             ShellTimeout login = Follow(ShellKind.Login, new[] { SystemPath("/etc/profile") }.Concat(userProfile == null ? new string[0] : new[] { userProfile }));
             ShellTimeout interactive = Follow(ShellKind.Interactive, new[] { SystemPath("/etc/bash.bashrc") }.Concat(HomePaths(".bashrc")));
 
@@ -54,19 +58,19 @@ namespace SshKeepAlive.Core.Shell
                 .Concat(ExpandGlob(SystemPath("/etc/profile.d"), "*.sh"))
                 .Concat(new[] { SystemPath("/etc/bash.bashrc") })
                 .Concat(HomePaths(".bash_profile", ".bash_login", ".profile", ".bashrc"));
-            foreach (string candidate in candidates.Where(File.Exists))
+            foreach (string candidate in candidates.Where(files.FileExists))
             {
                 Parse(candidate);
             }
 
-            var files = parsed.Where(p => p.Value != null).Select(p => p.Value!).ToList();
-            var statements = files.SelectMany(f => f.Steps).SelectMany(s => s.Statements).ToList();
+            var read = parsed.Where(p => p.Value != null).Select(p => p.Value!).ToList();
+            var statements = read.SelectMany(f => f.Steps).SelectMany(s => s.Statements).ToList();
             var problems = readProblems
-                .Concat(files.SelectMany(f => f.Problems))
+                .Concat(read.SelectMany(f => f.Problems))
                 .Concat(statements.Where(s => s.Problem != null).Select(s => new ShellFileProblem(s.File, s.Line, s.Problem!)))
                 .OrderBy(p => p.File, StringComparer.Ordinal).ThenBy(p => p.Line)
                 .ToList();
-            return new ShellTimeoutReport(statements, problems, files.Select(f => f.Path).ToList(), login, interactive);
+            return new ShellTimeoutReport(statements, problems, read.Select(f => f.Path).ToList(), login, interactive);
         }
 
         /// <summary>Replays the given files in order (each with what it sources), as a shell of the given kind reads them.</summary>
@@ -83,7 +87,7 @@ namespace SshKeepAlive.Core.Shell
 
         private void Replay(string path, ReplayState state, int depth)
         {
-            ShellStartupFile? file = depth > MaxSourceDepth || !File.Exists(path) ? null : Parse(path);
+            ShellStartupFile? file = depth > MaxSourceDepth || !files.FileExists(path) ? null : Parse(path);
             if (file == null)
             {
                 return;
@@ -123,7 +127,7 @@ namespace SshKeepAlive.Core.Shell
             ShellStartupFile? file;
             try
             {
-                file = ShellStartupFile.Read(path);
+                file = ShellStartupFile.Parse(files.ReadAllText(path), path);
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {
@@ -180,24 +184,13 @@ namespace SshKeepAlive.Core.Shell
             string name = item.Text.Substring(slash + 1);
             string directory = SystemPath(item.Text.Substring(0, slash + 1));
             return name.IndexOfAny(new[] { '*', '?', '[' }) < 0
-                ? new[] { Path.Combine(directory, name) }.Where(File.Exists)
+                ? new[] { FileSystemExtensions.JoinPath(directory, name) }.Where(files.FileExists)
                 : ExpandGlob(directory, name);
         }
 
         /// <summary>Files of <paramref name="directory"/> matching a glob, in byte order; like bash, a wildcard never matches a leading dot.</summary>
-        private static IEnumerable<string> ExpandGlob(string directory, string glob)
-        {
-            if (!Directory.Exists(directory))
-            {
-                return Enumerable.Empty<string>();
-            }
-
-            return Directory.GetFiles(directory)
-                .Select(Path.GetFileName)
-                .Where(n => ConfigGlob.Matches(n, glob))
-                .OrderBy(n => n, StringComparer.Ordinal)
-                .Select(n => Path.Combine(directory, n));
-        }
+        private IEnumerable<string> ExpandGlob(string directory, string glob) =>
+            files.FilesOf(directory).Where(path => ConfigGlob.Matches(path.Substring(path.LastIndexOfAny(new[] { '/', '\\' }) + 1), glob));
 
         /// <summary>TMOUT as bash holds it while reading the files.</summary>
         private sealed class ReplayState

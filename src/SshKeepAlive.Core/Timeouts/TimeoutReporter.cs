@@ -30,7 +30,8 @@ namespace SshKeepAlive.Core.Timeouts
         {
             this.options = options;
             Scopes = scopes;
-            accounts = new UnixAccounts(Path.Combine(options.Environment.RootPath, "etc", "passwd"), Path.Combine(options.Environment.RootPath, "etc", "group"));
+            accounts = new UnixAccounts(
+                FileSystemExtensions.JoinPath(options.Environment.RootPath, "etc/passwd"), FileSystemExtensions.JoinPath(options.Environment.RootPath, "etc/group"), options.Environment.Files);
         }
 
         /// <summary>The scopes reported, in order.</summary>
@@ -44,6 +45,9 @@ namespace SshKeepAlive.Core.Timeouts
 
         /// <summary>Settings that do not depend on a target: server, shell, kernel.</summary>
         public IReadOnlyList<TimeoutSetting> LocalSettings => localSettings;
+
+        /// <summary>The release the server scope was read as; null when unknown (the newest).</summary>
+        public OpenSshVersion? ServerOpenSshVersion => options.OpenSshVersion ?? options.Environment.ServerOpenSshVersion;
 
         /// <summary>The target the client scope resolves when no host is named: the host "*", matched only by catch-all blocks.</summary>
         public const string DefaultHostName = "*";
@@ -112,7 +116,7 @@ namespace SshKeepAlive.Core.Timeouts
             string target = hostName ?? DefaultHostName;
             ClientResolution resolution = Resolve(client, target);
             var settings = ClientKeywords
-                .Select(keyword => Row(TimeoutScope.Client, target, resolution[keyword]))
+                .Select(keyword => Row(TimeoutScope.Client, target, resolution[keyword], client.Environment.OpenSshVersion))
                 .ToList();
 
             // Load problems are reported once, by Open, not again for every host.
@@ -169,7 +173,7 @@ namespace SshKeepAlive.Core.Timeouts
                         scopes);
                 }
 
-                if (!File.Exists(options.ConfigPath))
+                if (!environment.Files.FileExists(options.ConfigPath))
                 {
                     throw new SshKeepAliveException(ErrorId.ConfigFileNotFound, $"The config file '{options.ConfigPath}' does not exist.", options.ConfigPath);
                 }
@@ -183,7 +187,7 @@ namespace SshKeepAlive.Core.Timeouts
             }
 
             var applicable = new List<TimeoutScope> { TimeoutScope.Client };
-            if (File.Exists(environment.ServerConfig))
+            if (environment.Files.FileExists(environment.ServerConfig))
             {
                 applicable.Add(TimeoutScope.Server);
             }
@@ -193,7 +197,7 @@ namespace SshKeepAlive.Core.Timeouts
                 applicable.Add(TimeoutScope.Shell);
             }
 
-            if (Directory.Exists(environment.ProcSysPath))
+            if (environment.Files.DirectoryExists(environment.ProcSysPath))
             {
                 applicable.Add(TimeoutScope.Kernel);
             }
@@ -217,24 +221,24 @@ namespace SshKeepAlive.Core.Timeouts
         private void ReadServer()
         {
             TimeoutEnvironment environment = options.Environment;
-            var server = ServerConfigResolver.Load(options.ConfigPath ?? environment.ServerConfig, environment.SystemConfigDirectory, accounts, options.OpenSshVersion ?? environment.ServerOpenSshVersion);
+            var server = ServerConfigResolver.Load(options.ConfigPath ?? environment.ServerConfig, environment.SystemConfigDirectory, accounts, ServerOpenSshVersion, environment.Files);
             ServerResolution resolution = server.Resolve(options.Connection);
             AddFilesRead(new[] { server.File });
             diagnostics.AddRange(resolution.Diagnostics);
-            localSettings.AddRange(ServerKeywordNames.Select(name => Row(TimeoutScope.Server, ServerTarget, resolution[name])));
+            localSettings.AddRange(ServerKeywordNames.Select(name => Row(TimeoutScope.Server, ServerTarget, resolution[name], ServerOpenSshVersion)));
         }
 
         private void AddFilesRead(IEnumerable<LoadedConfig> configs) =>
             filesRead.AddRange(configs.SelectMany(c => c.AllFiles()).Where(f => f.Exists).Select(f => f.Document.Path));
 
         /// <summary>A resolver's setting as a report row: lists as ssh -G prints them, the text as written when it differs.</summary>
-        private static TimeoutSetting Row(TimeoutScope scope, string target, EffectiveSetting setting)
+        private TimeoutSetting Row(TimeoutScope scope, string target, EffectiveSetting setting, OpenSshVersion? version)
         {
             object? value = setting.Value is IEnumerable<string> ? setting.Text : setting.Value;
             string? note = setting.Origin == SettingOrigin.CommandLine
                 ? "from the destination"
                 : setting.RawText != null && !string.Equals(setting.RawText, setting.Text, StringComparison.OrdinalIgnoreCase) ? "written as " + setting.RawText : null;
-            return new TimeoutSetting(scope, target, setting.Name, value, setting.IsDefault, setting.Source?.Path ?? TimeoutSetting.DefaultSource, setting.Source?.Line, note);
+            return new TimeoutSetting(scope, target, setting.Name, value, setting.IsDefault, setting.Source?.Path ?? TimeoutSetting.DefaultSource, setting.Source?.Line, note, options.ComputerName, version?.ToString());
         }
 
         /// <summary>Reads the startup files of the connection's user (-User) when one is given, else of the current user.</summary>
@@ -252,18 +256,22 @@ namespace SshKeepAlive.Core.Timeouts
                 }
             }
 
-            ShellTimeoutReport shell = new ShellTimeoutReader(options.Environment.RootPath, home).Read();
+            ShellTimeoutReport shell = new ShellTimeoutReader(options.Environment.RootPath, home, options.Environment.Files).Read();
             filesRead.AddRange(shell.FilesRead);
             diagnostics.AddRange(shell.Problems.Select(p => new ConfigDiagnostic(ConfigDiagnosticSeverity.Warning, p.Message, new ConfigSource(p.File, p.Line))));
-            localSettings.AddRange(LocalTimeoutSettings.Shell(shell, user));
+            localSettings.AddRange(LocalTimeoutSettings.Shell(shell, user).Select(OnThisMachine));
         }
 
         private void ReadKernel()
         {
-            var kernel = new KernelTimeoutReader(options.Environment.ProcSysPath).Read();
+            var kernel = new KernelTimeoutReader(options.Environment.ProcSysPath, options.Environment.Files).Read();
             filesRead.AddRange(kernel.Select(k => k.Source));
             diagnostics.AddRange(kernel.Where(k => k.Problem != null).Select(k => new ConfigDiagnostic(ConfigDiagnosticSeverity.Warning, k.Name + ": " + k.Problem, new ConfigSource(k.Source, 0))));
-            localSettings.AddRange(LocalTimeoutSettings.Kernel(kernel));
+            localSettings.AddRange(LocalTimeoutSettings.Kernel(kernel).Select(OnThisMachine));
         }
+
+        // Rows made without the machine's name get it (those of a remote machine name it).
+        private TimeoutSetting OnThisMachine(TimeoutSetting row) =>
+            options.ComputerName == null ? row : new TimeoutSetting(row.Scope, row.Target, row.Name, row.Value, row.IsDefault, row.Source, row.Line, row.Note, options.ComputerName, row.OpenSshVersion);
     }
 }

@@ -31,7 +31,7 @@ namespace SshKeepAlive.Commands
         /// <summary>The record for a failed connect, or null when the exception is not a connection failure.</summary>
         public static ErrorRecord? For(Exception exception, SshSessionSettings settings)
         {
-            ErrorId? id = IdOf(ConnectFailure.Classify(exception));
+            ErrorId? id = ConnectFailure.IdOf(exception);
             if (id == null)
             {
                 return null;
@@ -41,21 +41,6 @@ namespace SshKeepAlive.Commands
                 ? $"Check the fingerprint with the host's administrator, then add the key to {settings.UserKnownHostsFile} (or connect once with -StrictHostKeyChecking AcceptNew)."
                 : null;
             return ErrorRecords.Create(id.Value, exception, $"{settings.User}@{settings.HostName}:{settings.Port}", action);
-        }
-
-        private static ErrorId? IdOf(ConnectFailureKind kind)
-        {
-            switch (kind)
-            {
-                case ConnectFailureKind.HostKeyUnknown: return ErrorId.HostKeyUnknown;
-                case ConnectFailureKind.HostKeyChanged: return ErrorId.HostKeyChanged;
-                case ConnectFailureKind.HostKeyRevoked: return ErrorId.HostKeyRevoked;
-                case ConnectFailureKind.KeyFileUnusable: return ErrorId.KeyFileUnusable;
-                case ConnectFailureKind.AuthenticationFailed: return ErrorId.AuthenticationFailed;
-                case ConnectFailureKind.Unreachable: return ErrorId.ConnectionFailed;
-                case ConnectFailureKind.KeepAliveReplyUnavailable: return ErrorId.KeepAliveReplyUnavailable;
-                default: return null;
-            }
         }
     }
 }

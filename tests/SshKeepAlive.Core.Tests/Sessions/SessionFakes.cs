@@ -6,6 +6,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Renci.SshNet;
 using SshKeepAlive.Core.OpenSsh;
+using SshKeepAlive.Core.Platform;
 using SshKeepAlive.Core.Sessions;
 using SshKeepAlive.Core.Ssh;
 using SshKeepAlive.Testing;
@@ -288,6 +289,10 @@ namespace SshKeepAlive.Core.Tests.Sessions
         public Task<RemoteCommandOutput> RunCommandAsync(string command, CancellationToken cancellationToken) => Command(command, cancellationToken);
 
         public ShellStream OpenShell(string terminal, int columns, int rows) => throw new NotSupportedException("no shells in the fakes");
+
+        public Task<RemoteProcessResult> RunAsync(string command, byte[]? input, CancellationToken cancellationToken) => throw new NotSupportedException("no binary commands in the fakes");
+
+        public IRemoteProcess Start(string command) => throw new NotSupportedException("no started commands in the fakes");
 
         public void Dispose() => disposed.TrySetResult(true);
     }
