@@ -74,14 +74,15 @@ namespace SshKeepAlive.Core.Fleet
             CancellationToken cancellationToken = host.CancellationToken;
             FleetLogin? login = null;
             RemoteEditHost? editHost = null;
+            void Step(string text) => host.Verbose($"{text} ({clock.Elapsed.TotalSeconds:0.00} s)");
             try
             {
                 login = connection.Open(host.ComputerName, cancellationToken);
                 RemoteMachine machine = login.Machine;
                 var sshd = new RemoteSshd(machine);
                 result.OpenSshVersion = sshd.Version?.ToString();
-                host.Verbose($"logged in as {login.Destination}; OpenSSH {result.OpenSshVersion ?? "of unknown release"}; " +
-                    (sshd.Pid == null ? "no sshd found serving this session" : $"sshd (pid {sshd.Pid}{(sshd.Unit == null ? string.Empty : ", unit " + sshd.Unit)}) reads {sshd.ConfigPath}") + ".");
+                Step($"logged in as {login.Destination}; OpenSSH {result.OpenSshVersion ?? "of unknown release"}; " +
+                    (sshd.Pid == null ? "no sshd found serving this session" : $"sshd (pid {sshd.Pid}{(sshd.Unit == null ? string.Empty : ", unit " + sshd.Unit)}) reads {sshd.ConfigPath}"));
 
                 var accounts = new UnixAccounts(files: new RemoteFileSystem(machine.Shell, asRoot: false, cancellationToken));
                 Target target = Prepare(edit, machine, sshd, accounts);
@@ -93,6 +94,7 @@ namespace SshKeepAlive.Core.Fleet
                 OracleReading? before = editHost.Observe(request, newLogin: false, cancellationToken);
                 result.Before = result.Named(before);
                 EditPlan plan = editor.Plan(request, editHost);
+                Step($"{before?.Source ?? "the values before"} read, {request.Path} planned");
                 foreach (string decision in plan.Decisions)
                 {
                     host.Verbose(decision);
@@ -125,6 +127,7 @@ namespace SshKeepAlive.Core.Fleet
                     FinishOnceWritten = true,
                     CancellationToken = cancellationToken,
                 });
+                Step(string.Join("; ", new[] { $"wrote {string.Join(", ", done.ChangedLines)}", done.ReloadOutcome, done.VerifyOutcome }.Where(t => t != null)));
                 result.Changed = done.Changed;
                 result.ChangedLines = done.ChangedLines;
                 result.BackupPath = done.BackupPaths.FirstOrDefault();

@@ -88,7 +88,7 @@ namespace SshKeepAlive.Core.Platform
         /// <exception cref="SshKeepAliveException"><see cref="ErrorId.SudoPasswordMissing"/>, <see cref="ErrorId.SudoFailed"/>: sudo refused; <see cref="ErrorId.CommandFailed"/>: no POSIX shell ran it, or it ran past its time.</exception>
         public RemoteShellResult Run(string script, IReadOnlyList<string>? arguments = null, byte[]? input = null, bool asRoot = false, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
         {
-            (string commandLine, byte[]? stdin) = Prepare(script, arguments ?? Array.Empty<string>(), input, asRoot);
+            (string commandLine, byte[]? stdin) = Prepare(script, arguments ?? Array.Empty<string>(), input, asRoot, keepsInput: false);
             RemoteProcessResult result;
             try
             {
@@ -106,7 +106,8 @@ namespace SshKeepAlive.Core.Platform
                 throw NotStarted(error, asRoot && UsesSudo);
             }
 
-            string own = (error.Substring(0, started) + error.Substring(started + StartedLine.Length)).Trim();
+            // Before that line, only sudo or the login shell spoke (sudo: unable to resolve host ...): not the script's words.
+            string own = error.Substring(started + StartedLine.Length).Trim();
             return new RemoteShellResult(result.ExitStatus, result.Output, own);
         }
 
@@ -125,7 +126,7 @@ namespace SshKeepAlive.Core.Platform
         /// <summary>Starts a script that runs until the returned process is disposed (its standard input then closes).</summary>
         public IRemoteProcess Start(string script, IReadOnlyList<string> arguments, bool asRoot)
         {
-            (string commandLine, byte[]? stdin) = Prepare(script, arguments, null, asRoot);
+            (string commandLine, byte[]? stdin) = Prepare(script, arguments, null, asRoot, keepsInput: true);
             IRemoteProcess process = channel.Start(commandLine);
             if (stdin != null && stdin.Length > 0)
             {
@@ -151,10 +152,13 @@ namespace SshKeepAlive.Core.Platform
             return new SshKeepAliveException(ErrorId.CommandFailed, $"{HostName}: /bin/sh did not run a remote command: {(error.Length > 0 ? error : "the login shell gave no reason")}.", HostName);
         }
 
-        private (string CommandLine, byte[]? Input) Prepare(string script, IReadOnlyList<string> arguments, byte[]? input, bool asRoot)
+        // keepsInput: a started process whose standard input stays open (it ends when that closes).
+        private (string CommandLine, byte[]? Input) Prepare(string script, IReadOnlyList<string> arguments, byte[]? input, bool asRoot, bool keepsInput)
         {
             string body = "printf '%s\\n' " + Quote(StartedLine) + " >&2\n" + script;
-            string quotedArguments = string.Concat(arguments.Select(a => " " + Quote(a)));
+
+            // A script given no input reads none: its standard input is /dev/null, never an open channel it could wait on.
+            string quotedArguments = string.Concat(arguments.Select(a => " " + Quote(a))) + (!keepsInput && (input == null || input.Length == 0) ? " </dev/null" : string.Empty);
             if (!asRoot || LoginIsRoot)
             {
                 return ("exec /bin/sh -c " + Quote(body) + " sh" + quotedArguments, input);
@@ -167,6 +171,7 @@ namespace SshKeepAlive.Core.Platform
 
             // sudo -S reads the password from standard input, unless it needs none (NOPASSWD, a cached login): the
             // script first reads up to the marker line, so its own input starts after it either way.
+            quotedArguments = string.Concat(arguments.Select(a => " " + Quote(a)));
             string marker = "sshkeepalive-input-" + Guid.NewGuid().ToString("N");
             string skip = "while IFS= read -r sshka_line; do [ \"$sshka_line\" = " + Quote(marker) + " ] && break; done\n";
             byte[] prefix = Encoding.UTF8.GetBytes(sudoPassword + "\n" + marker + "\n");

@@ -91,7 +91,8 @@ exit 1
             // sshd re-executes itself from argv[0], which it requires to be absolute; that is the binary that runs.
             SshdPath = commandLine.Length > 0 && commandLine[0].StartsWith("/", StringComparison.Ordinal) ? commandLine[0] : machine.SshdPath ?? "/usr/sbin/sshd";
             ConfigPath = SshdDaemon.ConfigPathIn(commandLine) ?? "/etc/ssh/sshd_config";
-            Version = OpenSshVersion.FromBanner(machine.SshdVersionText) ?? OpenSshVersion.FromBanner(machine.Banner);
+            // The banner names the running daemon's release in full (9.2p1); Debian's sshd -V says only 9.2.
+            Version = OpenSshVersion.FromBanner(machine.Banner) ?? OpenSshVersion.FromBanner(machine.SshdVersionText);
         }
 
         public string HostName => machine.HostName;
@@ -102,7 +103,7 @@ exit 1
         /// <summary>The config the serving daemon reads: its -f, else /etc/ssh/sshd_config.</summary>
         public string ConfigPath { get; }
 
-        /// <summary>Its release, from what sshd -V prints (else the connection's banner); null when neither says.</summary>
+        /// <summary>Its release, from the connection's banner (else what sshd -V prints); null when neither says.</summary>
         public OpenSshVersion? Version { get; }
 
         /// <summary>The listening daemon serving our connection; null when the machine does not say (no /proc).</summary>

@@ -55,11 +55,17 @@ namespace SshKeepAlive.Core.Sessions
         {
             using SshCommand sshCommand = client.CreateCommand(command);
             Task execution = sshCommand.ExecuteAsync(cancellationToken);
-            using (Stream stdin = sshCommand.CreateInputStream())
+            // SSH.NET sends end of file only once something was written: no input at all is the caller's </dev/null.
+            if (input != null && input.Length > 0)
             {
-                if (input != null && input.Length > 0)
+                try
                 {
+                    using Stream stdin = sshCommand.CreateInputStream();
                     await stdin.WriteAsync(input, 0, input.Length, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is InvalidOperationException || ex is IOException || ex is ObjectDisposedException || ex is Renci.SshNet.Common.SshException)
+                {
+                    // It ended without reading its input (sudo refusing, say): what it said is in its result.
                 }
             }
 

@@ -11,7 +11,7 @@ namespace SshKeepAlive.Core.Sessions
 {
     /// <summary>
     /// A command on its own exec channel whose standard input stays open until it is disposed: what it prints is read
-    /// line by line as it comes; disposing sends end of file and waits (10 s at most) for it to end. A lock held by
+    /// line by line as it comes; disposing sends a newline and end of file, and waits (10 s at most) for it to end. A lock held by
     /// such a command is released when it is disposed, or when the connection dies.
     /// </summary>
     internal sealed class SshNetProcess : IRemoteProcess
@@ -19,7 +19,7 @@ namespace SshKeepAlive.Core.Sessions
         private static readonly TimeSpan EndWait = TimeSpan.FromSeconds(10);
         private readonly SshCommand command;
         private readonly Task execution;
-        private readonly Stream input;
+        private readonly Stream? input;
         private readonly BlockingCollection<string> lines = new BlockingCollection<string>();
         private int disposed;
 
@@ -27,7 +27,15 @@ namespace SshKeepAlive.Core.Sessions
         {
             this.command = command;
             execution = command.ExecuteAsync(CancellationToken.None);
-            input = command.CreateInputStream();
+            try
+            {
+                input = command.CreateInputStream();
+            }
+            catch (InvalidOperationException)
+            {
+                input = null; // it has already ended; ReadLine and ErrorText say how
+            }
+
             Task.Run(ReadLines);
         }
 
@@ -59,8 +67,8 @@ namespace SshKeepAlive.Core.Sessions
 
         public void Write(byte[] bytes)
         {
-            input.Write(bytes, 0, bytes.Length);
-            input.Flush();
+            input?.Write(bytes, 0, bytes.Length);
+            input?.Flush();
         }
 
         public void Dispose()
@@ -72,7 +80,9 @@ namespace SshKeepAlive.Core.Sessions
 
             try
             {
-                input.Dispose();
+                // SSH.NET sends end of file only for a stream something was written to.
+                input?.Write(new[] { (byte)'\n' }, 0, 1);
+                input?.Dispose();
                 execution.Wait(EndWait);
             }
             catch (Exception ex) when (ex is AggregateException || ex is ObjectDisposedException || ex is IOException || ex is Renci.SshNet.Common.SshException)
