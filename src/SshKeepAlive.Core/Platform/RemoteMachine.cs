@@ -10,7 +10,8 @@ namespace SshKeepAlive.Core.Platform
     /// <summary>
     /// A machine reached over SSH, as one round trip right after login finds it: the login account (id, name, home), the
     /// machine's name and kernel, the connection as the server sees it ($SSH_CONNECTION), the sshd that serves this
-    /// connection (the topmost sshd among the login shell's ancestors: its pid, command line and systemd unit), and what
+    /// connection (the topmost sshd among the login shell's ancestors, by the name of its binary, sshd-session aside:
+    /// its pid, command line and systemd unit), and what
     /// its ssh and sshd say their versions are. Its <see cref="Shell"/> runs scripts as the login user or as root;
     /// disposing it closes the connection.
     /// </summary>
@@ -30,7 +31,7 @@ pid=$$ listener= steps=0
 while [ -r ""/proc/$pid/stat"" ] && [ ""$pid"" -gt 1 ] && [ $steps -lt 64 ]; do
   stat=$(cat ""/proc/$pid/stat"" 2>/dev/null) || break
   comm=${stat#*(}; comm=${comm%)*}
-  [ ""$comm"" = sshd ] && listener=$pid
+  case $comm in sshd-session | sshd-auth) ;; sshd*) listener=$pid ;; esac
   set -- ${stat##*) }
   pid=$2 steps=$((steps + 1))
 done

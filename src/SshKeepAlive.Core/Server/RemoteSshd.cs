@@ -168,7 +168,7 @@ exit 1
             bool running = stillRunning || Restart(pidFile);
             string what = result == "reload-failed"
                 ? $"the reload of {how} failed ({(outcome.TryGetValue("error", out string? error) ? error : "no reason given")})"
-                : $"sshd (pid {pid}) exited after {how}";
+                : $"sshd exited after {how}";
             return SshdReloadOutcome.FailedReload(
                 notRestored == null,
                 running,
