@@ -270,8 +270,8 @@ namespace SshKeepAlive.Core.Timeouts
             localSettings.AddRange(LocalTimeoutSettings.Kernel(kernel).Select(OnThisMachine));
         }
 
-        // Rows made without the machine's name get it (those of a remote machine name it).
+        // Rows made without the machine's name get it, and its OpenSSH release (every row of a remote machine names both).
         private TimeoutSetting OnThisMachine(TimeoutSetting row) =>
-            options.ComputerName == null ? row : new TimeoutSetting(row.Scope, row.Target, row.Name, row.Value, row.IsDefault, row.Source, row.Line, row.Note, options.ComputerName, row.OpenSshVersion);
+            options.ComputerName == null ? row : new TimeoutSetting(row.Scope, row.Target, row.Name, row.Value, row.IsDefault, row.Source, row.Line, row.Note, options.ComputerName, row.OpenSshVersion ?? ServerOpenSshVersion?.ToString());
     }
 }

@@ -41,7 +41,7 @@ namespace SshKeepAlive.Core.Timeouts
         /// <summary>The machine the setting was read on (as given to -ComputerName); null for this machine.</summary>
         public string? ComputerName { get; }
 
-        /// <summary>The OpenSSH release whose rules resolved it (a client or server row), e.g. 9.2p1; null when unknown or not OpenSSH's.</summary>
+        /// <summary>The OpenSSH release whose rules resolved it (a client or server row; on a remote machine every row names the machine's), e.g. 9.2p1; null when unknown.</summary>
         public string? OpenSshVersion { get; }
 
         public TimeoutScope Scope { get; }

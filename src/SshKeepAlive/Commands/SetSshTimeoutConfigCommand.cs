@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using SshKeepAlive.Core.Editing;
+using SshKeepAlive.Core.Fleet;
 
 namespace SshKeepAlive.Commands
 {
@@ -10,7 +11,7 @@ namespace SshKeepAlive.Commands
     /// UnusedConnectionTimeout (server), with the same guarantees as Set-SshKeepAlive.
     /// </summary>
     [Cmdlet(VerbsCommon.Set, "SshTimeoutConfig", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = ByPath)]
-    [OutputType(typeof(EditResult))]
+    [OutputType(typeof(EditResult), typeof(RemoteEditResult))]
     public sealed class SetSshTimeoutConfigCommand : ConfigEditCommand
     {
         /// <summary>Client: how long ssh waits for the TCP connection (seconds, an OpenSSH time, or none, written as the 0 ssh takes as no timeout).</summary>
