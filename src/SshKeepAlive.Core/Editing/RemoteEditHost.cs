@@ -319,7 +319,12 @@ exec su -s /bin/sh -c 'exec ssh -G -F ""$0"" -- ""$1"" </dev/null' ""$user"" ""$
         /// <summary>The file a path names on that machine, symbolic links followed (asked once per path).</summary>
         public string RealPath(string path)
         {
-            if (!realPaths.TryGetValue(path, out string? real))
+            if (!realPaths.TryGetValue(path, out string? real) && files?.RealPathOf(path) is string read)
+            {
+                realPaths[path] = real = read;
+            }
+
+            if (real == null)
             {
                 string output = Shell.RunText(RealPathScript, new[] { path }, asRoot: asRoot, cancellationToken: cancellationToken);
                 real = RemoteShell.DecodeHex(output.Trim()).TrimEnd('\n');

@@ -48,6 +48,7 @@ namespace SshKeepAlive.Core.Fleet
             this.work = work;
             this.failed = failed;
             this.cancellationToken = cancellationToken;
+            EnsurePoolThreads(throttleLimit);
         }
 
         /// <summary>Where the run stands, for Write-Progress.</summary>
@@ -127,6 +128,19 @@ namespace SshKeepAlive.Core.Fleet
         public void Dispose()
         {
             queue.CompleteAdding();
+        }
+
+        // SSH.NET completes its asynchronous work on the thread pool and blocks pool threads through each handshake; a
+        // pool that grows by one thread every half second would hold every host but the first few waiting. So the pool
+        // keeps ready threads for every host at once (a minimum, never lowered: other runs may be going).
+        private static void EnsurePoolThreads(int hosts)
+        {
+            ThreadPool.GetMinThreads(out int workers, out int completions);
+            int wanted = Math.Min(512, (2 * hosts) + Environment.ProcessorCount);
+            if (workers < wanted)
+            {
+                ThreadPool.SetMinThreads(wanted, completions);
+            }
         }
 
         private void Work()

@@ -91,10 +91,10 @@ namespace SshKeepAlive.Core.Fleet
                 var editor = new ConfigEditor(new ResolverLookup(target.Client, accounts, sshd.Version), accounts);
                 editHost = new RemoteEditHost(machine, sshd, target.AsRoot, target.StateDirectory, target.ClientUser, target.NewFileOwner, login.NewLogin, accounts, cancellationToken);
 
+                EditPlan plan = editor.Plan(request, editHost);
                 OracleReading? before = editHost.Observe(request, newLogin: false, cancellationToken);
                 result.Before = result.Named(before);
-                EditPlan plan = editor.Plan(request, editHost);
-                Step($"{before?.Source ?? "the values before"} read, {request.Path} planned");
+                Step($"{request.Path} planned, {before?.Source ?? "the values before"} read");
                 foreach (string decision in plan.Decisions)
                 {
                     host.Verbose(decision);
@@ -168,7 +168,7 @@ namespace SshKeepAlive.Core.Fleet
         // Where the edit goes on this host, as whom, and how its client side reads.
         private static Target Prepare(RemoteEdit edit, RemoteMachine machine, RemoteSshd sshd, UnixAccounts accounts)
         {
-            string rootHome = machine.UserId == 0 ? machine.HomeDirectory : accounts.HomeOf("root") ?? "/root";
+            string rootHome = machine.UserId == 0 ? machine.HomeDirectory : machine.RootHomeDirectory;
             if (edit.Scope == EditScope.Server)
             {
                 string serverPath = Absolute(edit.Path, rootHome, machine) ?? sshd.ConfigPath;

@@ -34,7 +34,7 @@ item() { # path, largest file whose bytes come along
   if [ ""$k"" = m ]; then printf 'F %s m\n' ""$(hex ""$1"")""; return; fi
   meta=$(ls -nLd -- ""$1"" 2>/dev/null)
   set -f; set -- ""$1"" ""$2"" $meta; set +f
-  printf 'F %s %s %s %s %s %s\n' ""$(hex ""$1"")"" ""$k"" ""${3:--}"" ""${5:--}"" ""${6:--}"" ""${7:--}""
+  printf 'F %s %s %s %s %s %s %s\n' ""$(hex ""$1"")"" ""$k"" ""${3:--}"" ""${5:--}"" ""${6:--}"" ""${7:--}"" ""$(hex ""$(readlink -f -- ""$1"" 2>/dev/null)"")""
   [ ""$k"" = f ] || return 0
   if [ ! -r ""$1"" ]; then echo U
   elif [ -n ""$7"" ] && [ ""$7"" -gt ""$2"" ] 2>/dev/null; then echo T
@@ -64,6 +64,7 @@ done
         private readonly Dictionary<string, Entry> entries = new Dictionary<string, Entry>(StringComparer.Ordinal);
         private readonly Dictionary<string, IReadOnlyList<string>?> listings = new Dictionary<string, IReadOnlyList<string>?>(StringComparer.Ordinal);
         private readonly List<string> filesRead = new List<string>();
+        private readonly Dictionary<string, string> realPaths = new Dictionary<string, string>(StringComparer.Ordinal);
         private bool elevationRefused;
 
         /// <param name="shell">The machine's shell.</param>
@@ -140,6 +141,9 @@ done
         }
 
         public UnixFileInfo? Stat(string path) => Get(path).Info;
+
+        /// <summary>The file a path names, symbolic links followed (readlink -f), as read with it; null when it was not read or does not exist.</summary>
+        public string? RealPathOf(string path) => realPaths.TryGetValue(Normalize(path), out string? real) ? real : null;
 
         private static string Normalize(string path) => path.Length > 1 ? path.TrimEnd('/') : path;
 
@@ -232,13 +236,18 @@ done
             }
         }
 
-        // "F <hex path> <kind> [<mode> <uid> <gid> <size>]", then for a regular file C + od lines + E, U or T.
+        // "F <hex path> <kind> [<mode> <uid> <gid> <size> <hex real path>]", then for a regular file C + od lines + E, U or T.
         private int ParseItem(string[] lines, int i, string[] fields, bool atLargest)
         {
             string path = RemoteShell.DecodeHex(fields[1]);
             FileKind kind = KindFromCode(fields[2]);
             UnixFileInfo? info = fields.Length >= 7 && kind != FileKind.Missing ? Info(fields[3], fields[4], fields[5], fields[6], kind) : null;
             var entry = new Entry(kind, info);
+            if (fields.Length >= 8 && fields[7].Length > 0)
+            {
+                realPaths[path] = RemoteShell.DecodeHex(fields[7]);
+            }
+
             if (kind == FileKind.Regular && i + 1 < lines.Length)
             {
                 string next = lines[i + 1];

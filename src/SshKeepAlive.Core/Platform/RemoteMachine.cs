@@ -24,6 +24,7 @@ echo ""uid=$(id -u)""
 echo ""user=$(id -un)""
 eval ""home=~$(id -un)""
 echo ""home=$(hex ""$home"")""
+echo ""root_home=$(hex ~root)""
 echo ""hostname=$(hex ""$(uname -n)"")""
 echo ""os=$(uname -s)""
 echo ""connection=$SSH_CONNECTION""
@@ -58,6 +59,8 @@ echo ""ssh_version=$(hex ""$(ssh -V 2>&1 </dev/null | head -n 1)"")""
             UserId = uint.TryParse(Fact("uid"), NumberStyles.None, CultureInfo.InvariantCulture, out uint uid) ? uid : uint.MaxValue;
             UserName = Fact("user");
             HomeDirectory = RemoteShell.DecodeHex(Fact("home"));
+            string rootHome = RemoteShell.DecodeHex(Fact("root_home"));
+            RootHomeDirectory = rootHome.StartsWith("/", StringComparison.Ordinal) ? rootHome : "/root";
             MachineName = RemoteShell.DecodeHex(Fact("hostname"));
             OperatingSystem = Fact("os");
             string[] connection = Fact("connection").Split(new[] { ' ' }, StringSplitOptions.RemoveEmptyEntries);
@@ -93,6 +96,9 @@ echo ""ssh_version=$(hex ""$(ssh -V 2>&1 </dev/null | head -n 1)"")""
 
         /// <summary>The login account's home, from the passwd database.</summary>
         public string HomeDirectory { get; }
+
+        /// <summary>root's home, where root's state folder (locks, backups) is; /root when the passwd database does not say.</summary>
+        public string RootHomeDirectory { get; }
 
         /// <summary>The machine's own name (uname -n).</summary>
         public string MachineName { get; }

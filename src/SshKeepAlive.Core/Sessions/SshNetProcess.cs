@@ -36,7 +36,9 @@ namespace SshKeepAlive.Core.Sessions
                 input = null; // it has already ended; ReadLine and ErrorText say how
             }
 
-            Task.Run(ReadLines);
+            // A thread of its own: the read blocks for as long as the command runs (a held lock), which on the thread
+            // pool would starve the continuations every other command of a fleet waits for.
+            new Thread(ReadLines) { IsBackground = true, Name = "SshKeepAlive remote process" }.Start();
         }
 
         public string ErrorText
