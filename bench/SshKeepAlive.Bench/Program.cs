@@ -18,6 +18,7 @@ namespace SshKeepAlive.Bench
             new SessionBenchmark(),
             new ClientConfigBenchmark(),
             new EditBenchmark(),
+            new FleetBenchmark(),
         };
 
         private static int Main(string[] args)
