@@ -70,14 +70,16 @@ namespace SshKeepAlive.Core.Server
         /// <summary>
         /// Reloads the daemon so it reads its config again. Returns a description of what was done; throws
         /// <see cref="SshdReloadException"/> when the daemon is not running afterwards, having first
-        /// called <paramref name="restore"/> (put the old config back) and started the daemon again as
-        /// it was started before.
+        /// called <paramref name="restore"/> (put the old config back; null when nothing was changed) and
+        /// started the daemon again as it was started before.
         /// </summary>
-        public string Reload(Action restore)
+        public string Reload(Action? restore)
         {
+            string restored = restore == null ? "the config was not changed" : "the previous config was restored";
+            restore ??= () => { };
             if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows))
             {
-                return RestartWindowsService(restore);
+                return RestartWindowsService(restore, restored);
             }
 
             string? unit = ActiveSystemdUnit();
@@ -91,7 +93,7 @@ namespace SshKeepAlive.Core.Server
 
                 restore();
                 Run("systemctl", "restart", unit);
-                throw new SshdReloadException($"sshd (unit {unit}) did not survive the reload ({error.Trim()}); the previous config was restored and the unit restarted.");
+                throw new SshdReloadException($"sshd (unit {unit}) did not survive the reload ({error.Trim()}); {restored} and the unit restarted.");
             }
 
             int pid = RunningPid() ?? throw new SshdReloadException($"sshd is not running (no live pid in {PidFile}); nothing to reload.");
@@ -109,13 +111,13 @@ namespace SshKeepAlive.Core.Server
             }
 
             throw new SshdReloadException(
-                $"sshd (pid {pid}) exited after SIGHUP; the previous config was restored and sshd started again" +
+                $"sshd (pid {pid}) exited after SIGHUP; {restored} and sshd started again" +
                 (WaitForRunningPid() is int restarted ? $" (pid {restarted})." : ", but it is still not running: start it by hand."));
         }
 
         // Windows' OpenSSH service has no reload: it is restarted (as Restart-Service sshd does) and must
         // still be running after the survival check. Not exercised by the test suite, which runs on Linux.
-        private static string RestartWindowsService(Action restore)
+        private static string RestartWindowsService(Action restore, string restored)
         {
             if (RestartService())
             {
@@ -125,7 +127,7 @@ namespace SshKeepAlive.Core.Server
             restore();
             bool restarted = RestartService();
             throw new SshdReloadException(
-                "The sshd service did not survive the restart; the previous config was restored and the service " +
+                $"The sshd service did not survive the restart; {restored} and the service " +
                 (restarted ? "started again." : "started again, but it is still not running: check the OpenSSH event log."));
         }
 
@@ -236,21 +238,9 @@ namespace SshKeepAlive.Core.Server
 
         private static (int ExitCode, string Output, string Error) Run(string fileName, params string[] arguments)
         {
-            var start = new ProcessStartInfo(fileName, string.Join(" ", arguments.Select(Quote)))
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            };
-            using Process process = Process.Start(start)!;
-            var output = process.StandardOutput.ReadToEndAsync();
-            string error = process.StandardError.ReadToEnd();
-            process.WaitForExit();
-            return (process.ExitCode, output.Result, error);
+            CommandOutput result = ExternalProgram.Run(fileName, arguments);
+            return (result.ExitCode, result.Output, result.Error);
         }
-
-        private static string Quote(string argument) =>
-            argument.Length > 0 && argument.IndexOfAny(new[] { ' ', '"', '\t' }) < 0 ? argument : "\"" + argument.Replace("\"", "\\\"") + "\"";
     }
 
     public sealed class SshdReloadException : Exception
