@@ -128,7 +128,14 @@ namespace SshKeepAlive.Core.Sessions
         /// A session (not yet connected) with these settings. Key files are read now, so a missing file
         /// or wrong passphrase throws <see cref="PrivateKeyFileException"/> before anything is sent.
         /// </summary>
-        public PersistentSshSession CreateSession()
+        public PersistentSshSession CreateSession() =>
+            new PersistentSshSession(CreateConnector(), KeepAliveInterval, KeepAliveCountMax, ReconnectPolicy, Name);
+
+        /// <summary>
+        /// How to open plain authenticated connections with these settings (no keepalives, no reconnects). Key
+        /// files are read now, so a missing file or wrong passphrase throws <see cref="PrivateKeyFileException"/>.
+        /// </summary>
+        public SshConnector CreateConnector()
         {
             var credentials = new SshCredentials(
                 KeyFiles,
@@ -137,8 +144,7 @@ namespace SshKeepAlive.Core.Sessions
                 Password,
                 string.IsNullOrEmpty(AgentSocket) ? null : new SshAgentClient(AgentSocket!));
             var verifier = new HostKeyVerifier(UserKnownHostsFile, GlobalKnownHostsFiles, StrictHostKeyChecking, HashKnownHosts);
-            var connector = new SshConnector(Target, HostName, Port, User, ConnectTimeout, () => credentials.MethodsFor(User), verifier);
-            return new PersistentSshSession(connector, KeepAliveInterval, KeepAliveCountMax, ReconnectPolicy, Name);
+            return new SshConnector(Target, HostName, Port, User, ConnectTimeout, () => credentials.MethodsFor(User), verifier);
         }
 
         private static object? FromFile(ClientResolution resolution, ClientKeyword keyword) =>
