@@ -38,20 +38,24 @@ namespace SshKeepAlive.Core.Editing
         /// <summary>What the edit would do (for -WhatIf and the confirmation prompt); writes nothing.</summary>
         public EditPlan Plan(EditRequest request) => planner.Plan(request);
 
-        /// <summary>Makes the edit. When the values already hold, nothing is written and the result says so.</summary>
+        /// <summary>
+        /// Makes the edit. When the values already hold, nothing is written and the result says so; a server edit
+        /// with <see cref="ApplyOptions.Reload"/> then still reloads the daemon (after sshd -t accepts the file as it
+        /// is), so that it runs with what is on disk.
+        /// </summary>
         public EditResult Apply(EditRequest request, ApplyOptions options)
         {
             using FileLock fileLock = Lock(request.Path, options.LockTimeout);
             EditPlan plan = planner.Plan(request);
-            if (!plan.HasChanges)
+            SshdDaemon? daemon = request.Scope == EditScope.Server ? options.Daemon : null;
+            if (daemon != null && !File.Exists(daemon.SshdPath) && (plan.HasChanges || options.Reload))
             {
-                return EditResult.Unchanged(plan);
+                throw new ConfigEditException(ErrorId.SshdNotFound, $"{daemon.SshdPath} is missing, so {request.Path} cannot be checked with sshd -t; nothing was changed.", request.Path);
             }
 
-            SshdDaemon? daemon = request.Scope == EditScope.Server ? options.Daemon : null;
-            if (daemon != null && !File.Exists(daemon.SshdPath))
+            if (!plan.HasChanges)
             {
-                throw new ConfigEditException(ErrorId.SshdNotFound, $"{daemon.SshdPath} is missing, so the edited {request.Path} cannot be checked with sshd -t; nothing was changed.", request.Path);
+                return daemon != null && options.Reload ? new EditResult(plan, new string[0], ReloadUnchanged(daemon, request.Path)) : EditResult.Unchanged(plan);
             }
 
             // sshd -t can judge a lone top file as a candidate beside it; a change to an included file only in place.
@@ -96,6 +100,25 @@ namespace SshKeepAlive.Core.Editing
             }
 
             return new EditResult(plan, backups, reloadOutcome);
+        }
+
+        /// <summary>Reloads the daemon with the file as it is, once sshd -t accepts it; nothing is written or restored.</summary>
+        private static string ReloadUnchanged(SshdDaemon daemon, string path)
+        {
+            SshdValidation validation = daemon.Validate(path);
+            if (!validation.IsValid)
+            {
+                throw new ConfigEditException(ErrorId.SshdConfigRejected, $"sshd -t rejects {path} as it is, so sshd was not reloaded: {validation.Message}", path);
+            }
+
+            try
+            {
+                return daemon.Reload(restore: null);
+            }
+            catch (SshdReloadException ex)
+            {
+                throw new ConfigEditException(ErrorId.SshdReloadFailed, ex.Message, path, inner: ex);
+            }
         }
 
         private static FileLock Lock(string path, TimeSpan timeout)

@@ -65,6 +65,9 @@ namespace SshKeepAlive.Commands
         [Parameter]
         public SwitchParameter PassThru { get; set; }
 
+        /// <summary>True when the server is edited with -Reload: the daemon is reloaded even when the values already hold.</summary>
+        protected bool ReloadsServer => Reload && Scope == ConfigScope.Server;
+
         /// <summary>The scope as Core names it.</summary>
         protected EditScope EditScope => Scope == ConfigScope.Server ? EditScope.Server : EditScope.Client;
 
@@ -114,12 +117,25 @@ namespace SshKeepAlive.Commands
                 WriteVerbose(decision);
             }
 
-            if (!plan.HasChanges)
+            if (!plan.HasChanges && !ReloadsServer)
             {
                 // No second plan under the lock: it would only repeat this one, or (had the file just
                 // changed) write without the -WhatIf/-Confirm this path skips.
                 WriteVerbose($"{request.Path}: the values already hold; nothing written.");
                 Emit(EditResult.Unchanged(plan));
+                return;
+            }
+
+            if (!plan.HasChanges)
+            {
+                WriteVerbose($"{request.Path}: the values already hold; nothing written.");
+                if (ShouldProcess(request.Path, "Reload sshd with the config as it is"))
+                {
+                    EditResult reloaded = Editor.Apply(request, Options(request));
+                    WriteVerbose(reloaded.ReloadOutcome ?? "Not reloaded.");
+                    Emit(reloaded);
+                }
+
                 return;
             }
 

@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Management.Automation;
 using SshKeepAlive.Core.Editing;
+using SshKeepAlive.Core.Errors;
 
 namespace SshKeepAlive.Commands
 {
@@ -13,10 +14,13 @@ namespace SshKeepAlive.Commands
     [OutputType(typeof(EditResult))]
     public sealed class SetSshKeepAliveCommand : ConfigEditCommand
     {
-        /// <summary>Seconds between keepalives (e.g. 60) or an OpenSSH time string (e.g. 5m); 0 turns them off.</summary>
-        [Parameter(Mandatory = true, Position = 0)]
+        /// <summary>
+        /// Seconds between keepalives (e.g. 60) or an OpenSSH time string (e.g. 5m); 0 turns them off. With none of
+        /// -Interval, -CountMax and -TcpKeepAlive, -Scope Server -Reload only reloads sshd.
+        /// </summary>
+        [Parameter(Position = 0)]
         [ValidateNotNullOrEmpty]
-        public string Interval { get; set; } = string.Empty;
+        public string? Interval { get; set; }
 
         /// <summary>Unanswered keepalives before the connection is dropped (0-100).</summary>
         [Parameter]
@@ -31,6 +35,12 @@ namespace SshKeepAlive.Commands
         protected override string Action => "Set keepalive";
 
         /// <inheritdoc />
-        protected override IReadOnlyList<SettingChange> Changes() => TimeoutChanges.KeepAlive(EditScope, Interval, CountMax, TcpKeepAlive);
+        protected override IReadOnlyList<SettingChange> Changes()
+        {
+            IReadOnlyList<SettingChange> changes = TimeoutChanges.KeepAlive(EditScope, Interval, CountMax, TcpKeepAlive);
+            return changes.Count > 0 || ReloadsServer
+                ? changes
+                : throw new ConfigEditException(ErrorId.SettingMissing, "No setting to change was given: -Interval, -CountMax or -TcpKeepAlive (or -Scope Server -Reload alone, to reload sshd).");
+        }
     }
 }
