@@ -48,7 +48,7 @@ namespace SshKeepAlive
                 case ErrorId.TimeoutInvalid: return Of(ErrorCategory.InvalidArgument, "Give the timeout in seconds (30) or as an OpenSSH time (5m, 1h30m).");
                 case ErrorId.ChannelTimeoutInvalid: return Of(ErrorCategory.InvalidArgument, "Give -ChannelTimeout entries as type=time, such as session=30m or global=1h.");
                 case ErrorId.HostPatternInvalid: return Of(ErrorCategory.InvalidArgument, "Give -HostName as one Host pattern, such as web01 or *.example.com.");
-                case ErrorId.SettingMissing: return Of(ErrorCategory.InvalidArgument, "Give -ConnectTimeout (client), or -LoginGraceTime, -ChannelTimeout or -UnusedConnectionTimeout with -Scope Server.");
+                case ErrorId.SettingMissing: return Of(ErrorCategory.InvalidArgument, "Give a setting to change: Set-SshKeepAlive takes -Interval, -CountMax or -TcpKeepAlive (or -Scope Server -Reload alone); Set-SshTimeoutConfig takes -ConnectTimeout (client), or -LoginGraceTime, -ChannelTimeout or -UnusedConnectionTimeout with -Scope Server.");
                 case ErrorId.SettingNotInScope: return Of(ErrorCategory.InvalidArgument, "Use -Scope Client for -ConnectTimeout, and -Scope Server for -LoginGraceTime, -ChannelTimeout and -UnusedConnectionTimeout.");
                 case ErrorId.ScopeNotEditable: return Of(ErrorCategory.InvalidArgument, "Use -Scope Client or -Scope Server.");
                 case ErrorId.SettingOverriddenElsewhere: return Of(ErrorCategory.ResourceExists, "Change or remove the named line by hand; it would otherwise win over the edit.");
@@ -77,6 +77,7 @@ namespace SshKeepAlive
                 case ErrorId.SessionLostDuringCommand: return Of(ErrorCategory.ConnectionError, "Check on the host whether the command ran before running it again.");
                 case ErrorId.CommandFailed: return Of(ErrorCategory.InvalidOperation, "See the inner exception.");
                 case ErrorId.MultiplexerSessionNameInvalid: return Of(ErrorCategory.InvalidArgument, "Give -SessionName as 1-64 letters, digits, '.', '_' or '-'.");
+                case ErrorId.IdleProbeFailed: return Of(ErrorCategory.ConnectionError, "Check that the server accepts this many connections at once (sshd's MaxStartups, MaxSessions): lower -MaxConnections, then measure again.");
                 default: return null;
             }
         }

@@ -109,5 +109,8 @@ namespace SshKeepAlive.Core.Errors
 
         /// <summary>A tmux/screen session name with characters the multiplexer would misread.</summary>
         MultiplexerSessionNameInvalid,
+
+        /// <summary>The idle timeout measurement could not open or check any probe connection after the first.</summary>
+        IdleProbeFailed,
     }
 }

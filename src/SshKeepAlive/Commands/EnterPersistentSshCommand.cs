@@ -13,7 +13,7 @@ namespace SshKeepAlive.Commands
     /// </summary>
     [Cmdlet(VerbsCommon.Enter, "PersistentSsh")]
     [OutputType(typeof(void))]
-    public sealed class EnterPersistentSshCommand : SshConnectionCmdlet
+    public sealed class EnterPersistentSshCommand : PersistentSessionCmdlet
     {
         /// <summary>Which terminal multiplexer keeps the remote session: Auto (tmux, else screen, else none), Tmux, Screen or None.</summary>
         /// <remarks>A string for the reason given on <see cref="SshConnectionCmdlet.StrictHostKeyChecking"/>.</remarks>
