@@ -22,13 +22,17 @@ namespace SshKeepAlive.Core.Diagnostics
     /// <summary>One probe: how long its connection idled, and what the check found.</summary>
     public sealed class IdleProbe
     {
-        internal IdleProbe(int round, double idleSeconds, ProbeOutcome outcome, string detail)
+        internal IdleProbe(int round, double idleSeconds, ProbeOutcome outcome, string detail, double startedAfter = 0)
         {
+            StartedAfter = startedAfter;
             Round = round;
             IdleSeconds = idleSeconds;
             Outcome = outcome;
             Detail = detail;
         }
+
+        /// <summary>Seconds from the start of the measurement to the start of this probe's idle time (its connection's setup comes before).</summary>
+        public double StartedAfter { get; }
 
         /// <summary>The bisection round, from 1.</summary>
         public int Round { get; }
@@ -40,7 +44,7 @@ namespace SshKeepAlive.Core.Diagnostics
 
         public string Detail { get; }
 
-        public override string ToString() => $"round {Round}: {IdleSeconds:0.##} s {Outcome} ({Detail})";
+        public override string ToString() => $"round {Round}: {IdleSeconds:0.##} s from {StartedAfter:0.##} s: {Outcome} ({Detail})";
     }
 
     /// <summary>What Measure-SshIdleTimeout found: how long an idle SSH connection survives on the path, give or take how much, and what to do.</summary>

@@ -31,7 +31,7 @@ namespace SshKeepAlive.Core.Diagnostics
 
     /// <summary>
     /// Measures how long an idle SSH connection survives on a path. Each round opens connections with keepalives off
-    /// at once (a few handshakes at a time, as sshd's MaxStartups wants) and lets each idle for another duration
+    /// at once (8 handshakes at a time, below sshd's default MaxStartups of 10), shortest probe first, and lets each idle for another duration
     /// spread over the interval still in doubt, checking each with one request the server must answer within a
     /// bound. The round's wall time is therefore its longest probe, not the sum; it ends as soon as the shortest
     /// dead probe is known, and the next round bisects the interval between the longest survivor and that probe,
@@ -45,7 +45,8 @@ namespace SshKeepAlive.Core.Diagnostics
     {
         private static readonly TimeSpan MinimumCheckTimeout = TimeSpan.FromSeconds(2);
         private static readonly TimeSpan CloseWait = TimeSpan.FromSeconds(5);
-        private const int ConcurrentHandshakes = 4;
+        // sshd's MaxStartups starts refusing unauthenticated connections beyond 10 by default.
+        private const int ConcurrentHandshakes = 8;
         private const int RoundTripsPerCheck = 10;
 
         private readonly IProbeConnector connector;
@@ -214,6 +215,7 @@ namespace SshKeepAlive.Core.Diagnostics
 
             Interlocked.Increment(ref opened);
             open[connection] = true;
+            double startedAfter = clock.Elapsed.TotalSeconds - (DateTimeOffset.UtcNow - connection.IdleSince).TotalSeconds;
             report();
             try
             {
@@ -232,7 +234,7 @@ namespace SshKeepAlive.Core.Diagnostics
                         ? connection.Ended.Result
                         : await connection.CheckAsync(CheckTimeout, stop).ConfigureAwait(false);
                     double idleSeconds = end.Outcome == ProbeOutcome.Alive ? duration : Math.Min(duration, Math.Max(0, (end.At - connection.IdleSince).TotalSeconds));
-                    return new IdleProbe(round, end.Outcome == ProbeOutcome.SilentDrop ? duration : idleSeconds, end.Outcome, end.Detail);
+                    return new IdleProbe(round, end.Outcome == ProbeOutcome.SilentDrop ? duration : idleSeconds, end.Outcome, end.Detail, startedAfter);
                 }
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)

@@ -27,7 +27,10 @@ namespace SshKeepAlive.Core.Diagnostics
             IdleLimit? limit = context.PathLimit;
             string evidence = string.Join("; ", KeepAliveEvidence(context)) + (limit == null ? string.Empty : "; path: " + limit.Source);
             string fix = KeepAliveFix(context, FixCommands.IntervalFor(limit == null || IsKernelDefault(limit) ? (int?)null : limit.Seconds));
-            string nothing = $"Nothing sends keepalives over an idle connection to {context.Target.Target}";
+            bool tcpUnknown = !context.Has(TimeoutScope.Kernel) && (context.Flag(TimeoutScope.Client, "TCPKeepAlive") || context.Flag(TimeoutScope.Server, "TCPKeepAlive"));
+            string nothing = tcpUnknown
+                ? $"No SSH keepalive crosses an idle connection to {context.Target.Target} (TCP keepalives wait for the kernel's tcp_keepalive_time, 2 hours by default, not read here)"
+                : $"Nothing sends keepalives over an idle connection to {context.Target.Target}";
             yield return limit == null
                 ? context.Make(Id, FindingSeverity.Warning, $"{nothing}. {CommonLimits}; Measure-SshIdleTimeout finds this path's.", evidence, fix, FixKind.Command)
                 : IsKernelDefault(limit)
