@@ -174,6 +174,8 @@ Describe 'Set-SshKeepAlive' {
         @{ Arguments = @{ Interval = '60'; HostName = "web`n01" }; ErrorId = 'HostPatternInvalid' }
         @{ Arguments = @{ Interval = '60'; HostName = 'web#1' }; ErrorId = 'HostPatternInvalid' }
         @{ Arguments = @{ Interval = '60'; HostName = '"web01"' }; ErrorId = 'HostPatternInvalid' }
+        @{ Arguments = @{}; ErrorId = 'SettingMissing' }
+        @{ Arguments = @{ Reload = $true }; ErrorId = 'SettingMissing' }
     ) {
         Write-ConfigText $Config "Host *`n    ServerAliveInterval 10`n"
 
@@ -203,6 +205,15 @@ Describe 'Set-SshKeepAlive' {
         { Set-SshKeepAlive -Path $Config -Interval 60 } | Should -Throw -ErrorId 'ConfigFileReadOnly,SshKeepAlive.Commands.SetSshKeepAliveCommand'
 
         Read-ConfigText $Config | Should -BeExactly "Host *`n"
+    }
+
+    It 'with -Scope Server -Reload alone refuses a file sshd -t rejects with SshdConfigRejected, and changes nothing' {
+        Write-ConfigText $Config "PidFile $TestDrive/none.pid`nClientAliveIntervall 5`n"
+        & install -d -m 0755 /run/sshd 2>$null
+
+        { Set-SshKeepAlive -Scope Server -Path $Config -Reload } | Should -Throw -ErrorId 'SshdConfigRejected,SshKeepAlive.Commands.SetSshKeepAliveCommand'
+
+        Read-ConfigText $Config | Should -BeExactly "PidFile $TestDrive/none.pid`nClientAliveIntervall 5`n"
     }
 
     It 'refuses when a line behind Match exec could win, naming it' {

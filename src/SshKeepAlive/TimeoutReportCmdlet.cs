@@ -72,6 +72,9 @@ namespace SshKeepAlive
         [Parameter]
         public SwitchParameter AllowMatchExec { get; set; }
 
+        /// <summary>True when configuration errors are reported as findings rather than as errors (Test-SshKeepAlive).</summary>
+        protected virtual bool ErrorsAreFindings => false;
+
         /// <summary>The config file -Path or -LiteralPath names, as a file-system path; null without one.</summary>
         protected string? ConfigPath { get; private set; }
 
@@ -105,12 +108,19 @@ namespace SshKeepAlive
             WriteDiagnostics(reporter.Diagnostics, ConfigPath);
         }
 
-        /// <summary>Warnings as warnings naming file:line; what OpenSSH would refuse as non-terminating errors.</summary>
+        /// <summary>
+        /// Warnings as warnings naming file:line; what OpenSSH would refuse as non-terminating errors, unless
+        /// <see cref="ErrorsAreFindings"/> (then on the verbose stream: they come back as findings).
+        /// </summary>
         protected void WriteDiagnostics(IEnumerable<ConfigDiagnostic> diagnostics, object? target)
         {
             foreach (ConfigDiagnostic diagnostic in diagnostics)
             {
-                if (diagnostic.IsError)
+                if (diagnostic.IsError && ErrorsAreFindings)
+                {
+                    WriteVerbose(diagnostic.ToString());
+                }
+                else if (diagnostic.IsError)
                 {
                     WriteError(ErrorRecords.Create(ErrorId.ConfigInvalid, diagnostic.ToString(), diagnostic.Source?.ToString() ?? target));
                 }

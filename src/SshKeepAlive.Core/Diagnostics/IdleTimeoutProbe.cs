@@ -22,7 +22,7 @@ namespace SshKeepAlive.Core.Diagnostics
         /// <summary>Connections per round; with Maximum / Resolution at most this, one round suffices.</summary>
         public int MaxConnections { get; set; } = 32;
 
-        /// <summary>How long a check waits for the answer; null: 2 s, or 10 round trips of the first connection when longer.</summary>
+        /// <summary>How long a check waits for the answer; null: 10 times the slowest round trip seen so far, at least 1 s.</summary>
         public TimeSpan? CheckTimeout { get; set; }
 
         /// <summary>How the fix is worded: Set-SshKeepAlive for this destination, with -Path for the ssh_config the connections read.</summary>
@@ -43,8 +43,11 @@ namespace SshKeepAlive.Core.Diagnostics
     /// </remarks>
     public sealed class IdleTimeoutProbe
     {
-        private static readonly TimeSpan MinimumCheckTimeout = TimeSpan.FromSeconds(2);
-        private static readonly TimeSpan CloseWait = TimeSpan.FromSeconds(5);
+        private static readonly TimeSpan MinimumCheckTimeout = TimeSpan.FromSeconds(1);
+
+        // Closing a live connection takes milliseconds; one whose path dropped it has nobody to say goodbye to,
+        // and its close goes on in the background rather than holding the result back.
+        private static readonly TimeSpan CloseWait = TimeSpan.FromSeconds(1);
         // sshd's MaxStartups starts refusing unauthenticated connections beyond 10 by default.
         private const int ConcurrentHandshakes = 8;
         private const int RoundTripsPerCheck = 10;
@@ -57,7 +60,10 @@ namespace SshKeepAlive.Core.Diagnostics
         private readonly ConcurrentBag<Task> closing = new ConcurrentBag<Task>();
         private readonly List<IdleProbe> probes = new List<IdleProbe>();
         private readonly Stopwatch clock = new Stopwatch();
+        private readonly TaskCompletionSource<bool> firstOpened = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
         private int opened;
+        private int started;
+        private long slowestRoundTripTicks;
 
         internal IdleTimeoutProbe(string hostName, IProbeConnector connector, IdleProbeOptions options)
         {
@@ -191,30 +197,49 @@ namespace SshKeepAlive.Core.Diagnostics
         private async Task<IdleProbe?> ProbeAsync(int round, double duration, Action report, CancellationToken stop)
         {
             IProbeConnection connection;
+            bool first = Interlocked.Increment(ref started) == 1;
             try
             {
+                // The first connection opens alone: its failure (a host key, a password) is the measurement's, and
+                // the others then find the code warm and the server's key and credentials settled.
+                if (!first)
+                {
+                    await firstOpened.Task.WaitOrCancelAsync(stop).ConfigureAwait(false);
+                    if (!firstOpened.Task.Result)
+                    {
+                        return null;
+                    }
+                }
+
                 await handshakes.WaitAsync(stop).ConfigureAwait(false);
+                bool ok = false;
                 try
                 {
                     connection = await connector.OpenAsync(stop).ConfigureAwait(false);
+                    ok = true;
                 }
                 finally
                 {
                     handshakes.Release();
+                    if (first)
+                    {
+                        firstOpened.TrySetResult(ok);
+                    }
                 }
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
             {
                 return null;
             }
-            catch (Exception ex) when (opened > 0)
+            catch (Exception ex) when (!first)
             {
-                // The first connection's failure is the measurement's; later ones (MaxStartups, a flaky path) only cost a probe.
+                // Later failures (MaxStartups, a flaky path) only cost a probe.
                 return new IdleProbe(round, duration, ProbeOutcome.Failed, "could not open the connection: " + ex.Message);
             }
 
             Interlocked.Increment(ref opened);
             open[connection] = true;
+            Observe(connection.RoundTrip);
             double startedAfter = clock.Elapsed.TotalSeconds - (DateTimeOffset.UtcNow - connection.IdleSince).TotalSeconds;
             report();
             try
@@ -224,15 +249,21 @@ namespace SshKeepAlive.Core.Diagnostics
                 using (stop.Register(() => idle.TrySetCanceled()))
                 {
                     Task delay = wait > TimeSpan.Zero ? Task.Delay(wait, stop) : Task.CompletedTask;
-                    Task first = await Task.WhenAny(delay, connection.Ended, idle.Task).ConfigureAwait(false);
+                    Task woke = await Task.WhenAny(delay, connection.Ended, idle.Task).ConfigureAwait(false);
                     if (stop.IsCancellationRequested)
                     {
                         return null;
                     }
 
-                    ProbeEnd end = first == connection.Ended
+                    DateTimeOffset asked = DateTimeOffset.UtcNow;
+                    ProbeEnd end = woke == connection.Ended
                         ? connection.Ended.Result
                         : await connection.CheckAsync(CheckTimeout, stop).ConfigureAwait(false);
+                    if (end.Outcome == ProbeOutcome.Alive)
+                    {
+                        Observe(end.At - asked);
+                    }
+
                     double idleSeconds = end.Outcome == ProbeOutcome.Alive ? duration : Math.Min(duration, Math.Max(0, (end.At - connection.IdleSince).TotalSeconds));
                     return new IdleProbe(round, end.Outcome == ProbeOutcome.SilentDrop ? duration : idleSeconds, end.Outcome, end.Detail, startedAfter);
                 }
@@ -247,10 +278,22 @@ namespace SshKeepAlive.Core.Diagnostics
             }
         }
 
+        /// <summary>
+        /// How long a check waits: 10 times the slowest round trip any connection has made so far (the machine's
+        /// and the path's worst, as measured), at least <see cref="MinimumCheckTimeout"/>; an answer later than that
+        /// is taken for none.
+        /// </summary>
         private TimeSpan CheckTimeout =>
-            options.CheckTimeout ?? (connector.FirstRoundTrip is TimeSpan rtt && rtt.Ticks * RoundTripsPerCheck > MinimumCheckTimeout.Ticks
-                ? TimeSpan.FromTicks(rtt.Ticks * RoundTripsPerCheck)
-                : MinimumCheckTimeout);
+            options.CheckTimeout ?? TimeSpan.FromTicks(Math.Max(MinimumCheckTimeout.Ticks, Interlocked.Read(ref slowestRoundTripTicks) * RoundTripsPerCheck));
+
+        private void Observe(TimeSpan roundTrip)
+        {
+            long ticks = roundTrip.Ticks;
+            long seen;
+            while (ticks > (seen = Interlocked.Read(ref slowestRoundTripTicks)) && Interlocked.CompareExchange(ref slowestRoundTripTicks, ticks, seen) != seen)
+            {
+            }
+        }
 
         private static bool IsDead(IdleProbe probe) => probe.Outcome != ProbeOutcome.Alive && probe.Outcome != ProbeOutcome.Failed;
 

@@ -38,6 +38,9 @@ namespace SshKeepAlive.Core.Diagnostics
         /// <summary>When its idle time began: after its last round trip through the path.</summary>
         DateTimeOffset IdleSince { get; }
 
+        /// <summary>How long that round trip took, for the bound of later checks.</summary>
+        TimeSpan RoundTrip { get; }
+
         /// <summary>Completes when something ended the connection or its channel while idle; never completes otherwise.</summary>
         Task<ProbeEnd> Ended { get; }
 
@@ -48,9 +51,6 @@ namespace SshKeepAlive.Core.Diagnostics
     /// <summary>Opens probe connections to one server.</summary>
     internal interface IProbeConnector
     {
-        /// <summary>The round trip of the first connection's first request, for the liveness bound.</summary>
-        TimeSpan? FirstRoundTrip { get; }
-
         Task<IProbeConnection> OpenAsync(CancellationToken cancellationToken);
     }
 
@@ -96,7 +96,6 @@ namespace SshKeepAlive.Core.Diagnostics
 
         public Task<ProbeEnd> Ended => ended.Task;
 
-        /// <summary>The first request's round trip.</summary>
         public TimeSpan RoundTrip { get; private set; }
 
         /// <summary>Connects, starts the idle channel, and makes one round trip so that the idle time starts after all setup traffic.</summary>
@@ -216,13 +215,7 @@ namespace SshKeepAlive.Core.Diagnostics
             this.connector = connector;
         }
 
-        public TimeSpan? FirstRoundTrip { get; private set; }
-
-        public async Task<IProbeConnection> OpenAsync(CancellationToken cancellationToken)
-        {
-            SshProbeConnection probe = await SshProbeConnection.OpenAsync(connector, cancellationToken).ConfigureAwait(false);
-            FirstRoundTrip ??= probe.RoundTrip;
-            return probe;
-        }
+        public async Task<IProbeConnection> OpenAsync(CancellationToken cancellationToken) =>
+            await SshProbeConnection.OpenAsync(connector, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -15,14 +15,14 @@ namespace SshKeepAlive.Core.Editing
         Server,
     }
 
-    /// <summary>What to change in which config file, for which hosts.</summary>
+    /// <summary>What to change in which config file, for which hosts. A server request without changes only reloads sshd.</summary>
     public sealed class EditRequest
     {
         public EditRequest(EditScope scope, string path, IncludeRules includeRules, string hostPattern, IReadOnlyList<SettingChange> changes, bool createIfMissing)
         {
-            if (changes.Count == 0)
+            if (changes.Count == 0 && scope == EditScope.Client)
             {
-                throw new ArgumentException("An edit needs at least one setting.", nameof(changes));
+                throw new ArgumentException("A client edit needs at least one setting.", nameof(changes));
             }
 
             Scope = scope;

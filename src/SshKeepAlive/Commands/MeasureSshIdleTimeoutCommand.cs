@@ -62,7 +62,8 @@ namespace SshKeepAlive.Commands
             var progress = new ConcurrentQueue<IdleProbeProgress>();
             Task<IdleTimeoutMeasurement> measuring = Task.Run(() => probe.Measure(CancellationToken, progress.Enqueue));
             string activity = $"Measuring the idle timeout to {HostName}";
-            while (!measuring.Wait(TimeSpan.FromMilliseconds(250)))
+            // WaitAny, unlike Wait, does not throw when the measurement fails: Result says how it failed.
+            while (Task.WaitAny(new Task[] { measuring }, TimeSpan.FromMilliseconds(250)) < 0)
             {
                 WriteLatest(progress, activity);
             }

@@ -32,6 +32,9 @@ namespace SshKeepAlive.Commands
         public SwitchParameter Quiet { get; set; }
 
         /// <inheritdoc />
+        protected override bool ErrorsAreFindings => true;
+
+        /// <inheritdoc />
         protected override void BeginProcessing()
         {
             var options = ReportOptions();

@@ -23,9 +23,10 @@ namespace SshKeepAlive.Core.Tests.Diagnostics
         {
             using var bed = SshKeepAlive.Testing.Testbed.Start(idleTimeoutSeconds: 6);
 
+            var wall = System.Diagnostics.Stopwatch.StartNew();
             IdleTimeoutMeasurement result = Probe(bed, maximum: 20, resolution: 1);
 
-            output.WriteLine(result.Message + "\n" + string.Join("\n", result.Probes));
+            output.WriteLine(result.Message + "\n" + string.Join("\n", result.Probes) + $"\nduration {result.Duration.TotalSeconds:0.00} s, wall {wall.Elapsed.TotalSeconds:0.00} s");
             Assert.True(result.LimitFound);
             Assert.InRange(result.CutoffSeconds!.Value, 5, 7);
             Assert.True(result.UncertaintySeconds <= 1);
