@@ -5,9 +5,7 @@ using System.Globalization;
 using System.Linq;
 using System.Threading;
 using SshKeepAlive.Core.Diagnostics;
-using SshKeepAlive.Core.OpenSsh;
 using SshKeepAlive.Core.Sessions;
-using SshKeepAlive.Core.Ssh;
 using SshKeepAlive.Testing;
 
 namespace SshKeepAlive.Bench
@@ -67,13 +65,7 @@ namespace SshKeepAlive.Bench
 
         private static (double Wall, IdleTimeoutMeasurement Result) Measure(Testbed bed, Scenario scenario)
         {
-            var settings = SshSessionSettings.ForTarget(new SshTarget(bed.Server.Address, bed.User, bed.Server.Port));
-            settings.DefaultKeyFiles.Clear();
-            settings.KeyFiles.Add(bed.PrivateKey);
-            settings.AgentSocket = null;
-            settings.UserKnownHostsFile = bed.KnownHosts;
-            settings.GlobalKnownHostsFiles.Clear();
-            settings.StrictHostKeyChecking = StrictHostKeyChecking.Yes;
+            SshSessionSettings settings = TestbedSessionSettings.For(bed, bed.Server);
             var options = new IdleProbeOptions
             {
                 Maximum = TimeSpan.FromSeconds(scenario.Maximum),
