@@ -1,14 +1,90 @@
-# Dot-sourced by every *.Tests.ps1 in BeforeAll: where the built module is, and how to import it.
+# Dot-sourced by the cmdlet test files in BeforeAll: where the built module is, how to import it, and helpers.
 $script:RepoRoot = Split-Path -Parent $PSScriptRoot
 $script:ModuleVersion = (Import-PowerShellDataFile -Path (Join-Path $RepoRoot 'SshKeepAlive.psd1')).ModuleVersion
 $script:ModuleManifest = Join-Path $RepoRoot "out/SshKeepAlive/$ModuleVersion/SshKeepAlive.psd1"
 
 if (-not (Test-Path -LiteralPath $ModuleManifest)) {
-    throw "The built module is missing at $ModuleManifest. Build it first: dotnet build (or ./build.ps1)."
+    throw "The built module is missing at $ModuleManifest. Build it first: ./build.ps1 (or dotnet build)."
 }
 
 Import-Module -Name $ModuleManifest -Force -ErrorAction Stop
+. (Join-Path $PSScriptRoot 'Pwsh.ps1')
 
 # Config files with exact bytes (Set-Content and Get-Content would add or drop line endings).
 function Write-ConfigText([string] $Path, [string] $Text) { [System.IO.File]::WriteAllText($Path, $Text) }
 function Read-ConfigText([string] $Path) { [System.IO.File]::ReadAllText($Path) }
+
+# The files an edit of $Path leaves beside it: backups, and temporary files (dot files, hence -Force).
+function Get-EditCompanionFile([string] $Path) {
+    Get-ChildItem -LiteralPath (Split-Path -Parent $Path) -Force -Filter "*$(Split-Path -Leaf $Path).sshka-*"
+}
+
+# A new unencrypted ed25519 key pair at $Path and $Path.pub; returns $Path.
+function New-TestKey([string] $Path) {
+    & ssh-keygen -q -t ed25519 -N '' -f $Path
+    if ($LASTEXITCODE -ne 0) { throw "ssh-keygen failed for $Path" }
+    $Path
+}
+
+# What a console shows for $ScriptBlock: it runs in a new pwsh with the built module imported, and the lines that
+# pwsh prints come back, host output included (the "What if:" text of -WhatIf and the -Confirm prompt reach the
+# host only, never a stream this session could redirect). $ArgumentList arrives as the script's $args, serialized
+# as for remoting; $InputLine is what the user types at prompts (without it the pwsh is non-interactive).
+# -NoImport leaves the import to the script.
+function Invoke-InNewPwsh {
+    param(
+        [Parameter(Mandatory)] [scriptblock] $ScriptBlock,
+        [object[]] $ArgumentList = @(),
+        [string[]] $InputLine = @(),
+        [switch] $NoImport
+    )
+    $serialized = [System.Management.Automation.PSSerializer]::Serialize($ArgumentList)
+    $script = @(
+        "`$PSStyle.OutputRendering = 'PlainText'"
+        if (-not $NoImport) { "Import-Module -Name '$($ModuleManifest.Replace("'", "''"))' -ErrorAction Stop" }
+        "`$arguments = @([System.Management.Automation.PSSerializer]::Deserialize('$($serialized.Replace("'", "''"))'))"
+        "& { $ScriptBlock } @arguments"
+    ) -join "`n"
+    $pwsh = Get-PwshCommand
+    $options = @('-NoProfile', '-NoLogo') + @(if (-not $InputLine) { '-NonInteractive' })
+    $encoded = [Convert]::ToBase64String([System.Text.Encoding]::Unicode.GetBytes($script))
+    $InputLine | & $pwsh.FilePath $pwsh.Arguments @options -EncodedCommand $encoded 2>&1 | ForEach-Object { "$_" }
+}
+
+# True as soon as $Condition returns something true, false when $Seconds pass first.
+function Wait-Until {
+    param([Parameter(Mandatory)] [scriptblock] $Condition, [double] $Seconds = 30)
+    $deadline = [datetime]::UtcNow.AddSeconds($Seconds)
+    do {
+        if (& $Condition) { return $true }
+        Start-Sleep -Milliseconds 100
+    } while ([datetime]::UtcNow -lt $deadline)
+    $false
+}
+
+# Runs $Script in a runspace of its own with the module imported, waits (30 s at most) until $Until holds,
+# then stops it as Ctrl-C does (PowerShell calls StopProcessing) and returns how long stopping took.
+function Measure-PipelineStop([scriptblock] $Script, [hashtable] $Parameters, [scriptblock] $Until) {
+    # One statement in a runspace that imports the module: a batch (AddStatement) would go on to its next statement
+    # on a pool thread after Stop, and fail there once the runspace is disposed, ending the process.
+    $state = [System.Management.Automation.Runspaces.InitialSessionState]::CreateDefault2()
+    $state.ImportPSModule($ModuleManifest)
+    $shell = [powershell]::Create($state)
+    try {
+        $null = $shell.AddScript($Script.ToString()).AddParameters($Parameters)
+        $running = $shell.BeginInvoke()
+        $deadline = [datetime]::UtcNow.AddSeconds(30)
+        while (-not (& $Until)) {
+            if ($running.IsCompleted -or [datetime]::UtcNow -gt $deadline) {
+                throw "The command ended or never got to the point of stopping: $($shell.Streams.Error)"
+            }
+            Start-Sleep -Milliseconds 20
+        }
+        $stopping = [System.Diagnostics.Stopwatch]::StartNew()
+        $shell.Stop()
+        $stopping.Elapsed
+    }
+    finally {
+        $shell.Dispose()
+    }
+}

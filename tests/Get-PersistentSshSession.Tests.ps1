@@ -13,13 +13,17 @@ BeforeAll {
 
 Describe 'Get-PersistentSshSession' {
     Context 'without sessions' {
-        It 'writes a non-terminating SessionNotFound for an unknown id' {
-            $output = Get-PersistentSshSession -Id 4242 -ErrorVariable failures -ErrorAction SilentlyContinue
+        It 'writes a non-terminating SessionNotFound for an unknown <Parameter>' -ForEach @(
+            @{ Parameter = 'Id'; Value = 4242 }
+            @{ Parameter = 'Name'; Value = 'nosuchsession' }
+        ) {
+            $selection = @{ $Parameter = $Value }
+            $output = Get-PersistentSshSession @selection -ErrorVariable failures -ErrorAction SilentlyContinue
             $output | Should -BeNullOrEmpty
             $failures.Count | Should -Be 1
             $failures[0].FullyQualifiedErrorId | Should -Be 'SessionNotFound,SshKeepAlive.Commands.GetPersistentSshSessionCommand'
-            $failures[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
-            $failures[0].TargetObject | Should -Be 4242
+            "$($failures[0].CategoryInfo.Category)" | Should -Be 'ObjectNotFound'
+            $failures[0].TargetObject | Should -Be $Value
         }
 
         It 'stops with -ErrorAction Stop on an unknown name' {
@@ -65,6 +69,11 @@ Describe 'Get-PersistentSshSession' {
             "$($session.State)" | Should -Be 'Connected'
             $session.ConnectedSince | Should -Not -BeNullOrEmpty
             $session.ReconnectCount | Should -Be 0
+        }
+
+        It 'completes -Name from the sessions of this session state' {
+            $line = 'Get-PersistentSshSession -Name we'
+            @((TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText) | Should -Be @('web-a')
         }
 
         It 'formats sessions as a table' {

@@ -30,8 +30,11 @@ BeforeAll {
 
 Describe 'Get-SshTimeoutConfig' {
     Context 'client settings from -Path' {
-        It 'reports the winning value with its file and line' {
-            $interval = Get-SshTimeoutConfig -Path $ClientConfig -HostName web01 | Where-Object Name -EQ 'ServerAliveInterval'
+        It 'reports the winning value with its file and line, as objects of its declared output type' {
+            $rows = Get-SshTimeoutConfig -Path $ClientConfig -HostName web01
+            $interval = $rows | Where-Object Name -EQ 'ServerAliveInterval'
+
+            $rows | ForEach-Object { $_.GetType() } | Select-Object -Unique | Should -BeIn (Get-Command Get-SshTimeoutConfig).OutputType.Type
 
             $interval.Scope | Should -Be 'Client'
             $interval.Target | Should -Be 'web01'
@@ -61,6 +64,7 @@ Describe 'Get-SshTimeoutConfig' {
             $summaries = [pscustomobject]@{ HostName = 'web01' }, [pscustomobject]@{ Host = 'admin@db01' } |
                 Get-SshTimeoutConfig -Path $ClientConfig -Summary
 
+            $summaries | ForEach-Object { $_.GetType() } | Select-Object -Unique | Should -BeIn (Get-Command Get-SshTimeoutConfig).OutputType.Type
             @($summaries.Target) | Should -Be @('web01', 'admin@db01')
             @($summaries.ClientDeadPeerSeconds) | Should -Be @(450, 75)
         }
@@ -78,6 +82,14 @@ Describe 'Get-SshTimeoutConfig' {
             $interval.Value | Should -Be 30
             $interval.Line | Should -Be 3
             $interval.Target | Should -Be 'sshd user=alice,addr=198.18.0.9'
+        }
+
+        It 'names the local port of the connection in the target' {
+            $interval = Get-SshTimeoutConfig -Scope Server -Path $ServerConfig -User alice -ClientAddress 198.18.0.9 -LocalPort 22 |
+                Where-Object Name -EQ 'ClientAliveInterval'
+
+            $interval.Value | Should -Be 30
+            $interval.Target | Should -Be 'sshd user=alice,addr=198.18.0.9,lport=22'
         }
 
         It 'summarises ChannelTimeout as what ends an idle session' {
@@ -128,8 +140,10 @@ Describe 'Get-SshTimeoutConfig' {
         }
 
         It 'throws PathScopeAmbiguous for -Path with a scope that has no config file' {
-            { Get-SshTimeoutConfig -Path $ClientConfig -Scope Shell } |
-                Should -Throw -ErrorId 'PathScopeAmbiguous,SshKeepAlive.Commands.GetSshTimeoutConfigCommand'
+            $caught = { Get-SshTimeoutConfig -Path $ClientConfig -Scope Shell } |
+                Should -Throw -ErrorId 'PathScopeAmbiguous,SshKeepAlive.Commands.GetSshTimeoutConfigCommand' -PassThru
+
+            "$($caught.CategoryInfo.Category)" | Should -Be 'InvalidArgument'
         }
 
         It 'reports an invalid host as a non-terminating error and goes on with the others' {
@@ -140,6 +154,7 @@ Describe 'Get-SshTimeoutConfig' {
             $hostErrors.Count | Should -Be 1
             $hostErrors[0].FullyQualifiedErrorId | Should -Be 'HostNameInvalid,SshKeepAlive.Commands.GetSshTimeoutConfigCommand'
             $hostErrors[0].TargetObject | Should -Be 'two words'
+            "$($hostErrors[0].CategoryInfo.Category)" | Should -Be 'InvalidArgument'
         }
     }
 
@@ -149,6 +164,20 @@ Describe 'Get-SshTimeoutConfig' {
 
             ($execWarnings -join "`n") | Should -BeLike "*${ExecConfig}:2*"
             ($rows | Where-Object Name -EQ 'ServerAliveInterval').Value | Should -Be 0
+        }
+
+        It 'stopped with Ctrl-C while a Match exec command runs, stops within a second and leaves no process behind' -Skip:$IsWindows {
+            $started = Join-Path $TestDrive 'exec-started'
+            $sleep = 'sleep 300.{0}' -f (Get-Random -Minimum 100000 -Maximum 999999)
+            $config = Join-Path $TestDrive 'slow_exec_config'
+            Write-ConfigText $config "Match exec `"touch $started; $sleep; true`"`n    ServerAliveInterval 5`n"
+
+            $stopTook = Measure-PipelineStop -Script { param($Path) Get-SshTimeoutConfig -Path $Path -HostName web01 -AllowMatchExec } -Parameters @{ Path = $config } -Until {
+                Test-Path -LiteralPath $started
+            }
+
+            $stopTook | Should -BeLessThan ([timespan]::FromSeconds(1))
+            pgrep -x -f $sleep | Should -BeNullOrEmpty
         }
 
         It 'says on the verbose stream which files it read' {
@@ -164,7 +193,8 @@ Describe 'Get-SshTimeoutConfig' {
             $text = Get-SshTimeoutConfig -Path $ClientConfig -HostName web01 | Out-String -Width 400
 
             $text | Should -Match 'Scope\s+Target\s+Name\s+Value\s+Source'
-            $text | Should -Match ('ServerAliveInterval\s+90\s+' + [regex]::Escape("${ClientConfig}:2"))
+            $text | Should -Match ('Client\s+web01\s+ServerAliveInterval\s+90\s+' + [regex]::Escape("${ClientConfig}:2"))
+            $text | Should -Match 'ChannelTimeout\s+none\s+default'
         }
 
         It 'renders the summary table' {
@@ -175,14 +205,8 @@ Describe 'Get-SshTimeoutConfig' {
         }
     }
 
+    # Every cmdlet's -HostName completion is in SshKeepAlive.Module.Tests.ps1; here, how the file is read for it.
     Context 'completion' {
-        It 'completes -HostName from the literal Host names of the -Path file' {
-            $line = "Get-SshTimeoutConfig -Path '$ClientConfig' -HostName we"
-            $completions = (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches
-
-            @($completions.CompletionText) | Should -Be @('web01')
-        }
-
         It 'completes from the file as it is now, once it is written again' {
             $config = Join-Path $TestDrive 'completion_config'
             Set-Content -LiteralPath $config -Value 'Host web01'

@@ -17,6 +17,8 @@ Describe 'Invoke-PersistentSshCommand' {
             Invoke-PersistentSshCommand -Id 4242 -Command true -ErrorVariable failures -ErrorAction SilentlyContinue |
                 Should -BeNullOrEmpty
             $failures[0].FullyQualifiedErrorId | Should -Be 'SessionNotFound,SshKeepAlive.Commands.InvokePersistentSshCommandCommand'
+            "$($failures[0].CategoryInfo.Category)" | Should -Be 'ObjectNotFound'
+            $failures[0].TargetObject | Should -Be 4242
         }
 
         It 'refuses an empty command' {
@@ -55,6 +57,7 @@ Describe 'Invoke-PersistentSshCommand' {
             Invoke-PersistentSshCommand -Session $session -Command true -ErrorVariable failures -ErrorAction SilentlyContinue |
                 Should -BeNullOrEmpty
             $failures[0].FullyQualifiedErrorId | Should -Be 'SessionUnavailable,SshKeepAlive.Commands.InvokePersistentSshCommandCommand'
+            "$($failures[0].CategoryInfo.Category)" | Should -Be 'ConnectionError'
         }
     }
 }

@@ -10,53 +10,41 @@ BeforeDiscovery {
 BeforeAll {
     . (Join-Path $PSScriptRoot 'Common.ps1')
     . (Join-Path $PSScriptRoot 'Testbed.ps1')
-
-    function New-TestKey([string] $Path) {
-        & ssh-keygen -q -t ed25519 -N '' -f $Path
-        if ($LASTEXITCODE -ne 0) { throw "ssh-keygen failed for $Path" }
-        $Path
-    }
-
-    function Wait-SessionState([string] $Name, [string] $State, [int] $Seconds = 30) {
-        $deadline = [datetime]::UtcNow.AddSeconds($Seconds)
-        while ([datetime]::UtcNow -lt $deadline) {
-            if ("$((Get-PersistentSshSession -Name $Name).State)" -eq $State) { return $true }
-            Start-Sleep -Milliseconds 100
-        }
-        $false
-    }
 }
 
 Describe 'New-PersistentSshSession' {
     AfterEach { Get-PersistentSshSession | Remove-PersistentSshSession -Confirm:$false }
 
     Context 'without a server' {
-        It 'refuses a malformed destination' {
-            { New-PersistentSshSession -HostName 'bad host' } | Should -Throw -ErrorId 'HostNameInvalid,SshKeepAlive.Commands.NewPersistentSshSessionCommand'
-        }
+        It 'refuses <Case> with <ErrorId> and registers no session' -ForEach @(
+            @{ Case = 'a malformed destination'; Arguments = @{ HostName = 'bad host' }; ErrorId = 'HostNameInvalid' }
+            @{ Case = 'a key file that does not exist'; Arguments = @{ HostName = '127.0.0.1'; KeyFile = '/nonexistent/id_ed25519' }; ErrorId = 'KeyFileUnusable' }
+            @{ Case = 'a first reconnect delay longer than the longest'; Arguments = @{ HostName = '127.0.0.1'; ReconnectDelay = 10; ReconnectMaxDelay = 5 }; ErrorId = 'ReconnectDelayInvalid' }
+        ) {
+            $caught = { New-PersistentSshSession @Arguments -ErrorAction Stop } |
+                Should -Throw -ErrorId "$ErrorId,SshKeepAlive.Commands.NewPersistentSshSessionCommand" -PassThru
 
-        It 'refuses a key file that does not exist, before connecting' {
-            { New-PersistentSshSession -HostName 127.0.0.1 -KeyFile '/nonexistent/id_ed25519' -ErrorAction Stop } |
-                Should -Throw -ErrorId 'KeyFileUnusable,SshKeepAlive.Commands.NewPersistentSshSessionCommand'
-        }
-
-        It 'refuses a first reconnect delay longer than the longest' {
-            { New-PersistentSshSession -HostName 127.0.0.1 -ReconnectDelay 10 -ReconnectMaxDelay 5 } |
-                Should -Throw -ErrorId 'ReconnectDelayInvalid,SshKeepAlive.Commands.NewPersistentSshSessionCommand'
+            "$($caught.CategoryInfo.Category)" | Should -Be 'InvalidArgument'
+            $caught.TargetObject | Should -Not -BeNullOrEmpty
+            $caught.ErrorDetails.RecommendedAction | Should -Not -BeNullOrEmpty
+            Get-PersistentSshSession | Should -BeNullOrEmpty
         }
 
         It 'refuses an ssh_config that ssh would refuse, naming the line' {
             $config = Join-Path $TestDrive 'ssh_config'
             Set-Content -LiteralPath $config -Value "Host web01`n  Port notaport"
-            { New-PersistentSshSession -HostName web01 -ConfigPath $config } |
-                Should -Throw -ErrorId 'ConfigInvalid,SshKeepAlive.Commands.NewPersistentSshSessionCommand' -ExpectedMessage "*${config}:2*"
+            $caught = { New-PersistentSshSession -HostName web01 -ConfigPath $config } |
+                Should -Throw -ErrorId 'ConfigInvalid,SshKeepAlive.Commands.NewPersistentSshSessionCommand' -ExpectedMessage "*${config}:2*" -PassThru
+            "$($caught.CategoryInfo.Category)" | Should -Be 'InvalidData'
         }
 
-        It 'reports an unreachable server as a non-terminating ConnectFailed error' {
+        It 'reports an unreachable server as a non-terminating ConnectionFailed error' {
             $key = New-TestKey (Join-Path $TestDrive 'id_unreachable')
             $result = New-PersistentSshSession -HostName 127.0.0.1 -Port 1 -KeyFile $key -ConnectTimeout 5 -ErrorVariable failures -ErrorAction SilentlyContinue
             $result | Should -BeNullOrEmpty
-            $failures[0].FullyQualifiedErrorId | Should -BeLike 'ConnectionFailed,*'
+            $failures | Should -HaveCount 1
+            $failures[0].FullyQualifiedErrorId | Should -Be 'ConnectionFailed,SshKeepAlive.Commands.NewPersistentSshSessionCommand'
+            "$($failures[0].CategoryInfo.Category)" | Should -Be 'ConnectionError'
             Get-PersistentSshSession | Should -BeNullOrEmpty
         }
 
@@ -80,9 +68,15 @@ Describe 'New-PersistentSshSession' {
                 Should -Throw -ErrorId 'PathNotFileSystem,SshKeepAlive.Commands.NewPersistentSshSessionCommand'
         }
 
-        It 'connects to nothing with -WhatIf' {
-            New-PersistentSshSession -HostName 127.0.0.1 -Port 1 -WhatIf | Should -BeNullOrEmpty
-            Get-PersistentSshSession | Should -BeNullOrEmpty
+        It 'says with -WhatIf what it would open, and connects to nothing' {
+            $printed = Invoke-InNewPwsh {
+                "objects: $(@(New-PersistentSshSession -HostName admin@127.0.0.1 -Port 1 -WhatIf).Count)"
+                "sessions: $(@(Get-PersistentSshSession).Count)"
+            }
+
+            $printed | Should -Contain 'What if: Performing the operation "Open a persistent SSH session" on target "admin@127.0.0.1:1".'
+            $printed | Should -Contain 'objects: 0'
+            $printed | Should -Contain 'sessions: 0'
         }
     }
 
@@ -94,26 +88,34 @@ Describe 'New-PersistentSshSession' {
             $script:Common = Get-SshTestbedSessionParameter -Testbed $Bed
         }
 
-        It 'opens a session that is listed and runs commands' {
-            $session = New-PersistentSshSession @Common -Name bed
-            $session.State | Should -Be 'Connected'
+        It 'opens a session that is listed and runs commands, saying with -Verbose which known_hosts line matched' {
+            $written = New-PersistentSshSession @Common -Name bed -Verbose 4>&1
+            $session = $written | Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] }
+            "$($session.State)" | Should -Be 'Connected'
+            $written.Where({ $_ -is [System.Management.Automation.VerboseRecord] }).Message -like "*matches $($Bed.KNOWN_HOSTS):*" |
+                Should -Not -BeNullOrEmpty
             (Get-PersistentSshSession -Name bed).Id | Should -Be $session.Id
             (Invoke-PersistentSshCommand -Session $session -Command whoami).Output | Should -Be "$($Bed.USER)`n"
         }
 
-        It 'notices a cut path and shows the reconnect once it is restored' {
+        It 'notices a cut path, shows the reconnect once it is restored, and runs commands again' {
             $null = New-PersistentSshSession @Common -Name bed -KeepAliveInterval 1 -KeepAliveCountMax 2 -ReconnectDelay 0.2 -ReconnectMaxDelay 1
             Invoke-SshTestbed -ArgumentList @('cut', $Bed.RUN_ID) | Out-Null
-            Wait-SessionState -Name bed -State Reconnecting | Should -BeTrue
+            Wait-Until { "$((Get-PersistentSshSession -Name bed).State)" -eq 'Reconnecting' } | Should -BeTrue -Because 'keepalives go unanswered'
             Invoke-SshTestbed -ArgumentList @('restore', $Bed.RUN_ID) | Out-Null
-            Wait-SessionState -Name bed -State Connected | Should -BeTrue
+            Wait-Until { "$((Get-PersistentSshSession -Name bed).State)" -eq 'Connected' } | Should -BeTrue -Because 'the path is back'
             (Get-PersistentSshSession -Name bed).ReconnectCount | Should -Be 1
+            (Get-PersistentSshSession -Name bed | Invoke-PersistentSshCommand -Command 'echo ok').Output | Should -Be "ok`n"
         }
 
-        It 'refuses a server whose key is not known' {
+        It 'refuses a server whose key is not known, saying what to do' {
             $common.KnownHostsFile = Join-Path $TestDrive 'empty_known_hosts'
-            { New-PersistentSshSession @Common -ErrorAction Stop } | Should -Throw -ErrorId 'HostKeyUnknown,SshKeepAlive.Commands.NewPersistentSshSessionCommand'
+            $caught = { New-PersistentSshSession @Common -ErrorAction Stop } |
+                Should -Throw -ErrorId 'HostKeyUnknown,SshKeepAlive.Commands.NewPersistentSshSessionCommand' -PassThru
+            "$($caught.CategoryInfo.Category)" | Should -Be 'SecurityError'
+            $caught.ErrorDetails.RecommendedAction | Should -Not -BeNullOrEmpty
             Test-Path -LiteralPath $common.KnownHostsFile | Should -BeFalse
+            Get-PersistentSshSession | Should -BeNullOrEmpty
         }
 
         It 'refuses a server whose key changed, showing both fingerprints' {
@@ -122,8 +124,11 @@ Describe 'New-PersistentSshSession' {
             Set-Content -LiteralPath $common.KnownHostsFile -Value "$($Bed.SERVER_1_ADDRESS) $(Get-Content -LiteralPath "$other.pub")"
             $oldFingerprint = (& ssh-keygen -l -E sha256 -f "$other.pub").Split(' ')[1]
             $common.StrictHostKeyChecking = 'AcceptNew'
-            { New-PersistentSshSession @Common -ErrorAction Stop } |
-                Should -Throw -ErrorId 'HostKeyChanged,SshKeepAlive.Commands.NewPersistentSshSessionCommand' -ExpectedMessage "*$oldFingerprint*"
+            $caught = { New-PersistentSshSession @Common -ErrorAction Stop } |
+                Should -Throw -ErrorId 'HostKeyChanged,SshKeepAlive.Commands.NewPersistentSshSessionCommand' -ExpectedMessage "*$oldFingerprint*" -PassThru
+            "$($caught.CategoryInfo.Category)" | Should -Be 'SecurityError'
+            $caught.ErrorDetails.RecommendedAction | Should -Not -BeNullOrEmpty
+            Get-PersistentSshSession | Should -BeNullOrEmpty
         }
 
         It 'adds a new server once under accept-new' {
@@ -145,7 +150,31 @@ Describe 'New-PersistentSshSession' {
             $common.Remove('KeyFile')
             $common.HostName = $Bed.SERVER_1_ADDRESS
             $credential = [pscredential]::new($Bed.USER, (ConvertTo-SecureString -String 'wrong' -AsPlainText -Force))
-            { New-PersistentSshSession @Common -Credential $credential -ErrorAction Stop } | Should -Throw -ErrorId 'AuthenticationFailed,SshKeepAlive.Commands.NewPersistentSshSessionCommand'
+            $caught = { New-PersistentSshSession @Common -Credential $credential -ErrorAction Stop } |
+                Should -Throw -ErrorId 'AuthenticationFailed,SshKeepAlive.Commands.NewPersistentSshSessionCommand' -PassThru
+            "$($caught.CategoryInfo.Category)" | Should -Be 'AuthenticationError'
+            $caught.ErrorDetails.RecommendedAction | Should -Not -BeNullOrEmpty
+            Get-PersistentSshSession | Should -BeNullOrEmpty
+        }
+
+        It 'connects to a Host alias as ssh_config says, parameters overriding it' {
+            $config = Join-Path $TestDrive 'alias_config'
+            Set-Content -LiteralPath $config -Value @(
+                'Host bed'
+                "  HostName $($Bed.SERVER_1_ADDRESS)"
+                "  Port $($Bed.SERVER_1_PORT)"
+                "  User $($Bed.USER)"
+                "  IdentityFile $($Bed.PRIVATE_KEY)"
+                "  UserKnownHostsFile $($Bed.KNOWN_HOSTS)"
+                '  StrictHostKeyChecking yes'
+                '  ServerAliveInterval 7'
+                '  ServerAliveCountMax 5'
+            )
+            $session = New-PersistentSshSession -HostName bed -ConfigPath $config -KeepAliveCountMax 2
+            $session.Target | Should -Be 'bed'
+            $session.KeepAliveInterval.TotalSeconds | Should -Be 7
+            $session.KeepAliveCountMax | Should -Be 2
+            (Invoke-PersistentSshCommand -Session $session -Command whoami).Output | Should -Be "$($Bed.USER)`n"
         }
 
         It 'closes the sessions of a runspace when that runspace closes' {
@@ -182,23 +211,6 @@ Describe 'New-PersistentSshSession' {
                 "$($session.State)" | Should -Be 'Closed'
             }
             finally { $runspace.Dispose() }
-        }
-
-        It 'connects to a Host alias as ssh_config says' {
-            $config = Join-Path $TestDrive 'alias_config'
-            Set-Content -LiteralPath $config -Value @(
-                'Host bed'
-                "  HostName $($Bed.SERVER_1_ADDRESS)"
-                "  Port $($Bed.SERVER_1_PORT)"
-                "  User $($Bed.USER)"
-                "  IdentityFile $($Bed.PRIVATE_KEY)"
-                "  UserKnownHostsFile $($Bed.KNOWN_HOSTS)"
-                '  StrictHostKeyChecking yes'
-                '  ServerAliveInterval 7'
-            )
-            $session = New-PersistentSshSession -HostName bed -ConfigPath $config
-            $session.KeepAliveInterval.TotalSeconds | Should -Be 7
-            (Invoke-PersistentSshCommand -Session $session -Command whoami).Output | Should -Be "$($Bed.USER)`n"
         }
     }
 }

@@ -16,6 +16,7 @@ Describe 'Remove-PersistentSshSession' {
         It 'writes SessionNotFound for an unknown id' {
             Remove-PersistentSshSession -Id 4242 -ErrorVariable failures -ErrorAction SilentlyContinue
             $failures[0].FullyQualifiedErrorId | Should -Be 'SessionNotFound,SshKeepAlive.Commands.RemovePersistentSshSessionCommand'
+            "$($failures[0].CategoryInfo.Category)" | Should -Be 'ObjectNotFound'
             $failures[0].TargetObject | Should -Be 4242
         }
     }
@@ -30,10 +31,18 @@ Describe 'Remove-PersistentSshSession' {
             if ($bed) { Stop-SshTestbed -Testbed $bed }
         }
 
-        It 'keeps the session with -WhatIf' {
-            $session = New-PersistentSshSession @connection -Name kept -ErrorAction Stop
-            Remove-PersistentSshSession -Session $session -WhatIf
-            "$((Get-PersistentSshSession -Name kept).State)" | Should -Be 'Connected'
+        It 'says with -WhatIf which session it would close, and keeps it' {
+            $printed = Invoke-InNewPwsh {
+                param($Connection)
+                $session = New-PersistentSshSession @Connection -Name kept -ErrorAction Stop
+                Remove-PersistentSshSession -Session $session -WhatIf
+                "state: $((Get-PersistentSshSession -Name kept).State)"
+                "session: $($session.Id)"
+            } -ArgumentList $connection
+
+            $id = ($printed -match '^session: ') -replace '^session: '
+            $printed | Should -Contain "What if: Performing the operation `"Close`" on target `"session $id ($($bed.USER)@$($bed.SERVER_1_ADDRESS))`"."
+            $printed | Should -Contain 'state: Connected'
         }
 
         It 'closes the session and forgets it' {

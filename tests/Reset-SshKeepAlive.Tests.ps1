@@ -10,19 +10,22 @@ Describe 'Reset-SshKeepAlive' {
         $script:Config = Join-Path $TestDrive ("config-" + [guid]::NewGuid().ToString('N'))
     }
 
-    It 'removes the host''s keepalive lines and leaves other hosts'' alone' {
+    It 'removes the host''s keepalive lines and leaves other hosts'' alone, and -PassThru says it changed' {
         Write-ConfigText $Config "Host web01`n  ServerAliveInterval 60`n  ServerAliveCountMax 2`n  User x`nHost *`n  ServerAliveInterval 10`n"
 
-        Reset-SshKeepAlive -Path $Config -HostName web01 -NoBackup
+        $result = Reset-SshKeepAlive -Path $Config -HostName web01 -NoBackup -PassThru
 
         Read-ConfigText $Config | Should -BeExactly "Host web01`n  User x`nHost *`n  ServerAliveInterval 10`n"
+        $result.Changed | Should -BeTrue
     }
 
-    It 'with -WhatIf changes nothing' {
+    It 'with -WhatIf prints the lines it would remove and changes nothing' {
         Write-ConfigText $Config "Host web01`n  ServerAliveInterval 60`n"
 
-        Reset-SshKeepAlive -Path $Config -HostName web01 -WhatIf
+        $printed = Invoke-InNewPwsh { param($Path) Reset-SshKeepAlive -Path $Path -HostName web01 -WhatIf } -ArgumentList $Config
 
+        $printed | Should -Contain "What if: --- $Config"
+        $printed | Should -Contain '-  ServerAliveInterval 60'
         Read-ConfigText $Config | Should -BeExactly "Host web01`n  ServerAliveInterval 60`n"
     }
 

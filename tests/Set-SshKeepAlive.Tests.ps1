@@ -11,10 +11,17 @@ BeforeAll {
     . (Join-Path $PSScriptRoot 'Common.ps1')
     . (Join-Path $PSScriptRoot 'Testbed.ps1')
 
+    # The value ssh -G reports for $Keyword; ssh must have nothing to say about the file on stderr but that its
+    # stdin is no terminal (it would open a shell, since no command is given).
     function Get-SshG([string] $Path, [string] $HostName, [string] $Keyword) {
-        $line = & ssh -G -F $Path $HostName | Where-Object { $_ -like "$($Keyword.ToLowerInvariant()) *" }
+        $output = & ssh -G -F $Path $HostName 2>&1
+        $LASTEXITCODE | Should -Be 0 -Because "ssh -G accepts $Path"
+        $output | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] -and "$_" -notlike 'Pseudo-terminal will not be allocated*' } |
+            ForEach-Object { "$_" } | Should -BeNullOrEmpty -Because "ssh -G reads $Path without complaint"
+        $line = $output | Where-Object { $_ -is [string] -and $_ -like "$($Keyword.ToLowerInvariant()) *" }
         $line.Substring($Keyword.Length + 1)
     }
+
 }
 
 Describe 'Set-SshKeepAlive' {
@@ -40,24 +47,54 @@ Describe 'Set-SshKeepAlive' {
         Read-ConfigText $Config | Should -BeExactly "Host web01`r`n`tServerAliveInterval=300 # short`r`n"
     }
 
-    It 'writes nothing and reports Changed = false when the values already hold' {
+    It 'appends a Host block after a Host * block that sets no keepalive, and -PassThru says it changed' {
+        Write-ConfigText $Config "Host *`n    User me`n"
+
+        $result = Set-SshKeepAlive -Path $Config -HostName web01 -Interval 5m -CountMax 2 -NoBackup -PassThru
+
+        Read-ConfigText $Config | Should -BeExactly "Host *`n    User me`n`nHost web01`n    ServerAliveInterval 300`n    ServerAliveCountMax 2`n"
+        $result.Changed | Should -BeTrue
+        Get-EditCompanionFile $Config | Should -BeNullOrEmpty
+    }
+
+    It 'writes nothing and reports Changed = false when the values already hold, saying so with -Verbose' {
         Write-ConfigText $Config "ServerAliveInterval 1m`n"
         $before = (Get-Item -LiteralPath $Config).LastWriteTimeUtc
 
-        $result = Set-SshKeepAlive -Path $Config -Interval 60 -PassThru
+        $result = Set-SshKeepAlive -Path $Config -Interval 60 -PassThru -Verbose 4>&1
 
-        $result.Changed | Should -BeFalse
+        $result.Where({ $_ -isnot [System.Management.Automation.VerboseRecord] }).Changed | Should -BeFalse
+        "$($result.Where({ $_ -is [System.Management.Automation.VerboseRecord] }))" | Should -Match 'already hold'
         (Get-Item -LiteralPath $Config).LastWriteTimeUtc | Should -Be $before
-        # -Force: the editor's temporary files are dot files; neither they nor a backup may be left.
-        Get-ChildItem -LiteralPath $TestDrive -Force -Filter "*$(Split-Path -Leaf $Config).sshka-*" | Should -BeNullOrEmpty
+        Get-EditCompanionFile $Config | Should -BeNullOrEmpty
     }
 
-    It 'with -WhatIf prints the diff and leaves the file alone' {
+    It 'with -WhatIf prints the diff, writes no object even with -PassThru, and leaves the file alone' {
         Write-ConfigText $Config "Host *`n    ServerAliveInterval 10`n"
 
-        Set-SshKeepAlive -Path $Config -Interval 60 -WhatIf
+        $printed = Invoke-InNewPwsh { param($Path) "objects: $(@(Set-SshKeepAlive -Path $Path -Interval 60 -WhatIf -PassThru).Count)" } -ArgumentList $Config
 
+        $printed | Should -Contain "What if: --- $Config"
+        $printed | Should -Contain '-    ServerAliveInterval 10'
+        $printed | Should -Contain '+    ServerAliveInterval 60'
+        $printed | Should -Contain 'objects: 0'
         Read-ConfigText $Config | Should -BeExactly "Host *`n    ServerAliveInterval 10`n"
+        Get-EditCompanionFile $Config | Should -BeNullOrEmpty
+    }
+
+    It 'with -Confirm answered <Answer> shows the diff and writes only on yes' -ForEach @(
+        @{ Answer = 'n'; Expected = "Host *`n    ServerAliveInterval 10`n" }
+        @{ Answer = 'y'; Expected = "Host *`n    ServerAliveInterval 60`n" }
+    ) {
+        # A short path: the prompt is word-wrapped at the console's width.
+        $shortPath = Join-Path $TestDrive "confirm-$Answer"
+        Write-ConfigText $shortPath "Host *`n    ServerAliveInterval 10`n"
+
+        $printed = Invoke-InNewPwsh { param($Path) Set-SshKeepAlive -Path $Path -Interval 60 -NoBackup -Confirm } -ArgumentList $shortPath -InputLine $Answer
+
+        $printed | Should -Contain "Set keepalive in $($shortPath)?"
+        $printed | Should -Contain '+    ServerAliveInterval 60'
+        Read-ConfigText $shortPath | Should -BeExactly $Expected
     }
 
     It 'with -PassThru returns the changed lines and the backup' {
@@ -86,10 +123,12 @@ Describe 'Set-SshKeepAlive' {
         Write-ConfigText $Config ''
 
         [pscustomobject]@{ Scope = 'Client'; Target = 'alice@web01'; Name = 'ServerAliveInterval' },
-        [pscustomobject]@{ Scope = 'Shell'; Target = 'localhost'; Name = 'TMOUT' } |
+        [pscustomobject]@{ Scope = 'Shell'; Target = 'localhost'; Name = 'TMOUT' },
+        [pscustomobject]@{ Scope = 'Kernel'; Target = 'localhost'; Name = 'tcp_keepalive_time' },
+        [pscustomobject]@{ Scope = 'Client'; Target = 'db01'; Name = 'ServerAliveInterval' } |
             Set-SshKeepAlive -Path $Config -Interval 30 -NoBackup
 
-        Read-ConfigText $Config | Should -BeExactly "Host web01`n    ServerAliveInterval 30`n"
+        Read-ConfigText $Config | Should -BeExactly "Host web01`n    ServerAliveInterval 30`n`nHost db01`n    ServerAliveInterval 30`n"
     }
 
     It 'edits the file -LiteralPath names, wildcard characters and all' {
@@ -149,12 +188,6 @@ Describe 'Set-SshKeepAlive' {
         $caught.ErrorDetails.RecommendedAction | Should -Not -BeNullOrEmpty
     }
 
-    It 'refuses -Scope Kernel given directly with ScopeNotEditable' {
-        Write-ConfigText $Config ''
-
-        { Set-SshKeepAlive -Path $Config -Interval 30 -Scope Kernel } | Should -Throw -ErrorId 'ScopeNotEditable,SshKeepAlive.Commands.SetSshKeepAliveCommand'
-    }
-
     It 'says with -Verbose which line was chosen and why' {
         Write-ConfigText $Config "Host *`n    ServerAliveInterval 10`n"
 
@@ -164,46 +197,64 @@ Describe 'Set-SshKeepAlive' {
             Should -Match ([regex]::Escape("$($Config):2"))
     }
 
-    It 'refuses bad input with <ErrorId> and changes no byte' -ForEach @(
-        @{ Arguments = @{ Interval = '-5' }; ErrorId = 'IntervalInvalid' }
-        @{ Arguments = @{ Interval = '2d' }; ErrorId = 'IntervalInvalid' }
-        @{ Arguments = @{ Interval = 'soon' }; ErrorId = 'IntervalInvalid' }
-        @{ Arguments = @{ Interval = '60'; CountMax = 101 }; ErrorId = 'ParameterArgumentValidationError' }
-        @{ Arguments = @{ Interval = '60'; CountMax = -1 }; ErrorId = 'ParameterArgumentValidationError' }
-        @{ Arguments = @{ Interval = '60'; HostName = 'web 01' }; ErrorId = 'HostPatternInvalid' }
-        @{ Arguments = @{ Interval = '60'; HostName = "web`n01" }; ErrorId = 'HostPatternInvalid' }
-        @{ Arguments = @{ Interval = '60'; HostName = 'web#1' }; ErrorId = 'HostPatternInvalid' }
-        @{ Arguments = @{ Interval = '60'; HostName = '"web01"' }; ErrorId = 'HostPatternInvalid' }
-        @{ Arguments = @{}; ErrorId = 'SettingMissing' }
-        @{ Arguments = @{ Reload = $true }; ErrorId = 'SettingMissing' }
+    It 'refuses bad input with <ErrorId> (<Category>) and changes no byte' -ForEach @(
+        @{ Arguments = @{ Interval = '-5' }; ErrorId = 'IntervalInvalid'; Category = 'InvalidArgument' }
+        @{ Arguments = @{ Interval = '2d' }; ErrorId = 'IntervalInvalid'; Category = 'InvalidArgument' }
+        @{ Arguments = @{ Interval = 'soon' }; ErrorId = 'IntervalInvalid'; Category = 'InvalidArgument' }
+        @{ Arguments = @{ Interval = '60'; HostName = 'web 01' }; ErrorId = 'HostPatternInvalid'; Category = 'InvalidArgument' }
+        @{ Arguments = @{ Interval = '60'; HostName = "web`n01" }; ErrorId = 'HostPatternInvalid'; Category = 'InvalidArgument' }
+        @{ Arguments = @{ Interval = '60'; HostName = 'web#1' }; ErrorId = 'HostPatternInvalid'; Category = 'InvalidArgument' }
+        @{ Arguments = @{ Interval = '60'; HostName = '"web01"' }; ErrorId = 'HostPatternInvalid'; Category = 'InvalidArgument' }
+        @{ Arguments = @{ Interval = '60'; Scope = 'Shell' }; ErrorId = 'ScopeNotEditable'; Category = 'InvalidArgument' }
+        @{ Arguments = @{ Interval = '60'; Scope = 'Kernel' }; ErrorId = 'ScopeNotEditable'; Category = 'InvalidArgument' }
+        @{ Arguments = @{}; ErrorId = 'SettingMissing'; Category = 'InvalidArgument' }
+        @{ Arguments = @{ Reload = $true }; ErrorId = 'SettingMissing'; Category = 'InvalidArgument' }
     ) {
         Write-ConfigText $Config "Host *`n    ServerAliveInterval 10`n"
 
-        { Set-SshKeepAlive -Path $Config @Arguments } | Should -Throw -ErrorId "$ErrorId,SshKeepAlive.Commands.SetSshKeepAliveCommand"
+        $caught = { Set-SshKeepAlive -Path $Config @Arguments } | Should -Throw -ErrorId "$ErrorId,SshKeepAlive.Commands.SetSshKeepAliveCommand" -PassThru
+
+        "$($caught.CategoryInfo.Category)" | Should -Be $Category
+        $caught.ErrorDetails.RecommendedAction | Should -Not -BeNullOrEmpty
+        Read-ConfigText $Config | Should -BeExactly "Host *`n    ServerAliveInterval 10`n"
+        Get-EditCompanionFile $Config | Should -BeNullOrEmpty
+    }
+
+    It 'refuses -CountMax <_> at binding, outside 0-100, and changes no byte' -ForEach 101, -1 {
+        Write-ConfigText $Config "Host *`n    ServerAliveInterval 10`n"
+
+        { Set-SshKeepAlive -Path $Config -Interval 60 -CountMax $_ } | Should -Throw -ErrorId 'ParameterArgumentValidationError,SshKeepAlive.Commands.SetSshKeepAliveCommand'
 
         Read-ConfigText $Config | Should -BeExactly "Host *`n    ServerAliveInterval 10`n"
     }
 
-    It 'refuses a config that does not parse with ConfigInvalid' {
+    It 'refuses a config that does not parse with ConfigInvalid, naming the file' {
         Write-ConfigText $Config "Host `"web01`n"
 
-        { Set-SshKeepAlive -Path $Config -Interval 60 } | Should -Throw -ErrorId 'ConfigInvalid,SshKeepAlive.Commands.SetSshKeepAliveCommand'
+        $caught = { Set-SshKeepAlive -Path $Config -Interval 60 } | Should -Throw -ErrorId 'ConfigInvalid,SshKeepAlive.Commands.SetSshKeepAliveCommand' -PassThru
 
+        "$($caught.CategoryInfo.Category)" | Should -Be 'InvalidData'
+        "$($caught.TargetObject)" | Should -BeLike "$Config*"
         Read-ConfigText $Config | Should -BeExactly "Host `"web01`n"
     }
 
     It 'refuses a missing -Path with ConfigFileNotFound' {
-        { Set-SshKeepAlive -Path (Join-Path $TestDrive 'missing') -Interval 60 } | Should -Throw -ErrorId 'ConfigFileNotFound,SshKeepAlive.Commands.SetSshKeepAliveCommand'
+        $missing = Join-Path $TestDrive 'missing'
 
-        Join-Path $TestDrive 'missing' | Should -Not -Exist
+        $caught = { Set-SshKeepAlive -Path $missing -Interval 60 } | Should -Throw -ErrorId 'ConfigFileNotFound,SshKeepAlive.Commands.SetSshKeepAliveCommand' -PassThru
+
+        "$($caught.CategoryInfo.Category)" | Should -Be 'ObjectNotFound'
+        $caught.TargetObject | Should -Be $missing
+        $missing | Should -Not -Exist
     }
 
     It 'refuses a read-only file with ConfigFileReadOnly' -Skip:$IsWindows {
         Write-ConfigText $Config "Host *`n"
         chmod 444 $Config
 
-        { Set-SshKeepAlive -Path $Config -Interval 60 } | Should -Throw -ErrorId 'ConfigFileReadOnly,SshKeepAlive.Commands.SetSshKeepAliveCommand'
+        $caught = { Set-SshKeepAlive -Path $Config -Interval 60 } | Should -Throw -ErrorId 'ConfigFileReadOnly,SshKeepAlive.Commands.SetSshKeepAliveCommand' -PassThru
 
+        "$($caught.CategoryInfo.Category)" | Should -Be 'PermissionDenied'
         Read-ConfigText $Config | Should -BeExactly "Host *`n"
     }
 
@@ -216,34 +267,98 @@ Describe 'Set-SshKeepAlive' {
         Read-ConfigText $Config | Should -BeExactly "PidFile $TestDrive/none.pid`nClientAliveIntervall 5`n"
     }
 
+    It 'stopped with Ctrl-C while sshd -t checks the edit, stops within a second and leaves the file as it was' -Skip:$IsWindows {
+        # sshd -t waits for a writer on a host key that is a FIFO, as on a hung network mount.
+        $fifo = Join-Path $TestDrive 'host_key_fifo'
+        if (-not (Test-Path -LiteralPath $fifo)) { mkfifo $fifo }
+        $original = "HostKey $fifo`nClientAliveInterval 300`n"
+        Write-ConfigText $Config $original
+        $filesBefore = @(Get-ChildItem -LiteralPath $TestDrive -Force).Name
+
+        $stopTook = Measure-PipelineStop -Script { param($Path) Set-SshKeepAlive -Scope Server -Path $Path -Interval 30 } -Parameters @{ Path = $Config } -Until {
+            pgrep -f -- "sshd -t -f $TestDrive" > $null; $LASTEXITCODE -eq 0
+        }
+
+        $stopTook | Should -BeLessThan ([timespan]::FromSeconds(1))
+        Read-ConfigText $Config | Should -BeExactly $original
+        @(Get-ChildItem -LiteralPath $TestDrive -Force).Name | Should -Be $filesBefore
+        pgrep -f -- "sshd -t -f $TestDrive" | Should -BeNullOrEmpty
+    }
+
     It 'refuses when a line behind Match exec could win, naming it' {
         Write-ConfigText $Config "Match exec `"exit 1`"`n  ServerAliveInterval 5`nHost web01`n  ServerAliveInterval 10`n"
 
-        { Set-SshKeepAlive -Path $Config -HostName web01 -Interval 60 } | Should -Throw -ErrorId 'SettingOverriddenElsewhere,SshKeepAlive.Commands.SetSshKeepAliveCommand'
+        $caught = { Set-SshKeepAlive -Path $Config -HostName web01 -Interval 60 } | Should -Throw -ErrorId 'SettingOverriddenElsewhere,SshKeepAlive.Commands.SetSshKeepAliveCommand' -PassThru
+
+        "$($caught.CategoryInfo.Category)" | Should -Be 'ResourceExists'
+        "$($caught.TargetObject)" | Should -Be "$($Config):2"
     }
 }
 
 Describe 'Set-SshKeepAlive in the sshd testbed' -Skip:($null -ne $TestbedSkipReason) {
-    It 'with -Scope Server -Reload makes sshd drop a client whose path is cut' {
+    It 'with -Scope Server -Reload backs the config up and makes sshd drop a client whose path is cut' {
         $bed = Start-SshTestbed
         $job = $null
         try {
-            $result = Set-SshKeepAlive -Scope Server -Path $bed.SERVER_1_SSHD_CONFIG -Interval 1 -CountMax 2 -Reload -NoBackup -PassThru
+            $result = Set-SshKeepAlive -Scope Server -Path $bed.SERVER_1_SSHD_CONFIG -Interval 1 -CountMax 2 -Reload -PassThru
             $result.ReloadOutcome | Should -Match 'SIGHUP'
+            $result.BackupPaths | Should -HaveCount 1
+            Get-EditCompanionFile $bed.SERVER_1_SSHD_CONFIG | ForEach-Object FullName | Should -Be $result.BackupPaths
             $arguments = Get-SshTestbedClientArgument -Testbed $bed -Option 'ServerAliveInterval=0' -Command 'sleep 60'
-            $job = Start-ThreadJob -ScriptBlock { & ssh @args 2>$null } -ArgumentList $arguments
-            $deadline = (Get-Date).AddSeconds(10)
-            while (-not (Select-String -LiteralPath $bed.SERVER_1_SSHD_LOG -Pattern 'Starting session:' -Quiet) -and (Get-Date) -lt $deadline) { Start-Sleep -Milliseconds 100 }
+            $job = Start-ThreadJob -ScriptBlock { & ssh @args 2>&1 } -ArgumentList $arguments
+            Wait-Until { Select-String -LiteralPath $bed.SERVER_1_SSHD_LOG -Pattern 'Starting session:' -Quiet } -Seconds 10 | Should -BeTrue -Because 'the ssh session starts'
 
-            Invoke-SshTestbed -ArgumentList 'cut', $bed.RUN_ID
-            $deadline = (Get-Date).AddSeconds(6)
-            while (-not (Select-String -LiteralPath $bed.SERVER_1_SSHD_LOG -Pattern 'Timeout, client not responding' -Quiet) -and (Get-Date) -lt $deadline) { Start-Sleep -Milliseconds 100 }
+            Invoke-SshTestbed -ArgumentList 'cut', $bed.RUN_ID | Out-Null
 
-            Select-String -LiteralPath $bed.SERVER_1_SSHD_LOG -Pattern 'Timeout, client not responding' -Quiet | Should -BeTrue
+            Wait-Until { Select-String -LiteralPath $bed.SERVER_1_SSHD_LOG -Pattern 'Timeout, client not responding' -Quiet } -Seconds 20 |
+                Should -BeTrue -Because 'sshd gives up on a silent client once it has ClientAliveInterval (by default it never does)'
         }
         finally {
             # A failed assertion must not leave the ssh client's thread job running.
             if ($job) { Stop-Job -Job $job; Remove-Job -Job $job -Force }
+            Stop-SshTestbed -Testbed $bed
+        }
+    }
+
+    It 'on a config sshd -t rejects, stops with SshdConfigRejected, changes nothing and keeps sshd serving' {
+        $bed = Start-SshTestbed
+        try {
+            Add-Content -LiteralPath $bed.SERVER_1_SSHD_CONFIG -Value 'NoSuchKeyword yes'
+            $before = Read-ConfigText $bed.SERVER_1_SSHD_CONFIG
+
+            $caught = { Set-SshKeepAlive -Scope Server -Path $bed.SERVER_1_SSHD_CONFIG -Interval 1 -Reload } |
+                Should -Throw -ErrorId 'SshdConfigRejected,SshKeepAlive.Commands.SetSshKeepAliveCommand' -PassThru
+
+            "$($caught.CategoryInfo.Category)" | Should -Be 'InvalidResult'
+            $caught.Exception.Message | Should -BeLike '*NoSuchKeyword*'
+            Read-ConfigText $bed.SERVER_1_SSHD_CONFIG | Should -BeExactly $before
+            Get-EditCompanionFile $bed.SERVER_1_SSHD_CONFIG | Should -BeNullOrEmpty
+            & ssh @(Get-SshTestbedClientArgument -Testbed $bed -Command 'echo up') 2>&1 | Should -Be 'up'
+        }
+        finally {
+            Stop-SshTestbed -Testbed $bed
+        }
+    }
+
+    It 'stopped with Ctrl-C while -Reload checks that sshd survived, puts the old config back and has sshd read it again' {
+        $bed = Start-SshTestbed
+        try {
+            $original = Read-ConfigText $bed.SERVER_1_SSHD_CONFIG
+            $log = $bed.SERVER_1_SSHD_LOG
+            $hangupsBefore = @(Select-String -LiteralPath $log -Pattern 'Received SIGHUP').Count
+
+            $stopTook = Measure-PipelineStop -Script { param($Path) Set-SshKeepAlive -Scope Server -Path $Path -Interval 7 -Reload -NoBackup } -Parameters @{ Path = $bed.SERVER_1_SSHD_CONFIG } -Until {
+                @(Select-String -LiteralPath $log -Pattern 'Received SIGHUP').Count -gt $hangupsBefore
+            }
+
+            $stopTook | Should -BeLessThan ([timespan]::FromSeconds(1))
+            Read-ConfigText $bed.SERVER_1_SSHD_CONFIG | Should -BeExactly $original
+            Wait-Until { @(Select-String -LiteralPath $log -Pattern 'Received SIGHUP').Count -ge $hangupsBefore + 2 } -Seconds 10 | Should -BeTrue -Because 'sshd must read the restored config'
+            @(Select-String -LiteralPath $log -Pattern 'Received SIGHUP').Count | Should -Be ($hangupsBefore + 2)
+            $arguments = Get-SshTestbedClientArgument -Testbed $bed -Command 'echo up'
+            & ssh @arguments | Should -Be 'up'
+        }
+        finally {
             Stop-SshTestbed -Testbed $bed
         }
     }

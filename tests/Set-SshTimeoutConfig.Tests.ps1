@@ -18,11 +18,13 @@ Describe 'Set-SshTimeoutConfig' {
         Read-ConfigText $Config | Should -BeExactly "Host web01`n  User x`n  ConnectTimeout 10`n"
     }
 
-    It 'with -WhatIf changes nothing' {
+    It 'with -WhatIf prints the diff and changes nothing' {
         Write-ConfigText $Config "Host web01`n  User x`n"
 
-        Set-SshTimeoutConfig -Path $Config -HostName web01 -ConnectTimeout 10 -WhatIf
+        $printed = Invoke-InNewPwsh { param($Path) Set-SshTimeoutConfig -Path $Path -HostName web01 -ConnectTimeout 10 -WhatIf } -ArgumentList $Config
 
+        $printed | Should -Contain "What if: --- $Config"
+        $printed | Should -Contain '+  ConnectTimeout 10'
         Read-ConfigText $Config | Should -BeExactly "Host web01`n  User x`n"
     }
 
@@ -54,8 +56,10 @@ Describe 'Set-SshTimeoutConfig' {
     ) {
         Write-ConfigText $Config "Host *`n"
 
-        { Set-SshTimeoutConfig -Path $Config @Arguments } | Should -Throw -ErrorId "$ErrorId,SshKeepAlive.Commands.SetSshTimeoutConfigCommand"
+        $caught = { Set-SshTimeoutConfig -Path $Config @Arguments } | Should -Throw -ErrorId "$ErrorId,SshKeepAlive.Commands.SetSshTimeoutConfigCommand" -PassThru
 
+        "$($caught.CategoryInfo.Category)" | Should -Be 'InvalidArgument'
         Read-ConfigText $Config | Should -BeExactly "Host *`n"
+        Get-EditCompanionFile $Config | Should -BeNullOrEmpty
     }
 }

@@ -1,20 +1,29 @@
 #Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.1.0' }
+# The module as a whole: manifest, built layout, dependency isolation, and the conventions every cmdlet keeps
+# (complete help with examples that bind, a format view for every output type, host name completion).
 
 BeforeDiscovery {
     . (Join-Path $PSScriptRoot 'Common.ps1')
     $cmdletNames = @((Get-Command -Module SshKeepAlive -CommandType Cmdlet).Name)
+    # Every cmdlet with a -HostName completes it from the config file it would read (-Path or -ConfigPath).
+    $hostNameCompletions = foreach ($command in Get-Command -Module SshKeepAlive -CommandType Cmdlet) {
+        if ($command.Parameters.ContainsKey('HostName')) {
+            @{ Name = $command.Name; PathParameter = @('Path', 'ConfigPath').Where({ $command.Parameters.ContainsKey($_) }, 'First')[0] }
+        }
+    }
 }
 
 BeforeAll {
     . (Join-Path $PSScriptRoot 'Common.ps1')
     $script:Module = Get-Module -Name SshKeepAlive
+    $script:ModuleDirectory = Split-Path -Parent $ModuleManifest
 }
 
 Describe 'SshKeepAlive module' {
     It 'imports from the built layout at the manifest version' {
         $Module | Should -Not -BeNullOrEmpty
         $Module.Version.ToString(3) | Should -Be $ModuleVersion
-        Split-Path -Parent $Module.Path | Should -Be (Split-Path -Parent $ModuleManifest)
+        Split-Path -Parent $Module.Path | Should -Be $ModuleDirectory
     }
 
     It 'has a manifest that passes Test-ModuleManifest' {
@@ -33,16 +42,69 @@ Describe 'SshKeepAlive module' {
         @($declared) | Should -Be @($implemented)
     }
 
-    It 'exports no functions, variables or aliases' {
-        $data = Import-PowerShellDataFile -Path $ModuleManifest
-        $data.FunctionsToExport | Should -BeNullOrEmpty
-        $data.VariablesToExport | Should -BeNullOrEmpty
-        $data.AliasesToExport | Should -BeNullOrEmpty
+    It 'exports no functions, variables or aliases: empty lists, not wildcards' {
+        $text = Get-Content -LiteralPath $ModuleManifest -Raw
+        foreach ($list in 'FunctionsToExport', 'VariablesToExport', 'AliasesToExport') {
+            $text | Should -Match "$list\s*=\s*@\(\)"
+        }
     }
 
-    It 'ships no System.Management.Automation assembly' {
-        Get-ChildItem -LiteralPath (Split-Path -Parent $ModuleManifest) -Recurse -Filter 'System.Management.Automation.dll' |
-            Should -BeNullOrEmpty
+    It 'runs external commands through the CliWrap and diffs through the DiffPlex in its own deps folder and load context' -Skip:($PSVersionTable.PSEdition -ne 'Core') {
+        $config = Join-Path $TestDrive 'exec_config'
+        [System.IO.File]::WriteAllText($config, "Match exec `"true`"`n    ServerAliveInterval 5`n")
+        $null = Get-SshTimeoutConfig -Path $config -HostName web01 -AllowMatchExec
+        $plain = Join-Path $TestDrive 'plain_config'
+        [System.IO.File]::WriteAllText($plain, "Host web01`n    ServerAliveInterval 5`n")
+        $null = Set-SshKeepAlive -Path $plain -HostName web01 -Interval 7 -WhatIf
+
+        foreach ($name in 'CliWrap', 'DiffPlex') {
+            $loaded = @([AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq $name })
+            $loaded.Count | Should -Be 1 -Because "$name is loaded once"
+            [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext($loaded[0]).GetType().FullName | Should -Be 'SshKeepAlive.ModuleLoadContext'
+            $loaded[0].Location | Should -Be (Join-Path $ModuleDirectory "deps/$name.dll")
+        }
+    }
+
+    It 'lays out the cmdlets at the root and Core with SSH.NET in deps/, shipping no engine' {
+        $files = Get-ChildItem -LiteralPath $ModuleDirectory -Recurse -File |
+            ForEach-Object { [IO.Path]::GetRelativePath($ModuleDirectory, $_.FullName).Replace('\', '/') }
+
+        $files | Should -Contain 'SshKeepAlive.dll'
+        $files | Should -Contain 'SshKeepAlive.Format.ps1xml'
+        $files | Should -Contain 'en-US/SshKeepAlive.dll-Help.xml'
+        $files | Should -Contain 'deps/SshKeepAlive.Core.dll'
+        $files | Should -Contain 'deps/Renci.SshNet.dll'
+        $files | Should -Not -Contain 'SshKeepAlive.Core.dll'
+        $files | Where-Object { $_ -like '*System.Management.Automation.dll' } | Should -BeNullOrEmpty
+    }
+
+    It 'stamps the manifest version into its assemblies' {
+        foreach ($assembly in 'SshKeepAlive.dll', 'deps/SshKeepAlive.Core.dll') {
+            [Reflection.AssemblyName]::GetAssemblyName((Join-Path $ModuleDirectory $assembly)).Version |
+                Should -Be ([version]"$ModuleVersion.0") -Because $assembly
+        }
+    }
+
+    It 'uses its own SSH.NET beside an older one already loaded in the session, as with Posh-SSH imported first' {
+        $olderSshNet = Join-Path $RepoRoot 'out/tools/older-ssh.net/Renci.SshNet.dll'
+        $key = New-TestKey (Join-Path $TestDrive 'id_isolation')
+
+        $printed = Invoke-InNewPwsh -NoImport {
+            param($OlderSshNet, $Manifest, $Key)
+            Add-Type -LiteralPath $OlderSshNet
+            Import-Module -Name $Manifest -ErrorAction Stop
+            $sessionCopy = [Renci.SshNet.SshClient].Assembly
+            $moduleCopy = [SshKeepAlive.ModuleLoadContext]::Instance.LoadFromAssemblyName([System.Reflection.AssemblyName] 'Renci.SshNet')
+            "session copy: $($sessionCopy.GetName().Version) default=$([System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext($sessionCopy) -eq [System.Runtime.Loader.AssemblyLoadContext]::Default)"
+            "module copy: $($moduleCopy.GetName().Version) $([System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext($moduleCopy).GetType().FullName)"
+            # The module's own SSH.NET reads the key and tries to connect: a clean ConnectFailed, no type clash.
+            New-PersistentSshSession -HostName 127.0.0.1 -Port 1 -KeyFile $Key -ConnectTimeout 5 -ErrorAction SilentlyContinue -ErrorVariable failures
+            "connect: $($failures.FullyQualifiedErrorId)"
+        } -ArgumentList $olderSshNet, $ModuleManifest, $key
+
+        $printed | Should -Contain "session copy: $([Reflection.AssemblyName]::GetAssemblyName($olderSshNet).Version) default=True"
+        $printed | Should -Contain "module copy: $([Reflection.AssemblyName]::GetAssemblyName((Join-Path $ModuleDirectory 'deps/Renci.SshNet.dll')).Version) SshKeepAlive.ModuleLoadContext"
+        $printed | Should -Contain 'connect: ConnectionFailed,SshKeepAlive.Commands.NewPersistentSshSessionCommand'
     }
 }
 
@@ -66,7 +128,43 @@ Describe 'Help for <_>' -ForEach $cmdletNames {
         }
     }
 
-    It 'has at least two examples' {
+    It 'has at least two examples, each of which parses and binds every command it runs' {
         @($Help.examples.example).Count | Should -BeGreaterOrEqual 2
+        foreach ($example in $Help.examples.example) {
+            $errors = $null
+            $ast = [System.Management.Automation.Language.Parser]::ParseInput(($example.code -join "`n"), [ref] $null, [ref] $errors)
+            $errors | Should -BeNullOrEmpty -Because "$($example.title) must parse"
+            $calls = $ast.FindAll({ $args[0] -is [System.Management.Automation.Language.CommandAst] }, $true)
+            $calls.GetCommandName() | Should -Contain $_ -Because "$($example.title) shows $_"
+            foreach ($call in $calls) {
+                Get-Command -Name $call.GetCommandName() -ErrorAction Ignore | Should -Not -BeNullOrEmpty -Because "$($example.title) runs $($call.GetCommandName())"
+                $binding = [System.Management.Automation.Language.StaticParameterBinder]::BindCommand($call, $true)
+                $binding.BindingExceptions.Values.BindingException.Message | Should -BeNullOrEmpty -Because "$($example.title): $call"
+            }
+        }
+    }
+}
+
+Describe 'Output types' {
+    It '<_> declares its output types, and each has a format view' -ForEach $cmdletNames {
+        $declared = (Get-Command -Name $_).OutputType
+        $declared | Should -Not -BeNullOrEmpty -Because 'every cmdlet says what it writes, [OutputType(typeof(void))] if nothing'
+        $types = $declared.Type | Where-Object { $_ -ne [void] }
+        foreach ($type in $types) {
+            Get-FormatData -TypeName $type.FullName | Should -Not -BeNullOrEmpty -Because "$($type.FullName) needs a view"
+        }
+    }
+}
+
+Describe 'Completion of -HostName in <Name>' -ForEach $hostNameCompletions {
+    It 'offers the literal Host names of the -<PathParameter> file, keeping a typed user@' {
+        $config = Join-Path $TestDrive 'completion_config'
+        Write-ConfigText $config "Host web01 web02 web*`nHost db01`n"
+        $line = "$Name -$PathParameter '$config' -HostName admin@we"
+
+        $completions = (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches
+
+        # CompletionText quotes anything with '@', which is harmless to type.
+        @($completions.CompletionText) | Should -Be @("'admin@web01'", "'admin@web02'")
     }
 }

@@ -1,6 +1,7 @@
 using System;
 using System.Management.Automation;
 using SshKeepAlive.Core.Errors;
+using SshKeepAlive.Core.Sessions;
 
 namespace SshKeepAlive
 {
@@ -72,6 +73,7 @@ namespace SshKeepAlive
                 case ErrorId.KeyFileUnusable: return Of(ErrorCategory.InvalidArgument, "Check the key file's path, and give the passphrase of an encrypted key with -KeyPassphrase.");
                 case ErrorId.AuthenticationFailed: return Of(ErrorCategory.AuthenticationError, "Check the user name, key (-KeyFile, ssh-agent) or password (-Credential); the server's log says which methods it tried.");
                 case ErrorId.ConnectionFailed: return Of(ErrorCategory.ConnectionError, "Check the host name, port and network path; -Verbose shows where the connection goes.");
+                case ErrorId.KeepAliveReplyUnavailable: return Of(ErrorCategory.NotImplemented, $"Load the SSH.NET this module ships ({SshNetInternals.ShippedVersion}): remove other copies from the module's deps folder, or reinstall SshKeepAlive.");
                 case ErrorId.SessionNotFound: return Of(ErrorCategory.ObjectNotFound, "List sessions with Get-PersistentSshSession.");
                 case ErrorId.SessionUnavailable: return Of(ErrorCategory.ConnectionError, "Wait for the session to reconnect (Get-PersistentSshSession shows its state), or create a new one with New-PersistentSshSession.");
                 case ErrorId.SessionLostDuringCommand: return Of(ErrorCategory.ConnectionError, "Check on the host whether the command ran before running it again.");

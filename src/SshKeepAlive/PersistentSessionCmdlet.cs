@@ -71,6 +71,11 @@ namespace SshKeepAlive
             {
                 session = settings.CreateSession();
                 session.Connect(CancellationToken);
+                if (ConnectionErrors.KeepAliveReplyUnavailableWarning(settings) is string warning)
+                {
+                    WriteWarning(warning);
+                }
+
                 WriteVerbose(session.HostKey?.Message ?? "No host key check was made.");
                 WriteVerbose($"Connected to {session.Target} ({session.ServerVersion}).");
                 return session;

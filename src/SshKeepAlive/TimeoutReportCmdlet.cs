@@ -90,6 +90,7 @@ namespace SshKeepAlive
                 ConfigPath = ConfigPath,
                 Connection = new ServerConnection(User, ClientHostName, ClientAddress, LocalAddress, LocalPort),
                 AllowMatchExec = AllowMatchExec,
+                CancellationToken = CancellationToken,
             };
         }
 

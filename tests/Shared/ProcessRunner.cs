@@ -1,5 +1,7 @@
 using System;
-using System.Diagnostics;
+using System.Text;
+using System.Threading;
+using CliWrap;
 
 namespace SshKeepAlive.Testing
 {
@@ -24,43 +26,50 @@ namespace SshKeepAlive.Testing
         public bool TimedOut { get; }
     }
 
+    /// <summary>The tests' way to run a program (ssh -G, sshd -T, diff, stat, ...), on CliWrap as Core's ExternalCommand is.</summary>
     public static class ProcessRunner
     {
+        private static readonly TimeSpan DefaultDeadline = TimeSpan.FromMinutes(5);
+
         /// <summary>Runs a program to completion and returns its exit code and standard output.</summary>
         public static (int ExitCode, string Output) Run(string fileName, params string[] arguments)
         {
-            ProcessOutcome outcome = Run(TimeSpan.FromMinutes(5), fileName, arguments);
+            ProcessOutcome outcome = Run(DefaultDeadline, fileName, arguments);
             return (outcome.ExitCode, outcome.Output);
         }
 
         /// <summary>Runs a program to completion and returns its exit code, standard output and standard error.</summary>
         public static (int ExitCode, string Output, string Error) RunWithError(string fileName, params string[] arguments)
         {
-            ProcessOutcome outcome = Run(TimeSpan.FromMinutes(5), fileName, arguments);
+            ProcessOutcome outcome = Run(DefaultDeadline, fileName, arguments);
             return (outcome.ExitCode, outcome.Output, outcome.Error);
         }
 
-        /// <summary>Runs a program, killing it (and its children) if it has not exited within <paramref name="deadline"/>.</summary>
+        /// <summary>
+        /// Runs a program with standard input closed, killing it (and its children) if it has not exited within
+        /// <paramref name="deadline"/>.
+        /// </summary>
         public static ProcessOutcome Run(TimeSpan deadline, string fileName, params string[] arguments)
         {
-            var start = new ProcessStartInfo(fileName) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
-            foreach (string argument in arguments)
+            var output = new StringBuilder();
+            var error = new StringBuilder();
+            using var timeout = new CancellationTokenSource(deadline);
+            try
             {
-                start.ArgumentList.Add(argument);
+                CommandResult result = Cli.Wrap(fileName)
+                    .WithArguments(arguments)
+                    .WithValidation(CommandResultValidation.None)
+                    .WithStandardOutputPipe(PipeTarget.ToStringBuilder(output, Encoding.UTF8))
+                    .WithStandardErrorPipe(PipeTarget.ToStringBuilder(error, Encoding.UTF8))
+                    .ExecuteAsync(timeout.Token)
+                    .GetAwaiter()
+                    .GetResult();
+                return new ProcessOutcome(result.ExitCode, output.ToString(), error.ToString(), timedOut: false);
             }
-
-            using Process process = Process.Start(start)!;
-            process.StandardInput.Close();
-            var output = process.StandardOutput.ReadToEndAsync();
-            var error = process.StandardError.ReadToEndAsync();
-            bool exited = process.WaitForExit((int)deadline.TotalMilliseconds);
-            if (!exited)
+            catch (OperationCanceledException) when (timeout.IsCancellationRequested)
             {
-                process.Kill(entireProcessTree: true);
-                process.WaitForExit();
+                return new ProcessOutcome(-1, output.ToString(), error.ToString(), timedOut: true);
             }
-
-            return new ProcessOutcome(exited ? process.ExitCode : -1, output.Result, error.Result, timedOut: !exited);
         }
     }
 }

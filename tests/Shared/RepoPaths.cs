@@ -1,22 +1,12 @@
 using System;
 using System.IO;
-using System.Text.RegularExpressions;
 
 namespace SshKeepAlive.Testing
 {
-    /// <summary>Where the repository and the built module are, found from the test assembly's location.</summary>
+    /// <summary>Where the repository is, found from the test assembly's location.</summary>
     public static class RepoPaths
     {
         public static string Root { get; } = FindRoot();
-
-        public static string SourceManifest => Path.Combine(Root, "SshKeepAlive.psd1");
-
-        public static string ModuleVersion { get; } =
-            Regex.Match(File.ReadAllText(Path.Combine(FindRoot(), "SshKeepAlive.psd1")), @"ModuleVersion\s*=\s*'([0-9.]+)'").Groups[1].Value;
-
-        public static string ModuleDirectory => Path.Combine(Root, "out", "SshKeepAlive", ModuleVersion);
-
-        public static string BuiltManifest => Path.Combine(ModuleDirectory, "SshKeepAlive.psd1");
 
         private static string FindRoot()
         {

@@ -1,6 +1,8 @@
+using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using System.Threading;
 using SshKeepAlive.Core.ConfigDocuments;
 using SshKeepAlive.Core.OpenSsh;
 
@@ -14,6 +16,12 @@ namespace SshKeepAlive.Core.ClientConfig
         /// matching and is reported as a warning naming its file:line.
         /// </summary>
         public bool RunMatchExec { get; set; }
+
+        /// <summary>How long one Match exec command may run before it is stopped (ssh waits forever); default 30 s.</summary>
+        public TimeSpan MatchExecTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+        /// <summary>Stops a running Match exec command (Ctrl-C): the resolution then throws <see cref="OperationCanceledException"/>.</summary>
+        public CancellationToken CancellationToken { get; set; }
     }
 
     /// <summary>

@@ -1,9 +1,9 @@
 using System;
 using System.Collections.Generic;
-using System.Diagnostics;
 using System.Runtime.InteropServices;
 using SshKeepAlive.Core.ConfigDocuments;
 using SshKeepAlive.Core.OpenSsh;
+using SshKeepAlive.Core.Platform;
 
 namespace SshKeepAlive.Core.ClientConfig
 {
@@ -150,41 +150,17 @@ namespace SshKeepAlive.Core.ClientConfig
             }
 
             bool windows = RuntimeInformation.IsOSPlatform(OSPlatform.Windows);
-            var start = new ProcessStartInfo(windows ? "cmd.exe" : "/bin/sh", (windows ? "/c " : "-c ") + QuoteArgument(expanded))
+            try
             {
-                UseShellExecute = false,
-                RedirectStandardInput = true,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-            };
-            using Process process = Process.Start(start)!;
-            process.StandardInput.Close();
-            System.Threading.Tasks.Task<string> errors = process.StandardError.ReadToEndAsync();
-            process.StandardOutput.ReadToEnd();
-            errors.Wait();
-            process.WaitForExit();
-            return process.ExitCode == 0;
-        }
-
-        // One argument in the command-line convention .NET splits Arguments by (on every platform): backslashes
-        // are literal except before a quote, where 2n+1 backslashes give n and a literal quote.
-        private static string QuoteArgument(string argument)
-        {
-            var quoted = new System.Text.StringBuilder("\"");
-            int backslashes = 0;
-            foreach (char c in argument)
-            {
-                if (c == '\\')
-                {
-                    backslashes++;
-                    continue;
-                }
-
-                quoted.Append('\\', c == '"' ? (backslashes * 2) + 1 : backslashes).Append(c);
-                backslashes = 0;
+                ExternalCommandResult result = ExternalCommand.Run(
+                    windows ? "cmd.exe" : "/bin/sh", new[] { windows ? "/c" : "-c", expanded }, run.Options.MatchExecTimeout, run.Options.CancellationToken);
+                return result.ExitCode == 0;
             }
-
-            return quoted.Append('\\', backslashes * 2).Append('"').ToString();
+            catch (ExternalCommandTimeoutException ex)
+            {
+                run.Report(ConfigDiagnostic.Error($"Match exec \"{command}\" (treated as not matching): {ex.Message}", source));
+                return false;
+            }
         }
 
         private bool? Bad(string message, ConfigSource source)

@@ -79,7 +79,7 @@ namespace SshKeepAlive.Core.Diagnostics
     internal sealed class SshProbeConnection : IProbeConnection
     {
         private readonly SshClient client;
-        private readonly SshNetKeepAlive keepAlive;
+        private SshNetKeepAlive? keepAlive;
         private readonly TaskCompletionSource<ProbeEnd> ended = new TaskCompletionSource<ProbeEnd>(TaskCreationOptions.RunContinuationsAsynchronously);
         private TaskCompletionSource<bool> reply = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
         private SshCommand? command;
@@ -89,7 +89,6 @@ namespace SshKeepAlive.Core.Diagnostics
         {
             this.client = client;
             client.ErrorOccurred += (_, e) => ended.TrySetResult(Classify(e.Exception));
-            keepAlive = new SshNetKeepAlive(client, () => reply.TrySetResult(true));
         }
 
         public DateTimeOffset IdleSince { get; private set; }
@@ -99,13 +98,16 @@ namespace SshKeepAlive.Core.Diagnostics
         public TimeSpan RoundTrip { get; private set; }
 
         /// <summary>Connects, starts the idle channel, and makes one round trip so that the idle time starts after all setup traffic.</summary>
+        /// <exception cref="KeepAliveUnsupportedException">This SSH.NET lacks the internals a request with a reply needs.</exception>
         public static async Task<SshProbeConnection> OpenAsync(SshConnector connector, CancellationToken cancellationToken)
         {
-            SshClient client = await Task.Run(() => connector.Connect(cancellationToken), cancellationToken).ConfigureAwait(false);
-            var probe = new SshProbeConnection(client);
+            SshNetInternals.Bound members = connector.Internals.Members ?? throw connector.Internals.Problem!;
+            SshProbeConnection? probe = null;
+            await connector.ConnectClientAsync(client => probe = new SshProbeConnection(client), cancellationToken).ConfigureAwait(false);
             try
             {
-                probe.command = client.CreateCommand("cat");
+                probe!.keepAlive = new SshNetKeepAlive(probe.client, members, () => probe.reply.TrySetResult(true));
+                probe.command = probe.client.CreateCommand("cat");
                 Task running = probe.command.ExecuteAsync(CancellationToken.None);
                 probe.input = probe.command.CreateInputStream();
                 _ = running.ContinueWith(t => probe.ChannelEnded(t), TaskScheduler.Default);
@@ -122,7 +124,7 @@ namespace SshKeepAlive.Core.Diagnostics
             }
             catch
             {
-                probe.Dispose();
+                probe!.Dispose();
                 throw;
             }
         }
@@ -135,7 +137,7 @@ namespace SshKeepAlive.Core.Diagnostics
             }
 
             reply = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-            if (!keepAlive.Send())
+            if (!keepAlive!.Send())
             {
                 return await ended.Task.ConfigureAwait(false);
             }
@@ -161,7 +163,7 @@ namespace SshKeepAlive.Core.Diagnostics
         /// <summary>Closes the channel's input (so cat ends) and the connection; a black-holed one is abandoned to the kernel, not waited for.</summary>
         public void Dispose()
         {
-            keepAlive.Dispose();
+            keepAlive?.Dispose();
             try
             {
                 input?.Dispose();

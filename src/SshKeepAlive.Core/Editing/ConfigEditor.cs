@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using System.Threading;
 using SshKeepAlive.Core.Errors;
 using SshKeepAlive.Core.Files;
 using SshKeepAlive.Core.Platform;
@@ -23,6 +24,9 @@ namespace SshKeepAlive.Core.Editing
 
         /// <summary>How long to wait for another edit of the same file to finish.</summary>
         public TimeSpan LockTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+        /// <summary>Stops sshd -t and the reload (Ctrl-C); whatever was written is put back first.</summary>
+        public CancellationToken CancellationToken { get; set; }
     }
 
     /// <summary>
@@ -45,6 +49,7 @@ namespace SshKeepAlive.Core.Editing
         /// </summary>
         public EditResult Apply(EditRequest request, ApplyOptions options)
         {
+            options.CancellationToken.ThrowIfCancellationRequested();
             using FileLock fileLock = Lock(request.Path, options.LockTimeout);
             EditPlan plan = planner.Plan(request);
             SshdDaemon? daemon = request.Scope == EditScope.Server ? options.Daemon : null;
@@ -55,14 +60,14 @@ namespace SshKeepAlive.Core.Editing
 
             if (!plan.HasChanges)
             {
-                return daemon != null && options.Reload ? new EditResult(plan, new string[0], ReloadUnchanged(daemon, request.Path)) : EditResult.Unchanged(plan);
+                return daemon != null && options.Reload ? new EditResult(plan, new string[0], ReloadUnchanged(daemon, request.Path, options.CancellationToken)) : EditResult.Unchanged(plan);
             }
 
             // sshd -t can judge a lone top file as a candidate beside it; a change to an included file only in place.
             bool includedFileChanges = plan.Files.Any(f => f.Path != request.Path);
             if (daemon != null && !includedFileChanges)
             {
-                ValidateCandidate(daemon, request.Path, plan.Files[0].NewBytes);
+                ValidateCandidate(daemon, request.Path, plan.Files[0].NewBytes, options.CancellationToken);
             }
 
             DateTimeOffset now = DateTimeOffset.UtcNow;
@@ -75,15 +80,7 @@ namespace SshKeepAlive.Core.Editing
             });
             if (daemon != null && includedFileChanges)
             {
-                // An included file changed: sshd -t can only judge the whole tree, so judge it now and put
-                // every file back (the backups are then of no use) if it fails.
-                SshdValidation validation = daemon.Validate(request.Path);
-                if (!validation.IsValid)
-                {
-                    Restore(plan.Files);
-                    backups.ForEach(File.Delete);
-                    throw ValidationFailed(request.Path, validation);
-                }
+                ValidateInPlace(daemon, request.Path, plan.Files, backups, options.CancellationToken);
             }
 
             string? reloadOutcome = null;
@@ -91,7 +88,13 @@ namespace SshKeepAlive.Core.Editing
             {
                 try
                 {
-                    reloadOutcome = daemon.Reload(() => Restore(plan.Files));
+                    reloadOutcome = daemon.Reload(() => Restore(plan.Files), options.CancellationToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    // The reload put the previous config back: the backups are of no use.
+                    backups.ForEach(File.Delete);
+                    throw;
                 }
                 catch (SshdReloadException ex)
                 {
@@ -103,9 +106,9 @@ namespace SshKeepAlive.Core.Editing
         }
 
         /// <summary>Reloads the daemon with the file as it is, once sshd -t accepts it; nothing is written or restored.</summary>
-        private static string ReloadUnchanged(SshdDaemon daemon, string path)
+        private static string ReloadUnchanged(SshdDaemon daemon, string path, CancellationToken cancellationToken)
         {
-            SshdValidation validation = daemon.Validate(path);
+            SshdValidation validation = daemon.Validate(path, cancellationToken);
             if (!validation.IsValid)
             {
                 throw new ConfigEditException(ErrorId.SshdConfigRejected, $"sshd -t rejects {path} as it is, so sshd was not reloaded: {validation.Message}", path);
@@ -113,7 +116,7 @@ namespace SshKeepAlive.Core.Editing
 
             try
             {
-                return daemon.Reload(restore: null);
+                return daemon.Reload(restore: null, cancellationToken);
             }
             catch (SshdReloadException ex)
             {
@@ -146,14 +149,42 @@ namespace SshKeepAlive.Core.Editing
             }
         }
 
-        private static void ValidateCandidate(SshdDaemon daemon, string path, byte[] content)
+        // An included file changed: sshd -t can only judge the whole tree, so it judges the files in place, and
+        // every file is put back (the backups are then of no use) if it rejects them or is stopped.
+        private static void ValidateInPlace(SshdDaemon daemon, string path, IReadOnlyList<FileChange> files, List<string> backups, CancellationToken cancellationToken)
+        {
+            void PutBack()
+            {
+                Restore(files);
+                backups.ForEach(File.Delete);
+            }
+
+            SshdValidation validation;
+            try
+            {
+                validation = daemon.Validate(path, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                PutBack();
+                throw;
+            }
+
+            if (!validation.IsValid)
+            {
+                PutBack();
+                throw ValidationFailed(path, validation);
+            }
+        }
+
+        private static void ValidateCandidate(SshdDaemon daemon, string path, byte[] content, CancellationToken cancellationToken)
         {
             // In the same folder, so relative Includes resolve the same; not *.conf, so no Include glob picks it up.
             string candidate = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, "." + Path.GetFileName(path) + ".sshka-candidate-" + Guid.NewGuid().ToString("N").Substring(0, 8));
             try
             {
                 AtomicFile.Write(candidate, content, 0x180);
-                SshdValidation validation = daemon.Validate(candidate);
+                SshdValidation validation = daemon.Validate(candidate, cancellationToken);
                 if (!validation.IsValid)
                 {
                     throw ValidationFailed(path, validation);

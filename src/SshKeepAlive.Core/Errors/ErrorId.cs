@@ -95,6 +95,12 @@ namespace SshKeepAlive.Core.Errors
         /// <summary>The server could not be reached or the SSH handshake failed.</summary>
         ConnectionFailed,
 
+        /// <summary>
+        /// A warning, not an error: the SSH.NET loaded lacks the internals of keepalives the server must answer, so sessions
+        /// send SSH.NET's own (unanswered) keepalives and notice a dead path only when TCP gives up.
+        /// </summary>
+        KeepAliveReplyUnavailable,
+
         /// <summary>No session of this runspace has the name or id.</summary>
         SessionNotFound,
 

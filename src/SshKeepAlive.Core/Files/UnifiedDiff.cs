@@ -2,10 +2,19 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Text;
+using DiffPlex;
+using DiffPlex.Chunkers;
+using DiffPlex.Model;
 
 namespace SshKeepAlive.Core.Files
 {
-    /// <summary>A unified diff (as diff -u prints it) between two versions of a text file.</summary>
+    /// <summary>A unified diff (as GNU diff -u prints it) between two versions of a text file.</summary>
+    /// <remarks>
+    /// DiffPlex computes which lines changed; the hunks are written here because DiffPlex's own
+    /// UnidiffRenderer is not what diff -u prints (it counts the final newline as an empty last line,
+    /// always writes "start,count" where diff writes "start" for one line and "start-1,0" for none, and
+    /// ends lines with Environment.NewLine).
+    /// </remarks>
     public static class UnifiedDiff
     {
         private const int Context = 3;
@@ -13,9 +22,7 @@ namespace SshKeepAlive.Core.Files
         /// <summary>The diff, or an empty string when the texts are equal.</summary>
         public static string Create(string oldText, string newText, string oldLabel, string newLabel)
         {
-            string[] a = SplitLines(oldText);
-            string[] b = SplitLines(newText);
-            List<(char Op, string Line)> script = EditScript(a, b);
+            List<(char Op, string Line)> script = EditScript(oldText, newText);
             if (script.TrueForAll(e => e.Op == ' '))
             {
                 return string.Empty;
@@ -94,53 +101,37 @@ namespace SshKeepAlive.Core.Files
             return text.EndsWith("\n", StringComparison.Ordinal) ? lines.Take(lines.Length - 1).ToArray() : lines;
         }
 
-        // Common head and tail are matched directly (edits are local); the longest common subsequence
-        // of what differs in between decides the rest.
-        private static List<(char Op, string Line)> EditScript(string[] a, string[] b)
+        // DiffPlex finds the changed blocks (Myers' algorithm: time and memory grow with the size of the
+        // change, not with the product of the two lengths); the lines between them are context.
+        private static List<(char Op, string Line)> EditScript(string oldText, string newText)
         {
-            int head = 0;
-            while (head < a.Length && head < b.Length && a[head] == b[head])
+            DiffResult diff = Differ.Instance.CreateDiffs(oldText, newText, ignoreWhiteSpace: false, ignoreCase: false, new CustomFunctionChunker(SplitLines));
+            IReadOnlyList<string> a = diff.PiecesOld, b = diff.PiecesNew;
+            var script = new List<(char, string)>(a.Count + b.Count);
+            int x = 0;
+            foreach (DiffBlock block in diff.DiffBlocks)
             {
-                head++;
-            }
-
-            int tail = 0;
-            while (tail < a.Length - head && tail < b.Length - head && a[a.Length - 1 - tail] == b[b.Length - 1 - tail])
-            {
-                tail++;
-            }
-
-            int n = a.Length - head - tail, m = b.Length - head - tail;
-            var lcs = new int[n + 1, m + 1];
-            for (int i = n - 1; i >= 0; i--)
-            {
-                for (int j = m - 1; j >= 0; j--)
+                for (; x < block.DeleteStartA; x++)
                 {
-                    lcs[i, j] = a[head + i] == b[head + j] ? lcs[i + 1, j + 1] + 1 : Math.Max(lcs[i + 1, j], lcs[i, j + 1]);
+                    script.Add((' ', a[x]));
+                }
+
+                for (; x < block.DeleteStartA + block.DeleteCountA; x++)
+                {
+                    script.Add(('-', a[x]));
+                }
+
+                for (int y = block.InsertStartB; y < block.InsertStartB + block.InsertCountB; y++)
+                {
+                    script.Add(('+', b[y]));
                 }
             }
 
-            var script = new List<(char, string)>(a.Length + b.Length);
-            script.AddRange(a.Take(head).Select(line => (' ', line)));
-            int x = 0, y = 0;
-            while (x < n || y < m)
+            for (; x < a.Count; x++)
             {
-                if (x < n && y < m && a[head + x] == b[head + y])
-                {
-                    script.Add((' ', a[head + x++]));
-                    y++;
-                }
-                else if (x < n && (y == m || lcs[x + 1, y] >= lcs[x, y + 1]))
-                {
-                    script.Add(('-', a[head + x++]));
-                }
-                else
-                {
-                    script.Add(('+', b[head + y++]));
-                }
+                script.Add((' ', a[x]));
             }
 
-            script.AddRange(a.Skip(a.Length - tail).Select(line => (' ', line)));
             return script;
         }
     }

@@ -1,7 +1,9 @@
 using System;
+using System.ComponentModel;
 using System.Globalization;
 using System.IO;
 using System.Runtime.InteropServices;
+using System.Threading;
 
 namespace SshKeepAlive.Core.Platform
 {
@@ -55,6 +57,7 @@ namespace SshKeepAlive.Core.Platform
     public sealed class LocalMachine : IMachine
     {
         private const int ScClkTck = 2;
+        private static readonly TimeSpan CommandTimeLimit = TimeSpan.FromSeconds(30);
 
         public static LocalMachine Instance { get; } = new LocalMachine();
 
@@ -89,7 +92,18 @@ namespace SshKeepAlive.Core.Platform
             return ps.Succeeded && ParseElapsed(ps.Output.Trim()) is TimeSpan elapsed ? DateTimeOffset.UtcNow - elapsed : (DateTimeOffset?)null;
         }
 
-        public CommandOutput Run(string program, params string[] arguments) => ExternalProgram.Run(program, arguments);
+        /// <summary>Runs the program through <see cref="ExternalCommand"/> (30 s at the most); a missing or hung one is not started.</summary>
+        public CommandOutput Run(string program, params string[] arguments)
+        {
+            try
+            {
+                return CommandOutput.From(ExternalCommand.Run(program, arguments, CommandTimeLimit, CancellationToken.None));
+            }
+            catch (Exception ex) when (ex is Win32Exception || ex is InvalidOperationException || ex is ExternalCommandTimeoutException)
+            {
+                return CommandOutput.NotStarted($"{program}: {ex.Message}");
+            }
+        }
 
         /// <summary>
         /// A process's start from /proc: field 22 of /proc/PID/stat (clock ticks after boot) plus btime of /proc/stat;

@@ -23,32 +23,46 @@ namespace SshKeepAlive.Core.Platform
         public uint GroupId { get; }
     }
 
-    /// <summary>
+    /// <summary>chmod, chown, stat and fsync for the files we edit.</summary>
+    /// <remarks>
     /// The few POSIX calls .NET (netstandard2.0) lacks: stat for owner and mode, chmod, chown, and fsync
-    /// of a directory so a rename survives a crash. Linux uses statx, whose layout is the same on every
-    /// architecture; macOS its 64-bit-inode stat.
-    /// </summary>
+    /// of a directory so a rename survives a crash. Linux uses statx, whose struct is the same on every
+    /// architecture (unlike struct stat); macOS its 64-bit-inode stat, which x86_64 exports as stat$INODE64
+    /// (plain stat there is the old 32-bit-inode layout) and arm64 as stat. Both structs are declared below
+    /// as the system headers lay them out.
+    /// </remarks>
     internal static class UnixFileSystem
     {
         private const int AtFdCwd = -100;
-        private const uint StatxBasicStats = 0x7ff;
+        // STATX_MODE | STATX_UID | STATX_GID: the fields asked for, and which the kernel must confirm it filled.
+        private const uint StatxWanted = 0x2 | 0x8 | 0x10;
+        private const int PermissionBits = 0xfff; // 07777: permissions with setuid, setgid and sticky
         private const int ORdOnly = 0;
 
         public static bool IsUnix => !RuntimeInformation.IsOSPlatform(OSPlatform.Windows);
 
+        /// <summary>Mode, owner and group of <paramref name="path"/>, following symlinks as stat(2) does.</summary>
         public static UnixFileInfo Stat(string path)
         {
-            var buffer = new byte[256];
             if (RuntimeInformation.IsOSPlatform(OSPlatform.Linux))
             {
-                Check(statx(AtFdCwd, path, 0, StatxBasicStats, buffer), "statx", path);
-                // struct statx: stx_uid at 20, stx_gid at 24, stx_mode (u16) at 28.
-                return new UnixFileInfo(BitConverter.ToUInt16(buffer, 28) & 0xfff, BitConverter.ToUInt32(buffer, 20), BitConverter.ToUInt32(buffer, 24));
+                Check(statx(AtFdCwd, path, 0, StatxWanted, out LinuxStatx linux), "statx", path);
+                if ((linux.Mask & StatxWanted) != StatxWanted)
+                {
+                    throw new IOException($"statx({path}) did not report the file's mode, owner and group.");
+                }
+
+                return new UnixFileInfo(linux.Mode & PermissionBits, linux.UserId, linux.GroupId);
             }
 
-            Check(stat(path, buffer), "stat", path);
-            // macOS struct stat: st_mode (u16) at 4, st_uid at 16, st_gid at 20.
-            return new UnixFileInfo(BitConverter.ToUInt16(buffer, 4) & 0xfff, BitConverter.ToUInt32(buffer, 16), BitConverter.ToUInt32(buffer, 20));
+            if (RuntimeInformation.IsOSPlatform(OSPlatform.OSX))
+            {
+                DarwinStat darwin;
+                Check(RuntimeInformation.ProcessArchitecture == Architecture.X64 ? stat_x64(path, out darwin) : stat_arm64(path, out darwin), "stat", path);
+                return new UnixFileInfo(darwin.Mode & PermissionBits, darwin.UserId, darwin.GroupId);
+            }
+
+            throw new PlatformNotSupportedException($"Reading the owner and mode of {path} is supported on Linux and macOS only.");
         }
 
         public static void Apply(string path, UnixFileInfo info)
@@ -104,10 +118,13 @@ namespace SshKeepAlive.Core.Platform
         }
 
         [DllImport("libc", SetLastError = true)]
-        private static extern int statx(int dirfd, string path, int flags, uint mask, byte[] buffer);
+        private static extern int statx(int dirfd, string path, int flags, uint mask, out LinuxStatx buffer);
 
-        [DllImport("libc", SetLastError = true)]
-        private static extern int stat(string path, byte[] buffer);
+        [DllImport("libc", EntryPoint = "stat$INODE64", SetLastError = true)]
+        private static extern int stat_x64(string path, out DarwinStat buffer);
+
+        [DllImport("libc", EntryPoint = "stat", SetLastError = true)]
+        private static extern int stat_arm64(string path, out DarwinStat buffer);
 
         [DllImport("libc", SetLastError = true)]
         private static extern int chmod(string path, uint mode);
@@ -126,5 +143,33 @@ namespace SshKeepAlive.Core.Platform
 
         [DllImport("libc", SetLastError = true)]
         private static extern int close(int fd);
+    
+        /// <summary>struct statx (linux/stat.h), 256 bytes; the fields after stx_size are not read.</summary>
+        [StructLayout(LayoutKind.Sequential, Size = 256)]
+        private struct LinuxStatx
+        {
+            public uint Mask;
+            public uint BlockSize;
+            public ulong Attributes;
+            public uint LinkCount;
+            public uint UserId;
+            public uint GroupId;
+            public ushort Mode;
+            private readonly ushort spare0;
+            public ulong Inode;
+            public ulong Size;
+        }
+
+        /// <summary>macOS struct stat with 64-bit inodes (sys/stat.h), 144 bytes; the fields after st_gid are not read.</summary>
+        [StructLayout(LayoutKind.Sequential, Size = 144)]
+        private struct DarwinStat
+        {
+            public int Device;
+            public ushort Mode;
+            public ushort LinkCount;
+            public ulong Inode;
+            public uint UserId;
+            public uint GroupId;
+        }
     }
 }

@@ -1,5 +1,6 @@
 using System;
 using System.Diagnostics;
+using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Runtime.InteropServices;
@@ -35,6 +36,9 @@ namespace SshKeepAlive.Core.Server
         private static readonly TimeSpan SurvivalCheck = TimeSpan.FromSeconds(2);
         private static readonly TimeSpan StartWait = TimeSpan.FromSeconds(5);
 
+        // Each program we run (sshd -t, systemctl, kill, ip, sc.exe) answers within seconds; one that does not is killed.
+        private static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(30);
+
         public SshdDaemon(string sshdPath, string pidFile)
         {
             SshdPath = sshdPath;
@@ -49,11 +53,23 @@ namespace SshKeepAlive.Core.Server
 
         public string PidFile { get; }
 
-        /// <summary>Runs <c>sshd -t -f candidate</c>: the daemon's own verdict on the file it would load.</summary>
-        public SshdValidation Validate(string candidatePath)
+        /// <summary>
+        /// Runs <c>sshd -t -f candidate</c>: the daemon's own verdict on the file it would load. An sshd -t
+        /// that does not answer in time (a host key on a FIFO, a hung NFS mount) is stopped, and its silence
+        /// counts as a rejection.
+        /// </summary>
+        /// <exception cref="OperationCanceledException">Cancelled: sshd -t was stopped.</exception>
+        public SshdValidation Validate(string candidatePath, CancellationToken cancellationToken = default)
         {
-            var (exitCode, _, error) = Run(SshdPath, "-t", "-f", candidatePath);
-            return new SshdValidation(exitCode == 0, error.Trim());
+            try
+            {
+                ExternalCommandResult result = Run(cancellationToken, SshdPath, "-t", "-f", candidatePath);
+                return new SshdValidation(result.ExitCode == 0, result.Error.Trim());
+            }
+            catch (ExternalCommandTimeoutException ex)
+            {
+                return new SshdValidation(false, ex.Message);
+            }
         }
 
         /// <summary>The running daemon's pid from its PidFile, or null when it is not running.</summary>
@@ -70,125 +86,145 @@ namespace SshKeepAlive.Core.Server
         /// <summary>
         /// Reloads the daemon so it reads its config again. Returns a description of what was done; throws
         /// <see cref="SshdReloadException"/> when the daemon is not running afterwards, having first
-        /// called <paramref name="restore"/> (put the old config back; null when nothing was changed) and
-        /// started the daemon again as it was started before.
+        /// called <paramref name="restore"/> (put the old config back; null when nothing was changed) and started the daemon again as
+        /// it was started before.
         /// </summary>
-        public string Reload(Action? restore)
+        /// <exception cref="OperationCanceledException">
+        /// Cancelled part-way: <paramref name="restore"/> was called and the daemon asked to read the restored
+        /// config (it may already have loaded the new one), without waiting to see it survive.
+        /// </exception>
+        public string Reload(Action? restore, CancellationToken cancellationToken = default)
         {
-            string restored = restore == null ? "the config was not changed" : "the previous config was restored";
-            restore ??= () => { };
-            if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows))
+            var undo = new ConfigUndo(restore);
+            try
             {
-                return RestartWindowsService(restore, restored);
+                return RuntimeInformation.IsOSPlatform(OSPlatform.Windows)
+                    ? RestartWindowsService(undo, cancellationToken)
+                    : ReloadUnixDaemon(undo, cancellationToken);
             }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                undo.Run();
+                RequestReload();
+                throw new OperationCanceledException($"The reload of sshd was stopped; {undo.Outcome} and sshd asked to read it again.", cancellationToken);
+            }
+            catch (ExternalCommandTimeoutException ex)
+            {
+                undo.Run();
+                RequestReload();
+                throw new SshdReloadException($"{ex.Message} {undo.Sentence} and sshd asked to read it again.");
+            }
+        }
 
-            string? unit = ActiveSystemdUnit();
+        private string ReloadUnixDaemon(ConfigUndo undo, CancellationToken cancellationToken)
+        {
+            string? unit = ActiveSystemdUnit(cancellationToken);
             if (unit != null)
             {
-                var (code, _, error) = Run("systemctl", "reload", unit);
-                if (code == 0 && Run("systemctl", "is-active", "--quiet", unit).ExitCode == 0)
+                ExternalCommandResult reload = Run(cancellationToken, "systemctl", "reload", unit);
+                if (reload.ExitCode == 0 && Run(cancellationToken, "systemctl", "is-active", "--quiet", unit).ExitCode == 0)
                 {
                     return $"reloaded systemd unit {unit}";
                 }
 
-                restore();
-                Run("systemctl", "restart", unit);
-                throw new SshdReloadException($"sshd (unit {unit}) did not survive the reload ({error.Trim()}); {restored} and the unit restarted.");
+                undo.Run();
+                Run(CancellationToken.None, "systemctl", "restart", unit);
+                throw new SshdReloadException($"sshd (unit {unit}) did not survive the reload ({reload.Error.Trim()}); {undo.Outcome} and the unit restarted.");
             }
 
             int pid = RunningPid() ?? throw new SshdReloadException($"sshd is not running (no live pid in {PidFile}); nothing to reload.");
-            string[] commandLine = RestartCommandOf(pid);
-            Run("kill", "-HUP", pid.ToString());
-            if (SurvivesReload(pid))
+            string[] commandLine = RestartCommandOf(pid, cancellationToken);
+            Run(cancellationToken, "kill", "-HUP", pid.ToString(CultureInfo.InvariantCulture));
+            if (SurvivesReload(pid, cancellationToken))
             {
                 return $"sent SIGHUP to sshd (pid {pid})";
             }
 
-            restore();
+            // From here on the daemon is down: starting it again is not left half-done by a Ctrl-C.
+            undo.Run();
             if (commandLine.Length > 0)
             {
-                Run(commandLine[0], commandLine.Skip(1).ToArray());
+                Run(CancellationToken.None, commandLine[0], commandLine.Skip(1).ToArray());
             }
 
             throw new SshdReloadException(
-                $"sshd (pid {pid}) exited after SIGHUP; {restored} and sshd started again" +
+                $"sshd (pid {pid}) exited after SIGHUP; {undo.Outcome} and sshd started again" +
                 (WaitForRunningPid() is int restarted ? $" (pid {restarted})." : ", but it is still not running: start it by hand."));
+        }
+
+        // After a cancelled reload: have the daemon read its (restored) config, without the survival check
+        // and without being cancelled itself. A daemon that never loaded the edited config reloads the same one.
+        private void RequestReload()
+        {
+            if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows))
+            {
+                RestartService(CancellationToken.None);
+                return;
+            }
+
+            // A daemon still re-executing for the reload just asked for would drop this one.
+            int? pid = RunningPid();
+            if (pid != null)
+            {
+                DaemonProcess.WaitUntil(() => DaemonProcess.CatchesHangup(pid.Value), StartWait, CancellationToken.None);
+            }
+
+            if (ActiveSystemdUnit(CancellationToken.None) is string unit)
+            {
+                Run(CancellationToken.None, "systemctl", "reload", unit);
+            }
+            else if (pid != null)
+            {
+                Run(CancellationToken.None, "kill", "-HUP", pid.Value.ToString(CultureInfo.InvariantCulture));
+            }
         }
 
         // Windows' OpenSSH service has no reload: it is restarted (as Restart-Service sshd does) and must
         // still be running after the survival check. Not exercised by the test suite, which runs on Linux.
-        private static string RestartWindowsService(Action restore, string restored)
+        private static string RestartWindowsService(ConfigUndo undo, CancellationToken cancellationToken)
         {
-            if (RestartService())
+            if (RestartService(cancellationToken))
             {
                 return "restarted the sshd service";
             }
 
-            restore();
-            bool restarted = RestartService();
+            undo.Run();
+            bool restarted = RestartService(CancellationToken.None);
             throw new SshdReloadException(
-                $"The sshd service did not survive the restart; {restored} and the service " +
+                $"The sshd service did not survive the restart; {undo.Outcome} and the service " +
                 (restarted ? "started again." : "started again, but it is still not running: check the OpenSSH event log."));
         }
 
-        private static bool RestartService()
+        private static bool RestartService(CancellationToken cancellationToken)
         {
-            Run("sc.exe", "stop", "sshd");
-            WaitForServiceState("STOPPED");
-            Run("sc.exe", "start", "sshd");
-            if (!WaitForServiceState("RUNNING"))
+            Run(cancellationToken, "sc.exe", "stop", "sshd");
+            DaemonProcess.WaitUntil(() => ServiceState(cancellationToken).Contains("STOPPED"), StartWait, cancellationToken);
+            Run(cancellationToken, "sc.exe", "start", "sshd");
+            if (!DaemonProcess.WaitUntil(() => ServiceState(cancellationToken).Contains("RUNNING"), StartWait, cancellationToken))
             {
                 return false;
             }
 
-            Thread.Sleep(SurvivalCheck);
-            return ServiceState().Contains("RUNNING");
+            DaemonProcess.Pause(SurvivalCheck, cancellationToken);
+            return ServiceState(cancellationToken).Contains("RUNNING");
         }
 
-        private static bool WaitForServiceState(string state)
-        {
-            var wait = Stopwatch.StartNew();
-            while (wait.Elapsed < StartWait)
-            {
-                if (ServiceState().Contains(state))
-                {
-                    return true;
-                }
-
-                Thread.Sleep(100);
-            }
-
-            return false;
-        }
-
-        private static string ServiceState() => Run("sc.exe", "query", "sshd").Output;
+        private static string ServiceState(CancellationToken cancellationToken) => Run(cancellationToken, "sc.exe", "query", "sshd").Output;
 
         private static bool IsAlive(int pid) =>
             RuntimeInformation.IsOSPlatform(OSPlatform.Linux)
                 ? File.Exists($"/proc/{pid}/stat") && !File.ReadAllText($"/proc/{pid}/stat").Contains(") Z ")
-                : Run("kill", "-0", pid.ToString()).ExitCode == 0;
+                : Run(CancellationToken.None, "kill", "-0", pid.ToString(CultureInfo.InvariantCulture)).ExitCode == 0;
 
         // sshd re-executes itself on SIGHUP: the same pid must be alive once the re-exec has settled.
-        private bool SurvivesReload(int pid)
-        {
-            var wait = Stopwatch.StartNew();
-            while (wait.Elapsed < SurvivalCheck)
-            {
-                Thread.Sleep(100);
-                if (!IsAlive(pid))
-                {
-                    return false;
-                }
-            }
-
-            return true;
-        }
+        private static bool SurvivesReload(int pid, CancellationToken cancellationToken) =>
+            !DaemonProcess.WaitUntil(() => !IsAlive(pid), SurvivalCheck, cancellationToken);
 
         // How to start the daemon again as it runs now: its command line, inside its named network
         // namespace if it has one (ip netns), so that it binds where it did. A listening sshd overwrites
         // its argv with the title "sshd: <original argv> [listener] ...", so the arguments are read back
         // from that title (arguments containing spaces cannot be told apart there).
-        private static string[] RestartCommandOf(int pid)
+        private static string[] RestartCommandOf(int pid, CancellationToken cancellationToken)
         {
             string path = $"/proc/{pid}/cmdline";
             if (!File.Exists(path))
@@ -204,28 +240,15 @@ namespace SshKeepAlive.Core.Server
                 commandLine = (listener < 0 ? title : title.Substring(0, listener)).Split(new[] { ' ' }, StringSplitOptions.RemoveEmptyEntries);
             }
 
-            string netns = Run("ip", "netns", "identify", pid.ToString()).Output.Trim();
+            string netns = Run(cancellationToken, "ip", "netns", "identify", pid.ToString(CultureInfo.InvariantCulture)).Output.Trim();
             return netns.Length == 0 ? commandLine : new[] { "ip", "netns", "exec", netns }.Concat(commandLine).ToArray();
         }
 
         // sshd writes its PidFile once it listens, shortly after the starting process has returned.
-        private int? WaitForRunningPid()
-        {
-            var wait = Stopwatch.StartNew();
-            while (wait.Elapsed < StartWait)
-            {
-                if (RunningPid() is int pid)
-                {
-                    return pid;
-                }
+        private int? WaitForRunningPid() =>
+            DaemonProcess.WaitUntil(() => RunningPid() != null, StartWait, CancellationToken.None) ? RunningPid() : null;
 
-                Thread.Sleep(100);
-            }
-
-            return null;
-        }
-
-        private string? ActiveSystemdUnit()
+        private string? ActiveSystemdUnit(CancellationToken cancellationToken)
         {
             // Only the system's own daemon is a systemd unit; a daemon with another PidFile (a test one) is not.
             if (!Directory.Exists("/run/systemd/system") || PidFile != "/run/sshd.pid")
@@ -233,14 +256,27 @@ namespace SshKeepAlive.Core.Server
                 return null;
             }
 
-            return new[] { "ssh", "sshd" }.FirstOrDefault(unit => Run("systemctl", "is-active", "--quiet", unit).ExitCode == 0);
+            return new[] { "ssh", "sshd" }.FirstOrDefault(unit => Run(cancellationToken, "systemctl", "is-active", "--quiet", unit).ExitCode == 0);
         }
 
-        private static (int ExitCode, string Output, string Error) Run(string fileName, params string[] arguments)
-        {
-            CommandOutput result = ExternalProgram.Run(fileName, arguments);
-            return (result.ExitCode, result.Output, result.Error);
-        }
+        private static ExternalCommandResult Run(CancellationToken cancellationToken, string program, params string[] arguments) =>
+            ExternalCommand.Run(program, arguments, CommandTimeout, cancellationToken);
+    }
+
+    /// <summary>Puts the previous config back after a failed reload, and says what became of the config: restored, or never changed.</summary>
+    internal sealed class ConfigUndo
+    {
+        private readonly Action? restore;
+
+        public ConfigUndo(Action? restore) => this.restore = restore;
+
+        /// <summary>"the previous config was restored", or "the config was not changed" when the reload changed none.</summary>
+        public string Outcome => restore == null ? "the config was not changed" : "the previous config was restored";
+
+        /// <summary><see cref="Outcome"/> as the start of a sentence.</summary>
+        public string Sentence => char.ToUpperInvariant(Outcome[0]) + Outcome.Substring(1);
+
+        public void Run() => restore?.Invoke();
     }
 
     public sealed class SshdReloadException : Exception

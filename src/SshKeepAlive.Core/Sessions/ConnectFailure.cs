@@ -16,6 +16,12 @@ namespace SshKeepAlive.Core.Sessions
         KeyFileUnusable,
         AuthenticationFailed,
         Unreachable,
+
+        /// <summary>
+        /// This SSH.NET lacks the internals of keepalives the server must answer (<see cref="KeepAliveUnsupportedException"/>):
+        /// sessions still connect, with SSH.NET's own keepalives, so the cmdlets warn rather than fail.
+        /// </summary>
+        KeepAliveReplyUnavailable,
     }
 
     /// <summary>
@@ -32,6 +38,8 @@ namespace SshKeepAlive.Core.Sessions
                     return hostKey.Check.Status == HostKeyStatus.Unknown ? ConnectFailureKind.HostKeyUnknown
                         : hostKey.Check.Status == HostKeyStatus.Changed ? ConnectFailureKind.HostKeyChanged
                         : ConnectFailureKind.HostKeyRevoked;
+                case KeepAliveUnsupportedException _:
+                    return ConnectFailureKind.KeepAliveReplyUnavailable;
                 case PrivateKeyFileException _:
                     return ConnectFailureKind.KeyFileUnusable;
                 case SshAuthenticationException _:

@@ -33,8 +33,6 @@ namespace SshKeepAlive.Core.Sessions
 
         public TimeSpan? LastRoundTrip { get; private set; }
 
-        public long Sent { get; private set; }
-
         /// <summary>Keepalives sent since the last reply.</summary>
         public int Unanswered
         {
@@ -58,7 +56,6 @@ namespace SshKeepAlive.Core.Sessions
                 }
 
                 outstanding.Enqueue(clock());
-                Sent++;
             }
 
             // Sent outside the lock: a reply may race in on SSH.NET's listener thread.

@@ -3,8 +3,8 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.Threading;
 using System.Threading.Tasks;
-using SshKeepAlive.Core.OpenSsh;
 using Renci.SshNet;
+using SshKeepAlive.Core.OpenSsh;
 
 namespace SshKeepAlive.Core.Sessions
 {
@@ -13,22 +13,30 @@ namespace SshKeepAlive.Core.Sessions
     /// is gone, and reconnects by itself with backoff. Commands and shells run on whatever connection is
     /// current; a command cut by a loss fails with <see cref="SessionLostException"/> and is never retried.
     /// </summary>
-    public sealed class PersistentSshSession : IDisposable
+    /// <remarks>
+    /// Its state lives in a <see cref="SessionStateMachine"/>; this class does the blocking work the machine
+    /// asks for (connect, retire a connection, reconnect, raise events), always outside the machine's lock.
+    /// </remarks>
+    public sealed partial class PersistentSshSession : IDisposable
     {
-        private const int HistoryLimit = 100;
+        // How long Dispose waits for the last connection to close; past it the close finishes in the background.
+        private static readonly TimeSpan CloseWait = TimeSpan.FromSeconds(5);
         private static int lastId;
 
-        private readonly object gate = new object();
-        private readonly SshConnector connector;
+        private readonly ISshConnector connector;
+        private readonly ISessionClock clock;
+        private readonly SessionStateMachine machine;
         private readonly Random jitter = new Random();
-        private readonly LinkedList<SessionEvent> history = new LinkedList<SessionEvent>();
         private readonly CancellationTokenSource closing = new CancellationTokenSource();
-        private Connection? current;
-        private TaskCompletionSource<bool> connectedSignal = NewSignal();
         private long bytesSent;
         private long bytesReceived;
 
-        public PersistentSshSession(SshConnector connector, TimeSpan keepAliveInterval, int keepAliveCountMax, ReconnectPolicy reconnectPolicy, string? name = null)
+        public PersistentSshSession(ISshConnector connector, TimeSpan keepAliveInterval, int keepAliveCountMax, ReconnectPolicy reconnectPolicy, string? name = null)
+            : this(connector, keepAliveInterval, keepAliveCountMax, reconnectPolicy, name, SystemSessionClock.Instance)
+        {
+        }
+
+        internal PersistentSshSession(ISshConnector connector, TimeSpan keepAliveInterval, int keepAliveCountMax, ReconnectPolicy reconnectPolicy, string? name, ISessionClock clock)
         {
             if (keepAliveInterval < TimeSpan.Zero || keepAliveCountMax < 1)
             {
@@ -36,15 +44,16 @@ namespace SshKeepAlive.Core.Sessions
             }
 
             this.connector = connector;
+            this.clock = clock;
             KeepAliveInterval = keepAliveInterval;
             KeepAliveCountMax = keepAliveCountMax;
             ReconnectPolicy = reconnectPolicy;
             Id = Interlocked.Increment(ref lastId);
             Name = name ?? connector.Target.ToString();
-            State = SessionState.Connecting;
+            machine = new SessionStateMachine(connector.Target.ToString(), reconnectPolicy, clock);
         }
 
-        /// <summary>Raised on a background thread for each <see cref="SessionEvent"/>.</summary>
+        /// <summary>Raised on a background thread for each <see cref="SessionEvent"/>, in order, one at a time.</summary>
         public event EventHandler<SessionEvent>? StateChanged;
 
         public int Id { get; }
@@ -60,15 +69,22 @@ namespace SshKeepAlive.Core.Sessions
 
         public ReconnectPolicy ReconnectPolicy { get; }
 
-        public SessionState State { get; private set; }
+        public SessionState State => machine.Snapshot().State;
 
-        public DateTimeOffset? ConnectedSince { get; private set; }
+        public DateTimeOffset? ConnectedSince => machine.ConnectedSince;
 
-        public int ReconnectCount { get; private set; }
+        public int ReconnectCount => machine.ReconnectCount;
 
-        public DateTimeOffset? LastKeepAliveReply => current?.Monitor?.LastReplyAt;
+        /// <summary>
+        /// Whether the current connection's keepalives must be answered, so a dead path is noticed within
+        /// Interval × (CountMax + 1). False with keepalives off, or when this SSH.NET's internals could not be
+        /// bound (see <see cref="SshNetInternals"/>): a dead path is then noticed only when TCP gives up.
+        /// </summary>
+        public bool KeepAliveRepliesChecked => Current?.Monitor != null;
 
-        public TimeSpan? LastKeepAliveRoundTrip => current?.Monitor?.LastRoundTrip;
+        public DateTimeOffset? LastKeepAliveReply => Current?.Monitor?.LastReplyAt;
+
+        public TimeSpan? LastKeepAliveRoundTrip => Current?.Monitor?.LastRoundTrip;
 
         /// <summary>Payload bytes this session sent through its commands and shells.</summary>
         public long BytesSent => Interlocked.Read(ref bytesSent);
@@ -76,38 +92,46 @@ namespace SshKeepAlive.Core.Sessions
         /// <summary>Payload bytes this session received through its commands and shells.</summary>
         public long BytesReceived => Interlocked.Read(ref bytesReceived);
 
-        public string? ServerVersion => current?.Client.ConnectionInfo.ServerVersion;
+        public string? ServerVersion => Current?.Connection.ServerVersion;
 
         /// <summary>How the server's host key was checked on the latest connection.</summary>
         public Ssh.HostKeyCheck? HostKey => connector.LastHostKeyCheck;
 
-        public IReadOnlyList<SessionEvent> History
-        {
-            get
-            {
-                lock (gate)
-                {
-                    return new List<SessionEvent>(history);
-                }
-            }
-        }
+        public IReadOnlyList<SessionEvent> History => machine.History();
+
+        private ActiveConnection? Current => machine.Snapshot().Current;
 
         /// <summary>First connection: failures are thrown to the caller, not retried.</summary>
-        public void Connect(CancellationToken cancellationToken)
-        {
-            SshClient client = connector.Connect(cancellationToken);
-            lock (gate)
-            {
-                if (State == SessionState.Closed)
-                {
-                    client.Dispose();
-                    throw new SessionUnavailableException($"Session {Id} ({Name}) was closed while connecting.");
-                }
+        public void Connect(CancellationToken cancellationToken) => ConnectAsync(cancellationToken).GetAwaiter().GetResult();
 
-                Install(client);
+        /// <summary>First connection: failures are thrown to the caller, not retried.</summary>
+        public async Task ConnectAsync(CancellationToken cancellationToken)
+        {
+            if (State != SessionState.Connecting)
+            {
+                throw new InvalidOperationException($"Session {Id} ({Name}) is {State}; it connects only once.");
             }
 
-            Raise(new SessionEvent(SessionEventKind.Connected, DateTimeOffset.Now, $"Connected to {Target} ({client.ConnectionInfo.ServerVersion})."));
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, closing.Token);
+            long generation = machine.FirstAttempt;
+            try
+            {
+                if (!await TryTakeAsync(generation, attempt: 1, linked.Token).ConfigureAwait(false))
+                {
+                    throw State == SessionState.Closed
+                        ? new SessionUnavailableException($"Session {Id} ({Name}) was closed while connecting.")
+                        : new SessionLostException($"The connection to {Target} was lost as soon as it was made.");
+                }
+            }
+            catch (Exception) when (!closing.IsCancellationRequested)
+            {
+                _ = Apply(machine.Fire(Trigger.ConnectFailed(generation)));
+                throw;
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw new SessionUnavailableException($"Session {Id} ({Name}) was closed while connecting.");
+            }
         }
 
         /// <summary>
@@ -116,292 +140,96 @@ namespace SshKeepAlive.Core.Sessions
         /// </summary>
         public async Task<CommandResult> RunCommandAsync(string command, TimeSpan waitForConnection, CancellationToken cancellationToken)
         {
-            Connection connection = await WaitForConnectionAsync(waitForConnection, cancellationToken).ConfigureAwait(false);
-            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, connection.Lost.Token);
+            ActiveConnection connection = await WaitForConnectionAsync(waitForConnection, cancellationToken).ConfigureAwait(false);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, connection.Ended);
             var stopwatch = Stopwatch.StartNew();
-            using SshCommand sshCommand = connection.Client.CreateCommand(command);
-            CountSent(command.Length);
+            RemoteCommandOutput output;
             try
             {
-                await sshCommand.ExecuteAsync(linked.Token).ConfigureAwait(false);
+                output = await connection.Connection.RunCommandAsync(command, linked.Token).ConfigureAwait(false);
             }
-            catch (Exception ex) when (connection.Lost.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            catch (Exception ex) when (IsLost(connection) && !cancellationToken.IsCancellationRequested)
             {
                 throw new SessionLostException(
                     $"The connection to {Target} was lost while running '{command}'; it may or may not have run, so it was not retried.", ex);
             }
 
-            CountReceived(sshCommand.Result.Length + sshCommand.Error.Length);
-            return new CommandResult(Target.ToString(), command, sshCommand.Result, sshCommand.Error, sshCommand.ExitStatus, stopwatch.Elapsed);
+            CountSent(output.BytesSent);
+            CountReceived(output.BytesReceived);
+            return new CommandResult(Target.ToString(), command, output.Output, output.Error, output.ExitStatus, stopwatch.Elapsed);
         }
 
         /// <summary>Opens a PTY shell on the current connection; the caller re-opens one after a reconnect.</summary>
         public async Task<(ShellStream Shell, CancellationToken ConnectionLost)> OpenShellAsync(string terminal, int columns, int rows, TimeSpan waitForConnection, CancellationToken cancellationToken)
         {
-            Connection connection = await WaitForConnectionAsync(waitForConnection, cancellationToken).ConfigureAwait(false);
-            ShellStream shell = connection.Client.CreateShellStream(terminal, (uint)columns, (uint)rows, 0, 0, 64 * 1024);
-            return (shell, connection.Lost.Token);
+            ActiveConnection connection = await WaitForConnectionAsync(waitForConnection, cancellationToken).ConfigureAwait(false);
+            return (connection.Connection.OpenShell(terminal, columns, rows), connection.Ended);
         }
 
         /// <summary>Waits until the session is connected (or broken/closed), for a caller that must outlive a reconnect.</summary>
-        public Task WaitUntilSettledAsync(CancellationToken cancellationToken)
-        {
-            Task signal;
-            lock (gate)
-            {
-                if (State != SessionState.Reconnecting && State != SessionState.Connecting)
-                {
-                    return Task.CompletedTask;
-                }
-
-                signal = connectedSignal.Task;
-            }
-
-            return signal.WaitOrCancelAsync(cancellationToken);
-        }
+        public Task WaitUntilSettledAsync(CancellationToken cancellationToken) =>
+            machine.Snapshot().Settled.WaitOrCancelAsync(cancellationToken);
 
         public void CountSent(long bytes) => Interlocked.Add(ref bytesSent, bytes);
 
         public void CountReceived(long bytes) => Interlocked.Add(ref bytesReceived, bytes);
 
-        /// <summary>Declares the current connection lost (as a dead keepalive or a transport error does).</summary>
-        public void ReportConnectionLost(string reason)
-        {
-            Connection? lost;
-            lock (gate)
-            {
-                if (State != SessionState.Connected || current == null)
-                {
-                    return;
-                }
-
-                lost = current;
-                current = null;
-                ConnectedSince = null;
-                bool mayReconnect = ReconnectPolicy.Allows(1, TimeSpan.Zero);
-                State = mayReconnect ? SessionState.Reconnecting : SessionState.Broken;
-                connectedSignal = NewSignal();
-                if (!mayReconnect)
-                {
-                    connectedSignal.TrySetResult(false);
-                }
-            }
-
-            lost.Retire();
-            Raise(new SessionEvent(SessionEventKind.Disconnected, DateTimeOffset.Now, $"Lost the connection to {Target}: {reason}"));
-            if (State == SessionState.Reconnecting)
-            {
-                _ = Task.Run(() => ReconnectLoopAsync(closing.Token));
-            }
-            else
-            {
-                Raise(new SessionEvent(SessionEventKind.GaveUp, DateTimeOffset.Now, $"Not reconnecting to {Target}: reconnecting is disabled."));
-            }
-        }
-
+        /// <summary>
+        /// Closes the session: a reconnect in progress is cancelled, and the current connection retired (its
+        /// keepalive callbacks awaited, the connection closed, within a bound).
+        /// </summary>
         public void Dispose()
         {
-            Connection? last;
-            lock (gate)
+            Transition transition = machine.Fire(Trigger.Close());
+            if (transition.Accepted)
             {
-                if (State == SessionState.Closed)
-                {
-                    return;
-                }
-
-                State = SessionState.Closed;
-                last = current;
-                current = null;
-                connectedSignal.TrySetResult(false);
+                Task retiring = Apply(transition);
+                using var stopWaiting = new CancellationTokenSource();
+                Task.WhenAny(retiring, clock.Delay(CloseWait, stopWaiting.Token)).GetAwaiter().GetResult();
+                stopWaiting.Cancel();
             }
-
-            closing.Cancel();
-            last?.Retire();
-            Raise(new SessionEvent(SessionEventKind.Closed, DateTimeOffset.Now, $"Closed the session to {Target}."));
         }
 
-        private static TaskCompletionSource<bool> NewSignal() =>
-            new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        // The transport error that ended a command can arrive a moment before the connection is declared lost.
+        private static bool IsLost(ActiveConnection connection) => connection.IsLost || connection.Ended.IsCancellationRequested;
 
-        private async Task<Connection> WaitForConnectionAsync(TimeSpan wait, CancellationToken cancellationToken)
+        private async Task<ActiveConnection> WaitForConnectionAsync(TimeSpan wait, CancellationToken cancellationToken)
         {
-            Task signal;
-            lock (gate)
+            var (current, state, settled) = machine.Snapshot();
+            if (current != null)
             {
-                if (State == SessionState.Connected && current != null)
-                {
-                    return current;
-                }
+                return current;
+            }
 
-                if (State != SessionState.Reconnecting)
-                {
-                    throw new SessionUnavailableException($"Session {Id} to {Target} is {State}.");
-                }
-
-                signal = connectedSignal.Task;
+            if (state != SessionState.Reconnecting)
+            {
+                throw new SessionUnavailableException($"Session {Id} to {Target} is {state}.");
             }
 
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(wait);
             try
             {
-                await signal.WaitOrCancelAsync(timeout.Token).ConfigureAwait(false);
+                await settled.WaitOrCancelAsync(timeout.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
                 throw new SessionUnavailableException($"Session {Id} to {Target} is still reconnecting after {wait.TotalSeconds:0.#} s.");
             }
 
-            lock (gate)
-            {
-                return State == SessionState.Connected && current != null
-                    ? current
-                    : throw new SessionUnavailableException($"Session {Id} to {Target} is {State}.");
-            }
-        }
-
-        // Caller holds the gate.
-        private void Install(SshClient client)
-        {
-            var connection = new Connection(client);
-            client.ErrorOccurred += (_, e) => ReportLossOf(connection, e.Exception.Message);
-            if (KeepAliveInterval > TimeSpan.Zero)
-            {
-                connection.StartKeepAlive(KeepAliveInterval, KeepAliveCountMax, () => ReportLossOf(
-                    connection,
-                    $"no answer to {KeepAliveCountMax} keepalives sent {KeepAliveInterval.TotalSeconds:0.#} s apart."));
-            }
-
-            current = connection;
-            State = SessionState.Connected;
-            ConnectedSince = DateTimeOffset.Now;
-            connectedSignal.TrySetResult(true);
-        }
-
-        // A stale connection's late error must not tear down its successor.
-        private void ReportLossOf(Connection connection, string reason)
-        {
-            if (ReferenceEquals(current, connection))
-            {
-                ReportConnectionLost(reason);
-            }
-        }
-
-        private async Task ReconnectLoopAsync(CancellationToken cancellationToken)
-        {
-            var sinceLoss = Stopwatch.StartNew();
-            bool unreachable = true;
-            for (int attempt = 1; ReconnectPolicy.Allows(attempt, sinceLoss.Elapsed); attempt++)
-            {
-                TimeSpan delay = ReconnectPolicy.DelayBefore(attempt, jitter);
-                Raise(new SessionEvent(SessionEventKind.Reconnecting, DateTimeOffset.Now, $"Reconnecting to {Target} in {delay.TotalSeconds:0.#} s (attempt {attempt}).", attempt, delay));
-                try
-                {
-                    await PathWatch.WaitAsync(connector.HostName, connector.Port, delay, unreachable, cancellationToken).ConfigureAwait(false);
-                    SshClient client = connector.Connect(cancellationToken);
-                    lock (gate)
-                    {
-                        if (State != SessionState.Reconnecting)
-                        {
-                            client.Dispose();
-                            return;
-                        }
-
-                        Install(client);
-                        ReconnectCount++;
-                    }
-
-                    Raise(new SessionEvent(SessionEventKind.Reconnected, DateTimeOffset.Now, $"Reconnected to {Target} after {sinceLoss.Elapsed.TotalSeconds:0.#} s (attempt {attempt})."));
-                    return;
-                }
-                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-                {
-                    return;
-                }
-                catch (Exception ex) when (!SshConnector.IsRetryable(ex))
-                {
-                    GiveUp($"{ex.Message} This will not change by retrying.");
-                    return;
-                }
-                catch (Exception ex)
-                {
-                    unreachable = SshConnector.IsUnreachable(ex);
-                    Raise(new SessionEvent(SessionEventKind.Reconnecting, DateTimeOffset.Now, $"Attempt {attempt} to reach {Target} failed: {ex.Message}", attempt));
-                }
-            }
-
-            GiveUp($"Gave up reconnecting to {Target} after {sinceLoss.Elapsed.TotalSeconds:0} s.");
-        }
-
-        private void GiveUp(string reason)
-        {
-            lock (gate)
-            {
-                if (State != SessionState.Reconnecting)
-                {
-                    return;
-                }
-
-                State = SessionState.Broken;
-                connectedSignal.TrySetResult(false);
-            }
-
-            Raise(new SessionEvent(SessionEventKind.GaveUp, DateTimeOffset.Now, reason));
+            (current, state, _) = machine.Snapshot();
+            return current ?? throw new SessionUnavailableException($"Session {Id} to {Target} is {state}.");
         }
 
         private void Raise(SessionEvent sessionEvent)
         {
-            lock (gate)
+            try
             {
-                history.AddLast(sessionEvent);
-                if (history.Count > HistoryLimit)
-                {
-                    history.RemoveFirst();
-                }
+                StateChanged?.Invoke(this, sessionEvent);
             }
-
-            StateChanged?.Invoke(this, sessionEvent);
-        }
-
-        /// <summary>One SSH.NET client and what watches it.</summary>
-        private sealed class Connection
-        {
-            private Timer? keepAliveTimer;
-            private SshNetKeepAlive? keepAlive;
-
-            public Connection(SshClient client) => Client = client;
-
-            public SshClient Client { get; }
-
-            public KeepAliveMonitor? Monitor { get; private set; }
-
-            /// <summary>Cancelled when this connection is declared lost or closed.</summary>
-            public CancellationTokenSource Lost { get; } = new CancellationTokenSource();
-
-            public void StartKeepAlive(TimeSpan interval, int countMax, Action onDead)
+            catch (Exception)
             {
-                keepAlive = new SshNetKeepAlive(Client, () => Monitor?.OnReply());
-                Monitor = new KeepAliveMonitor(countMax, keepAlive.Send, () => DateTimeOffset.Now);
-                keepAliveTimer = new Timer(
-                    _ =>
-                    {
-                        if (!Monitor.Tick())
-                        {
-                            onDead();
-                        }
-                    },
-                    null,
-                    interval,
-                    interval);
-            }
-
-            public void Retire()
-            {
-                keepAliveTimer?.Dispose();
-                keepAlive?.Dispose();
-                Lost.Cancel();
-                // Disconnecting a black-holed client can block on its socket; let it finish in the background.
-                _ = Task.Run(() => Client.Dispose());
+                // A subscriber's failure must not end the reconnect loop or a timer thread (and with it the process).
             }
         }
     }

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
+using System.Threading.Tasks;
 using Renci.SshNet;
 using Renci.SshNet.Common;
 using Renci.SshNet.Messages.Transport;
@@ -11,7 +12,7 @@ using SshKeepAlive.Core.Ssh;
 namespace SshKeepAlive.Core.Sessions
 {
     /// <summary>How to open one authenticated SSH.NET connection to a target; used for the first connect and every reconnect.</summary>
-    public sealed class SshConnector
+    public sealed class SshConnector : ISshConnector
     {
         // OpenSSH's own default preferences (ssh_config(5) Ciphers, MACs), AEAD and encrypt-then-MAC first.
         // SSH.NET's defaults start with aes128-ctr and a plain hmac-sha2-256, whose 32-byte MAC on every
@@ -51,6 +52,9 @@ namespace SshKeepAlive.Core.Sessions
 
         public HostKeyVerifier HostKeyVerifier { get; }
 
+        /// <summary>The SSH.NET internals keepalives with a reply use; by default those of the loaded SSH.NET.</summary>
+        internal SshNetInternals Internals { get; set; } = SshNetInternals.Current;
+
         /// <summary>The verdict on the host key of the latest connection (or refused attempt).</summary>
         public HostKeyCheck? LastHostKeyCheck { get; private set; }
 
@@ -65,13 +69,26 @@ namespace SshKeepAlive.Core.Sessions
         public static bool IsUnreachable(Exception exception) =>
             exception is System.Net.Sockets.SocketException || exception is SshOperationTimeoutException;
 
-        public SshClient Connect(CancellationToken cancellationToken)
+        public async Task<ISshConnection> ConnectAsync(CancellationToken cancellationToken)
+        {
+            SshNetConnection? connection = null;
+            await ConnectClientAsync(client => connection = new SshNetConnection(client, Internals), cancellationToken).ConfigureAwait(false);
+            return connection!;
+        }
+
+        /// <summary>
+        /// Opens one authenticated SSH.NET client with host key checking, for a caller that drives it itself (the
+        /// idle probes); <paramref name="beforeConnect"/> sees the client before it connects, so it can watch every
+        /// transport error. Nothing is sent on it after the handshake, keepalives included.
+        /// </summary>
+        internal async Task<SshClient> ConnectClientAsync(Action<SshClient> beforeConnect, CancellationToken cancellationToken)
         {
             var info = new ConnectionInfo(HostName, Port, User, authenticationMethods().ToArray()) { Timeout = ConnectTimeout };
             PreferKnownHostKeyTypes(info);
             Prefer(info.Encryptions, OpenSshCipherOrder);
             Prefer(info.HmacAlgorithms, OpenSshMacOrder);
             var client = new SshClient(info);
+            beforeConnect(client);
             HostKeyCheck? refused = null;
             client.HostKeyReceived += (_, e) =>
             {
@@ -83,7 +100,7 @@ namespace SshKeepAlive.Core.Sessions
 
             try
             {
-                client.ConnectAsync(cancellationToken).GetAwaiter().GetResult();
+                await client.ConnectAsync(cancellationToken).ConfigureAwait(false);
                 return client;
             }
             catch (Exception ex) when (refused != null)
@@ -97,6 +114,9 @@ namespace SshKeepAlive.Core.Sessions
                 throw;
             }
         }
+
+        public Task WaitForPathAsync(TimeSpan delay, bool unreachableBefore, CancellationToken cancellationToken) =>
+            PathWatch.WaitAsync(HostName, Port, delay, unreachableBefore, cancellationToken);
 
         // As ssh does: offer first the algorithms of key types known_hosts has for this host, so a server
         // with several host keys presents one that can be verified rather than one that looks new.

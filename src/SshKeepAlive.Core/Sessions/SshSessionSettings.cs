@@ -132,10 +132,11 @@ namespace SshKeepAlive.Core.Sessions
             new PersistentSshSession(CreateConnector(), KeepAliveInterval, KeepAliveCountMax, ReconnectPolicy, Name);
 
         /// <summary>
-        /// How to open plain authenticated connections with these settings (no keepalives, no reconnects). Key
-        /// files are read now, so a missing file or wrong passphrase throws <see cref="PrivateKeyFileException"/>.
+        /// How to open plain authenticated connections with these settings (no keepalives, no reconnects), for
+        /// <see cref="CreateSession"/> and the idle probes. Key files are read now, so a missing file or wrong
+        /// passphrase throws <see cref="PrivateKeyFileException"/>.
         /// </summary>
-        public SshConnector CreateConnector()
+        internal SshConnector CreateConnector()
         {
             var credentials = new SshCredentials(
                 KeyFiles,

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Threading;
 using SshKeepAlive.Core.ServerConfig;
 
 namespace SshKeepAlive.Core.Timeouts
@@ -33,5 +34,8 @@ namespace SshKeepAlive.Core.Timeouts
 
         /// <summary>Run the commands of client <c>Match exec</c> lines; off: such blocks are reported as unevaluated.</summary>
         public bool AllowMatchExec { get; set; }
+
+        /// <summary>Stops a running Match exec command (Ctrl-C); the report then throws <see cref="System.OperationCanceledException"/>.</summary>
+        public CancellationToken CancellationToken { get; set; }
     }
 }

@@ -167,7 +167,7 @@ namespace SshKeepAlive.Core.Timeouts
         {
             try
             {
-                return resolver.Resolve(target, new ClientResolveOptions { RunMatchExec = options.AllowMatchExec });
+                return resolver.Resolve(target, new ClientResolveOptions { RunMatchExec = options.AllowMatchExec, CancellationToken = options.CancellationToken });
             }
             catch (FormatException ex)
             {

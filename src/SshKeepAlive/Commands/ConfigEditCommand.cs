@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Management.Automation;
 using SshKeepAlive.Core.ClientConfig;
@@ -107,6 +108,10 @@ namespace SshKeepAlive.Commands
             {
                 ThrowTerminatingError(ErrorRecords.From(ex, HostName));
             }
+            catch (OperationCanceledException) when (CancellationToken.IsCancellationRequested)
+            {
+                throw new PipelineStoppedException();
+            }
         }
 
         private void Edit(EditRequest request)
@@ -154,6 +159,7 @@ namespace SshKeepAlive.Commands
             NoBackup = NoBackup,
             Reload = Reload,
             Daemon = Scope == ConfigScope.Server ? SshdDaemon.For(request.Path) : null,
+            CancellationToken = CancellationToken,
         };
 
         private void Emit(EditResult result)

@@ -1,5 +1,6 @@
 using System;
 using System.Management.Automation;
+using System.Threading;
 using SshKeepAlive.Core.Errors;
 using SshKeepAlive.Core.Sessions;
 
@@ -8,6 +9,25 @@ namespace SshKeepAlive.Commands
     /// <summary>The error record of a failed connect: one id per cause, about user@host:port.</summary>
     internal static class ConnectionErrors
     {
+        private static int keepAliveWarned;
+
+        /// <summary>
+        /// The warning, once per process, that this SSH.NET cannot send keepalives the server must answer: id, message
+        /// and what to do on one line (PowerShell has no public way to write a warning with an id); null when it can,
+        /// or once said.
+        /// </summary>
+        public static string? KeepAliveReplyUnavailableWarning(SshSessionSettings settings)
+        {
+            KeepAliveUnsupportedException? problem = SshNetInternals.Current.Problem;
+            if (problem == null || Interlocked.Exchange(ref keepAliveWarned, 1) != 0)
+            {
+                return null;
+            }
+
+            ErrorRecord record = For(problem, settings)!;
+            return $"{record.FullyQualifiedErrorId}: {problem.Message} {record.ErrorDetails.RecommendedAction}";
+        }
+
         /// <summary>The record for a failed connect, or null when the exception is not a connection failure.</summary>
         public static ErrorRecord? For(Exception exception, SshSessionSettings settings)
         {
@@ -33,6 +53,7 @@ namespace SshKeepAlive.Commands
                 case ConnectFailureKind.KeyFileUnusable: return ErrorId.KeyFileUnusable;
                 case ConnectFailureKind.AuthenticationFailed: return ErrorId.AuthenticationFailed;
                 case ConnectFailureKind.Unreachable: return ErrorId.ConnectionFailed;
+                case ConnectFailureKind.KeepAliveReplyUnavailable: return ErrorId.KeepAliveReplyUnavailable;
                 default: return null;
             }
         }

@@ -1,3 +1,4 @@
+using System;
 using System.Management.Automation;
 using SshKeepAlive.Core.Errors;
 using SshKeepAlive.Core.Timeouts;
@@ -45,6 +46,10 @@ namespace SshKeepAlive.Commands
                 {
                     WriteError(ErrorRecords.From(ex, hostName));
                     continue;
+                }
+                catch (OperationCanceledException) when (CancellationToken.IsCancellationRequested)
+                {
+                    throw new PipelineStoppedException();
                 }
 
                 WriteDiagnostics(report.Diagnostics, report.Target);

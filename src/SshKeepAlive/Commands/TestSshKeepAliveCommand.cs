@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Management.Automation;
 using SshKeepAlive.Core.Diagnostics;
@@ -71,6 +72,10 @@ namespace SshKeepAlive.Commands
                     WriteError(ErrorRecords.From(ex, hostName));
                     failed = true;
                     continue;
+                }
+                catch (OperationCanceledException) when (CancellationToken.IsCancellationRequested)
+                {
+                    throw new PipelineStoppedException();
                 }
 
                 diagnosed.Add(result);

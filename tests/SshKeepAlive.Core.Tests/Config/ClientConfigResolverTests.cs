@@ -1,5 +1,9 @@
+using System;
+using System.Diagnostics;
 using System.IO;
 using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
 using SshKeepAlive.Core.ClientConfig;
 using SshKeepAlive.Core.ConfigDocuments;
 using SshKeepAlive.Testing;
@@ -91,6 +95,45 @@ namespace SshKeepAlive.Core.Tests.Config
 
             Assert.Empty(result.Diagnostics);
             Assert.Equal(2222, result[ClientKeyword.Port].Value);
+        }
+
+        [Fact]
+        public void Resolve_CancelledWhileAMatchExecRuns_StopsAtOnce_AndLeavesNoProcessBehind()
+        {
+            using var dir = new TempDirectory();
+            ClientEnvironment env = Environment(dir);
+            string started = dir.File("started");
+            string sleep = RunningProcesses.UniqueSleep();
+            TestFiles.Write(env.UserConfigPath, $"Match exec \"touch {started}; {sleep}; true\"\n  Port 2222\n");
+            using var stop = new CancellationTokenSource();
+            var options = new ClientResolveOptions { RunMatchExec = true, CancellationToken = stop.Token };
+            Task<ClientResolution> resolving = Task.Run(() => ClientConfigResolver.Load(env).Resolve("web", options));
+            Assert.True(Wait.Until(() => File.Exists(started), Wait.Bounded), "the Match exec command never started");
+
+            var stopping = Stopwatch.StartNew();
+            stop.Cancel();
+
+            Assert.ThrowsAny<OperationCanceledException>(() => resolving.GetAwaiter().GetResult());
+            Assert.True(stopping.Elapsed < TimeSpan.FromSeconds(10), $"took {stopping.Elapsed} to stop");
+            Assert.True(Wait.Until(() => RunningProcesses.Count(sleep) == 0, Wait.Bounded), sleep + " was left running");
+        }
+
+        [Fact]
+        public void Resolve_MatchExecPastItsTimeLimit_IsStopped_AndReportedAsAnErrorNotMatching()
+        {
+            using var dir = new TempDirectory();
+            ClientEnvironment env = Environment(dir);
+            string sleep = RunningProcesses.UniqueSleep();
+            TestFiles.Write(env.UserConfigPath, $"Port 2200\nMatch exec \"{sleep}; true\"\n  Port 2222\n");
+
+            ClientResolution result = ClientConfigResolver.Load(env).Resolve("web", new ClientResolveOptions { RunMatchExec = true, MatchExecTimeout = TimeSpan.FromMilliseconds(200) });
+
+            Assert.Equal(2200, result[ClientKeyword.Port].Value);
+            ConfigDiagnostic error = Assert.Single(result.Diagnostics);
+            Assert.True(error.IsError);
+            Assert.Equal(env.UserConfigPath + ":2", error.Source!.ToString());
+            Assert.Contains("did not finish within 0.2 s", error.Message);
+            Assert.True(Wait.Until(() => RunningProcesses.Count(sleep) == 0, Wait.Bounded), sleep + " was left running");
         }
 
         [Theory]

@@ -1,10 +1,8 @@
 using System;
 using System.Collections.Generic;
-using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using System.Text.RegularExpressions;
-using System.Threading.Tasks;
 using SshKeepAlive.Core.ClientConfig;
 using SshKeepAlive.Core.ConfigDocuments;
 using SshKeepAlive.Testing;
@@ -109,20 +107,8 @@ namespace SshKeepAlive.Core.Tests.Config
         }
 
         // file null: ssh's own choice of files (~/.ssh/config, then /etc/ssh/ssh_config).
-        private static (int ExitCode, string Output, string Errors) RunSshDashG(string? file, string host)
-        {
-            var start = new ProcessStartInfo("ssh") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            foreach (string argument in file == null ? new[] { "-G", host } : new[] { "-G", "-F", file, host })
-            {
-                start.ArgumentList.Add(argument);
-            }
-
-            using Process process = Process.Start(start)!;
-            Task<string> errors = process.StandardError.ReadToEndAsync();
-            string output = process.StandardOutput.ReadToEnd();
-            process.WaitForExit();
-            return (process.ExitCode, output, errors.Result);
-        }
+        private static (int ExitCode, string Output, string Errors) RunSshDashG(string? file, string host) =>
+            ProcessRunner.RunWithError("ssh", file == null ? new[] { "-G", host } : new[] { "-G", "-F", file, host });
 
         public sealed class MaterialisedCorpus : IDisposable
         {

@@ -11,7 +11,7 @@ using Xunit;
 
 namespace SshKeepAlive.Core.Tests.Editing
 {
-    /// <summary>A client edit proven on a real connection (the server side goes through the cmdlet: SshKeepAlive.Tests).</summary>
+    /// <summary>A client edit proven on a real connection (the server side goes through the cmdlet: tests/Set-SshKeepAlive.Tests.ps1).</summary>
     public sealed class TestbedEditTests
     {
         private static readonly ConfigEditor Editor = new ConfigEditor(new ResolverLookup(ClientEnvironment.Current()));

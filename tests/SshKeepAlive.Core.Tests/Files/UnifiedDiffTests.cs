@@ -1,4 +1,5 @@
 using System.IO;
+using System.Linq;
 using SshKeepAlive.Core.Files;
 using SshKeepAlive.Testing;
 using Xunit;
@@ -14,7 +15,26 @@ namespace SshKeepAlive.Core.Tests.Files
         [InlineData("1\n2\n3\n4\n5\n6\n7\n8\n", "1\n2\n3\nnew\n4\n5\n6\n7\n8\n")]
         [InlineData("keep\ndrop\nkeep\n", "keep\nkeep\n")]
         [InlineData("a\nb\nc\nd\ne\nf\ng\nh\ni\nj\n", "a\nb\nc\nd\ne\nf\ng\nh\ni\nj\nk\n")]
-        public void Create_MatchesGnuDiff(string before, string after)
+        public void Create_MatchesGnuDiff(string before, string after) => AssertMatchesGnuDiff(before, after);
+
+        [Fact]
+        public void Create_OfA100000LineFileChangedAtBothEnds_MatchesGnuDiff()
+        {
+            // Everything between the first and the last change differs as far as head/tail trimming can tell:
+            // a diff that needs the product of the two lengths in memory cannot do this one.
+            string before = string.Concat(Enumerable.Range(0, 50000).Select(i => $"Host h{i}\n    ServerAliveInterval 10\n"));
+            string after = "ServerAliveInterval 60\n" + before.Substring(0, before.Length - 3) + "99\n";
+
+            AssertMatchesGnuDiff(before, after);
+        }
+
+        [Fact]
+        public void Create_OfEqualTexts_IsEmpty()
+        {
+            Assert.Equal(string.Empty, UnifiedDiff.Create("x\n", "x\n", "a", "b"));
+        }
+
+        private static void AssertMatchesGnuDiff(string before, string after)
         {
             using var dir = new TempDirectory();
             File.WriteAllText(dir.File("old"), before);
@@ -22,12 +42,6 @@ namespace SshKeepAlive.Core.Tests.Files
             string expected = ProcessRunner.Run("diff", "-u", "--label", "a/config", "--label", "b/config", dir.File("old"), dir.File("new")).Output;
 
             Assert.Equal(expected, UnifiedDiff.Create(before, after, "a/config", "b/config"));
-        }
-
-        [Fact]
-        public void Create_OfEqualTexts_IsEmpty()
-        {
-            Assert.Equal(string.Empty, UnifiedDiff.Create("x\n", "x\n", "a", "b"));
         }
     }
 }

@@ -1,5 +1,8 @@
 using System;
 using System.IO;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
 using SshKeepAlive.Core.Platform;
 using SshKeepAlive.Core.Server;
 using SshKeepAlive.Testing;
@@ -11,6 +14,10 @@ namespace SshKeepAlive.Core.Tests.Server
     public sealed class SshdDaemonTests
     {
         private static readonly TimeSpan ClientDeadline = TimeSpan.FromSeconds(20);
+
+        // sshd logs "Received SIGHUP; restarting." for each reload.
+        private static int Hangups(SshKeepAlive.Testing.Testbed bed) =>
+            bed.Server.ReadLog().Split('\n').Count(line => line.Contains("Received SIGHUP"));
 
         [TestbedFact]
         public void Validate_WithTheTestbedsConfig_IsValid()
@@ -71,6 +78,29 @@ namespace SshKeepAlive.Core.Tests.Server
             Assert.Equal(original, File.ReadAllText(bed.Server.SshdConfig));
             int restarted = Assert.NotNull(daemon.RunningPid());
             Assert.NotEqual(pid, restarted);
+            Assert.Equal("up\n", ProcessRunner.Run(ClientDeadline, "ssh", bed.SshArguments(bed.Server, Array.Empty<string>(), "echo up")).Output);
+        }
+
+        [TestbedFact]
+        public void Reload_StoppedWhileCheckingTheDaemonSurvived_RestoresTheConfigAndHasSshdReadItAgain()
+        {
+            using var bed = SshKeepAlive.Testing.Testbed.Start();
+            var daemon = new SshdDaemon(SshPlatform.SshdPath, bed.Server.PidFile);
+            int pid = Assert.NotNull(daemon.RunningPid());
+            string original = File.ReadAllText(bed.Server.SshdConfig);
+            File.AppendAllText(bed.Server.SshdConfig, "ClientAliveInterval 7\n");
+            int hangupsBefore = Hangups(bed);
+            using var stop = new CancellationTokenSource();
+            Task<string> reloading = Task.Run(() => daemon.Reload(() => File.WriteAllText(bed.Server.SshdConfig, original), stop.Token));
+            Assert.True(Wait.Until(() => Hangups(bed) > hangupsBefore, ClientDeadline), "sshd never got the SIGHUP");
+
+            stop.Cancel();
+
+            Assert.ThrowsAny<OperationCanceledException>(() => reloading.GetAwaiter().GetResult());
+            Assert.Equal(original, File.ReadAllText(bed.Server.SshdConfig));
+            Assert.True(Wait.Until(() => Hangups(bed) == hangupsBefore + 2, ClientDeadline), "sshd was not asked to read the restored config");
+            // Re-executing on the second SIGHUP, sshd rewrites its PidFile: wait for it.
+            Assert.True(Wait.Until(() => daemon.RunningPid() == pid, ClientDeadline), $"sshd (pid {pid}) is gone: " + bed.Server.ReadLog());
             Assert.Equal("up\n", ProcessRunner.Run(ClientDeadline, "ssh", bed.SshArguments(bed.Server, Array.Empty<string>(), "echo up")).Output);
         }
 

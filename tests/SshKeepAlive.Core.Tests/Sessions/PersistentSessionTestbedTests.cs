@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using System.Collections.Concurrent;
+using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 using Renci.SshNet.Common;
@@ -26,6 +27,20 @@ namespace SshKeepAlive.Core.Tests.Sessions
 
             // What OpenSSH's own ssh negotiates with this sshd: an AEAD cipher with no separate MAC.
             Assert.Contains("kex: client->server cipher: chacha20-poly1305@openssh.com MAC: <implicit>", bed.Server.ReadLog());
+        }
+
+        [TestbedFact]
+        public void Command_CountsWhatItSendsAndReceives_InBytesNotCharacters()
+        {
+            using var bed = SshKeepAlive.Testing.Testbed.Start();
+            using PersistentSshSession session = Connect(Settings(bed));
+            const string Command = "printf 'é€\\n'; printf 'ü' >&2";
+
+            CommandResult result = session.RunCommandAsync(Command, Wait.Bounded, CancellationToken.None).GetAwaiter().GetResult();
+
+            Assert.Equal(("é€\n", "ü"), (result.Output, result.Error));
+            Assert.Equal(Encoding.UTF8.GetByteCount(Command), session.BytesSent);
+            Assert.Equal(Encoding.UTF8.GetByteCount("é€\nü"), session.BytesReceived);
         }
 
         [TestbedFact]

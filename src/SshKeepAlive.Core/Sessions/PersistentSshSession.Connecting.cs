@@ -1,0 +1,107 @@
+using System;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace SshKeepAlive.Core.Sessions
+{
+    /// <summary>The session's connecting half: opening a connection, offering it to the machine, and the reconnect loop.</summary>
+    public sealed partial class PersistentSshSession
+    {
+        // Opens a connection for attempt <generation> and offers it to the machine. False when the machine did not
+        // take it (lost at once, or the session moved on); it is then retired. Throws what the connect threw.
+        private async Task<bool> TryTakeAsync(long generation, int attempt, CancellationToken cancellationToken)
+        {
+            ISshConnection connection = await connector.ConnectAsync(cancellationToken).ConfigureAwait(false);
+            var active = new ActiveConnection(generation, connection, clock);
+            try
+            {
+                active.StartKeepAlive(KeepAliveInterval, KeepAliveCountMax);
+            }
+            catch
+            {
+                await active.RetireAsync().ConfigureAwait(false);
+                throw;
+            }
+
+            Transition transition = machine.Fire(Trigger.Connected(active, attempt));
+            if (transition.Accepted)
+            {
+                _ = active.Lost.ContinueWith(
+                    lost => Apply(machine.Fire(Trigger.Lost(generation, lost.Result))),
+                    CancellationToken.None,
+                    TaskContinuationOptions.OnlyOnRanToCompletion,
+                    TaskScheduler.Default);
+            }
+
+            await Apply(transition).ConfigureAwait(false);
+            return transition.Accepted;
+        }
+
+        // Does what a transition asks, outside the machine's lock. The returned task is the retirement, if any.
+        private Task Apply(Transition transition)
+        {
+            if (transition.Closed)
+            {
+                closing.Cancel();
+            }
+
+            Task retiring = transition.Retire?.RetireAsync() ?? Task.CompletedTask;
+            if (transition.Reconnect is long generation)
+            {
+                _ = Task.Run(() => ReconnectLoopAsync(generation, closing.Token));
+            }
+
+            machine.Deliver(Raise);
+            return retiring;
+        }
+
+        private async Task ReconnectLoopAsync(long generation, CancellationToken cancellationToken)
+        {
+            TimeSpan lostAt = clock.Elapsed;
+            bool unreachable = true;
+            for (int attempt = 1; ReconnectPolicy.Allows(attempt, clock.Elapsed - lostAt); attempt++)
+            {
+                TimeSpan delay = ReconnectPolicy.DelayBefore(attempt, jitter);
+                if (!Note(generation, new SessionEvent(SessionEventKind.Reconnecting, clock.Now, $"Reconnecting to {Target} in {delay.TotalSeconds:0.#} s (attempt {attempt}).", attempt, delay)))
+                {
+                    return;
+                }
+
+                try
+                {
+                    await connector.WaitForPathAsync(delay, unreachable, cancellationToken).ConfigureAwait(false);
+                    if (await TryTakeAsync(generation, attempt, cancellationToken).ConfigureAwait(false) || machine.Snapshot().State != SessionState.Reconnecting)
+                    {
+                        return;
+                    }
+
+                    Note(generation, new SessionEvent(SessionEventKind.Reconnecting, clock.Now, $"Attempt {attempt} to reach {Target} was lost as soon as it connected.", attempt));
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    return;
+                }
+                catch (Exception ex) when (!SshConnector.IsRetryable(ex))
+                {
+                    _ = Apply(machine.Fire(Trigger.GaveUp(generation, $"{ex.Message} This will not change by retrying.")));
+                    return;
+                }
+                catch (Exception ex)
+                {
+                    unreachable = SshConnector.IsUnreachable(ex);
+                    Note(generation, new SessionEvent(SessionEventKind.Reconnecting, clock.Now, $"Attempt {attempt} to reach {Target} failed: {ex.Message}", attempt));
+                }
+            }
+
+            _ = Apply(machine.Fire(Trigger.GaveUp(generation, $"Gave up reconnecting to {Target} after {(clock.Elapsed - lostAt).TotalSeconds:0} s.")));
+        }
+
+        // Records a reconnect attempt's progress; false when this loop's attempt is no longer the session's.
+        private bool Note(long generation, SessionEvent sessionEvent)
+        {
+            bool accepted = machine.Fire(Trigger.Attempting(generation, sessionEvent)).Accepted;
+            machine.Deliver(Raise);
+            return accepted;
+        }
+    }
+}

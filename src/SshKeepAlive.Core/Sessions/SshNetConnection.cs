@@ -1,0 +1,72 @@
+using System;
+using System.IO;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+using Renci.SshNet;
+
+namespace SshKeepAlive.Core.Sessions
+{
+    /// <summary>One SSH.NET client as a session's connection.</summary>
+    internal sealed class SshNetConnection : ISshConnection
+    {
+        private readonly SshClient client;
+        private readonly SshNetInternals internals;
+        private readonly TaskCompletionSource<string> failure = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>Watches <paramref name="client"/> from before it connects, so no transport error goes unseen.</summary>
+        public SshNetConnection(SshClient client, SshNetInternals internals)
+        {
+            this.client = client;
+            this.internals = internals;
+            client.ErrorOccurred += (_, e) => failure.TrySetResult(e.Exception.Message);
+        }
+
+        public string ServerVersion => client.ConnectionInfo.ServerVersion ?? string.Empty;
+
+        public Task<string> Failure => failure.Task;
+
+        public IKeepAliveProbe? StartKeepAlive(TimeSpan interval, Action onReply)
+        {
+            if (internals.Members == null)
+            {
+                // SSH_MSG_IGNORE every interval: keeps NAT and firewall state alive, but proves nothing about the peer.
+                client.KeepAliveInterval = interval;
+                return null;
+            }
+
+            return new SshNetKeepAlive(client, internals.Members, onReply);
+        }
+
+        public async Task<RemoteCommandOutput> RunCommandAsync(string command, CancellationToken cancellationToken)
+        {
+            Encoding encoding = client.ConnectionInfo.Encoding;
+            using SshCommand sshCommand = client.CreateCommand(command);
+            await sshCommand.ExecuteAsync(cancellationToken).ConfigureAwait(false);
+
+            // Read as bytes, not through Result/Error, so what was received is counted in bytes, not characters.
+            byte[] output = ReadAll(sshCommand.OutputStream);
+            byte[] error = ReadAll(sshCommand.ExtendedOutputStream);
+            return new RemoteCommandOutput(Decode(output, encoding), Decode(error, encoding), sshCommand.ExitStatus, encoding.GetByteCount(command), output.Length + error.Length);
+        }
+
+        public ShellStream OpenShell(string terminal, int columns, int rows) =>
+            client.CreateShellStream(terminal, (uint)columns, (uint)rows, 0, 0, 64 * 1024);
+
+        public void Dispose() => client.Dispose();
+
+        private static byte[] ReadAll(Stream stream)
+        {
+            using var bytes = new MemoryStream();
+            stream.CopyTo(bytes);
+            return bytes.ToArray();
+        }
+
+        // As SshCommand.Result decodes (a StreamReader, which also drops a byte order mark).
+        private static string Decode(byte[] bytes, Encoding encoding)
+        {
+            using var reader = new StreamReader(new MemoryStream(bytes), encoding);
+            return reader.ReadToEnd();
+        }
+    }
+}
