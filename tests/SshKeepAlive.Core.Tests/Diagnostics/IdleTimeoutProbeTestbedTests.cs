@@ -12,6 +12,8 @@ using static SshKeepAlive.Core.Tests.Sessions.TestbedSessions;
 namespace SshKeepAlive.Core.Tests.Diagnostics
 {
     /// <summary>The idle timeout measurement against the testbed's forgetful firewall and a real sshd.</summary>
+    /// <remarks>Its SSH connections would count in the process-wide socket and thread counts other tests assert.</remarks>
+    [Collection(SshKeepAlive.Core.Tests.Sessions.ProcessWideCounts.Name)]
     public sealed class IdleTimeoutProbeTestbedTests
     {
         private readonly ITestOutputHelper output;
