@@ -22,7 +22,7 @@ namespace SshKeepAlive.Core.Diagnostics
         /// <summary>Connections per round; with Maximum / Resolution at most this, one round suffices.</summary>
         public int MaxConnections { get; set; } = 32;
 
-        /// <summary>How long a check waits for the answer; null: 10 times the slowest round trip seen so far, at least 1 s.</summary>
+        /// <summary>How long a check waits for the answer; null: 10 times the median round trip seen so far, at least 1 s.</summary>
         public TimeSpan? CheckTimeout { get; set; }
 
         /// <summary>How the fix is worded: Set-SshKeepAlive for this destination, with -Path for the ssh_config the connections read.</summary>
@@ -47,7 +47,7 @@ namespace SshKeepAlive.Core.Diagnostics
 
         // Closing a live connection takes milliseconds; one whose path dropped it has nobody to say goodbye to,
         // and its close goes on in the background rather than holding the result back.
-        private static readonly TimeSpan CloseWait = TimeSpan.FromSeconds(1);
+        private static readonly TimeSpan CloseWait = TimeSpan.FromMilliseconds(200);
         // sshd's MaxStartups starts refusing unauthenticated connections beyond 10 by default.
         private const int ConcurrentHandshakes = 8;
         private const int RoundTripsPerCheck = 10;
@@ -63,7 +63,8 @@ namespace SshKeepAlive.Core.Diagnostics
         private readonly TaskCompletionSource<bool> firstOpened = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
         private int opened;
         private int started;
-        private long slowestRoundTripTicks;
+        private readonly List<TimeSpan> openRoundTrips = new List<TimeSpan>();
+        private readonly List<TimeSpan> checkRoundTrips = new List<TimeSpan>();
 
         internal IdleTimeoutProbe(string hostName, IProbeConnector connector, IdleProbeOptions options)
         {
@@ -239,7 +240,7 @@ namespace SshKeepAlive.Core.Diagnostics
 
             Interlocked.Increment(ref opened);
             open[connection] = true;
-            Observe(connection.RoundTrip);
+            Observe(openRoundTrips, connection.RoundTrip);
             double startedAfter = clock.Elapsed.TotalSeconds - (DateTimeOffset.UtcNow - connection.IdleSince).TotalSeconds;
             report();
             try
@@ -261,7 +262,7 @@ namespace SshKeepAlive.Core.Diagnostics
                         : await connection.CheckAsync(CheckTimeout, stop).ConfigureAwait(false);
                     if (end.Outcome == ProbeOutcome.Alive)
                     {
-                        Observe(end.At - asked);
+                        Observe(checkRoundTrips, end.At - asked);
                     }
 
                     double idleSeconds = end.Outcome == ProbeOutcome.Alive ? duration : Math.Min(duration, Math.Max(0, (end.At - connection.IdleSince).TotalSeconds));
@@ -279,19 +280,33 @@ namespace SshKeepAlive.Core.Diagnostics
         }
 
         /// <summary>
-        /// How long a check waits: 10 times the slowest round trip any connection has made so far (the machine's
-        /// and the path's worst, as measured), at least <see cref="MinimumCheckTimeout"/>; an answer later than that
-        /// is taken for none.
+        /// How long a check waits: 10 times the median round trip of the checks answered so far (before any, of
+        /// the connections' first requests, which share the machine with the handshakes), at least
+        /// <see cref="MinimumCheckTimeout"/>; an answer later than that is taken for none.
         /// </summary>
-        private TimeSpan CheckTimeout =>
-            options.CheckTimeout ?? TimeSpan.FromTicks(Math.Max(MinimumCheckTimeout.Ticks, Interlocked.Read(ref slowestRoundTripTicks) * RoundTripsPerCheck));
-
-        private void Observe(TimeSpan roundTrip)
+        private TimeSpan CheckTimeout
         {
-            long ticks = roundTrip.Ticks;
-            long seen;
-            while (ticks > (seen = Interlocked.Read(ref slowestRoundTripTicks)) && Interlocked.CompareExchange(ref slowestRoundTripTicks, ticks, seen) != seen)
+            get
             {
+                if (options.CheckTimeout is TimeSpan given)
+                {
+                    return given;
+                }
+
+                lock (checkRoundTrips)
+                {
+                    List<TimeSpan> samples = checkRoundTrips.Count > 0 ? checkRoundTrips : openRoundTrips;
+                    long median = samples.Count == 0 ? 0 : samples.OrderBy(t => t).ElementAt(samples.Count / 2).Ticks;
+                    return TimeSpan.FromTicks(Math.Max(MinimumCheckTimeout.Ticks, median * RoundTripsPerCheck));
+                }
+            }
+        }
+
+        private void Observe(List<TimeSpan> samples, TimeSpan roundTrip)
+        {
+            lock (checkRoundTrips)
+            {
+                samples.Add(roundTrip);
             }
         }
 
