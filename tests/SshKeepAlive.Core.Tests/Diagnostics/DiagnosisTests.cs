@@ -480,9 +480,10 @@ namespace SshKeepAlive.Core.Tests.Diagnostics
             machine.Machine.Commands[@"reg query HKLM\SYSTEM\CurrentControlSet\Services\Tcpip\Parameters"] =
                 new CommandOutput(0, "\r\nHKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services\\Tcpip\\Parameters\r\n    KeepAliveTime    REG_DWORD    0x927c0\r\n    Hostname    REG_SZ    win01\r\n", string.Empty);
 
-            TargetDiagnosis result = machine.Diagnose("web01");
+            Diagnosis diagnosis = machine.Open();
+            TargetDiagnosis result = diagnosis.Diagnose("web01");
 
-            Assert.DoesNotContain(machine.Options.Scopes ?? new TimeoutScope[0], s => s == TimeoutScope.Shell);
+            Assert.Equal(new[] { TimeoutScope.Client, TimeoutScope.Server, TimeoutScope.Kernel }, diagnosis.Reporter.Scopes);
             Assert.Contains(result.Report.Summary.Settings, s => s.Name == "KeepAliveTime" && (int)s.Value! == 600);
             Finding slow = Single(result.Findings, FindingId.KeepAliveTooSlow);
             Assert.Contains("KeepAliveTime (HKLM", slow.Evidence);

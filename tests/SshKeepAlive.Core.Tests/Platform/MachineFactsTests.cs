@@ -54,6 +54,17 @@ namespace SshKeepAlive.Core.Tests.Platform
             Assert.Null(LocalMachine.Instance.Stat(dir.File("missing")));
         }
 
+        [Fact]
+        public void Run_SaysWhatAProgramPrinted_AndThatAMissingOneDidNotStart()
+        {
+            CommandOutput echo = LocalMachine.Instance.Run("sh", "-c", "echo out; echo err >&2; exit 3");
+            CommandOutput missing = LocalMachine.Instance.Run("sshka-no-such-program");
+
+            Assert.Equal((3, "out\n", "err\n", true), (echo.ExitCode, echo.Output, echo.Error, echo.Started));
+            Assert.False(missing.Started);
+            Assert.Contains("sshka-no-such-program", missing.Error);
+        }
+
         private static void Write(TempDirectory root, string relative, string text)
         {
             string path = Path.Combine(root.Path, relative);
