@@ -61,10 +61,10 @@ namespace SshKeepAlive.Core.Diagnostics
         private readonly List<IdleProbe> probes = new List<IdleProbe>();
         private readonly Stopwatch clock = new Stopwatch();
         private readonly TaskCompletionSource<bool> firstOpened = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-        private int opened;
-        private int started;
         private readonly List<TimeSpan> openRoundTrips = new List<TimeSpan>();
         private readonly List<TimeSpan> checkRoundTrips = new List<TimeSpan>();
+        private int opened;
+        private int started;
 
         internal IdleTimeoutProbe(string hostName, IProbeConnector connector, IdleProbeOptions options)
         {
@@ -108,7 +108,7 @@ namespace SshKeepAlive.Core.Diagnostics
                 double alive = results.Where(p => p.Outcome == ProbeOutcome.Alive && (dead == null || p.IdleSeconds < dead.IdleSeconds)).Select(p => p.IdleSeconds).DefaultIfEmpty(lower).Max();
                 if (results.All(p => p.Outcome == ProbeOutcome.Failed))
                 {
-                    throw new InvalidOperationException("No probe connection could be opened or checked: " + results.First().Detail);
+                    throw new InvalidOperationException("No probe connection could be opened or checked" + (results.Count > 0 ? ": " + results[0].Detail : "."));
                 }
 
                 lower = Math.Max(lower, alive);
