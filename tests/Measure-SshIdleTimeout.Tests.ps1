@@ -106,7 +106,7 @@ Describe 'Measure-SshIdleTimeout in the sshd testbed' -Skip:($null -ne $TestbedS
                 $ps.Stop()
 
                 $stopped.Elapsed.TotalSeconds | Should -BeLessThan 10
-                $running.IsCompleted | Should -BeTrue
+                $running.AsyncWaitHandle.WaitOne([timespan]::FromSeconds(10)) | Should -BeTrue
                 $deadline = (Get-Date).AddSeconds(10)
                 while ((Get-ProbeSocketCount $Bed) -gt 0 -and (Get-Date) -lt $deadline) { Start-Sleep -Milliseconds 200 }
                 Get-ProbeSocketCount $Bed | Should -Be 0

@@ -45,9 +45,9 @@ namespace SshKeepAlive.Core.Diagnostics
     {
         private static readonly TimeSpan MinimumCheckTimeout = TimeSpan.FromSeconds(1);
 
-        // Closing a live connection takes milliseconds; one whose path dropped it has nobody to say goodbye to,
-        // and its close goes on in the background rather than holding the result back.
-        private static readonly TimeSpan CloseWait = TimeSpan.FromMilliseconds(200);
+        // Closing a live connection takes milliseconds; SSH.NET takes most of a second over one whose path
+        // dropped it. The result waits for both, so no probe outlives the measurement, but not forever.
+        private static readonly TimeSpan CloseWait = TimeSpan.FromSeconds(3);
         // sshd's MaxStartups starts refusing unauthenticated connections beyond 10 by default.
         private const int ConcurrentHandshakes = 8;
         private const int RoundTripsPerCheck = 10;
