@@ -31,7 +31,8 @@ namespace SshKeepAlive.Core.Diagnostics
 
     /// <summary>
     /// Measures how long an idle SSH connection survives on a path. Each round opens connections with keepalives off
-    /// at once (8 handshakes at a time, below sshd's default MaxStartups of 10), shortest probe first, and lets each idle for another duration
+    /// at once (as many handshakes at a time as this machine has cores, 2 to 8, below sshd's default MaxStartups
+    /// of 10), shortest probe first, and lets each idle for another duration
     /// spread over the interval still in doubt, checking each with one request the server must answer within a
     /// bound. The round's wall time is therefore its longest probe, not the sum; it ends as soon as the shortest
     /// dead probe is known, and the next round bisects the interval between the longest survivor and that probe,
@@ -39,32 +40,32 @@ namespace SshKeepAlive.Core.Diagnostics
     /// </summary>
     /// <remarks>
     /// Every connection is closed when its probe ends and, whatever happens (Ctrl-C included), before Measure
-    /// returns; a connection that died silently is abandoned to the kernel, as nothing will answer its goodbye.
+    /// returns; one the path dropped finishes closing in the background (SSH.NET takes about a second over it).
     /// </remarks>
     public sealed class IdleTimeoutProbe
     {
         private static readonly TimeSpan MinimumCheckTimeout = TimeSpan.FromSeconds(1);
 
-        // Closing a live connection takes milliseconds; SSH.NET takes most of a second over one whose path
-        // dropped it. The result waits for both, so no probe outlives the measurement, but not forever.
+        // Closing a live connection takes milliseconds; the result waits for that, though not forever.
         private static readonly TimeSpan CloseWait = TimeSpan.FromSeconds(3);
-        // sshd's MaxStartups starts refusing unauthenticated connections beyond 10 by default.
-        private const int ConcurrentHandshakes = 8;
+        // Handshakes cost CPU on both ends: more at once than this machine has cores only delays the short probes,
+        // which are checked first. Never more than 8: sshd's MaxStartups refuses unauthenticated connections beyond 10.
+        private static readonly int ConcurrentHandshakes = Math.Max(2, Math.Min(8, Environment.ProcessorCount));
         private const int RoundTripsPerCheck = 10;
 
         private readonly IProbeConnector connector;
         private readonly IdleProbeOptions options;
         private readonly string hostName;
-        private readonly SemaphoreSlim handshakes = new SemaphoreSlim(ConcurrentHandshakes);
         private readonly ConcurrentDictionary<IProbeConnection, bool> open = new ConcurrentDictionary<IProbeConnection, bool>();
         private readonly ConcurrentBag<Task> closing = new ConcurrentBag<Task>();
+        private readonly ConcurrentBag<Task> closingDropped = new ConcurrentBag<Task>();
         private readonly List<IdleProbe> probes = new List<IdleProbe>();
         private readonly Stopwatch clock = new Stopwatch();
-        private readonly TaskCompletionSource<bool> firstOpened = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
         private readonly List<TimeSpan> openRoundTrips = new List<TimeSpan>();
         private readonly List<TimeSpan> checkRoundTrips = new List<TimeSpan>();
         private int opened;
-        private int started;
+        private double shortestDeadSeconds = double.PositiveInfinity;
+        private double longestAliveSeconds;
 
         internal IdleTimeoutProbe(string hostName, IProbeConnector connector, IdleProbeOptions options)
         {
@@ -77,7 +78,10 @@ namespace SshKeepAlive.Core.Diagnostics
         public static IdleTimeoutProbe For(SshSessionSettings settings, IdleProbeOptions options) =>
             new IdleTimeoutProbe(settings.Target.User == null ? settings.Target.Host : settings.Target.User + "@" + settings.Target.Host, new SshProbeConnector(settings.CreateConnector()), options);
 
-        /// <summary>Runs the measurement. A failure to open the first connection is thrown as the connect threw it.</summary>
+        /// <summary>
+        /// Runs the measurement, blocking the calling thread (not a thread-pool one: the probes' answers need the
+        /// pool). A failure to open the first connection is thrown as the connect threw it.
+        /// </summary>
         /// <exception cref="OperationCanceledException">Cancelled; every connection has been closed.</exception>
         public IdleTimeoutMeasurement Measure(CancellationToken cancellationToken, Action<IdleProbeProgress>? progress = null)
         {
@@ -91,6 +95,10 @@ namespace SshKeepAlive.Core.Diagnostics
                 CloseAll();
             }
         }
+
+        /// <summary><see cref="Measure"/> on a thread of its own, for a caller that wants to do something else meanwhile (report progress).</summary>
+        public Task<IdleTimeoutMeasurement> MeasureInBackground(CancellationToken cancellationToken, Action<IdleProbeProgress>? progress = null) =>
+            Task.Factory.StartNew(() => Measure(cancellationToken, progress), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
         private async Task<IdleTimeoutMeasurement> MeasureAsync(CancellationToken cancellationToken, Action<IdleProbeProgress>? progress)
         {
@@ -141,8 +149,12 @@ namespace SshKeepAlive.Core.Diagnostics
             var stops = durations.Select(_ => CancellationTokenSource.CreateLinkedTokenSource(cancellationToken)).ToList();
             double roundStart = clock.Elapsed.TotalSeconds;
             void Report() => progress?.Invoke(new IdleProbeProgress(round, opened, results.Count, durations.Count, lower, upper, clock.Elapsed, roundStart + durations.DefaultIfEmpty(0).Max()));
-            // Shortest first: they are checked first, and the first dead one ends the round.
-            var running = durations.Select((d, i) => ProbeAsync(round, d, Report, stops[i].Token)).ToList();
+            // Shortest first: they are checked first, and the first dead one ends the round. The measurement's very
+            // first connection opens alone: its failure (a host key, a password) is the measurement's, and the
+            // others then find the code warm and the server's key and credentials settled.
+            var gate = new OrderedGate(durations.Count);
+            gate.Release(opened == 0 ? 1 : ConcurrentHandshakes);
+            var running = durations.Select((d, i) => ProbeAsync(round, d, gate, i, Report, stops[i].Token)).ToList();
             try
             {
                 var pending = new HashSet<Task<IdleProbe?>>(running);
@@ -195,24 +207,13 @@ namespace SshKeepAlive.Core.Diagnostics
         }
 
         /// <summary>One probe: open, idle for <paramref name="duration"/> (or until the connection ends), check; null when stopped first.</summary>
-        private async Task<IdleProbe?> ProbeAsync(int round, double duration, Action report, CancellationToken stop)
+        private async Task<IdleProbe?> ProbeAsync(int round, double duration, OrderedGate gate, int ticket, Action report, CancellationToken stop)
         {
             IProbeConnection connection;
-            bool first = Interlocked.Increment(ref started) == 1;
+            bool first = round == 1 && ticket == 0;
             try
             {
-                // The first connection opens alone: its failure (a host key, a password) is the measurement's, and
-                // the others then find the code warm and the server's key and credentials settled.
-                if (!first)
-                {
-                    await firstOpened.Task.WaitOrCancelAsync(stop).ConfigureAwait(false);
-                    if (!firstOpened.Task.Result)
-                    {
-                        return null;
-                    }
-                }
-
-                await handshakes.WaitAsync(stop).ConfigureAwait(false);
+                await gate.EnterAsync(ticket, stop).ConfigureAwait(false);
                 bool ok = false;
                 try
                 {
@@ -221,10 +222,10 @@ namespace SshKeepAlive.Core.Diagnostics
                 }
                 finally
                 {
-                    handshakes.Release();
-                    if (first)
+                    // After the first, the others go ahead; once it failed, the measurement fails with its error.
+                    if (!first || ok)
                     {
-                        firstOpened.TrySetResult(ok);
+                        gate.Release(first ? ConcurrentHandshakes : 1);
                     }
                 }
             }
@@ -266,7 +267,15 @@ namespace SshKeepAlive.Core.Diagnostics
                     }
 
                     double idleSeconds = end.Outcome == ProbeOutcome.Alive ? duration : Math.Min(duration, Math.Max(0, (end.At - connection.IdleSince).TotalSeconds));
-                    return new IdleProbe(round, end.Outcome == ProbeOutcome.SilentDrop ? duration : idleSeconds, end.Outcome, end.Detail, startedAfter);
+                    var probe = new IdleProbe(round, end.Outcome == ProbeOutcome.SilentDrop ? duration : idleSeconds, end.Outcome, end.Detail, startedAfter);
+                    lock (open)
+                    {
+                        // Before this connection closes: whether it (and those idle as long) count as dropped.
+                        shortestDeadSeconds = IsDead(probe) ? Math.Min(shortestDeadSeconds, probe.IdleSeconds) : shortestDeadSeconds;
+                        longestAliveSeconds = probe.Outcome == ProbeOutcome.Alive ? Math.Max(longestAliveSeconds, probe.IdleSeconds) : longestAliveSeconds;
+                    }
+
+                    return probe;
                 }
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
@@ -312,15 +321,29 @@ namespace SshKeepAlive.Core.Diagnostics
 
         private static bool IsDead(IdleProbe probe) => probe.Outcome != ProbeOutcome.Alive && probe.Outcome != ProbeOutcome.Failed;
 
+        /// <summary>
+        /// Closes a connection on a thread of its own: SSH.NET's Dispose blocks for most of a second on a dropped one,
+        /// which must not hold a thread-pool thread the other probes' answers need. Once a probe died, one idle for
+        /// longer than any probe that answered is taken for dropped.
+        /// </summary>
         private void Close(IProbeConnection connection)
         {
             if (open.TryRemove(connection, out _))
             {
-                closing.Add(Task.Run(connection.Dispose));
+                bool dropped;
+                lock (open)
+                {
+                    dropped = !double.IsInfinity(shortestDeadSeconds) && (DateTimeOffset.UtcNow - connection.IdleSince).TotalSeconds > longestAliveSeconds;
+                }
+
+                (dropped ? closingDropped : closing).Add(Task.Factory.StartNew(connection.Dispose, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default));
             }
         }
 
-        /// <summary>Closes what is still open and waits (bounded) for the closes to finish.</summary>
+        /// <summary>
+        /// Closes what is still open and waits (bounded) for the closes of connections the server still sees: the
+        /// dropped ones have nobody to say goodbye to, and finish closing in the background within a second.
+        /// </summary>
         private void CloseAll()
         {
             foreach (IProbeConnection connection in open.Keys.ToList())

@@ -97,20 +97,18 @@ namespace SshKeepAlive.Core.Diagnostics
 
         public TimeSpan RoundTrip { get; private set; }
 
-        /// <summary>Connects, starts the idle channel, and makes one round trip so that the idle time starts after all setup traffic.</summary>
+        /// <summary>
+        /// Connects and starts the idle channel on a thread of its own (SSH.NET blocks through the handshake and the
+        /// channel's opening, which would starve the thread pool the other probes' answers need), then makes one
+        /// round trip, so that the idle time starts after all setup traffic.
+        /// </summary>
         /// <exception cref="KeepAliveUnsupportedException">This SSH.NET lacks the internals a request with a reply needs.</exception>
         public static async Task<SshProbeConnection> OpenAsync(SshConnector connector, CancellationToken cancellationToken)
         {
             SshNetInternals.Bound members = connector.Internals.Members ?? throw connector.Internals.Problem!;
-            SshProbeConnection? probe = null;
-            await connector.ConnectClientAsync(client => probe = new SshProbeConnection(client), cancellationToken).ConfigureAwait(false);
+            SshProbeConnection probe = await Task.Factory.StartNew(() => Start(connector, members, cancellationToken), cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default).ConfigureAwait(false);
             try
             {
-                probe!.keepAlive = new SshNetKeepAlive(probe.client, members, () => probe.reply.TrySetResult(true));
-                probe.command = probe.client.CreateCommand("cat");
-                Task running = probe.command.ExecuteAsync(CancellationToken.None);
-                probe.input = probe.command.CreateInputStream();
-                _ = running.ContinueWith(t => probe.ChannelEnded(t), TaskScheduler.Default);
                 DateTimeOffset sent = DateTimeOffset.UtcNow;
                 ProbeEnd first = await probe.CheckAsync(connector.ConnectTimeout, cancellationToken).ConfigureAwait(false);
                 if (first.Outcome != ProbeOutcome.Alive)
@@ -120,6 +118,26 @@ namespace SshKeepAlive.Core.Diagnostics
 
                 probe.RoundTrip = first.At - sent;
                 probe.IdleSince = first.At;
+                return probe;
+            }
+            catch
+            {
+                probe.Dispose();
+                throw;
+            }
+        }
+
+        private static SshProbeConnection Start(SshConnector connector, SshNetInternals.Bound members, CancellationToken cancellationToken)
+        {
+            SshProbeConnection? probe = null;
+            connector.ConnectClient(client => probe = new SshProbeConnection(client), cancellationToken);
+            try
+            {
+                probe!.keepAlive = new SshNetKeepAlive(probe.client, members, () => probe.reply.TrySetResult(true));
+                probe.command = probe.client.CreateCommand("cat");
+                Task running = probe.command.ExecuteAsync(CancellationToken.None);
+                probe.input = probe.command.CreateInputStream();
+                _ = running.ContinueWith(t => probe.ChannelEnded(t), TaskScheduler.Default);
                 return probe;
             }
             catch

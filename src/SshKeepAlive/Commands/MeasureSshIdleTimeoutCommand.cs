@@ -60,7 +60,7 @@ namespace SshKeepAlive.Commands
             }
 
             var progress = new ConcurrentQueue<IdleProbeProgress>();
-            Task<IdleTimeoutMeasurement> measuring = Task.Run(() => probe.Measure(CancellationToken, progress.Enqueue));
+            Task<IdleTimeoutMeasurement> measuring = probe.MeasureInBackground(CancellationToken, progress.Enqueue);
             string activity = $"Measuring the idle timeout to {HostName}";
             // WaitAny, unlike Wait, does not throw when the measurement fails: Result says how it failed.
             while (Task.WaitAny(new Task[] { measuring }, TimeSpan.FromMilliseconds(250)) < 0)
