@@ -16,10 +16,14 @@ namespace SshKeepAlive.Core.Diagnostics
         /// <summary>The longest idle time to probe for.</summary>
         public TimeSpan Maximum { get; set; } = TimeSpan.FromSeconds(1800);
 
-        /// <summary>The uncertainty to stop at: the cutoff is known within ± half of it.</summary>
-        public TimeSpan Resolution { get; set; } = TimeSpan.FromSeconds(10);
+        /// <summary>
+        /// The uncertainty to stop at: the cutoff is known within ± half of it. Null: within a fifth of the cutoff
+        /// (at least 1 s), which is all a keepalive interval of at most half the cutoff needs, and which the
+        /// defaults find in one round for any cutoff above 280 s.
+        /// </summary>
+        public TimeSpan? Resolution { get; set; }
 
-        /// <summary>Connections per round; with Maximum / Resolution at most this, one round suffices.</summary>
+        /// <summary>Connections per round; with Maximum / Resolution at most this (or the fifth of the cutoff already within the first round's spacing), one round suffices.</summary>
         public int MaxConnections { get; set; } = 32;
 
         /// <summary>How long a check waits for the answer; null: 10 times the median round trip seen so far, at least 1 s.</summary>
@@ -36,7 +40,8 @@ namespace SshKeepAlive.Core.Diagnostics
     /// spread over the interval still in doubt, checking each with one request the server must answer within a
     /// bound. The round's wall time is therefore its longest probe, not the sum; it ends as soon as the shortest
     /// dead probe is known, and the next round bisects the interval between the longest survivor and that probe,
-    /// until it is no wider than the resolution. With Maximum / Resolution at most MaxConnections there is one round.
+    /// until it is no wider than the resolution (by default a fifth of the cutoff). With Maximum / Resolution at
+    /// most MaxConnections there is one round.
     /// </summary>
     /// <remarks>
     /// Every connection is closed when its probe ends and, whatever happens (Ctrl-C included), before Measure
@@ -52,6 +57,10 @@ namespace SshKeepAlive.Core.Diagnostics
         // which are checked first. Never more than 8: sshd's MaxStartups refuses unauthenticated connections beyond 10.
         private static readonly int ConcurrentHandshakes = Math.Max(2, Math.Min(8, Environment.ProcessorCount));
         private const int RoundTripsPerCheck = 10;
+
+        // Without a resolution: stop within a fifth of the cutoff, never finer than a second.
+        private const double RelativeResolution = 0.2;
+        private const double MinimumResolution = 1;
 
         private readonly IProbeConnector connector;
         private readonly IdleProbeOptions options;
@@ -103,7 +112,7 @@ namespace SshKeepAlive.Core.Diagnostics
         private async Task<IdleTimeoutMeasurement> MeasureAsync(CancellationToken cancellationToken, Action<IdleProbeProgress>? progress)
         {
             double maximum = options.Maximum.TotalSeconds;
-            double resolution = Math.Min(options.Resolution.TotalSeconds, maximum);
+            double resolution = Math.Min(options.Resolution?.TotalSeconds ?? MinimumResolution, maximum);
             double lower = 0;
             double? upper = null;
             IdleProbe? firstDead = null;
@@ -126,7 +135,7 @@ namespace SshKeepAlive.Core.Diagnostics
                     firstDead = dead;
                 }
 
-                if (upper == null || upper.Value - lower <= resolution || durations.Count == 0)
+                if (upper == null || upper.Value - lower <= Math.Max(resolution, options.Resolution == null ? RelativeResolution * upper.Value : 0) || durations.Count == 0)
                 {
                     break;
                 }

@@ -25,10 +25,13 @@ namespace SshKeepAlive.Commands
         [ValidateRange(1, 86400)]
         public int Maximum { get; set; } = 1800;
 
-        /// <summary>Stop when the cutoff is known to within this many seconds (it is reported as ± half of it or better). Default 10; at most -Maximum.</summary>
+        /// <summary>
+        /// Stop when the cutoff is known to within this many seconds (it is reported as ± half of it or better); at
+        /// most -Maximum. Default: within a fifth of the cutoff, at least 1 s.
+        /// </summary>
         [Parameter]
         [ValidateRange(0.1, 86400.0)]
-        public double Resolution { get; set; } = 10;
+        public double? Resolution { get; set; }
 
         /// <summary>Connections per round (2-256); with Maximum / Resolution at most this, one round suffices. Default 32.</summary>
         [Parameter]
@@ -42,11 +45,12 @@ namespace SshKeepAlive.Commands
             var options = new IdleProbeOptions
             {
                 Maximum = TimeSpan.FromSeconds(Maximum),
-                Resolution = TimeSpan.FromSeconds(Math.Min(Resolution, Maximum)),
+                Resolution = Resolution == null ? (TimeSpan?)null : TimeSpan.FromSeconds(Math.Min(Resolution.Value, Maximum)),
                 MaxConnections = MaxConnections,
                 ConfigPath = ConfigPath == null || Core.ClientConfig.ClientConfigResolver.IsNoConfigFile(ConfigPath) ? null : FileSystemPath(ConfigPath, expandWildcards: false),
             };
-            WriteVerbose($"Probing {settings.User}@{settings.HostName}:{settings.Port} for idle limits up to {Maximum} s, to within {options.Resolution.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s, with up to {MaxConnections} connections a round.");
+            string within = options.Resolution is TimeSpan resolution ? resolution.TotalSeconds.ToString(CultureInfo.InvariantCulture) + " s" : "a fifth of the cutoff";
+            WriteVerbose($"Probing {settings.User}@{settings.HostName}:{settings.Port} for idle limits up to {Maximum} s, to within {within}, with up to {MaxConnections} connections a round.");
 
             IdleTimeoutProbe probe;
             try

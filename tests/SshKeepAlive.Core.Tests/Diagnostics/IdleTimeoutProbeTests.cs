@@ -55,6 +55,18 @@ namespace SshKeepAlive.Core.Tests.Diagnostics
         }
 
         [Fact]
+        public void Measure_WithoutAResolution_StopsWithinAFifthOfTheCutoff_NeverFinerThanASecond()
+        {
+            var path = new SimulatedPath(cutoff: 3.9);
+
+            IdleTimeoutMeasurement result = Measure(path, maximum: 8, resolution: null, maxConnections: 4);
+
+            Assert.Equal(3, result.LowerBoundSeconds);
+            Assert.Equal(4, result.UpperBoundSeconds);
+            Assert.Equal(2, result.Probes.Max(p => p.Round));
+        }
+
+        [Fact]
         public void Measure_WithoutALimit_SaysNoneWasFoundUpToTheMaximum()
         {
             var path = new SimulatedPath(cutoff: double.PositiveInfinity);
@@ -106,12 +118,12 @@ namespace SshKeepAlive.Core.Tests.Diagnostics
             Assert.Equal("refused", error.Message);
         }
 
-        private static IdleTimeoutMeasurement Measure(SimulatedPath path, double maximum, double resolution, int maxConnections = 32)
+        private static IdleTimeoutMeasurement Measure(SimulatedPath path, double maximum, double? resolution, int maxConnections = 32)
         {
             var probe = new IdleTimeoutProbe("web01", path, new IdleProbeOptions
             {
                 Maximum = TimeSpan.FromSeconds(maximum),
-                Resolution = TimeSpan.FromSeconds(resolution),
+                Resolution = resolution == null ? (TimeSpan?)null : TimeSpan.FromSeconds(resolution.Value),
                 MaxConnections = maxConnections,
                 CheckTimeout = TimeSpan.FromMilliseconds(100),
             });
