@@ -68,6 +68,15 @@ namespace SshKeepAlive
         [ValidateRange(1, 65535)]
         public int? LocalPort { get; set; }
 
+        /// <summary>
+        /// The OpenSSH release to read the configs as (e.g. 9.2p1 or 10.0), such as that of the server a copied
+        /// sshd_config comes from: its ssh and sshd refuse keywords of later releases. Default: the release of this
+        /// machine's ssh and sshd.
+        /// </summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? OpenSshVersion { get; set; }
+
         /// <summary>Run the commands of client <c>Match exec</c> lines to evaluate them, as ssh would. Off by default: such blocks are skipped with a warning.</summary>
         [Parameter]
         public SwitchParameter AllowMatchExec { get; set; }
@@ -81,11 +90,18 @@ namespace SshKeepAlive
         /// <summary>The options the selection parameters make, for this machine; -Path and -LiteralPath resolved.</summary>
         protected TimeoutReportOptions ReportOptions()
         {
+            Core.OpenSsh.OpenSshVersion? version = null;
+            if (OpenSshVersion != null && !Core.OpenSsh.OpenSshVersion.TryParse(OpenSshVersion, out version))
+            {
+                ThrowTerminatingError(ErrorRecords.Create(ErrorId.OpenSshVersionInvalid, $"'{OpenSshVersion}' is not an OpenSSH release such as 9.2p1 or 10.0.", OpenSshVersion));
+            }
+
             ConfigPath = LiteralPath != null ? FileSystemPath(LiteralPath, expandWildcards: false)
                 : Path != null ? FileSystemPath(Path, expandWildcards: true)
                 : null;
             return new TimeoutReportOptions(TimeoutEnvironment.Current())
             {
+                OpenSshVersion = version,
                 Scopes = Scope,
                 ConfigPath = ConfigPath,
                 Connection = new ServerConnection(User, ClientHostName, ClientAddress, LocalAddress, LocalPort),

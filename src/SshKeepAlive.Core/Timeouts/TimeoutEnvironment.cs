@@ -1,5 +1,6 @@
 using System.IO;
 using SshKeepAlive.Core.ClientConfig;
+using SshKeepAlive.Core.OpenSsh;
 using SshKeepAlive.Core.Platform;
 
 namespace SshKeepAlive.Core.Timeouts
@@ -53,6 +54,9 @@ namespace SshKeepAlive.Core.Timeouts
         /// <summary>sshd_config beside the system ssh_config.</summary>
         public string ServerConfig => Path.Combine(SystemConfigDirectory, "sshd_config");
 
+        /// <summary>The release of the machine's sshd, whose rules the server scope follows; null: unknown (the newest is assumed).</summary>
+        public OpenSshVersion? ServerOpenSshVersion { get; set; }
+
         /// <summary>Linux's /proc/sys; absent elsewhere.</summary>
         public string ProcSysPath => Path.Combine(RootPath, "proc", "sys");
 
@@ -75,7 +79,13 @@ namespace SshKeepAlive.Core.Timeouts
         public static TimeoutEnvironment Current()
         {
             OsKind os = SshPlatform.Os;
-            return new TimeoutEnvironment(os == OsKind.Windows ? Path.GetPathRoot(System.Environment.SystemDirectory) ?? "C:\\" : "/", ClientEnvironment.Current(), os, LocalMachine.Instance);
+            // The releases this machine's own ssh and sshd say they are, so the report follows what they accept.
+            ClientEnvironment client = ClientEnvironment.Current();
+            client.OpenSshVersion = OpenSshVersion.OfProgram("ssh");
+            return new TimeoutEnvironment(os == OsKind.Windows ? Path.GetPathRoot(System.Environment.SystemDirectory) ?? "C:\\" : "/", client, os, LocalMachine.Instance)
+            {
+                ServerOpenSshVersion = OpenSshVersion.OfProgram(SshPlatform.SshdPath),
+            };
         }
     }
 }

@@ -1,7 +1,6 @@
 using System.Collections.Generic;
 using System.Management.Automation;
 using SshKeepAlive.Core.Editing;
-using SshKeepAlive.Core.Errors;
 
 namespace SshKeepAlive.Commands
 {
@@ -15,8 +14,8 @@ namespace SshKeepAlive.Commands
     public sealed class SetSshKeepAliveCommand : ConfigEditCommand
     {
         /// <summary>
-        /// Seconds between keepalives (e.g. 60) or an OpenSSH time string (e.g. 5m); 0 turns them off. With none of
-        /// -Interval, -CountMax and -TcpKeepAlive, -Scope Server -Reload only reloads sshd.
+        /// Seconds between keepalives (e.g. 60) or an OpenSSH time string (e.g. 5m); 0 turns them off. At least one of
+        /// -Interval, -CountMax and -TcpKeepAlive, except that -Scope Server -Reload alone only reloads sshd.
         /// </summary>
         [Parameter(Position = 0)]
         [ValidateNotNullOrEmpty]
@@ -35,12 +34,6 @@ namespace SshKeepAlive.Commands
         protected override string Action => "Set keepalive";
 
         /// <inheritdoc />
-        protected override IReadOnlyList<SettingChange> Changes()
-        {
-            IReadOnlyList<SettingChange> changes = TimeoutChanges.KeepAlive(EditScope, Interval, CountMax, TcpKeepAlive);
-            return changes.Count > 0 || ReloadsServer
-                ? changes
-                : throw new ConfigEditException(ErrorId.SettingMissing, "No setting to change was given: -Interval, -CountMax or -TcpKeepAlive (or -Scope Server -Reload alone, to reload sshd).");
-        }
+        protected override IReadOnlyList<SettingChange> Changes() => TimeoutChanges.KeepAlive(EditScope, Interval, CountMax, TcpKeepAlive, reloadOnly: ReloadsServer);
     }
 }
