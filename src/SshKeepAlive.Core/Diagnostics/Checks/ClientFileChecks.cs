@@ -92,7 +92,7 @@ namespace SshKeepAlive.Core.Diagnostics
 
             var diagnostics = context.Machine.Reporter.Diagnostics.Concat(context.Target.Diagnostics)
                 .Where(d => d.Source != null && context.Machine.ClientFiles.Any(f => f.Path == d.Source.Path))
-                .Where(d => (d.IsError && !d.Message.StartsWith("bad owner", StringComparison.OrdinalIgnoreCase)) || d.Message.StartsWith("unknown keyword", StringComparison.Ordinal))
+                .Where(d => (d.IsError && !d.Message.StartsWith("bad owner", StringComparison.OrdinalIgnoreCase)) || d.Problem == ConfigProblem.UnknownKeyword)
                 .Where(d => !(d.Source!.Line == 1 && context.Machine.ClientFiles.Any(f => f.Path == d.Source.Path && f.StartsWithByteOrderMark)));
             foreach (ConfigDiagnostic diagnostic in diagnostics)
             {
@@ -116,8 +116,8 @@ namespace SshKeepAlive.Core.Diagnostics
             }
 
             string written = text == null ? string.Empty : $" ('{text.Trim()}')";
-            int option = message.IndexOf("configuration option: ", StringComparison.OrdinalIgnoreCase);
-            string keyword = option >= 0 ? message.Substring(option + "configuration option: ".Length).Trim() : message.StartsWith("unknown keyword ", StringComparison.Ordinal) ? message.Substring(16).Split(':')[0] : string.Empty;
+            bool unknown = message.IndexOf("Bad configuration option", StringComparison.OrdinalIgnoreCase) >= 0;
+            string keyword = unknown && text != null ? text.Trim().Split(' ', '\t', '=')[0] : string.Empty;
             return keyword.Length > 0
                 ? $"Remove or correct line {source.Line} of {source.Path}{written}; if a newer ssh knows {keyword}, write 'IgnoreUnknown {keyword}' above that line instead."
                 : $"Correct line {source.Line} of {source.Path}{written} as ssh says.";
