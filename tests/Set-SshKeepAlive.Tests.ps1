@@ -285,6 +285,9 @@ Describe 'Set-SshKeepAlive' {
 }
 
 Describe 'Set-SshKeepAlive in the sshd testbed' -Skip:($null -ne $TestbedSkipReason) {
+    # The cmdlet checks each server edit with this machine's sshd -t, as on any server.
+    BeforeAll { Initialize-SshTestbedLocalSshd }
+
     It 'with -Scope Server -Reload backs the config up and makes sshd drop a client whose path is cut' {
         $bed = Start-SshTestbed
         $job = $null

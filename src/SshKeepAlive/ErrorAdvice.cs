@@ -36,6 +36,7 @@ namespace SshKeepAlive
                 case ErrorId.PathNotFileSystem: return Of(ErrorCategory.InvalidArgument, "Give a path of the file system (a FileSystem drive such as C: or /, or a path relative to a file-system location).");
                 case ErrorId.PathAmbiguous: return Of(ErrorCategory.InvalidArgument, "Give a -Path whose wildcards match one file, or the exact file with -LiteralPath.");
                 case ErrorId.PathScopeAmbiguous: return Of(ErrorCategory.InvalidArgument, "With -Path or -LiteralPath, give -Scope Client (the default) or -Scope Server.");
+                case ErrorId.OpenSshVersionInvalid: return Of(ErrorCategory.InvalidArgument, "Give -OpenSshVersion as an OpenSSH release prints it, such as 9.2p1 or 10.0 (ssh -V on the server shows it).");
                 default: return null;
             }
         }
@@ -56,6 +57,9 @@ namespace SshKeepAlive
                 case ErrorId.EditNotEffective: return Of(ErrorCategory.ResourceExists, "Change or remove the named line by hand; it would otherwise win over the edit.");
                 case ErrorId.SshdConfigRejected: return Of(ErrorCategory.InvalidResult, "Fix what sshd -t reports; nothing was changed.");
                 case ErrorId.SshdNotFound: return Of(ErrorCategory.InvalidResult, "Install the OpenSSH server, whose sshd -t checks every server edit; nothing was changed.");
+                case ErrorId.SshdPrivilegeSeparationDirectoryMissing: return Of(ErrorCategory.ResourceUnavailable, "Create sshd's privilege separation directory as the message says (install -d -m 0755 /run/sshd, or start the ssh service once), then run the command again; nothing was changed.");
+                case ErrorId.SshdPrivilegeSeparationUserMissing: return Of(ErrorCategory.ResourceUnavailable, "Create sshd's system account as the message says (the openssh-server package does), then run the command again; nothing was changed.");
+                case ErrorId.SshdHostKeysMissing: return Of(ErrorCategory.ResourceUnavailable, "Generate the host keys with ssh-keygen -A (or point HostKey at existing keys), then run the command again; nothing was changed.");
                 case ErrorId.SshdReloadFailed: return Of(ErrorCategory.ResourceUnavailable, "Check the sshd log; the previous config was restored.");
                 default: return null;
             }

@@ -151,6 +151,10 @@ namespace SshKeepAlive.Core.ClientConfig
                 {
                     Report(ConfigDiagnostic.Error(line.Error, line.Source));
                 }
+                else if (line.Line.Keyword != null && OpenSshReleases.LineSplittingRefusal(OpenSshProgram.Client, line.Line.Keyword, line.Line.TextAfterSeparator, line.Line.Arguments.Count, Environment.OpenSshVersion) is string refusal)
+                {
+                    Report(ConfigDiagnostic.Error(refusal, line.Source));
+                }
                 else if (line.IsHost)
                 {
                     bool matched = matcher.EvaluateHost(line.Line, line.Source);
@@ -177,12 +181,16 @@ namespace SshKeepAlive.Core.ClientConfig
                 {
                     ignoredUnknown ??= active ? line.IgnoreUnknownPatterns : null;
                 }
-                else if (line.IsUnknown)
+                else if (line.IsUnknown || !OpenSshReleases.AcceptsKeyword(OpenSshProgram.Client, line.Line.Keyword!, Environment.OpenSshVersion))
                 {
                     if (ignoredUnknown == null || OpenSshPattern.MatchList(line.Line.Keyword!.ToLowerInvariant(), ignoredUnknown, lowercasePatterns: true) != 1)
                     {
-                        Report(ConfigDiagnostic.Warning(
-                            $"unknown keyword {line.Line.Keyword}: an ssh that does not know it refuses the file (\"Bad configuration option\"); IgnoreUnknown can allow it", line.Source));
+                        // The ssh of a known release refuses the file, as we do; without a release, a newer ssh
+                        // than any we know might accept it, so this is only a warning.
+                        Report(Environment.OpenSshVersion is OpenSshVersion version
+                            ? ConfigDiagnostic.Error($"Bad configuration option: {line.Line.Keyword} ({OpenSshReleases.RefusalReason(OpenSshProgram.Client, line.Line.Keyword!, version)}); IgnoreUnknown can allow it", line.Source)
+                            : ConfigDiagnostic.Warning(
+                                $"unknown keyword {line.Line.Keyword}: an ssh that does not know it refuses the file (\"Bad configuration option\"); IgnoreUnknown can allow it", line.Source));
                     }
                 }
                 else if (line.Keyword != null && active && !line.IsNone)
@@ -291,7 +299,7 @@ namespace SshKeepAlive.Core.ClientConfig
             if (keyword == ClientKeyword.CanonicalizeHostname) return "false";
             if (keyword == ClientKeyword.IdentityFile)
             {
-                return new[] { "id_rsa", "id_ecdsa", "id_ecdsa_sk", "id_ed25519", "id_ed25519_sk", "id_xmss", "id_dsa" }.Select(f => "~/.ssh/" + f).ToArray();
+                return OpenSshReleases.DefaultIdentityFiles(Environment.OpenSshVersion).ToArray();
             }
 
             if (keyword == ClientKeyword.UserKnownHostsFile)

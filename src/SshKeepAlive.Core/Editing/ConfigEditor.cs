@@ -54,9 +54,9 @@ namespace SshKeepAlive.Core.Editing
             }
 
             SshdDaemon? daemon = request.Scope == EditScope.Server ? options.Daemon : null;
-            if (daemon != null && !File.Exists(daemon.SshdPath))
+            if (daemon?.MissingBinary() is SshdPrerequisite missing)
             {
-                throw new ConfigEditException(ErrorId.SshdNotFound, $"{daemon.SshdPath} is missing, so the edited {request.Path} cannot be checked with sshd -t; nothing was changed.", request.Path);
+                throw CannotValidate(request.Path, missing);
             }
 
             // sshd -t can judge a lone top file as a candidate beside it; a change to an included file only in place.
@@ -173,8 +173,17 @@ namespace SshKeepAlive.Core.Editing
             }
         }
 
+        // sshd -t speaks of the edited file, or of something it lacks on this machine; only the first is the edit's fault.
         private static ConfigEditException ValidationFailed(string path, SshdValidation validation) =>
-            new ConfigEditException(ErrorId.SshdConfigRejected, $"sshd -t rejects the edited {path}, so nothing was changed: {validation.Message}", path);
+            validation.MissingPrerequisite is SshdPrerequisite missing
+                ? CannotValidate(path, missing)
+                : new ConfigEditException(ErrorId.SshdConfigRejected, $"sshd -t rejects the edited {path}, so nothing was changed: {validation.Message}", path);
+
+        private static ConfigEditException CannotValidate(string path, SshdPrerequisite missing) =>
+            new ConfigEditException(
+                missing.Id,
+                $"sshd -t cannot check the edited {path} on this machine: {missing.Cause}. This is not a fault of {path}; nothing was changed. {missing.Fix}",
+                path);
 
         // ssh refuses a ~/.ssh it finds too open; a folder created for the user's config is 0700.
         private static void EnsureUserConfigFolder(EditPlan plan)

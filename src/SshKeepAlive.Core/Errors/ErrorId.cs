@@ -32,6 +32,9 @@ namespace SshKeepAlive.Core.Errors
         /// <summary>A config path given with scopes it cannot belong to (only one of client or server).</summary>
         PathScopeAmbiguous,
 
+        /// <summary>An OpenSSH release given to read the configs as that is not a version such as 9.2p1.</summary>
+        OpenSshVersionInvalid,
+
         /// <summary>A keepalive interval that is not a time, negative, or above a day.</summary>
         IntervalInvalid,
 
@@ -65,8 +68,17 @@ namespace SshKeepAlive.Core.Errors
         /// <summary>sshd -t rejects the edited server config; nothing was changed.</summary>
         SshdConfigRejected,
 
-        /// <summary>The sshd binary that must check a server edit is missing; nothing was changed.</summary>
+        /// <summary>The sshd binary that must check a server edit is missing or cannot run; nothing was changed.</summary>
         SshdNotFound,
+
+        /// <summary>sshd's privilege separation directory (/run/sshd) is missing, so sshd -t cannot check a server edit; nothing was changed.</summary>
+        SshdPrivilegeSeparationDirectoryMissing,
+
+        /// <summary>sshd's privilege separation user is missing, so sshd -t cannot check a server edit; nothing was changed.</summary>
+        SshdPrivilegeSeparationUserMissing,
+
+        /// <summary>sshd finds no host key, so sshd -t cannot check a server edit; nothing was changed.</summary>
+        SshdHostKeysMissing,
 
         /// <summary>sshd did not survive the reload; the previous config was restored.</summary>
         SshdReloadFailed,

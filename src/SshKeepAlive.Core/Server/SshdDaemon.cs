@@ -13,16 +13,23 @@ namespace SshKeepAlive.Core.Server
     /// <summary>What sshd -t said about a candidate configuration.</summary>
     public sealed class SshdValidation
     {
-        public SshdValidation(bool isValid, string message)
+        public SshdValidation(bool isValid, string message, SshdPrerequisite? missingPrerequisite = null)
         {
             IsValid = isValid;
             Message = message;
+            MissingPrerequisite = missingPrerequisite;
         }
 
         public bool IsValid { get; }
 
         /// <summary>sshd's own words (its standard error), for the error shown to the user.</summary>
         public string Message { get; }
+
+        /// <summary>
+        /// When sshd could not judge the config because something outside it is missing (its privilege
+        /// separation directory or user, host keys, the sshd binary itself): what. Null when the verdict is the config's.
+        /// </summary>
+        public SshdPrerequisite? MissingPrerequisite { get; }
     }
 
     /// <summary>
@@ -54,23 +61,37 @@ namespace SshKeepAlive.Core.Server
         public string PidFile { get; }
 
         /// <summary>
-        /// Runs <c>sshd -t -f candidate</c>: the daemon's own verdict on the file it would load. An sshd -t
-        /// that does not answer in time (a host key on a FIFO, a hung NFS mount) is stopped, and its silence
-        /// counts as a rejection.
+        /// Runs <c>sshd -t -f candidate</c>: the daemon's own verdict on the file it would load, or, when sshd
+        /// cannot run or judge anything here, which of its prerequisites is missing. An sshd -t that does not
+        /// answer in time (a host key on a FIFO, a hung NFS mount) is stopped, and its silence counts as a rejection.
         /// </summary>
         /// <exception cref="OperationCanceledException">Cancelled: sshd -t was stopped.</exception>
         public SshdValidation Validate(string candidatePath, CancellationToken cancellationToken = default)
         {
+            if (MissingBinary() is SshdPrerequisite missing)
+            {
+                return new SshdValidation(false, missing.Cause, missing);
+            }
+
             try
             {
                 ExternalCommandResult result = Run(cancellationToken, SshdPath, "-t", "-f", candidatePath);
-                return new SshdValidation(result.ExitCode == 0, result.Error.Trim());
+                string message = result.Error.Trim();
+                return result.ExitCode == 0 ? new SshdValidation(true, message) : new SshdValidation(false, message, SshdPrerequisite.FindMissing(message));
             }
             catch (ExternalCommandTimeoutException ex)
             {
                 return new SshdValidation(false, ex.Message);
             }
+            catch (System.ComponentModel.Win32Exception ex)
+            {
+                SshdPrerequisite binary = SshdPrerequisite.Binary(SshdPath, ex.Message);
+                return new SshdValidation(false, binary.Cause, binary);
+            }
         }
+
+        /// <summary>The sshd binary as a missing prerequisite when it is not there, else null.</summary>
+        public SshdPrerequisite? MissingBinary() => File.Exists(SshdPath) ? null : SshdPrerequisite.Binary(SshdPath, null);
 
         /// <summary>The running daemon's pid from its PidFile, or null when it is not running.</summary>
         public int? RunningPid()
@@ -143,7 +164,7 @@ namespace SshKeepAlive.Core.Server
             restore();
             if (commandLine.Length > 0)
             {
-                Run(CancellationToken.None, commandLine[0], commandLine.Skip(1).ToArray());
+                StartDetached(commandLine);
             }
 
             throw new SshdReloadException(
@@ -219,10 +240,11 @@ namespace SshKeepAlive.Core.Server
         private static bool SurvivesReload(int pid, CancellationToken cancellationToken) =>
             !DaemonProcess.WaitUntil(() => !IsAlive(pid), SurvivalCheck, cancellationToken);
 
-        // How to start the daemon again as it runs now: its command line, inside its named network
-        // namespace if it has one (ip netns), so that it binds where it did. A listening sshd overwrites
-        // its argv with the title "sshd: <original argv> [listener] ...", so the arguments are read back
-        // from that title (arguments containing spaces cannot be told apart there).
+        // How to start the daemon again as it runs now: its command line, in its namespaces. A daemon in
+        // another mount namespace (a container) is started in the namespaces of its parent there, which
+        // outlives it; one in a named network namespace only (ip netns) there, so that it binds where it did.
+        // A listening sshd overwrites its argv with the title "sshd: <original argv> [listener] ...", so the
+        // arguments are read back from that title (arguments containing spaces cannot be told apart there).
         private static string[] RestartCommandOf(int pid, CancellationToken cancellationToken)
         {
             string path = $"/proc/{pid}/cmdline";
@@ -239,9 +261,43 @@ namespace SshKeepAlive.Core.Server
                 commandLine = (listener < 0 ? title : title.Substring(0, listener)).Split(new[] { ' ' }, StringSplitOptions.RemoveEmptyEntries);
             }
 
+            string mountNamespace = NamespaceOf(pid.ToString(CultureInfo.InvariantCulture), "mnt", cancellationToken);
+            if (mountNamespace != NamespaceOf("self", "mnt", cancellationToken))
+            {
+                string? parent = ParentOf(pid);
+                return parent != null && NamespaceOf(parent, "mnt", cancellationToken) == mountNamespace
+                    ? new[] { "nsenter", "--target", parent, "--all", "--" }.Concat(commandLine).ToArray()
+                    : new string[0];
+            }
+
             string netns = Run(cancellationToken, "ip", "netns", "identify", pid.ToString(CultureInfo.InvariantCulture)).Output.Trim();
             return netns.Length == 0 ? commandLine : new[] { "ip", "netns", "exec", netns }.Concat(commandLine).ToArray();
         }
+
+        private static string NamespaceOf(string pid, string kind, CancellationToken cancellationToken)
+        {
+            try
+            {
+                return Run(cancellationToken, "readlink", $"/proc/{pid}/ns/{kind}").Output.Trim();
+            }
+            catch (System.ComponentModel.Win32Exception)
+            {
+                return string.Empty;
+            }
+        }
+
+        // The fourth field of /proc/PID/stat, after the command name in parentheses (which may hold spaces).
+        private static string? ParentOf(int pid)
+        {
+            string stat = File.ReadAllText($"/proc/{pid}/stat");
+            string[] fields = stat.Substring(stat.LastIndexOf(')') + 2).Split(' ');
+            return fields.Length > 1 ? fields[1] : null;
+        }
+
+        // Not waited for: a daemon started in the foreground (sshd -D, as under a supervisor or in a container)
+        // never exits; one that forks returns at once either way.
+        private static void StartDetached(string[] commandLine) =>
+            Run(CancellationToken.None, "sh", new[] { "-c", "\"$0\" \"$@\" </dev/null >/dev/null 2>&1 &" }.Concat(commandLine).ToArray());
 
         // sshd writes its PidFile once it listens, shortly after the starting process has returned.
         private int? WaitForRunningPid() =>

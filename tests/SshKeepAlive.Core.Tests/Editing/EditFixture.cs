@@ -5,6 +5,7 @@ using System.Linq;
 using SshKeepAlive.Core.ClientConfig;
 using SshKeepAlive.Core.ConfigDocuments;
 using SshKeepAlive.Core.Editing;
+using SshKeepAlive.Core.OpenSsh;
 using SshKeepAlive.Testing;
 using Xunit;
 
@@ -18,6 +19,14 @@ namespace SshKeepAlive.Core.Tests.Editing
         public TempDirectory Directory { get; }
 
         public static ConfigEditor Editor { get; } = new ConfigEditor(new ResolverLookup(ClientEnvironment.Current()));
+
+        /// <summary>An editor whose client resolver follows the ssh of <paramref name="suite"/>'s tools container.</summary>
+        public static ConfigEditor EditorFor(string suite)
+        {
+            ClientEnvironment environment = ClientEnvironment.Current();
+            environment.OpenSshVersion = OpenSshVersion.Parse(TestbedTools.For(suite).OpenSshVersion);
+            return new ConfigEditor(new ResolverLookup(environment));
+        }
 
         public string Write(string name, string content)
         {
@@ -36,10 +45,10 @@ namespace SshKeepAlive.Core.Tests.Editing
 
         public static SettingChange CountMax(int count) => SettingChange.Set("ServerAliveCountMax", SettingKind.Count, count.ToString());
 
-        /// <summary>What ssh -G prints for a keyword (lower case), e.g. "60".</summary>
-        public static string SshG(string configPath, string host, string keyword)
+        /// <summary>What ssh -G prints for a keyword (lower case), e.g. "60": this machine's ssh, or the ssh of <paramref name="suite"/>'s tools container.</summary>
+        public static string SshG(string configPath, string host, string keyword, string? suite = null)
         {
-            var (code, output, error) = ProcessRunner.RunWithError("ssh", "-G", "-F", configPath, host);
+            var (code, output, error) = ProcessRunner.RunWithError(suite == null ? "ssh" : TestbedTools.For(suite).Ssh, "-G", "-F", configPath, host);
             Assert.True(code == 0, $"ssh -G failed: {error}");
             string prefix = keyword.ToLowerInvariant() + " ";
             return output.Split('\n').Single(l => l.StartsWith(prefix, StringComparison.Ordinal)).Substring(prefix.Length);

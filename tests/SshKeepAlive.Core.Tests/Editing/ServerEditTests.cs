@@ -61,7 +61,7 @@ namespace SshKeepAlive.Core.Tests.Editing
             Assert.Equal("ClientAliveInterval 300\n", File.ReadAllText(dropIn));
         }
 
-        [Fact]
+        [SshdOracleFact]
         public void Set_OfADropIn_WhenSshdRejectsTheResult_PutsTheDropInBackAndKeepsNoBackup()
         {
             using var fx = new EditFixture();
@@ -71,7 +71,7 @@ namespace SshKeepAlive.Core.Tests.Editing
 
             var error = Assert.Throws<ConfigEditException>(() => EditFixture.Editor.Apply(
                 new EditRequest(EditScope.Server, main, IncludeRules.ForServerConfig(fx.Directory.Path, fx.Directory.Path), "*", new[] { Interval(15) }, createIfMissing: false),
-                new ApplyOptions { Daemon = new SshdDaemon(SshPlatform.SshdPath, fx.Directory.File("sshd.pid")) }));
+                new ApplyOptions { Daemon = SshdOracle.Daemon(fx.Directory) }));
 
             Assert.Equal(ErrorId.SshdConfigRejected, error.Id);
             Assert.Equal("ClientAliveInterval 300\n", File.ReadAllText(dropIn));
@@ -93,7 +93,7 @@ namespace SshKeepAlive.Core.Tests.Editing
             Assert.Equal("ClientAliveInterval 300\n", File.ReadAllText(main));
         }
 
-        [Fact]
+        [SshdOracleFact]
         public void Set_WhenSshdRejectsTheCandidate_LeavesTheOriginalUntouched()
         {
             using var fx = new EditFixture();
@@ -114,7 +114,7 @@ namespace SshKeepAlive.Core.Tests.Editing
         private static EditResult Apply(EditFixture fx, string main, params SettingChange[] changes) =>
             EditFixture.Editor.Apply(
                 new EditRequest(EditScope.Server, main, IncludeRules.ForServerConfig(fx.Directory.Path, fx.Directory.Path), "*", changes, createIfMissing: false),
-                new ApplyOptions { NoBackup = true, Daemon = new SshdDaemon(SshPlatform.SshdPath, fx.Directory.File("sshd.pid")) });
+                new ApplyOptions { NoBackup = true, Daemon = SshdOracle.Daemon(fx.Directory) });
 
         private static string HostKey(EditFixture fx)
         {

@@ -23,7 +23,7 @@ namespace SshKeepAlive.Core.Tests.Server
         public void Validate_WithTheTestbedsConfig_IsValid()
         {
             using var bed = SshKeepAlive.Testing.Testbed.Start();
-            var daemon = new SshdDaemon(SshPlatform.SshdPath, bed.Server.PidFile);
+            var daemon = new SshdDaemon(bed.Server.Sshd, bed.Server.PidFile);
 
             SshdValidation validation = daemon.Validate(bed.Server.SshdConfig);
 
@@ -34,7 +34,7 @@ namespace SshKeepAlive.Core.Tests.Server
         public void Validate_WithAnUnknownKeyword_IsInvalidAndQuotesSshd()
         {
             using var bed = SshKeepAlive.Testing.Testbed.Start();
-            var daemon = new SshdDaemon(SshPlatform.SshdPath, bed.Server.PidFile);
+            var daemon = new SshdDaemon(bed.Server.Sshd, bed.Server.PidFile);
             string candidate = bed.Server.SshdConfig + ".candidate";
             File.WriteAllText(candidate, File.ReadAllText(bed.Server.SshdConfig) + "ClientAliveIntervall 5\n");
 
@@ -48,7 +48,7 @@ namespace SshKeepAlive.Core.Tests.Server
         public void Reload_WithAValidConfig_KeepsTheDaemonRunningUnderItsPid()
         {
             using var bed = SshKeepAlive.Testing.Testbed.Start();
-            var daemon = new SshdDaemon(SshPlatform.SshdPath, bed.Server.PidFile);
+            var daemon = new SshdDaemon(bed.Server.Sshd, bed.Server.PidFile);
             int pid = Assert.NotNull(daemon.RunningPid());
             File.AppendAllText(bed.Server.SshdConfig, "ClientAliveInterval 7\n");
             bool restored = false;
@@ -65,7 +65,7 @@ namespace SshKeepAlive.Core.Tests.Server
         public void Reload_WhenTheDaemonDiesOnIt_RestoresTheConfigAndStartsTheDaemonAgain()
         {
             using var bed = SshKeepAlive.Testing.Testbed.Start();
-            var daemon = new SshdDaemon(SshPlatform.SshdPath, bed.Server.PidFile);
+            var daemon = new SshdDaemon(bed.Server.Sshd, bed.Server.PidFile);
             int pid = Assert.NotNull(daemon.RunningPid());
             string original = File.ReadAllText(bed.Server.SshdConfig);
             // Passes sshd -t, but no interface in the server's namespace has this address: the re-executed sshd cannot bind.
