@@ -17,6 +17,7 @@ namespace SshKeepAlive.Bench
         {
             new SessionBenchmark(),
             new ClientConfigBenchmark(),
+            new EditBenchmark(),
         };
 
         private static int Main(string[] args)

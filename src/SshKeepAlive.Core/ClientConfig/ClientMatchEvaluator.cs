@@ -18,14 +18,15 @@ namespace SshKeepAlive.Core.ClientConfig
         }
 
         /// <summary>Host: any pattern matching (case-sensitively) activates the block; a matching negated pattern cancels it.</summary>
-        public bool EvaluateHost(ConfigLine line, ConfigSource source)
+        public bool EvaluateHost(ClientConfigLine compiled)
         {
+            ConfigLine line = compiled.Line;
             bool active = false;
             foreach (string argument in line.Arguments)
             {
                 if (argument.Length == 0)
                 {
-                    run.Report(ConfigDiagnostic.Error("keyword Host empty argument", source));
+                    run.Report(ConfigDiagnostic.Error("keyword Host empty argument", compiled.Source));
                     return false;
                 }
 

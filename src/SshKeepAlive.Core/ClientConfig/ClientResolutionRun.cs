@@ -151,13 +151,13 @@ namespace SshKeepAlive.Core.ClientConfig
                 {
                     Report(ConfigDiagnostic.Error(line.Error, line.Source));
                 }
-                else if (line.Line.Keyword != null && OpenSshReleases.LineSplittingRefusal(OpenSshProgram.Client, line.Line.Keyword, line.Line.TextAfterSeparator, line.Line.Arguments.Count, Environment.OpenSshVersion) is string refusal)
+                else if (line.Line.Keyword != null && OpenSshReleases.SplitsLinesTheOldWay(Environment.OpenSshVersion) && OpenSshReleases.LineSplittingRefusal(OpenSshProgram.Client, line.Line.Keyword, line.Line.TextAfterSeparator, line.Line.Arguments.Count, Environment.OpenSshVersion) is string refusal)
                 {
                     Report(ConfigDiagnostic.Error(refusal, line.Source));
                 }
                 else if (line.IsHost)
                 {
-                    bool matched = matcher.EvaluateHost(line.Line, line.Source);
+                    bool matched = matcher.EvaluateHost(line);
                     active = matched && !neverMatch;
                 }
                 else if (line.IsMatch)
@@ -188,9 +188,8 @@ namespace SshKeepAlive.Core.ClientConfig
                         // The ssh of a known release refuses the file, as we do; without a release, a newer ssh
                         // than any we know might accept it, so this is only a warning.
                         Report(Environment.OpenSshVersion is OpenSshVersion version
-                            ? ConfigDiagnostic.Error($"Bad configuration option: {line.Line.Keyword} ({OpenSshReleases.RefusalReason(OpenSshProgram.Client, line.Line.Keyword!, version)}); IgnoreUnknown can allow it", line.Source)
-                            : ConfigDiagnostic.Warning(
-                                $"unknown keyword {line.Line.Keyword}: an ssh that does not know it refuses the file (\"Bad configuration option\"); IgnoreUnknown can allow it", line.Source));
+                            ? ConfigDiagnostic.Error($"Bad configuration option: {ShownKeyword(line.Line.Keyword!)} ({OpenSshReleases.RefusalReason(OpenSshProgram.Client, line.Line.Keyword!, version)}); IgnoreUnknown can allow it", line.Source, ConfigProblem.UnknownKeyword)
+                            : ConfigDiagnostic.Warning(UnknownKeywordMessage(line.Line.Keyword!), line.Source, ConfigProblem.UnknownKeyword));
                     }
                 }
                 else if (line.Keyword != null && active && !line.IsNone)
@@ -199,6 +198,18 @@ namespace SshKeepAlive.Core.ClientConfig
                 }
             }
         }
+
+        // ssh's own words first (it prints the keyword lowercased); a byte order mark, which ssh reads as part of
+        // the first keyword, is shown as ssh shows it and explained.
+        private static string UnknownKeywordMessage(string keyword) =>
+            $"Bad configuration option: {ShownKeyword(keyword)} " + (HasByteOrderMark(keyword)
+                ? "(the file starts with a UTF-8 byte order mark, which ssh reads as part of the keyword: save it without one)"
+                : $"(unknown keyword {keyword}: an ssh that does not know it refuses the file; IgnoreUnknown can allow it)");
+
+        private static string ShownKeyword(string keyword) =>
+            HasByteOrderMark(keyword) ? "\\357\\273\\277" + keyword.Substring(1).ToLowerInvariant() : keyword.ToLowerInvariant();
+
+        private static bool HasByteOrderMark(string keyword) => keyword.Length > 0 && keyword[0] == '\uFEFF';
 
         private void Apply(ClientConfigLine line)
         {

@@ -81,6 +81,9 @@ namespace SshKeepAlive.Core.OpenSsh
             return files.ConvertAll(f => "~/.ssh/" + f);
         }
 
+        /// <summary>True for releases before 8.7, whose line splitting <see cref="LineSplittingRefusal"/> checks (ask before making its text).</summary>
+        public static bool SplitsLinesTheOldWay(OpenSshVersion? version) => version != null && !version.IsAtLeast(ArgvSplitSince);
+
         /// <summary>
         /// Why <paramref name="version"/> refuses a directive that the line splitting of 8.7 and later reads fine, or
         /// null. Before 8.7 a line was split at whitespace with double quotes only, so single quotes, backslash

@@ -40,6 +40,9 @@ namespace SshKeepAlive.Core.ServerConfig
         /// <summary>The keywords every resolution reports, in OpenSSH's spelling.</summary>
         public static IReadOnlyList<string> ReportedKeywords { get; } = ServerKeywords.Reported.Select(k => k.Name).ToArray();
 
+        /// <summary>False for keywords sshd refuses after a Match line ("Directive ... is not allowed within a Match block").</summary>
+        public static bool IsAllowedInMatch(string keyword) => !ServerKeywords.IsGlobalOnly(keyword);
+
         /// <summary>The sshd_config with its Includes.</summary>
         public LoadedConfig File { get; }
 
@@ -155,7 +158,7 @@ namespace SshKeepAlive.Core.ServerConfig
                         continue;
                     }
 
-                    if (OpenSshReleases.LineSplittingRefusal(OpenSshProgram.Server, keyword, line.TextAfterSeparator, line.Arguments.Count, version) is string refusal)
+                    if (OpenSshReleases.SplitsLinesTheOldWay(version) && OpenSshReleases.LineSplittingRefusal(OpenSshProgram.Server, keyword, line.TextAfterSeparator, line.Arguments.Count, version) is string refusal)
                     {
                         Report(ConfigDiagnostic.Error(refusal, source));
                         continue;
@@ -166,8 +169,8 @@ namespace SshKeepAlive.Core.ServerConfig
                         // The sshd of a known release refuses the file, as we do; without a release, a newer sshd
                         // than any we know might accept it, so this is only a warning.
                         Report(version != null
-                            ? ConfigDiagnostic.Error($"Bad configuration option: {keyword} ({OpenSshReleases.RefusalReason(OpenSshProgram.Server, keyword, version)})", source)
-                            : ConfigDiagnostic.Warning($"Bad configuration option: {keyword} (not a keyword of any sshd release this module knows; an sshd that does not know it refuses the file)", source));
+                            ? ConfigDiagnostic.Error($"Bad configuration option: {keyword} ({OpenSshReleases.RefusalReason(OpenSshProgram.Server, keyword, version)})", source, ConfigProblem.UnknownKeyword)
+                            : ConfigDiagnostic.Warning($"Bad configuration option: {keyword} (not a keyword of any sshd release this module knows; an sshd that does not know it refuses the file)", source, ConfigProblem.UnknownKeyword));
                         continue;
                     }
 

@@ -62,7 +62,7 @@ namespace SshKeepAlive.Core.Tests.Editing
 
                 made++;
                 string edited = File.ReadAllText(path);
-                AssertOnlyEditedKeywordsChanged(original, edited, result);
+                AssertOnlyEditedKeywordsChanged(original, edited, result, removal ? host : null);
                 if (!crlf && !removal)
                 {
                     string probe = host == "*" ? "sshka-probe" : host;
@@ -153,9 +153,10 @@ namespace SshKeepAlive.Core.Tests.Editing
         }
 
         // Every original line is still there in order, byte for byte, except lines of an edited keyword
-        // (changed in place or removed); every line the result calls changed is new or an edited keyword's.
-        // Line endings are compared apart: a last line without one gains one when lines are appended.
-        private static void AssertOnlyEditedKeywordsChanged(string original, string edited, EditResult result)
+        // (changed in place or removed) and, after a removal, the header of a block of the host's own it emptied;
+        // every line the result calls changed is new or an edited keyword's. Line endings are compared apart: a
+        // last line without one gains one when lines are appended.
+        private static void AssertOnlyEditedKeywordsChanged(string original, string edited, EditResult result, string? removedFor)
         {
             string[] before = original.Split('\n').Select(l => l.TrimEnd('\r')).ToArray();
             var changed = new HashSet<int>(result.ChangedLines.Select(l => int.Parse(l.Substring(l.LastIndexOf(':') + 1))));
@@ -169,8 +170,10 @@ namespace SshKeepAlive.Core.Tests.Editing
                 }
                 else
                 {
+                    bool emptiedOwnHeader = removedFor != null && ConfigDocument.Parse(line, "l").Lines.Count == 1 &&
+                        ConfigDocument.Parse(line, "l").Lines[0] is ConfigLine header && header.IsKeyword("Host") && header.Arguments.SequenceEqual(new[] { removedFor });
                     Assert.True(
-                        Keywords.Any(w => line.TrimStart().StartsWith(w, StringComparison.OrdinalIgnoreCase)) || line.Trim().Length == 0,
+                        Keywords.Any(w => line.TrimStart().StartsWith(w, StringComparison.OrdinalIgnoreCase)) || line.Trim().Length == 0 || emptiedOwnHeader,
                         $"line '{line}' changed or moved:\n--- before\n{original}\n--- after\n{edited}");
                 }
             }

@@ -98,8 +98,10 @@ namespace SshKeepAlive.Core.Tests.Editing
             var request = new EditRequest(
                 EditScope.Server, config, IncludeRules.ForServerConfig(dir.Path, dir.Path), "*", TimeoutChanges.KeepAlive(EditScope.Server, "30", 4, null), createIfMissing: false);
 
+            // The editor's private state folder (locks, sshd -t's candidate) in the temp folder a tools container shares.
+            using var state = new TempDirectory();
             var error = Assert.Throws<ConfigEditException>(() =>
-                EditFixture.Editor.Apply(request, new ApplyOptions { Daemon = new SshdDaemon(sshdPath, dir.File("sshd.pid")) }));
+                EditFixture.Editor.Apply(request, new ApplyOptions { Daemon = new SshdDaemon(sshdPath, dir.File("sshd.pid")), StateDirectory = state.Path }));
 
             Assert.Equal(before, Snapshot(dir));
             if (error.Id != ErrorId.SshdConfigRejected)
