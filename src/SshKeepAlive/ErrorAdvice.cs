@@ -94,6 +94,7 @@ namespace SshKeepAlive
                 case ErrorId.SessionNotFound: return Of(ErrorCategory.ObjectNotFound, "List sessions with Get-PersistentSshSession.");
                 case ErrorId.SessionUnavailable: return Of(ErrorCategory.ConnectionError, "Wait for the session to reconnect (Get-PersistentSshSession shows its state), or create a new one with New-PersistentSshSession.");
                 case ErrorId.SessionLostDuringCommand: return Of(ErrorCategory.ConnectionError, "Check on the host whether the command ran before running it again.");
+                case ErrorId.SessionReconnectAbandoned: return Of(ErrorCategory.OperationStopped, "Run Enter-PersistentSsh again when the host is reachable: it re-attaches the tmux or screen session (-SessionName), whose programs kept running.");
                 case ErrorId.CommandFailed: return Of(ErrorCategory.InvalidOperation, "See the inner exception.");
                 case ErrorId.MultiplexerSessionNameInvalid: return Of(ErrorCategory.InvalidArgument, "Give -SessionName as 1-64 letters, digits, '.', '_' or '-'.");
                 case ErrorId.IdleProbeFailed: return Of(ErrorCategory.ConnectionError, "Check that the server accepts this many connections at once (sshd's MaxStartups, MaxSessions): lower -MaxConnections, then measure again.");

@@ -55,6 +55,9 @@ namespace SshKeepAlive.Core.Sessions
         /// <summary>The SSH.NET internals keepalives with a reply use; by default those of the loaded SSH.NET.</summary>
         internal SshNetInternals Internals { get; set; } = SshNetInternals.Current;
 
+        /// <summary>The SSH.NET internals a command on a pseudo-terminal uses; by default those of the loaded SSH.NET.</summary>
+        internal SshNetPtyCommand PtyCommand { get; set; } = SshNetPtyCommand.Current;
+
         /// <summary>The verdict on the host key of the latest connection (or refused attempt).</summary>
         public HostKeyCheck? LastHostKeyCheck { get; private set; }
 
@@ -72,7 +75,7 @@ namespace SshKeepAlive.Core.Sessions
         public async Task<ISshConnection> ConnectAsync(CancellationToken cancellationToken)
         {
             (SshClient client, Func<HostKeyCheck?> refused) = NewClient();
-            var connection = new SshNetConnection(client, Internals);
+            var connection = new SshNetConnection(client, Internals, PtyCommand);
             await ConnectedAsync(client, refused, () => client.ConnectAsync(cancellationToken)).ConfigureAwait(false);
             return connection;
         }
