@@ -194,8 +194,23 @@ namespace SshKeepAlive.Core.Server
             }
 
             string[] commandLine = RestartCommandOf(pid.Value, cancellationToken);
+            DateTime pidFileWritten = File.GetLastWriteTimeUtc(PidFile);
             Run(cancellationToken, "kill", "-HUP", pid.Value.ToString(CultureInfo.InvariantCulture));
-            if (SurvivesReload(pid.Value, cancellationToken))
+            bool survived;
+            try
+            {
+                survived = SurvivesReload(pid.Value, cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                // The daemon may be re-executing for that SIGHUP, and may already have read the edited file. Until
+                // it has rewritten its PidFile and catches SIGHUP again, the PidFile is missing and a second SIGHUP
+                // would be dropped: the caller's restore-and-reload waits for the re-exec to end.
+                DaemonProcess.WaitUntil(() => ReloadedSince(pid.Value, pidFileWritten), StartWait, CancellationToken.None);
+                throw;
+            }
+
+            if (survived)
             {
                 return SshdReloadOutcome.Done($"sent SIGHUP to sshd (pid {pid})");
             }
@@ -320,6 +335,10 @@ namespace SshKeepAlive.Core.Server
             RuntimeInformation.IsOSPlatform(OSPlatform.Linux)
                 ? File.Exists($"/proc/{pid}/stat") && !File.ReadAllText($"/proc/{pid}/stat").Contains(") Z ")
                 : Run(CancellationToken.None, "kill", "-0", pid.ToString(CultureInfo.InvariantCulture)).ExitCode == 0;
+
+        // sshd unlinks its PidFile when it re-executes for a SIGHUP and writes it again once the new image listens.
+        private bool ReloadedSince(int pid, DateTime pidFileWrittenBefore) =>
+            !IsAlive(pid) || (File.Exists(PidFile) && File.GetLastWriteTimeUtc(PidFile) > pidFileWrittenBefore && DaemonProcess.CatchesHangup(pid));
 
         // sshd re-executes itself on SIGHUP: the same pid must be alive once the re-exec has settled.
         private static bool SurvivesReload(int pid, CancellationToken cancellationToken) =>
