@@ -27,7 +27,7 @@ namespace SshKeepAlive.Core.Tests
             new[] { "Ssh", "Server" },
             new[] { "Editing", "Sessions" },
             new[] { "Terminal", "Timeouts" },
-            new[] { "Fleet" },
+            new[] { "Diagnostics", "Fleet" },
         };
 
         private static readonly Assembly Core = typeof(SshTarget).Assembly;

@@ -24,6 +24,8 @@ namespace SshKeepAlive.Core.ClientConfig
         private readonly Dictionary<ClientKeyword, Slot> slots = new Dictionary<ClientKeyword, Slot>();
         private readonly List<ConfigDiagnostic> diagnostics = new List<ConfigDiagnostic>();
         private readonly HashSet<string> reported = new HashSet<string>();
+        private readonly HashSet<ConfigSource> activeLines = new HashSet<ConfigSource>();
+        private readonly Dictionary<ConfigSource, UnappliedSetting> unapplied = new Dictionary<ConfigSource, UnappliedSetting>();
         private string? firstPassHost;
         private string? ignoredUnknown;
 
@@ -101,7 +103,9 @@ namespace SshKeepAlive.Core.ClientConfig
                 ReadAllFiles();
             }
 
-            return new ClientResolution(target, ClientKeyword.All.Select(Effective).ToList(), diagnostics);
+            // A line skipped in one pass but read in the other is not unapplied for that reason.
+            var notApplied = unapplied.Values.Where(u => u.Reason == UnappliedReason.EarlierValueWins || !activeLines.Contains(u.Source)).ToList();
+            return new ClientResolution(target, ClientKeyword.All.Select(Effective).ToList(), diagnostics, notApplied);
         }
 
         internal void Report(ConfigDiagnostic diagnostic)
@@ -196,6 +200,10 @@ namespace SshKeepAlive.Core.ClientConfig
                 {
                     Apply(line);
                 }
+                else if (line.Keyword != null && !line.IsNone && !line.Keyword.Accumulates && !unapplied.ContainsKey(line.Source))
+                {
+                    unapplied[line.Source] = new UnappliedSetting(line.Keyword.Name, line.Value, line.Line.ArgumentText, line.Source, UnappliedReason.BlockDoesNotMatch, null);
+                }
             }
         }
 
@@ -216,9 +224,14 @@ namespace SshKeepAlive.Core.ClientConfig
             ClientKeyword keyword = line.Keyword!;
             if (!keyword.Accumulates)
             {
-                if (!slots.ContainsKey(keyword))
+                activeLines.Add(line.Source);
+                if (!slots.TryGetValue(keyword, out Slot? winner))
                 {
                     slots[keyword] = new Slot(line.Value, line.Source, line.Line.ArgumentText);
+                }
+                else if (!line.Source.Equals(winner.Source))
+                {
+                    unapplied[line.Source] = new UnappliedSetting(keyword.Name, line.Value, line.Line.ArgumentText, line.Source, UnappliedReason.EarlierValueWins, winner.Source);
                 }
 
                 return;

@@ -261,7 +261,7 @@ exec su -s /bin/sh -c 'exec ssh -G -F ""$0"" -- ""$1"" </dev/null' ""$user"" ""$
         public SshdValidation? Validate(EditRequest request, byte[]? topFileContent, CancellationToken cancellationToken) =>
             sshd.Validate(request.Path, topFileContent, topFileContent == null ? null : CandidatePath(request.Path), cancellationToken);
 
-        public SshdReloadOutcome? Reload(EditRequest request, Action restore, CancellationToken cancellationToken)
+        public SshdReloadOutcome? Reload(EditRequest request, Action? restore, CancellationToken cancellationToken)
         {
             // The daemon's own -f (or the default) and the edited file are compared as real paths on that machine.
             string daemonConfig = RealPath(sshd.ConfigPath) == RealPath(request.Path) ? sshd.ConfigPath : RealPath(request.Path);

@@ -161,6 +161,9 @@ namespace SshKeepAlive.Core.Errors
         /// <summary>The connection was lost while a command ran; whether it ran is unknown, so it is not retried.</summary>
         SessionLostDuringCommand,
 
+        /// <summary>The user gave up waiting for an interactive session to reconnect (Ctrl-C or ~. during the outage).</summary>
+        SessionReconnectAbandoned,
+
         /// <summary>Running a remote command failed for another reason.</summary>
         CommandFailed,
 
@@ -184,5 +187,7 @@ namespace SshKeepAlive.Core.Errors
         /// it; the message says whether the previous config was restored, reloaded and confirmed in turn.
         /// </summary>
         EditVerificationFailed,
+        /// <summary>The idle timeout measurement could not open or check any probe connection after the first.</summary>
+        IdleProbeFailed,
     }
 }

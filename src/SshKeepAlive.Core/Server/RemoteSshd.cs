@@ -136,9 +136,9 @@ exit 1
 
         /// <summary>
         /// Reloads the daemon serving our connection when it reads <paramref name="configPath"/>, and waits until it listens
-        /// again. When it dies, <paramref name="restore"/> puts the previous config back and it is started again as it ran.
+        /// again. When it dies, <paramref name="restore"/> (null when no file was changed) puts the previous config back and it is started again as it ran.
         /// </summary>
-        public SshdReloadOutcome Reload(string configPath, string? pidFile, Action restore, CancellationToken cancellationToken)
+        public SshdReloadOutcome Reload(string configPath, string? pidFile, Action? restore, CancellationToken cancellationToken)
         {
             if (Pid == null)
             {
@@ -216,18 +216,8 @@ exit 1
             }
         }
 
-        private static string? TryRestore(Action restore)
-        {
-            try
-            {
-                restore();
-                return null;
-            }
-            catch (Exception e) when (e is System.IO.IOException || e is UnauthorizedAccessException || e is Errors.SshKeepAliveException)
-            {
-                return $"the previous config could NOT be restored ({e.Message})";
-            }
-        }
+        private static string? TryRestore(Action? restore) =>
+            SshdReloadOutcome.TryRestore(restore, e => e is System.IO.IOException || e is UnauthorizedAccessException || e is Errors.SshKeepAliveException);
 
         private static IReadOnlyDictionary<string, string> Fields(string output) =>
             output.Split('\n').Select(l => l.Trim()).Where(l => l.IndexOf('=') > 0)

@@ -56,8 +56,11 @@ namespace SshKeepAlive.Core.Sessions
         /// <summary>Starts a command whose standard input stays open until the returned process is disposed.</summary>
         IRemoteProcess Start(string command);
 
-        /// <summary>Opens a shell on a pseudo-terminal.</summary>
-        ShellStream OpenShell(string terminal, int columns, int rows);
+        /// <summary>
+        /// Opens a pseudo-terminal running <paramref name="command"/> (as <c>ssh -t host command</c>), or the login
+        /// shell when it is null.
+        /// </summary>
+        ShellStream OpenShell(string terminal, int columns, int rows, string? command);
     }
 
     /// <summary>Sends keepalives the server must answer.</summary>
