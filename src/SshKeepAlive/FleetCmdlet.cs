@@ -61,7 +61,7 @@ namespace SshKeepAlive
         /// <summary>Ends the command when connection parameters were given without hosts to connect to.</summary>
         protected void ThrowIfConnectionParametersWithoutHosts()
         {
-            string[] given = ConnectionParameterNames.Concat(new[] { nameof(ThrottleLimit), nameof(SudoCredential), "User" })
+            string[] given = ConnectionParameterNames.Concat(new[] { nameof(ThrottleLimit), nameof(SudoCredential) })
                 .Where(MyInvocation.BoundParameters.ContainsKey).ToArray();
             if (given.Length > 0)
             {
