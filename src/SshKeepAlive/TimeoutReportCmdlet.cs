@@ -27,6 +27,7 @@ namespace SshKeepAlive
         protected const string ByComputerName = "ComputerName";
 
         private Core.OpenSsh.OpenSshVersion? version;
+        private bool opened;
 
         /// <summary>Hosts (<c>[user@]host</c>) to resolve the client config for, as <c>ssh -G</c> does. Default: "*", the settings of a host no specific block names.</summary>
         [Parameter(ParameterSetName = ByPath, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -114,26 +115,53 @@ namespace SshKeepAlive
         /// <inheritdoc />
         protected override string[] FleetOnlyParameterNames => new[] { nameof(ThrottleLimit), nameof(SudoCredential) };
 
-        /// <summary>Checks the selection parameters every run shares: the release given, and connection parameters without -ComputerName.</summary>
-        protected void ValidateSelection()
+        /// <inheritdoc />
+        protected override void BeginProcessing()
         {
+            // Hosts may still come from the pipeline (objects with a ComputerName): the parameter set is known with the first input.
+            if (!MyInvocation.ExpectingInput)
+            {
+                EnsureOpened();
+            }
+        }
+
+        /// <summary>Reads this machine (<see cref="OpenLocal"/>) or starts the run on the hosts (<see cref="OpenRemote"/>), once, when the parameter set is known.</summary>
+        protected void EnsureOpened()
+        {
+            if (opened)
+            {
+                return;
+            }
+
+            opened = true;
             if (OpenSshVersion != null && !Core.OpenSsh.OpenSshVersion.TryParse(OpenSshVersion, out version))
             {
                 ThrowTerminatingError(ErrorRecords.Create(ErrorId.OpenSshVersionInvalid, $"'{OpenSshVersion}' is not an OpenSSH release such as 9.2p1 or 10.0.", OpenSshVersion));
             }
 
-            if (!IsRemote)
+            if (IsRemote)
             {
-                ThrowIfConnectionParametersWithoutHosts();
+                if (AllowMatchExec)
+                {
+                    WriteWarning("-AllowMatchExec does not apply with -ComputerName: Match exec commands would run on this machine, not on the hosts; such blocks are skipped.");
+                }
+
+                OpenRemote(FleetConnection());
+                return;
             }
-            else if (AllowMatchExec)
-            {
-                WriteWarning("-AllowMatchExec does not apply with -ComputerName: Match exec commands would run on this machine, not on the hosts; such blocks are skipped.");
-            }
+
+            ThrowIfConnectionParametersWithoutHosts();
+            OpenLocal(ReportOptions());
         }
 
+        /// <summary>Reads this machine as the options say.</summary>
+        protected abstract void OpenLocal(TimeoutReportOptions options);
+
+        /// <summary>Starts the run on the hosts, reached through <paramref name="connection"/>.</summary>
+        protected abstract void OpenRemote(FleetConnection connection);
+
         /// <summary>The options the selection parameters make, for this machine; -Path and -LiteralPath resolved.</summary>
-        protected TimeoutReportOptions ReportOptions()
+        private TimeoutReportOptions ReportOptions()
         {
             ReportPath = LiteralPath != null ? FileSystemPath(LiteralPath, expandWildcards: false)
                 : Path != null ? FileSystemPath(Path, expandWildcards: true)

@@ -29,17 +29,12 @@ namespace SshKeepAlive.Commands
         public SwitchParameter Summary { get; set; }
 
         /// <inheritdoc />
-        protected override void BeginProcessing()
-        {
-            ValidateSelection();
-            if (IsRemote)
-            {
-                FleetConnection connection = FleetConnection();
-                fleet = Run(host => RemoteTimeoutRead.Run(host, (RemoteTimeoutQuery)host.Item!, connection), report => report.Error != null);
-                return;
-            }
+        protected override void OpenRemote(FleetConnection connection) =>
+            fleet = Run(host => RemoteTimeoutRead.Run(host, (RemoteTimeoutQuery)host.Item!, connection), report => report.Error != null);
 
-            TimeoutReportOptions options = ReportOptions();
+        /// <inheritdoc />
+        protected override void OpenLocal(TimeoutReportOptions options)
+        {
             try
             {
                 reporter = TimeoutReporter.Open(options);
@@ -55,6 +50,7 @@ namespace SshKeepAlive.Commands
         /// <inheritdoc />
         protected override void ProcessRecord()
         {
+            EnsureOpened();
             if (fleet != null)
             {
                 AddHosts(fleet, RemoteQuery(), Write);
@@ -93,6 +89,7 @@ namespace SshKeepAlive.Commands
         /// <inheritdoc />
         protected override void EndProcessing()
         {
+            EnsureOpened();
             if (fleet != null)
             {
                 Pump(fleet, untilFinished: true, Write);

@@ -41,17 +41,12 @@ namespace SshKeepAlive.Commands
         protected override bool ErrorsAreFindings => true;
 
         /// <inheritdoc />
-        protected override void BeginProcessing()
-        {
-            ValidateSelection();
-            if (IsRemote)
-            {
-                FleetConnection connection = FleetConnection();
-                fleet = Run(host => RemoteDiagnosis.Run(host, (RemoteDiagnosisQuery)host.Item!, connection), report => report.Error != null);
-                return;
-            }
+        protected override void OpenRemote(FleetConnection connection) =>
+            fleet = Run(host => RemoteDiagnosis.Run(host, (RemoteDiagnosisQuery)host.Item!, connection), report => report.Error != null);
 
-            TimeoutReportOptions options = ReportOptions();
+        /// <inheritdoc />
+        protected override void OpenLocal(TimeoutReportOptions options)
+        {
             try
             {
                 diagnosis = Diagnosis.Open(options);
@@ -71,6 +66,7 @@ namespace SshKeepAlive.Commands
         /// <inheritdoc />
         protected override void ProcessRecord()
         {
+            EnsureOpened();
             if (fleet != null)
             {
                 AddHosts(fleet, new RemoteDiagnosisQuery(RemoteQuery(), PathIdleTimeout, PathIdleTimeout == null ? null : PathIdleSource), Write);
@@ -102,6 +98,7 @@ namespace SshKeepAlive.Commands
         /// <inheritdoc />
         protected override void EndProcessing()
         {
+            EnsureOpened();
             if (fleet != null)
             {
                 Pump(fleet, untilFinished: true, Write);
