@@ -298,6 +298,10 @@ Describe 'Test-SshKeepAlive -ComputerName on three sshd containers of three Open
         foreach ($k in 1..3) { Set-SshTestbedSudo -Testbed $Bed -Server $k -Mode NoPassword }
         $script:Hosts = @(Get-SshTestbedComputerName -Testbed $Bed)
         $script:Connect = Get-SshTestbedFleetParameter -Testbed $Bed
+        # How a Fix reaches the testbed (its key and known_hosts), as ssh_config would say it; Set-SshTimeoutConfig's own
+        # -ConnectTimeout is the ssh_config setting it writes, so the hosts are waited for as ssh_config says.
+        $script:Reach = $Connect.Clone()
+        $Reach.Remove('ConnectTimeout')
         # Every server keeps its dead clients' sessions in check, so a finding below is the test's own.
         foreach ($k in 1..3) {
             $path = $Bed."SERVER_$($k)_SSHD_CONFIG"
@@ -345,8 +349,8 @@ Describe 'Test-SshKeepAlive -ComputerName on three sshd containers of three Open
         $finding[0].FixKind | Should -Be 'Command'
         $finding[0].Fix | Should -BeLike "* -ComputerName $($Hosts[0]) *"
 
-        # The Fix as given; only how to reach the testbed (its key and known_hosts) is added, as ssh_config would say it.
-        Invoke-Expression ($finding[0].Fix + ' @Connect') | Out-Null
+        # The Fix as given; only how to reach the testbed is added.
+        Invoke-Expression ($finding[0].Fix + ' @Reach') | Out-Null
 
         Get-RemoteFinding 1 $Id | Should -BeNullOrEmpty
         $said = Invoke-SshTestbedServerCommand -Testbed $Bed -Server 1 -Command @('/usr/sbin/sshd', '-T', '-f', $config) | Where-Object { $_ -like "$Keyword *" }
@@ -383,7 +387,7 @@ Describe 'Test-SshKeepAlive -ComputerName on three sshd containers of three Open
         $finding[0].Evidence | Should -BeLike "$($Hosts[2]): *$config modified*"
         $finding[0].Fix | Should -Be "Set-SshKeepAlive -Scope Server -ComputerName $($Hosts[2]) -Reload"
 
-        $result = Invoke-Expression ($finding[0].Fix + ' @Connect')
+        $result = Invoke-Expression ($finding[0].Fix + ' @Reach')
 
         $result.Changed | Should -BeFalse
         $result.Error | Should -BeNullOrEmpty
@@ -408,7 +412,7 @@ Describe 'Test-SshKeepAlive -ComputerName on three sshd containers of three Open
         $quiet | Should -BeFalse
     }
 
-    It 'takes hosts from the pipeline by property name (Import-Csv rows) and by value, with the selection of Get-SshTimeoutConfig' {
+    It 'takes hosts from the pipeline by property name (Import-Csv rows) and each pipeline input''s host (-ComputerName { $_ })' {
         Write-ConfigText $Bed.SERVER_2_SSHD_CONFIG ($Original[2] + "ClientAliveCountMax 0`n")
         Invoke-SshTestbed -ArgumentList @('reload', $Bed.RUN_ID, 2) | Out-Null
 
