@@ -41,9 +41,10 @@ namespace SshKeepAlive
         /// <summary>
         /// Servers to read over SSH instead of this machine ([user@]host or ssh://[user@]host[:port]), in parallel
         /// (-ThrottleLimit), nothing installed there; from the pipeline, objects with a ComputerName property (Import-Csv).
-        /// The server scope reads the config the host's sshd runs with.
+        /// The server scope reads the config the host's sshd runs with. Not by value: a string piped in is a -HostName, as
+        /// it always was (Measure-SshIdleTimeout | Test-SshKeepAlive).
         /// </summary>
-        [Parameter(ParameterSetName = ByComputerName, Mandatory = true, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [Parameter(ParameterSetName = ByComputerName, Mandatory = true, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
         [ArgumentCompleter(typeof(SshHostNameCompleter))]
         public string[]? ComputerName { get; set; }
