@@ -3,14 +3,12 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.Linq;
 using System.Threading;
-using SshKeepAlive.Core.ClientConfig;
 using SshKeepAlive.Core.ConfigDocuments;
 using SshKeepAlive.Core.Errors;
 using SshKeepAlive.Core.OpenSsh;
 using SshKeepAlive.Core.Platform;
 using SshKeepAlive.Core.Server;
 using SshKeepAlive.Core.ServerConfig;
-using SshKeepAlive.Core.Sessions;
 using SshKeepAlive.Core.Timeouts;
 
 namespace SshKeepAlive.Core.Fleet
