@@ -424,6 +424,23 @@ Describe 'Test-SshKeepAlive -ComputerName on three sshd containers of three Open
         ($byValue | Where-Object ComputerName -EQ $Hosts[0]) | Where-Object Severity -NE 'Info' | Should -BeNullOrEmpty
     }
 
+    It 'writes progress while -ThrottleLimit 2 of the three hosts run: done of total, the hosts running, then Completed' {
+        $shell = [powershell]::Create()
+        try {
+            $null = $shell.AddCommand('Import-Module').AddParameter('Name', $ModuleManifest).AddStatement()
+            $null = $shell.AddCommand('Test-SshKeepAlive').AddParameters(@{ ComputerName = $Hosts; Scope = 'Server'; ThrottleLimit = 2; Quiet = $true } + $Connect)
+            $results = $shell.Invoke()
+            $progress = @($shell.Streams.Progress | Where-Object ActivityId -EQ 14)
+        }
+        finally { $shell.Dispose() }
+
+        $results | Should -Be @($true)
+        $progress.Activity | Select-Object -Unique | Should -Be 'Test-SshKeepAlive'
+        $progress.StatusDescription | Should -Contain '3 of 3 hosts done, 0 failed'
+        ($progress.CurrentOperation -match ([regex]::Escape($Hosts[0]))) | Should -Not -BeNullOrEmpty
+        $progress[-1].RecordType | Should -Be 'Completed'
+    }
+
     It 'renders a host''s findings as a report naming it' {
         Write-ConfigText $Bed.SERVER_2_SSHD_CONFIG ($Original[2] + "ClientAliveCountMax 0`n")
         Invoke-SshTestbed -ArgumentList @('reload', $Bed.RUN_ID, 2) | Out-Null
