@@ -54,9 +54,6 @@ namespace SshKeepAlive
             base.Dispose();
         }
 
-        /// <summary>Parameters besides the connection parameters that mean nothing without -ComputerName (the edits' -User: whose file on the hosts).</summary>
-        protected virtual string[] FleetOnlyParameterNames => new[] { nameof(ThrottleLimit), nameof(SudoCredential), "User" };
-
         /// <summary>How every host is reached: the connection parameters for each name, and the sudo password.</summary>
         protected FleetConnection FleetConnection() =>
             new FleetConnection(ConnectionRequest, ClientEnvironment.Current(), SudoCredential?.GetNetworkCredential().Password);
@@ -64,7 +61,7 @@ namespace SshKeepAlive
         /// <summary>Ends the command when connection parameters were given without hosts to connect to.</summary>
         protected void ThrowIfConnectionParametersWithoutHosts()
         {
-            string[] given = ConnectionParameterNames.Concat(FleetOnlyParameterNames)
+            string[] given = ConnectionParameterNames.Concat(new[] { nameof(ThrottleLimit), nameof(SudoCredential) })
                 .Where(MyInvocation.BoundParameters.ContainsKey).ToArray();
             if (given.Length > 0)
             {

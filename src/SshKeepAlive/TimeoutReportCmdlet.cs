@@ -114,9 +114,6 @@ namespace SshKeepAlive
         protected string? ReportPath { get; private set; }
 
         /// <inheritdoc />
-        protected override string[] FleetOnlyParameterNames => new[] { nameof(ThrottleLimit), nameof(SudoCredential) };
-
-        /// <inheritdoc />
         protected override void BeginProcessing()
         {
             // Hosts may still come from the pipeline (objects with a ComputerName): the parameter set is known with the first input.

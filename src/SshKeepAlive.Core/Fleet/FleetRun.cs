@@ -23,7 +23,9 @@ namespace SshKeepAlive.Core.Fleet
         private readonly Func<FleetHost, TResult> work;
         private readonly Func<TResult, bool> failed;
         private readonly CancellationToken cancellationToken;
-        private readonly BlockingCollection<FleetHost> queue = new BlockingCollection<FleetHost>();
+        // Hosts not started yet; taken and counted as running in one step under the gate, so no moment shows a host
+        // neither queued nor running (the run would look finished with its result still to come).
+        private readonly Queue<FleetHost> queue = new Queue<FleetHost>();
         private readonly BlockingCollection<FleetEvent<TResult>> events = new BlockingCollection<FleetEvent<TResult>>();
         private readonly List<Thread> workers = new List<Thread>();
         private readonly List<string> running = new List<string>();
@@ -32,6 +34,7 @@ namespace SshKeepAlive.Core.Fleet
         private int done;
         private int failures;
         private int busy;
+        private bool addingCompleted;
 
         /// <param name="throttleLimit">How many hosts run at once.</param>
         /// <param name="work">What to do for one host; it should report its own failures in its result (an exception escaping it is reported as the host's failure too).</param>
@@ -70,7 +73,7 @@ namespace SshKeepAlive.Core.Fleet
             {
                 lock (gate)
                 {
-                    return queue.IsAddingCompleted && busy == 0 && (queue.Count == 0 || cancellationToken.IsCancellationRequested) && events.Count == 0;
+                    return addingCompleted && busy == 0 && (queue.Count == 0 || cancellationToken.IsCancellationRequested) && events.Count == 0;
                 }
             }
         }
@@ -80,6 +83,11 @@ namespace SshKeepAlive.Core.Fleet
         {
             lock (gate)
             {
+                if (addingCompleted)
+                {
+                    throw new InvalidOperationException("The run takes no more hosts: adding was completed.");
+                }
+
                 added++;
                 if (workers.Count < throttleLimit && workers.Count < added)
                 {
@@ -87,13 +95,21 @@ namespace SshKeepAlive.Core.Fleet
                     workers.Add(worker);
                     worker.Start();
                 }
-            }
 
-            queue.Add(new FleetHost(computerName, item, this.cancellationToken, Ask, Tell));
+                queue.Enqueue(new FleetHost(computerName, item, this.cancellationToken, Ask, Tell));
+                Monitor.PulseAll(gate);
+            }
         }
 
         /// <summary>No more hosts will come.</summary>
-        public void CompleteAdding() => queue.CompleteAdding();
+        public void CompleteAdding()
+        {
+            lock (gate)
+            {
+                addingCompleted = true;
+                Monitor.PulseAll(gate);
+            }
+        }
 
         /// <summary>The next thing for the caller's thread to handle, waiting up to <paramref name="wait"/>; null when nothing came in time.</summary>
         public FleetEvent<TResult>? Next(TimeSpan wait) =>
@@ -102,7 +118,7 @@ namespace SshKeepAlive.Core.Fleet
         /// <summary>Waits (up to <paramref name="limit"/>) for the hosts that are running to finish; answers every question no.</summary>
         public bool WaitForRunning(TimeSpan limit)
         {
-            queue.CompleteAdding();
+            CompleteAdding();
             DateTime deadline = DateTime.UtcNow + limit;
             while (DateTime.UtcNow < deadline)
             {
@@ -125,10 +141,7 @@ namespace SshKeepAlive.Core.Fleet
             return false;
         }
 
-        public void Dispose()
-        {
-            queue.CompleteAdding();
-        }
+        public void Dispose() => CompleteAdding();
 
         // SSH.NET completes its asynchronous work on the thread pool and blocks pool threads through each handshake; a
         // pool that grows by one thread every half second would hold every host but the first few waiting. So the pool
@@ -172,25 +185,26 @@ namespace SshKeepAlive.Core.Fleet
         private bool TakeNext(out FleetHost? host)
         {
             host = null;
-            try
+            lock (gate)
             {
-                while (!queue.IsCompleted)
+                while (!cancellationToken.IsCancellationRequested)
                 {
-                    if (queue.TryTake(out FleetHost? next, 100, cancellationToken))
+                    if (queue.Count > 0)
                     {
-                        lock (gate)
-                        {
-                            busy++;
-                            running.Add(next.ComputerName);
-                        }
-
-                        host = next;
+                        host = queue.Dequeue();
+                        busy++;
+                        running.Add(host.ComputerName);
                         return true;
                     }
+
+                    if (addingCompleted)
+                    {
+                        return false;
+                    }
+
+                    // Woken by Add and CompleteAdding; the timeout notices a cancellation.
+                    Monitor.Wait(gate, 100);
                 }
-            }
-            catch (OperationCanceledException)
-            {
             }
 
             return false;

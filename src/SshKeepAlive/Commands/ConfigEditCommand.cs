@@ -46,6 +46,10 @@ namespace SshKeepAlive.Commands
         [ValidateNotNullOrEmpty]
         public string? User { get; set; }
 
+        /// <inheritdoc />
+        /// <remarks>-User names an account on the hosts: without them it means nothing.</remarks>
+        protected override string[] ConnectionParameterNames => base.ConnectionParameterNames.Concat(new[] { nameof(User) }).ToArray();
+
         /// <summary>
         /// The client Host pattern the settings are for (default *: every host); a destination user@host names its
         /// host. Binds Get-SshTimeoutConfig's Target by property name; a null one (a file's link Target, when Get-Item

@@ -13,6 +13,9 @@ namespace SshKeepAlive.Core.Tests.Fleet
     {
         private static readonly TimeSpan Limit = TimeSpan.FromSeconds(30);
 
+        // The runs AHostJustTakenByAWorker reads the progress of from another thread.
+        private static readonly ConcurrentQueue<FleetRun<string>> Runs = new ConcurrentQueue<FleetRun<string>>();
+
         [Fact]
         public void Hosts_RunNoMoreThanTheThrottleLimitAtOnce_AndEachGivesOneResult()
         {
@@ -160,6 +163,44 @@ namespace SshKeepAlive.Core.Tests.Fleet
             Assert.Equal(3, during.Total);
             Assert.Equal(0, during.Done);
             Assert.Equal((3, 1, 100), (run.Progress.Done, run.Progress.Failed, run.Progress.Percent));
+        }
+
+        [Fact]
+        public void AHostJustTakenByAWorker_KeepsTheRunUnfinished_UntilItsResultIsRead()
+        {
+            // Another thread reading the progress makes the worker wait for the run's lock right after taking a host,
+            // which is when a run that counted only queued and running hosts looked finished with its result unread.
+            using var stop = new CancellationTokenSource();
+            var reader = new Thread(() =>
+            {
+                while (!stop.IsCancellationRequested)
+                {
+                    foreach (FleetRun<string> current in Runs)
+                    {
+                        _ = current.Progress;
+                    }
+                }
+            }) { IsBackground = true };
+            reader.Start();
+            try
+            {
+                for (int i = 0; i < 300; i++)
+                {
+                    using var run = new FleetRun<string>(1, host => host.ComputerName, _ => false, CancellationToken.None);
+                    Runs.Enqueue(run);
+                    run.Add("host" + i, null);
+                    run.CompleteAdding();
+                    List<FleetEvent<string>> events = Drain(run, answer: true);
+                    Runs.TryDequeue(out _);
+
+                    Assert.Equal(new[] { "host" + i }, events.Where(e => e.HasResult).Select(e => e.Result));
+                }
+            }
+            finally
+            {
+                stop.Cancel();
+                reader.Join();
+            }
         }
 
         private static List<FleetEvent<T>> Drain<T>(FleetRun<T> run, bool answer)
