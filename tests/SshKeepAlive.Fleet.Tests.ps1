@@ -139,14 +139,14 @@ Describe 'Fleet: -ComputerName' {
             Read-ServerConfig $Bed 3 | Should -BeExactly $Original[3]
         }
 
-        It 'Get-SshTimeoutConfig -Scope Server, Shell, Kernel reads each host: its file:line, TMOUT from its profile, its release' {
+        It 'Get-SshTimeoutConfig -Scope Server, Shell, Kernel reads each host: its file:line, TMOUT from its profile, its logind, its release' {
             Set-SshKeepAlive -Scope Server -Interval 213 -ComputerName $Hosts[0] @Connect | Out-Null
-            Invoke-SshTestbedServerCommand -Testbed $Bed -Server 1 -Command @('sh', '-c', 'printf "# idle shells\nTMOUT=900\n" > /etc/profile.d/zz-tmout.sh') | Out-Null
+            Invoke-SshTestbedServerCommand -Testbed $Bed -Server 1 -Command @('sh', '-c', 'printf "# idle shells\nTMOUT=900\n" > /etc/profile.d/zz-tmout.sh; mkdir -p /etc/systemd/logind.conf.d; printf "[Login]\nStopIdleSessionSec=20min\n" > /etc/systemd/logind.conf.d/50-idle.conf') | Out-Null
             try {
                 $rows = Get-SshTimeoutConfig -ComputerName $Hosts[0], $Hosts[1] -Scope Server, Shell, Kernel @Connect
             }
             finally {
-                Invoke-SshTestbedServerCommand -Testbed $Bed -Server 1 -Command @('rm', '-f', '/etc/profile.d/zz-tmout.sh') | Out-Null
+                Invoke-SshTestbedServerCommand -Testbed $Bed -Server 1 -Command @('rm', '-rf', '/etc/profile.d/zz-tmout.sh', '/etc/systemd/logind.conf.d') | Out-Null
             }
 
             $interval = $rows | Where-Object { $_.ComputerName -eq $Hosts[0] -and $_.Name -eq 'ClientAliveInterval' }
@@ -156,6 +156,9 @@ Describe 'Fleet: -ComputerName' {
             $tmout = $rows | Where-Object { $_.ComputerName -eq $Hosts[0] -and $_.Name -eq 'TMOUT' -and $_.Target -eq 'login shell' }
             $tmout.Value | Should -Be 900
             $tmout.Location | Should -Be '/etc/profile.d/zz-tmout.sh:2'
+            $logind = $rows | Where-Object { $_.ComputerName -eq $Hosts[0] -and $_.Name -eq 'StopIdleSessionSec' }
+            $logind.Value | Should -Be 1200
+            $logind.Location | Should -Be '/etc/systemd/logind.conf.d/50-idle.conf:2'
             ($rows | Where-Object { $_.ComputerName -eq $Hosts[1] -and $_.Name -eq 'ClientAliveInterval' }).OpenSshVersion | Should -Be $Bed.SERVER_2_OPENSSH_VERSION
             ($rows | Where-Object { $_.ComputerName -eq $Hosts[0] -and $_.Scope -eq 'Kernel' }) | Should -Not -BeNullOrEmpty
         }

@@ -83,23 +83,31 @@ $cpu = ([long] $stat[11] + [long] $stat[12]) / 100
                 Testbed.Check(bed.Exec(server, "sh", "-c", $"echo '{bed.User} ALL=(ALL) NOPASSWD: ALL' > /etc/sudoers.d/sshka && chmod 0440 /etc/sudoers.d/sshka"), "exec");
             }
 
+            var servers = new ServersCpu(bed.Servers.Select(s => s.Container));
+
             string folder = Path.Combine(Path.GetTempPath(), "sshka-bench-fleet-" + Guid.NewGuid().ToString("N").Substring(0, 8));
             Directory.CreateDirectory(folder);
             try
             {
                 File.WriteAllLines(Path.Combine(folder, "hosts.txt"), bed.Servers.Select(s => bed.User + "@" + s.Address));
                 File.WriteAllText(Path.Combine(folder, "set.ps1"), PwshScript);
-                PwshRun parallel = RunPwsh(bed, folder, module, 101, Throttle);
-                PwshRun sequential = RunPwsh(bed, folder, module, 102, 1);
+                PwshRun parallel = RunPwsh(bed, servers, folder, module, 101, Throttle);
+                PwshRun sequential = RunPwsh(bed, servers, folder, module, 102, 1);
+                double ansibleServersBefore = servers.Seconds();
                 double ansible = RunAnsible(bed, folder, 103);
+                double ansibleServers = servers.Seconds() - ansibleServersBefore;
+
+                // The work of the parallel run (its pwsh and every sshd, sudo and shell on the servers) shares this
+                // machine's cores: it cannot take less than that CPU time over the cores, whatever the throttle.
+                double floor = (parallel.CpuSeconds + parallel.ServersCpuSeconds) / Environment.ProcessorCount;
 
                 string fleet = $"{Servers} bookworm containers (+{ExtraPackages} for Ansible), {containersKiB / 1024} MiB of memory, started in {startup.TotalSeconds:F0} s; {Environment.ProcessorCount} cores, load average {loadBefore} before";
                 yield return new Measurement(
                     $"fleet-wide Set, -ThrottleLimit {Throttle} vs 1 ({Servers} hosts)", parallel.CommandSeconds, sequential.CommandSeconds, "s", 8,
-                    $"the command alone in one pwsh each; every host changed and confirmed by a new login's sshd -T; pwsh CPU {parallel.CpuSeconds:F1} s vs {sequential.CpuSeconds:F1} s, cores busy {parallel.MachineBusy:P0} vs {sequential.MachineBusy:P0} (servers and other work on the machine included); {fleet}");
+                    $"the command alone in one pwsh each; every host changed and confirmed by a new login's sshd -T; CPU of pwsh {parallel.CpuSeconds:F1} s vs {sequential.CpuSeconds:F1} s and of the servers {parallel.ServersCpuSeconds:F1} s vs {sequential.ServersCpuSeconds:F1} s, so the parallel run needs at least {floor:F1} s on {Environment.ProcessorCount} cores (at most {sequential.CommandSeconds / floor:F1}x the sequential run here); cores busy {parallel.MachineBusy:P0} vs {sequential.MachineBusy:P0} (other work on the machine included); {fleet}");
                 yield return new Measurement(
                     $"fleet-wide Set vs Ansible ({Servers} hosts)", parallel.ProcessSeconds, ansible, "s", 1,
-                    $"whole processes: pwsh (start, import, Set at -ThrottleLimit {Throttle}: {parallel.CommandSeconds:F1} s) vs ansible-playbook (forks {Throttle}, pipelining; lineinfile validate sshd -t -f %s, HUP handler; no check after); {fleet}");
+                    $"whole processes: pwsh (start, import, Set at -ThrottleLimit {Throttle}: {parallel.CommandSeconds:F1} s) vs ansible-playbook (forks {Throttle}, pipelining; lineinfile validate sshd -t -f %s, HUP handler; no check after); servers' CPU {parallel.ServersCpuSeconds:F1} s vs {ansibleServers:F1} s; {fleet}");
                 yield return new Measurement(
                     $"peak memory of the pwsh process, -ThrottleLimit {Throttle} vs 1", parallel.PeakMiB, sequential.PeakMiB, "MiB", 0.5,
                     $"VmHWM of the pwsh running the Set ({sequential.PeakMiB:F0} MiB at -ThrottleLimit 1); target: at most twice the sequential run's");
@@ -110,9 +118,10 @@ $cpu = ([long] $stat[11] + [long] $stat[12]) / 100
             }
         }
 
-        private static PwshRun RunPwsh(Testbed bed, string folder, string module, int interval, int throttle)
+        private static PwshRun RunPwsh(Testbed bed, ServersCpu servers, string folder, string module, int interval, int throttle)
         {
             (long Busy, long All) cpuBefore = MachineCpu();
+            double serversBefore = servers.Seconds();
             var clock = Stopwatch.StartNew();
             ProcessOutcome run = ProcessRunner.RunIn(
                 Deadline,
@@ -124,6 +133,7 @@ $cpu = ([long] $stat[11] + [long] $stat[12]) / 100
                 "-Interval", interval.ToString(CultureInfo.InvariantCulture), "-Throttle", throttle.ToString(CultureInfo.InvariantCulture), "-Module", module);
             double process = clock.Elapsed.TotalSeconds;
             (long Busy, long All) cpuAfter = MachineCpu();
+            double serversCpu = servers.Seconds() - serversBefore;
             if (run.TimedOut || run.ExitCode != 0)
             {
                 throw new InvalidOperationException($"pwsh failed (exit {run.ExitCode}): {run.Error}");
@@ -138,7 +148,7 @@ $cpu = ([long] $stat[11] + [long] $stat[12]) / 100
             }
 
             double busy = (double)(cpuAfter.Busy - cpuBefore.Busy) / (cpuAfter.All - cpuBefore.All);
-            return new PwshRun(root.GetProperty("Seconds").GetDouble(), process, root.GetProperty("PeakKiB").GetInt64() / 1024.0, root.GetProperty("CpuSeconds").GetDouble(), busy);
+            return new PwshRun(root.GetProperty("Seconds").GetDouble(), process, root.GetProperty("PeakKiB").GetInt64() / 1024.0, root.GetProperty("CpuSeconds").GetDouble(), serversCpu, busy);
         }
 
         // Jiffies the machine's cores were busy, and all of them, from /proc/stat's first line.
@@ -229,19 +239,72 @@ $cpu = ([long] $stat[11] + [long] $stat[12]) / 100
         private static long MemAvailableKiB() =>
             long.Parse(File.ReadAllLines("/proc/meminfo").First(l => l.StartsWith("MemAvailable:", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
 
+        /// <summary>The CPU time of the servers' containers, from their cgroups (cgroup v1 cpuacct, or v2 cpu.stat).</summary>
+        private sealed class ServersCpu
+        {
+            private const string CgroupRoot = "/sys/fs/cgroup";
+            private readonly IReadOnlyList<string> counters;
+
+            public ServersCpu(IEnumerable<string> containers)
+            {
+                var ids = new HashSet<string>(IdsOf(containers), StringComparer.Ordinal);
+                var folders = Directory.EnumerateDirectories(CgroupRoot, "libpod-*", SearchOption.AllDirectories)
+                    .Where(d => ids.Contains(Path.GetFileName(d).Substring("libpod-".Length).Replace(".scope", string.Empty)))
+                    .ToList();
+
+                // Each container has a folder in every hierarchy; only the cpuacct one (v1), or the unified one (v2), counts CPU time.
+                counters = folders.Select(d => Path.Combine(d, "cpuacct.usage")).Where(File.Exists).ToList();
+                if (counters.Count == 0)
+                {
+                    counters = folders.Select(d => Path.Combine(d, "cpu.stat")).Where(f => File.Exists(f) && File.ReadLines(f).Any(l => l.StartsWith("usage_usec ", StringComparison.Ordinal))).ToList();
+                }
+
+                if (counters.Count != ids.Count)
+                {
+                    throw new InvalidOperationException($"found the CPU counters of {counters.Count} of the {ids.Count} server containers under {CgroupRoot}");
+                }
+            }
+
+            /// <summary>Seconds of CPU all of them have used so far.</summary>
+            public double Seconds() => counters.Sum(Read);
+
+            // cpuacct.usage counts nanoseconds; cpu.stat's usage_usec microseconds.
+            private static double Read(string counter) =>
+                counter.EndsWith("cpuacct.usage", StringComparison.Ordinal)
+                    ? long.Parse(File.ReadAllText(counter).Trim(), CultureInfo.InvariantCulture) / 1e9
+                    : long.Parse(File.ReadLines(counter).First(l => l.StartsWith("usage_usec ", StringComparison.Ordinal)).Substring(11), CultureInfo.InvariantCulture) / 1e6;
+
+            private static IEnumerable<string> IdsOf(IEnumerable<string> containers)
+            {
+                ProcessOutcome inspect = ProcessRunner.RunIn(
+                    TimeSpan.FromSeconds(60), null, new Dictionary<string, string> { ["CONTAINERS_CONF"] = Path.Combine(RepoPaths.Root, "tests", "testbed", "containers.conf") },
+                    "podman", new[] { "inspect", "--format", "{{.Id}}" }.Concat(containers).ToArray());
+                if (inspect.ExitCode != 0)
+                {
+                    throw new InvalidOperationException("podman inspect of the server containers failed: " + inspect.Error);
+                }
+
+                return inspect.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(id => id.Trim());
+            }
+        }
+
         private sealed class PwshRun
         {
-            public PwshRun(double commandSeconds, double processSeconds, double peakMiB, double cpuSeconds, double machineBusy)
+            public PwshRun(double commandSeconds, double processSeconds, double peakMiB, double cpuSeconds, double serversCpuSeconds, double machineBusy)
             {
                 CommandSeconds = commandSeconds;
                 ProcessSeconds = processSeconds;
                 PeakMiB = peakMiB;
                 CpuSeconds = cpuSeconds;
+                ServersCpuSeconds = serversCpuSeconds;
                 MachineBusy = machineBusy;
             }
 
             /// <summary>CPU time of the pwsh process, start to end.</summary>
             public double CpuSeconds { get; }
+
+            /// <summary>CPU time the servers' containers used meanwhile (sshd, its logins, sudo, shells, sshd -t and -T).</summary>
+            public double ServersCpuSeconds { get; }
 
             /// <summary>How busy the machine's cores were while it ran (0 to 1), whoever kept them busy.</summary>
             public double MachineBusy { get; }
