@@ -105,7 +105,11 @@ namespace SshKeepAlive.Core.Tests.Server
             Assert.True(Wait.Until(() => Hangups(bed) == hangupsBefore + 2, ClientDeadline), "sshd was not asked to read the restored config");
             // Re-executing on the second SIGHUP, sshd rewrites its PidFile: wait for it.
             Assert.True(Wait.Until(() => daemon.RunningPid() == pid, ClientDeadline), $"sshd (pid {pid}) is gone: " + bed.Server.ReadLog());
-            Assert.Equal("up\n", ProcessRunner.Run(ClientDeadline, "ssh", bed.SshArguments(bed.Server, Array.Empty<string>(), "echo up")).Output);
+            // The same pid is listening again only once its re-exec has bound the port: until then a login is refused.
+            ProcessOutcome? login = null;
+            Assert.True(
+                Wait.Until(() => (login = ProcessRunner.Run(ClientDeadline, "ssh", bed.SshArguments(bed.Server, Array.Empty<string>(), "echo up"))).Output == "up\n", ClientDeadline),
+                $"no login after the restore: {login?.Error} {bed.Server.ReadLog()}");
         }
 
         [Fact]
