@@ -106,7 +106,21 @@ namespace SshKeepAlive.Core.Diagnostics
         public static async Task<SshProbeConnection> OpenAsync(SshConnector connector, CancellationToken cancellationToken)
         {
             SshNetInternals.Bound members = connector.Internals.Members ?? throw connector.Internals.Problem!;
-            SshProbeConnection probe = await Task.Factory.StartNew(() => Start(connector, members, cancellationToken), cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default).ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
+            Task<SshProbeConnection> starting = Task.Factory.StartNew(() => Start(connector, members), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+            var stopped = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+            using (cancellationToken.Register(() => stopped.TrySetResult(true)))
+            {
+                if (await Task.WhenAny(starting, stopped.Task).ConfigureAwait(false) != starting)
+                {
+                    // Not disposed while connecting: SSH.NET's Dispose during Connect can mark the client disposed
+                    // before Connect stores its new connection, which then stays open. A stopped start is closed once done.
+                    _ = starting.ContinueWith(t => t.Result.Dispose(), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
+                    throw new OperationCanceledException("The connection was stopped.", cancellationToken);
+                }
+            }
+
+            SshProbeConnection probe = await starting.ConfigureAwait(false);
             try
             {
                 DateTimeOffset sent = DateTimeOffset.UtcNow;
@@ -127,10 +141,10 @@ namespace SshKeepAlive.Core.Diagnostics
             }
         }
 
-        private static SshProbeConnection Start(SshConnector connector, SshNetInternals.Bound members, CancellationToken cancellationToken)
+        private static SshProbeConnection Start(SshConnector connector, SshNetInternals.Bound members)
         {
             SshProbeConnection? probe = null;
-            connector.ConnectClient(client => probe = new SshProbeConnection(client), cancellationToken);
+            connector.ConnectClient(client => probe = new SshProbeConnection(client));
             try
             {
                 probe!.keepAlive = new SshNetKeepAlive(probe.client, members, () => probe.reply.TrySetResult(true));
@@ -181,9 +195,9 @@ namespace SshKeepAlive.Core.Diagnostics
         /// <summary>Closes the channel's input (so cat ends) and the connection; a black-holed one is abandoned to the kernel, not waited for.</summary>
         public void Dispose()
         {
-            keepAlive?.Dispose();
             try
             {
+                keepAlive?.Dispose();
                 input?.Dispose();
                 command?.Dispose();
             }
@@ -191,8 +205,11 @@ namespace SshKeepAlive.Core.Diagnostics
             {
                 // The channel is gone with the connection.
             }
-
-            client.Dispose();
+            finally
+            {
+                // Whatever closing the channel threw, the connection (its socket) is closed.
+                client.Dispose();
+            }
         }
 
         private void ChannelEnded(Task running)

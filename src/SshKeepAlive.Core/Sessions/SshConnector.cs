@@ -85,28 +85,17 @@ namespace SshKeepAlive.Core.Sessions
         /// that drives the client itself (the idle probes). SSH.NET waits for the key exchange synchronously even in
         /// ConnectAsync, so a caller with many connections to open gives each a thread of its own rather than a
         /// thread-pool one. <paramref name="beforeConnect"/> sees the client first, to watch every transport error.
+        /// Not stoppable: a caller that stops waiting disposes the client once this returns.
         /// </summary>
-        internal SshClient ConnectClient(Action<SshClient> beforeConnect, CancellationToken cancellationToken)
+        internal SshClient ConnectClient(Action<SshClient> beforeConnect)
         {
             (SshClient client, Func<HostKeyCheck?> refused) = NewClient();
             beforeConnect(client);
-            try
+            ConnectedAsync(client, refused, () =>
             {
-                using (cancellationToken.Register(client.Dispose))
-                {
-                    ConnectedAsync(client, refused, () =>
-                    {
-                        client.Connect();
-                        return Task.CompletedTask;
-                    }).GetAwaiter().GetResult();
-                }
-            }
-            catch (Exception ex) when (cancellationToken.IsCancellationRequested && !(ex is OperationCanceledException))
-            {
-                throw new OperationCanceledException("The connection was stopped.", ex, cancellationToken);
-            }
-
-            cancellationToken.ThrowIfCancellationRequested();
+                client.Connect();
+                return Task.CompletedTask;
+            }).GetAwaiter().GetResult();
             return client;
         }
 

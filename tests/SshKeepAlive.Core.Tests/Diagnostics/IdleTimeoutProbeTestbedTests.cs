@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using System.Linq;
+using System.Text.RegularExpressions;
 using System.Threading;
 using SshKeepAlive.Core.Diagnostics;
 using SshKeepAlive.Core.Sessions;
@@ -61,6 +62,28 @@ namespace SshKeepAlive.Core.Tests.Diagnostics
 
             output.WriteLine(result.Message + "\n" + string.Join("\n", result.Probes));
             Assert.False(result.LimitFound);
+        }
+
+        [TestbedFact]
+        public void Measure_StoppedWhileTheServerChecksTheKey_ClosesTheConnectionThatLoginMakes()
+        {
+            using var bed = SshKeepAlive.Testing.Testbed.Start();
+            // The login takes 3 s: a stop comes while SSH.NET is inside Connect.
+            string keys = Path.Combine(Path.GetDirectoryName(bed.Server.SshdConfig)!, "authorized_keys");
+            File.AppendAllText(bed.Server.SshdConfig, $"AuthorizedKeysFile none\nAuthorizedKeysCommand /bin/sh -c \"sleep 3; cat {keys}\"\nAuthorizedKeysCommandUser root\n");
+            bed.Reload();
+            var probe = IdleTimeoutProbe.For(Settings(bed), new IdleProbeOptions { Maximum = TimeSpan.FromSeconds(10), Resolution = TimeSpan.FromSeconds(1) });
+            using var stop = new CancellationTokenSource();
+            var measuring = probe.MeasureInBackground(stop.Token);
+            Assert.True(Wait.Until(() => bed.Server.ReadLog().Contains("Connection from"), TimeSpan.FromSeconds(10)), "no connection reached sshd: " + bed.Server.ReadLog());
+
+            stop.Cancel();
+
+            Assert.ThrowsAny<OperationCanceledException>(() => measuring.GetAwaiter().GetResult());
+            Assert.True(Wait.Until(() => bed.Server.ReadLog().Contains("Accepted publickey"), TimeSpan.FromSeconds(20)), "the stopped login never completed: " + bed.Server.ReadLog());
+            Assert.True(
+                Wait.Until(() => !bed.Processes().Any(p => Regex.IsMatch(p.CommandLine, "^sshd(-session)?: " + bed.User + "\\b")), TimeSpan.FromSeconds(20)),
+                "a login of the stopped measurement is still open: " + string.Join("; ", bed.Processes().Select(p => p.CommandLine)));
         }
 
         private static IdleTimeoutMeasurement Probe(SshKeepAlive.Testing.Testbed bed, int maximum, double resolution)
