@@ -33,11 +33,11 @@ namespace SshKeepAlive.Core.ClientConfig
     {
         private readonly List<ConfigDiagnostic> loadDiagnostics = new List<ConfigDiagnostic>();
 
-        private ClientConfigResolver(ClientEnvironment environment, IReadOnlyList<LoadedConfig> files)
+        private ClientConfigResolver(ClientEnvironment environment, IReadOnlyList<LoadedConfig> files, IReadOnlyList<ClientConfigFile>? compiledFiles = null)
         {
             Environment = environment;
             Files = files;
-            CompiledFiles = files.Select(ClientConfigFile.Compile).ToList();
+            CompiledFiles = compiledFiles ?? files.Select(f => ClientConfigFile.Compile(f)).ToList();
         }
 
         public ClientEnvironment Environment { get; }
@@ -111,6 +111,23 @@ namespace SshKeepAlive.Core.ClientConfig
         {
             var resolver = new ClientConfigResolver(environment, new[] { file });
             resolver.loadDiagnostics.AddRange(file.Diagnostics);
+            return resolver;
+        }
+
+        /// <summary>
+        /// A resolver over <paramref name="edited"/>, a tree made from the one <paramref name="original"/> reads by
+        /// editing some of its files (<see cref="LoadedConfig.WithDocuments"/>): what was compiled for the lines the
+        /// edit kept is kept, so only the lines it wrote are compiled.
+        /// </summary>
+        internal static ClientConfigResolver ForEdit(ClientConfigResolver original, LoadedConfig edited)
+        {
+            if (original.Files.Count != 1 || !ReferenceEquals(edited.EditedFrom, original.Files[0]))
+            {
+                throw new ArgumentException("The tree is not an edit of the resolver's file.", nameof(edited));
+            }
+
+            var resolver = new ClientConfigResolver(original.Environment, new[] { edited }, new[] { ClientConfigFile.Compile(edited, original.CompiledFiles[0]) });
+            resolver.loadDiagnostics.AddRange(edited.Diagnostics);
             return resolver;
         }
 

@@ -145,24 +145,25 @@ namespace SshKeepAlive.Core.ClientConfig
         // an included file's Host/Match lines do not change the including block's state.
         private void Read(ClientConfigFile file, ref bool active, bool neverMatch)
         {
-            foreach (ClientConfigLine line in file.Lines)
+            for (int i = 0; i < file.Count; i++)
             {
+                ClientConfigLine line = file[i];
                 if (line.Error != null)
                 {
-                    Report(ConfigDiagnostic.Error(line.Error, line.Source));
+                    Report(ConfigDiagnostic.Error(line.Error, file.SourceAt(i)));
                 }
                 else if (line.Line.Keyword != null && OpenSshReleases.SplitsLinesTheOldWay(Environment.OpenSshVersion) && OpenSshReleases.LineSplittingRefusal(OpenSshProgram.Client, line.Line.Keyword, line.Line.TextAfterSeparator, line.Line.Arguments.Count, Environment.OpenSshVersion) is string refusal)
                 {
-                    Report(ConfigDiagnostic.Error(refusal, line.Source));
+                    Report(ConfigDiagnostic.Error(refusal, file.SourceAt(i)));
                 }
                 else if (line.IsHost)
                 {
-                    bool matched = matcher.EvaluateHost(line);
+                    bool matched = matcher.EvaluateHost(line, file, i);
                     active = matched && !neverMatch;
                 }
                 else if (line.IsMatch)
                 {
-                    bool? matched = matcher.EvaluateMatch(line.MatchCriteria, line.Source);
+                    bool? matched = matcher.EvaluateMatch(line.MatchCriteria, file.SourceAt(i));
                     if (matched.HasValue)
                     {
                         active = matched.Value && !neverMatch;
@@ -188,13 +189,13 @@ namespace SshKeepAlive.Core.ClientConfig
                         // The ssh of a known release refuses the file, as we do; without a release, a newer ssh
                         // than any we know might accept it, so this is only a warning.
                         Report(Environment.OpenSshVersion is OpenSshVersion version
-                            ? ConfigDiagnostic.Error($"Bad configuration option: {ShownKeyword(line.Line.Keyword!)} ({OpenSshReleases.RefusalReason(OpenSshProgram.Client, line.Line.Keyword!, version)}); IgnoreUnknown can allow it", line.Source, ConfigProblem.UnknownKeyword)
-                            : ConfigDiagnostic.Warning(UnknownKeywordMessage(line.Line.Keyword!), line.Source, ConfigProblem.UnknownKeyword));
+                            ? ConfigDiagnostic.Error($"Bad configuration option: {ShownKeyword(line.Line.Keyword!)} ({OpenSshReleases.RefusalReason(OpenSshProgram.Client, line.Line.Keyword!, version)}); IgnoreUnknown can allow it", file.SourceAt(i), ConfigProblem.UnknownKeyword)
+                            : ConfigDiagnostic.Warning(UnknownKeywordMessage(line.Line.Keyword!), file.SourceAt(i), ConfigProblem.UnknownKeyword));
                     }
                 }
                 else if (line.Keyword != null && active && !line.IsNone)
                 {
-                    Apply(line);
+                    Apply(line, file.SourceAt(i));
                 }
             }
         }
@@ -211,14 +212,14 @@ namespace SshKeepAlive.Core.ClientConfig
 
         private static bool HasByteOrderMark(string keyword) => keyword.Length > 0 && keyword[0] == '\uFEFF';
 
-        private void Apply(ClientConfigLine line)
+        private void Apply(ClientConfigLine line, ConfigSource source)
         {
             ClientKeyword keyword = line.Keyword!;
             if (!keyword.Accumulates)
             {
                 if (!slots.ContainsKey(keyword))
                 {
-                    slots[keyword] = new Slot(line.Value, line.Source, line.Line.ArgumentText);
+                    slots[keyword] = new Slot(line.Value, source, line.Line.ArgumentText);
                 }
 
                 return;
@@ -228,12 +229,12 @@ namespace SshKeepAlive.Core.ClientConfig
             string path = (string)line.Value!;
             if (!slots.TryGetValue(keyword, out Slot? slot))
             {
-                slots[keyword] = new Slot(new List<string> { path }, line.Source, line.Line.ArgumentText);
+                slots[keyword] = new Slot(new List<string> { path }, source, line.Line.ArgumentText);
             }
             else if (!((List<string>)slot.Value!).Contains(path))
             {
                 ((List<string>)slot.Value!).Add(path);
-                slot.Sources.Add(line.Source);
+                slot.Sources.Add(source);
             }
         }
 

@@ -26,7 +26,8 @@ namespace SshKeepAlive.Core.ConfigDocuments
     /// One line of an ssh_config or sshd_config file: its exact text and line ending, and what OpenSSH reads
     /// from it. Lines are immutable; edits go through <see cref="ConfigDocument"/>, which returns a new document.
     /// A line is a place in its file's decoded text plus its tokens, so a parsed file costs little more than
-    /// its text; <see cref="Text"/> is cut out when asked for.
+    /// its text; <see cref="Text"/> is cut out when asked for. A line does not know its number: that is its
+    /// place in a document, so an edited document shares every line it did not change with the one it came from.
     /// </summary>
     public sealed class ConfigLine
     {
@@ -44,14 +45,13 @@ namespace SshKeepAlive.Core.ConfigDocuments
         // The line's original bytes when they are not valid UTF-8, so they are written back unchanged.
         private readonly byte[]? originalBytes;
 
-        internal ConfigLine(int lineNumber, string text, string lineEnding, byte[]? originalBytes = null)
-            : this(lineNumber, new LineSource(text, null), 0, text.Length, EndingCode(lineEnding), originalBytes)
+        internal ConfigLine(string text, string lineEnding, byte[]? originalBytes = null)
+            : this(new LineSource(text, null), 0, text.Length, EndingCodeOf(lineEnding), originalBytes)
         {
         }
 
-        internal ConfigLine(int lineNumber, LineSource source, int start, int length, byte ending, byte[]? originalBytes = null)
+        internal ConfigLine(LineSource source, int start, int length, byte ending, byte[]? originalBytes = null)
         {
-            LineNumber = lineNumber;
             this.source = source;
             this.start = start;
             this.length = length;
@@ -62,9 +62,8 @@ namespace SshKeepAlive.Core.ConfigDocuments
                 : IsKeyword("Host") ? (byte)1 : IsKeyword("Match") ? (byte)2 : IsKeyword("Include") ? (byte)3 : (byte)0;
         }
 
-        private ConfigLine(ConfigLine line, int lineNumber, byte ending)
+        private ConfigLine(ConfigLine line, byte ending)
         {
-            LineNumber = lineNumber;
             source = line.source;
             start = line.start;
             length = line.length;
@@ -73,9 +72,6 @@ namespace SshKeepAlive.Core.ConfigDocuments
             tokens = line.tokens;
             structure = line.structure;
         }
-
-        /// <summary>1-based line number in its document.</summary>
-        public int LineNumber { get; }
 
         /// <summary>The line's text without its line ending (invalid UTF-8 shows as U+FFFD; the bytes are kept).</summary>
         public string Text => start == 0 && length == source.Text.Length ? source.Text : source.Text.Substring(start, length);
@@ -133,15 +129,16 @@ namespace SshKeepAlive.Core.ConfigDocuments
 
         internal byte[]? OriginalBytes => originalBytes;
 
+        /// <summary>0: no line ending, 1: "\n", 2: "\r\n".</summary>
+        internal byte EndingCode => ending;
+
         /// <summary>The number of bytes the line's text takes written (its line ending excluded).</summary>
         internal int ByteCount => originalBytes?.Length ?? (source.Bytes != null ? length : System.Text.Encoding.UTF8.GetByteCount(Text));
 
         /// <summary>The Match criteria split as OpenSSH's match code splits them (quotes, '=' as separator).</summary>
         internal IReadOnlyList<string> MatchCriteria() => LineTokenizer.SplitLikeStrdelim(source.Text, start + tokens.ArgumentsStart, start + tokens.ContentEnd);
 
-        internal ConfigLine WithLineEnding(string lineEnding) => new ConfigLine(this, LineNumber, EndingCode(lineEnding));
-
-        internal ConfigLine WithLineNumber(int lineNumber) => lineNumber == LineNumber ? this : new ConfigLine(this, lineNumber, ending);
+        internal ConfigLine WithLineEnding(string lineEnding) => new ConfigLine(this, EndingCodeOf(lineEnding));
 
         /// <summary>Writes the line's bytes (its line ending included) at <paramref name="offset"/>; returns the offset after them.</summary>
         internal int CopyBytes(byte[] buffer, int offset)
@@ -174,7 +171,7 @@ namespace SshKeepAlive.Core.ConfigDocuments
             return offset;
         }
 
-        internal static byte EndingCode(string lineEnding) =>
+        internal static byte EndingCodeOf(string lineEnding) =>
             lineEnding.Length == 0 ? (byte)0 : lineEnding == "\n" ? (byte)1 : lineEnding == "\r\n" ? (byte)2 : throw new ArgumentException($"Not a line ending: '{lineEnding}'.", nameof(lineEnding));
 
         /// <summary>This line's text with new arguments, keeping indentation, keyword, separator and trailing comment.</summary>
@@ -182,7 +179,7 @@ namespace SshKeepAlive.Core.ConfigDocuments
         {
             if (Keyword == null)
             {
-                throw new InvalidOperationException($"Line {LineNumber} has no keyword to give arguments to.");
+                throw new InvalidOperationException($"'{Text}' has no keyword to give arguments to.");
             }
 
             string text = Text;
@@ -198,6 +195,6 @@ namespace SshKeepAlive.Core.ConfigDocuments
             return text.Substring(0, spans[0].Start) + formatted + text.Substring(spans[spans.Length - 1].End);
         }
 
-        public override string ToString() => LineNumber + ": " + Text;
+        public override string ToString() => Text;
     }
 }

@@ -33,8 +33,8 @@ namespace SshKeepAlive.Core.Editing
 
         public void Check(ServerConnection? matchConnection)
         {
-            // The other hosts' values before the edit first, so that what was prepared to resolve the tree as it
-            // is can go before the edited tree is prepared: a large file is held prepared once, not twice.
+            // The other hosts' values before the edit first; the edited tree is then prepared from what was
+            // prepared for the tree as it is (the lines the edit kept), which can go once that is done.
             var others = new List<Outcome>();
             if (Request.Scope == EditScope.Client)
             {
@@ -46,12 +46,12 @@ namespace SshKeepAlive.Core.Editing
                 }
             }
 
-            lookup.Release(draft.Tree);
             LoadedConfig edited = draft.Tree.WithDocuments(draft.EditedDocuments);
             var lines = new LineLookup(edited);
             Func<string, ConfigSource?> after = Request.Scope == EditScope.Client
                 ? lookup.ResolveClient(edited, Request.ProbeTarget)
                 : lookup.ResolveServer(edited, matchConnection);
+            lookup.Release(draft.Tree);
             TreeIndex? editedIndex = Request.Changes.Any(c => c.IsRemoval) ? TreeIndex.Of(edited, Request.IsAbout) : null;
             foreach (SettingChange change in Request.Changes)
             {
@@ -119,7 +119,7 @@ namespace SshKeepAlive.Core.Editing
                 int first = draft.InsertionPoints.DefaultIfEmpty(int.MaxValue).Min();
                 chains = chains.Concat(draft.Index.Placements
                     .Where(p => Request.Changes.Any(c => c.Sets(p.Line)) && !TreeIndex.IsOwnChain(p.Chain, Request))
-                    .OrderBy(p => p.Anchor.LineNumber >= first ? 0 : 1)
+                    .OrderBy(p => p.Anchor >= first ? 0 : 1)
                     .Select(p => p.Chain));
             }
 
@@ -133,7 +133,7 @@ namespace SshKeepAlive.Core.Editing
                 // Lines added inside the target's own block stay in it; a new block or a global line may reach the
                 // hosts of the blocks around it.
                 int? header = draft.Top.HeaderLineOf(point - 1);
-                if (header != null && TreeIndex.IsOwnChain(HeaderChain.Global.Under(draft.Top.GetLine(header.Value), draft.Top.SourceOf(draft.Top.GetLine(header.Value))), Request))
+                if (header != null && TreeIndex.IsOwnChain(HeaderChain.Global.Under(draft.Top.GetLine(header.Value), draft.Top, header.Value), Request))
                 {
                     continue;
                 }

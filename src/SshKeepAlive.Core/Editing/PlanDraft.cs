@@ -47,7 +47,7 @@ namespace SshKeepAlive.Core.Editing
 
         public void Replace(Placement placement, IReadOnlyList<string> arguments)
         {
-            EditsOf(placement.File).Add(LineEdit.Replace(placement.Line.LineNumber, arguments));
+            EditsOf(placement.File).Add(LineEdit.Replace(placement.LineNumber, arguments));
             TouchedLines.Add(placement.Source);
         }
 

@@ -21,7 +21,8 @@ namespace SshKeepAlive.Core.Editing
         private readonly ClientEnvironment environment;
         private readonly UnixAccounts accounts;
 
-        // A tree is compiled for the client resolver once, however many destinations an edit checks on it.
+        // A tree is compiled for the client resolver once, however many destinations an edit checks on it; the
+        // edited tree takes over what was compiled for the lines the edit kept.
         private readonly ConditionalWeakTable<LoadedConfig, ClientConfigResolver> compiled = new ConditionalWeakTable<LoadedConfig, ClientConfigResolver>();
 
         public ResolverLookup(ClientEnvironment environment, UnixAccounts? accounts = null)
@@ -32,7 +33,7 @@ namespace SshKeepAlive.Core.Editing
 
         public Func<string, ConfigSource?> ResolveClient(LoadedConfig config, SshTarget destination)
         {
-            ClientResolution client = compiled.GetValue(config, tree => ClientConfigResolver.ForLoaded(environment, tree)).Resolve(destination);
+            ClientResolution client = compiled.GetValue(config, Compile).Resolve(destination);
             ThrowIfRefused(client.Diagnostics.FirstOrDefault(d => d.IsError || d.Problem == ConfigProblem.UnknownKeyword), config.Document.Path);
             return keyword => client[keyword].Source;
         }
@@ -47,6 +48,11 @@ namespace SshKeepAlive.Core.Editing
         }
 
         public void Release(LoadedConfig config) => compiled.Remove(config);
+
+        private ClientConfigResolver Compile(LoadedConfig tree) =>
+            tree.EditedFrom != null && compiled.TryGetValue(tree.EditedFrom, out ClientConfigResolver? original)
+                ? ClientConfigResolver.ForEdit(original, tree)
+                : ClientConfigResolver.ForLoaded(environment, tree);
 
         private static bool IsMatchLine(LoadedConfig config, ConfigSource? source) =>
             source != null && config.AllFiles().Any(f => f.Document.Path == source.Path && source.Line <= f.Document.Lines.Count && f.Document.GetLine(source.Line).IsKeyword("Match"));

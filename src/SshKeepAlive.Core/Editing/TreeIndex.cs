@@ -12,13 +12,18 @@ namespace SshKeepAlive.Core.Editing
     /// </summary>
     internal sealed class HeaderChain
     {
-        public static readonly HeaderChain Global = new HeaderChain(null, null, null);
+        public static readonly HeaderChain Global = new HeaderChain(null, null, null, 0);
 
-        private HeaderChain(HeaderChain? outer, ConfigLine? header, ConfigSource? source)
+        // Where the innermost header is: its file:line is made when asked for.
+        private readonly ConfigDocument? document;
+        private readonly int lineNumber;
+
+        private HeaderChain(HeaderChain? outer, ConfigLine? header, ConfigDocument? document, int lineNumber)
         {
             Outer = outer;
             Header = header;
-            Source = source;
+            this.document = document;
+            this.lineNumber = lineNumber;
         }
 
         public HeaderChain? Outer { get; }
@@ -26,7 +31,7 @@ namespace SshKeepAlive.Core.Editing
         /// <summary>The innermost Host/Match line; null for global lines.</summary>
         public ConfigLine? Header { get; }
 
-        public ConfigSource? Source { get; }
+        public ConfigSource? Source => document?.SourceOf(lineNumber);
 
         public bool IsGlobal => Header == null;
 
@@ -46,7 +51,22 @@ namespace SshKeepAlive.Core.Editing
             }
         }
 
-        public HeaderChain Under(ConfigLine header, ConfigSource source) => new HeaderChain(this, header, source);
+        /// <summary>The chain of lines read under <paramref name="header"/>, line <paramref name="lineNumber"/> of <paramref name="document"/>, within this one.</summary>
+        public HeaderChain Under(ConfigLine header, ConfigDocument document, int lineNumber) => new HeaderChain(this, header, document, lineNumber);
+
+        /// <summary>True when every header of the chain passes <paramref name="test"/> (true for global lines).</summary>
+        public bool All(Func<ConfigLine, bool> test)
+        {
+            for (HeaderChain? chain = this; chain != null && chain.Header != null; chain = chain.Outer)
+            {
+                if (!test(chain.Header))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
 
         /// <summary>"Host db01 (config:4) / Match user x (common.conf:1)", for messages.</summary>
         public override string ToString() =>
@@ -56,11 +76,12 @@ namespace SshKeepAlive.Core.Editing
     /// <summary>One reading of a directive: the same line is read once per Include that reaches its file.</summary>
     internal sealed class Placement
     {
-        public Placement(int order, LoadedConfig file, ConfigLine line, ConfigLine anchor, HeaderChain chain)
+        public Placement(int order, LoadedConfig file, ConfigLine line, int lineNumber, int anchor, HeaderChain chain)
         {
             Order = order;
             File = file;
             Line = line;
+            LineNumber = lineNumber;
             Anchor = anchor;
             Chain = chain;
         }
@@ -72,15 +93,33 @@ namespace SshKeepAlive.Core.Editing
 
         public ConfigLine Line { get; }
 
-        /// <summary>The line of the top file this directive is read at: itself, or the Include that leads to it.</summary>
-        public ConfigLine Anchor { get; }
+        /// <summary>The line's number in its file.</summary>
+        public int LineNumber { get; }
+
+        /// <summary>The number of the line of the top file this directive is read at: itself, or the Include that leads to it.</summary>
+        public int Anchor { get; }
+
+        /// <summary>True when the directive is read through an Include of the top file (at <see cref="Anchor"/>).</summary>
+        public bool IsIncluded => File.Depth > 0;
 
         public HeaderChain Chain { get; }
 
-        public ConfigSource Source => File.Document.SourceOf(Line);
+        public ConfigSource Source => File.Document.SourceOf(LineNumber);
 
-        /// <summary>The Match line with an exec criterion the directive is under, if any.</summary>
-        public ConfigSource? ExecHeaderSource => Chain.Headers.Where(h => IsMatchExec(h.Key)).Select(h => (ConfigSource?)h.Value).FirstOrDefault();
+        /// <summary>The outermost Match line with an exec criterion the directive is under, if any.</summary>
+        public ConfigSource? ExecHeaderSource
+        {
+            get
+            {
+                ConfigSource? found = null;
+                for (HeaderChain? chain = Chain; chain != null && chain.Header != null; chain = chain.Outer)
+                {
+                    found = IsMatchExec(chain.Header) ? chain.Source : found;
+                }
+
+                return found;
+            }
+        }
 
         public static bool IsMatchExec(ConfigLine header) =>
             header.IsKeyword("Match") && header.Arguments.Any(a => a.TrimStart('!').StartsWith("exec", StringComparison.OrdinalIgnoreCase));
@@ -92,7 +131,8 @@ namespace SshKeepAlive.Core.Editing
     /// </summary>
     internal sealed class TreeIndex
     {
-        private readonly Dictionary<ConfigSource, List<Placement>> bySource = new Dictionary<ConfigSource, List<Placement>>();
+        // Per file, by line number: a line read through several Includes has several placements.
+        private readonly Dictionary<string, Dictionary<int, List<Placement>>> byFile = new Dictionary<string, Dictionary<int, List<Placement>>>(StringComparer.Ordinal);
         private readonly List<Placement> placements = new List<Placement>();
 
         private TreeIndex(LoadedConfig tree) => Tree = tree;
@@ -106,13 +146,15 @@ namespace SshKeepAlive.Core.Editing
         public static TreeIndex Of(LoadedConfig tree, Func<ConfigLine, bool> wanted)
         {
             var index = new TreeIndex(tree);
-            index.Walk(tree, null, HeaderChain.Global, wanted);
+            index.Walk(tree, 0, HeaderChain.Global, wanted);
             return index;
         }
 
         /// <summary>Every placement of the line at <paramref name="source"/> (empty when it was not indexed).</summary>
         public IReadOnlyList<Placement> PlacementsOf(ConfigSource source) =>
-            bySource.TryGetValue(source, out List<Placement>? found) ? found : (IReadOnlyList<Placement>)Array.Empty<Placement>();
+            byFile.TryGetValue(source.Path, out Dictionary<int, List<Placement>>? lines) && lines.TryGetValue(source.Line, out List<Placement>? found)
+                ? found
+                : (IReadOnlyList<Placement>)Array.Empty<Placement>();
 
         /// <summary>True when every placement of the line at <paramref name="source"/> is the target's own (see <see cref="IsOwnChain"/>).</summary>
         public bool IsOwned(ConfigSource source, EditRequest request)
@@ -133,14 +175,13 @@ namespace SshKeepAlive.Core.Editing
             {
                 if (request.Match != null)
                 {
-                    var headers = chain.Headers;
-                    return headers.Count == 1 && request.Match.IsHeader(headers[0].Key);
+                    return chain.Header != null && chain.Outer!.IsGlobal && request.Match.IsHeader(chain.Header);
                 }
 
-                return chain.Headers.All(h => IsMatchAll(h.Key));
+                return chain.All(IsMatchAll);
             }
 
-            return chain.IsGlobal ? request.IsEveryHost : chain.Headers.All(h => IsOwnClientHeader(h.Key, request));
+            return chain.IsGlobal ? request.IsEveryHost : chain.All(h => IsOwnClientHeader(h, request));
         }
 
         public static bool IsOwnClientHeader(ConfigLine header, EditRequest request) =>
@@ -169,39 +210,49 @@ namespace SshKeepAlive.Core.Editing
             return patterns.Where(p => p.Length > 0 && p[0] != '!' && OpenSshPattern.IsLiteral(p));
         }
 
-        private void Walk(LoadedConfig file, ConfigLine? anchor, HeaderChain outer, Func<ConfigLine, bool> wanted)
+        // anchor: the top file's Include line that led to this file (0 in the top file itself).
+        private void Walk(LoadedConfig file, int anchor, HeaderChain outer, Func<ConfigLine, bool> wanted)
         {
             HeaderChain chain = outer;
-            foreach (ConfigLine line in file.Document.Lines)
+            ConfigDocument document = file.Document;
+            IReadOnlyList<ConfigLine> lines = document.Lines;
+            Dictionary<int, List<Placement>>? byLine = null;
+            for (int i = 0; i < lines.Count; i++)
             {
+                ConfigLine line = lines[i];
                 if (!line.IsDirective)
                 {
                     continue;
                 }
 
+                int number = i + 1;
                 if (line.StartsBlock)
                 {
-                    chain = outer.Under(line, file.Document.SourceOf(line));
+                    chain = outer.Under(line, document, number);
                     continue;
                 }
 
                 if (wanted(line))
                 {
-                    var placement = new Placement(placements.Count, file, line, anchor ?? line, chain);
+                    var placement = new Placement(placements.Count, file, line, number, anchor == 0 ? number : anchor, chain);
                     placements.Add(placement);
-                    ConfigSource source = placement.Source;
-                    if (!bySource.TryGetValue(source, out List<Placement>? list))
+                    if (byLine == null && !byFile.TryGetValue(document.Path, out byLine))
                     {
-                        bySource[source] = list = new List<Placement>(1);
+                        byFile[document.Path] = byLine = new Dictionary<int, List<Placement>>();
+                    }
+
+                    if (!byLine.TryGetValue(number, out List<Placement>? list))
+                    {
+                        byLine[number] = list = new List<Placement>(1);
                     }
 
                     list.Add(placement);
                 }
 
-                IncludeExpansion? expansion = line.IsInclude ? file.IncludesAt(line.LineNumber) : null;
+                IncludeExpansion? expansion = line.IsInclude ? file.IncludesAt(number) : null;
                 foreach (LoadedConfig included in expansion?.Files ?? (IReadOnlyList<LoadedConfig>)Array.Empty<LoadedConfig>())
                 {
-                    Walk(included, anchor ?? line, chain, wanted);
+                    Walk(included, anchor == 0 ? number : anchor, chain, wanted);
                 }
             }
         }
