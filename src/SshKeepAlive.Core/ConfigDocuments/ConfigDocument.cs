@@ -105,9 +105,22 @@ namespace SshKeepAlive.Core.ConfigDocuments
 
             var bytes = new byte[size];
             int offset = 0;
-            foreach (ConfigLine line in lines)
+            byte[]? editedBytes = Origin?.Document.parsedFrom;
+            foreach (LineRun run in Origin?.Runs ?? new[] { new LineRun(1, 0, lines.Length) })
             {
-                offset = line.CopyBytes(bytes, offset);
+                // Lines kept from a file read as it is were one stretch of its bytes, and still are.
+                ConfigLine first = lines[run.First - 1], last = lines[run.First + run.Count - 2];
+                if (run.IsKept && editedBytes != null && first.TryGetByteRange(editedBytes, out int from, out _) && last.TryGetByteRange(editedBytes, out int lastFrom, out int lastCount))
+                {
+                    Buffer.BlockCopy(editedBytes, from, bytes, offset, lastFrom + lastCount - from);
+                    offset += lastFrom + lastCount - from;
+                    continue;
+                }
+
+                for (int i = run.First - 1; i < run.First - 1 + run.Count; i++)
+                {
+                    offset = lines[i].CopyBytes(bytes, offset);
+                }
             }
 
             return bytes;
@@ -328,8 +341,40 @@ namespace SshKeepAlive.Core.ConfigDocuments
             indentation + keyword + UsualSeparator() + string.Join(" ", arguments.Select(a => ArgumentFormatter.Format(a)));
 
         // Taken from settings rather than Host/Match headers, which are often written "Host x" whatever the style.
-        private string UsualSeparator() =>
-            usualSeparator ??= Directives.Where(l => l.Separator.Length > 0 && !l.StartsBlock).GroupBy(l => l.Separator).OrderByDescending(g => g.Count()).Select(g => g.Key).FirstOrDefault() ?? " ";
+        // The most used one, the first used among equals.
+        private string UsualSeparator()
+        {
+            if (usualSeparator == null)
+            {
+                var uses = new Dictionary<string, int>(StringComparer.Ordinal);
+                var inOrder = new List<string>();
+                foreach (ConfigLine line in lines)
+                {
+                    if (!line.IsDirective || line.StartsBlock)
+                    {
+                        continue;
+                    }
+
+                    string separator = line.Separator;
+                    if (separator.Length == 0)
+                    {
+                        continue;
+                    }
+
+                    uses.TryGetValue(separator, out int count);
+                    if (count == 0)
+                    {
+                        inOrder.Add(separator);
+                    }
+
+                    uses[separator] = count + 1;
+                }
+
+                usualSeparator = inOrder.Count == 0 ? " " : inOrder.Aggregate((best, next) => uses[next] > uses[best] ? next : best);
+            }
+
+            return usualSeparator;
+        }
 
         // The indentation of the first setting in the block of the header line, else the file's usual one.
         private string BlockIndentation(int header)

@@ -105,7 +105,7 @@ namespace SshKeepAlive.Core.ConfigDocuments
         public string Indentation => Keyword == null ? string.Empty : source.Text.Substring(start, tokens.KeywordStart);
 
         /// <summary>What separates keyword and arguments as written: " ", "\t", "=", " = "...; empty when absent.</summary>
-        public string Separator => Keyword == null ? string.Empty : source.Text.Substring(start + tokens.KeywordEnd, tokens.ArgumentsStart - tokens.KeywordEnd);
+        public string Separator => Keyword == null ? string.Empty : SharedWords.Get(source.Text, start + tokens.KeywordEnd, tokens.ArgumentsStart - tokens.KeywordEnd);
 
         public bool IsComment => tokens.IsComment;
 
@@ -134,6 +134,18 @@ namespace SshKeepAlive.Core.ConfigDocuments
 
         /// <summary>The number of bytes the line's text takes written (its line ending excluded).</summary>
         internal int ByteCount => originalBytes?.Length ?? (source.Bytes != null ? length : System.Text.Encoding.UTF8.GetByteCount(Text));
+
+        /// <summary>
+        /// Where the line (its line ending included) is in <paramref name="fileBytes"/>, the bytes it was parsed
+        /// from; false when it was not cut from them.
+        /// </summary>
+        internal bool TryGetByteRange(byte[] fileBytes, out int offset, out int count)
+        {
+            bool cut = originalBytes == null && ReferenceEquals(source.Bytes, fileBytes);
+            offset = start;
+            count = cut ? length + (ending == 2 ? 2 : ending) : 0;
+            return cut;
+        }
 
         /// <summary>The Match criteria split as OpenSSH's match code splits them (quotes, '=' as separator).</summary>
         internal IReadOnlyList<string> MatchCriteria() => LineTokenizer.SplitLikeStrdelim(source.Text, start + tokens.ArgumentsStart, start + tokens.ContentEnd);

@@ -105,9 +105,7 @@ namespace SshKeepAlive.Core.ConfigDocuments
             ConfigDocument document = edited.TryGetValue(Document.Path, out ConfigDocument? replacement) ? replacement : Document;
             var copy = new LoadedConfig(document, Depth, Exists) { EditedFrom = this };
             copy.diagnostics.AddRange(diagnostics);
-            IReadOnlyList<int> newIncludeLines = ReferenceEquals(document, Document)
-                ? includesInOrder.Select(i => i.LineNumber).ToList()
-                : IncludeLineNumbers(document);
+            IReadOnlyList<int> newIncludeLines = ReferenceEquals(document, Document) ? includesInOrder.Select(i => i.LineNumber).ToList() : IncludeLineNumbers(document);
             if (newIncludeLines.Count != includesInOrder.Count)
             {
                 throw new InvalidOperationException($"An edit of {Document.Path} added or removed an Include line.");
@@ -252,15 +250,26 @@ namespace SshKeepAlive.Core.ConfigDocuments
             includesInOrder.Add(expansion);
         }
 
-        private static List<int> IncludeLineNumbers(ConfigDocument document)
+        // The numbers of the Include lines; of a document edited from this one's, only the lines the edit wrote are looked at.
+        private List<int> IncludeLineNumbers(ConfigDocument document)
         {
+            DocumentOrigin? origin = ReferenceEquals(document.Origin?.Document, Document) ? document.Origin : null;
             var numbers = new List<int>();
             IReadOnlyList<ConfigLine> lines = document.Lines;
-            for (int i = 0; i < lines.Count; i++)
+            foreach (LineRun run in origin?.Runs ?? new[] { new LineRun(1, 0, lines.Count) })
             {
-                if (lines[i].IsInclude && lines[i].Error == null)
+                if (run.IsKept)
                 {
-                    numbers.Add(i + 1);
+                    numbers.AddRange(includesInOrder.Where(i => i.LineNumber >= run.OriginalFirst && i.LineNumber < run.OriginalFirst + run.Count).Select(i => i.LineNumber - run.OriginalFirst + run.First));
+                    continue;
+                }
+
+                for (int i = run.First - 1; i < run.First - 1 + run.Count; i++)
+                {
+                    if (lines[i].IsInclude && lines[i].Error == null)
+                    {
+                        numbers.Add(i + 1);
+                    }
                 }
             }
 
