@@ -6,11 +6,10 @@ using SshKeepAlive.Core.ConfigDocuments;
 namespace SshKeepAlive.Core.ClientConfig
 {
     /// <summary>
-    /// What a client config line means, worked out once per load so each resolution only evaluates. It holds
-    /// nothing of where the line is (its file's <see cref="ClientConfigFile"/> does), so an edited file keeps
-    /// the compiled lines of every line the edit did not change.
+    /// What a client config line means, worked out once per load so each resolution only evaluates. A value,
+    /// not an object: a file of millions of lines is compiled into one array, not millions of objects.
     /// </summary>
-    internal sealed class ClientConfigLine
+    internal readonly struct ClientConfigLine
     {
         private static readonly IReadOnlyList<string> NoCriteria = new string[0];
 
@@ -19,9 +18,10 @@ namespace SshKeepAlive.Core.ClientConfig
         // Match: the criteria; Include: the files; IgnoreUnknown: the patterns; a reported keyword: its value.
         private readonly object? payload;
 
-        private ClientConfigLine(ConfigLine line, Role role, object? payload, string? error, ClientKeyword? keyword = null, bool isNone = false)
+        private ClientConfigLine(ConfigLine line, int number, Role role, object? payload, string? error, ClientKeyword? keyword = null, bool isNone = false)
         {
             Line = line;
+            Number = number;
             this.role = role;
             this.payload = payload;
             Error = error;
@@ -30,6 +30,9 @@ namespace SshKeepAlive.Core.ClientConfig
         }
 
         public ConfigLine Line { get; }
+
+        /// <summary>The line's number in the document it was compiled from (see <see cref="ClientConfigFile.Segment.Shift"/>).</summary>
+        public int Number { get; }
 
         /// <summary>A syntax or value error OpenSSH would refuse the file for; reported whether or not the line is active.</summary>
         public string? Error { get; }
@@ -81,59 +84,51 @@ namespace SshKeepAlive.Core.ClientConfig
             : ClientKeyword.Find(keyword) != null ? Role.Reported
             : Role.Ignored;
 
-        /// <summary>Compiles a line other than an Include (see <see cref="Include"/>).</summary>
-        public static ClientConfigLine Compile(ConfigLine line, Role role, ClientKeyword? reported = null)
+        /// <summary>Compiles line <paramref name="number"/>, other than an Include (see <see cref="Include"/>).</summary>
+        public static ClientConfigLine Compile(ConfigLine line, int number, Role role, ClientKeyword? reported = null)
         {
             if (line.Error != null)
             {
-                return new ClientConfigLine(line, Role.Ignored, null, line.Error);
+                return new ClientConfigLine(line, number, Role.Ignored, null, line.Error);
             }
 
             switch (role)
             {
                 case Role.Match:
-                    return new ClientConfigLine(line, role, line.MatchCriteria(), null);
+                    return new ClientConfigLine(line, number, role, line.MatchCriteria(), null);
                 case Role.IgnoreUnknown:
-                    return new ClientConfigLine(line, role, line.Value, null);
+                    return new ClientConfigLine(line, number, role, line.Value, null);
                 case Role.Reported:
                     ClientKeyword keyword = reported!;
                     object? value = keyword.Parse(line.Arguments, out bool isNone, out string? error);
-                    return new ClientConfigLine(line, role, value, error, keyword, isNone);
+                    return new ClientConfigLine(line, number, role, value, error, keyword, isNone);
                 default:
-                    return new ClientConfigLine(line, role, null, null);
+                    return new ClientConfigLine(line, number, role, null, null);
             }
         }
 
         /// <summary>An Include line with the files it includes, compiled.</summary>
-        public static ClientConfigLine Include(ConfigLine line, IReadOnlyList<ClientConfigFile> included) => new ClientConfigLine(line, Role.Include, included, null);
+        public static ClientConfigLine Include(ConfigLine line, int number, IReadOnlyList<ClientConfigFile> included) => new ClientConfigLine(line, number, Role.Include, included, null);
     }
 
     /// <summary>
-    /// A loaded client config file with its directive lines compiled (see <see cref="ClientConfigLine"/>), each
-    /// with its line number. A file edited from one already compiled takes over the compiled lines the edit kept.
+    /// A loaded client config file with its directive lines compiled (see <see cref="ClientConfigLine"/>), in order,
+    /// as segments of arrays. A file compiled afresh is one segment; a file edited from one already compiled is
+    /// made of segments of the original's array (the lines the edit kept, renumbered) and of the lines it wrote,
+    /// so an edit of a large file costs the size of the edit, not of the file.
     /// </summary>
     internal sealed class ClientConfigFile
     {
-        private readonly ClientConfigLine[] lines;
-        private readonly int[] numbers;
-
-        private ClientConfigFile(ConfigDocument document, ClientConfigLine[] lines, int[] numbers)
+        private ClientConfigFile(ConfigDocument document, IReadOnlyList<Segment> segments)
         {
             Document = document;
-            this.lines = lines;
-            this.numbers = numbers;
+            Segments = segments;
         }
 
         /// <summary>The document compiled.</summary>
         public ConfigDocument Document { get; }
 
-        /// <summary>The number of compiled lines.</summary>
-        public int Count => lines.Length;
-
-        public ClientConfigLine this[int index] => lines[index];
-
-        /// <summary>The file:line of the compiled line at <paramref name="index"/>.</summary>
-        public ConfigSource SourceAt(int index) => Document.SourceOf(numbers[index]);
+        public IReadOnlyList<Segment> Segments { get; }
 
         /// <summary>
         /// Compiles the lines the resolver evaluates: errors, Host, Match, Include, IgnoreUnknown, unknown keywords
@@ -159,12 +154,12 @@ namespace SshKeepAlive.Core.ClientConfig
                 : ReferenceEquals(document, original.Document) ? new[] { new LineRun(1, 1, document.Lines.Count) }
                 : document.Origin != null && ReferenceEquals(document.Origin.Document, original.Document) ? document.Origin.Runs
                 : new[] { new LineRun(1, 0, document.Lines.Count) };
-            var builder = new Builder(file, original);
+            var builder = new Builder(file);
             foreach (LineRun run in runs)
             {
                 if (run.IsKept)
                 {
-                    builder.Keep(run);
+                    builder.Keep(original!, run);
                 }
                 else
                 {
@@ -172,7 +167,7 @@ namespace SshKeepAlive.Core.ClientConfig
                 }
             }
 
-            return builder.ToFile();
+            return new ClientConfigFile(document, builder.Segments);
         }
 
         // The same document, and (recursively) the same files included: nothing to compile again.
@@ -183,64 +178,88 @@ namespace SshKeepAlive.Core.ClientConfig
                 return false;
             }
 
-            for (int i = 0; i < original.lines.Length; i++)
+            foreach (Segment segment in original.Segments)
             {
-                IReadOnlyList<ClientConfigFile>? included = original.lines[i].Included;
-                if (included == null)
+                for (int i = segment.Start; i < segment.End; i++)
                 {
-                    continue;
-                }
+                    IReadOnlyList<ClientConfigFile>? included = segment.Lines[i].Included;
+                    if (included == null)
+                    {
+                        continue;
+                    }
 
-                IReadOnlyList<LoadedConfig> files = file.IncludesAt(original.numbers[i])?.Files ?? new LoadedConfig[0];
-                if (files.Count != included.Count || files.Where((f, j) => !IsUnchanged(f, included[j])).Any())
-                {
-                    return false;
+                    IReadOnlyList<LoadedConfig> files = file.IncludesAt(segment.NumberAt(i))?.Files ?? new LoadedConfig[0];
+                    if (files.Count != included.Count || files.Where((f, j) => !IsUnchanged(f, included[j])).Any())
+                    {
+                        return false;
+                    }
                 }
             }
 
             return true;
         }
 
-        /// <summary>The compiled lines of a file, in order, put together from lines kept and lines compiled.</summary>
+        /// <summary>Consecutive compiled lines: <see cref="Lines"/> from <see cref="Start"/> up to <see cref="End"/>.</summary>
+        internal readonly struct Segment
+        {
+            public Segment(ClientConfigLine[] lines, int start, int end, int shift)
+            {
+                Lines = lines;
+                Start = start;
+                End = end;
+                Shift = shift;
+            }
+
+            public ClientConfigLine[] Lines { get; }
+
+            public int Start { get; }
+
+            public int End { get; }
+
+            /// <summary>What to add to a line's <see cref="ClientConfigLine.Number"/> for its number in this file (an edit moved it).</summary>
+            public int Shift { get; }
+
+            public int NumberAt(int index) => Lines[index].Number + Shift;
+        }
+
+        /// <summary>The segments of a file, in order, put together from lines kept and lines compiled.</summary>
         private sealed class Builder
         {
             private readonly LoadedConfig file;
-            private readonly ClientConfigFile? original;
-            private readonly List<ClientConfigLine> lines;
-            private readonly List<int> numbers;
 
             // Lines of a file share their keyword strings, so each distinct one is classified once.
             private readonly Dictionary<string, KeyValuePair<ClientConfigLine.Role, ClientKeyword?>> roles = new Dictionary<string, KeyValuePair<ClientConfigLine.Role, ClientKeyword?>>(StringComparer.Ordinal);
 
-            public Builder(LoadedConfig file, ClientConfigFile? original)
-            {
-                this.file = file;
-                this.original = original;
-                int expected = original?.Count ?? file.Document.Lines.Count;
-                lines = new List<ClientConfigLine>(expected + 16);
-                numbers = new List<int>(expected + 16);
-            }
+            public Builder(LoadedConfig file) => this.file = file;
 
-            public ClientConfigFile ToFile() => new ClientConfigFile(file.Document, lines.ToArray(), numbers.ToArray());
+            public List<Segment> Segments { get; } = new List<Segment>();
 
             /// <summary>Takes over the original's compiled lines of a run the edit kept, renumbered.</summary>
-            public void Keep(LineRun run)
+            public void Keep(ClientConfigFile original, LineRun run)
             {
-                ClientConfigFile from = original!;
                 int shift = run.First - run.OriginalFirst;
                 int end = run.OriginalFirst + run.Count;
-                for (int i = FirstAtOrAfter(from.numbers, run.OriginalFirst); i < from.numbers.Length && from.numbers[i] < end; i++)
+                foreach (Segment segment in original.Segments)
                 {
-                    ClientConfigLine line = from.lines[i];
-                    int number = from.numbers[i] + shift;
-                    if (line.Included != null)
+                    int from = Math.Max(segment.Start, FirstAtOrAfter(segment, run.OriginalFirst));
+                    int to = from;
+                    while (to < segment.End && segment.NumberAt(to) < end)
                     {
-                        // The included files may have been edited: compiled again from theirs.
-                        IReadOnlyList<LoadedConfig> files = file.IncludesAt(number)?.Files ?? new LoadedConfig[0];
-                        line = ClientConfigLine.Include(line.Line, files.Select((f, j) => Compile(f, j < line.Included.Count ? line.Included[j] : null)).ToList());
+                        if (segment.Lines[to].Included is IReadOnlyList<ClientConfigFile> included)
+                        {
+                            // The included files may have been edited: compiled again from theirs.
+                            AddSegment(segment.Lines, from, to, segment.Shift + shift);
+                            ConfigLine line = segment.Lines[to].Line;
+                            int number = segment.NumberAt(to) + shift;
+                            IReadOnlyList<LoadedConfig> files = file.IncludesAt(number)?.Files ?? new LoadedConfig[0];
+                            AddSegment(new[] { ClientConfigLine.Include(line, number, files.Select((f, j) => Compile(f, j < included.Count ? included[j] : null)).ToList()) }, 0, 1, 0);
+                            from = to + 1;
+                        }
+
+                        to++;
                     }
 
-                    Add(line, number);
+                    AddSegment(segment.Lines, from, to, segment.Shift + shift);
                 }
             }
 
@@ -248,12 +267,22 @@ namespace SshKeepAlive.Core.ClientConfig
             public void CompileLines(int first, int end)
             {
                 IReadOnlyList<ConfigLine> all = file.Document.Lines;
+
+                // At most one compiled line per directive: one array, never grown.
+                int directives = 0;
+                for (int number = first; number < end; number++)
+                {
+                    directives += all[number - 1].Keyword != null || all[number - 1].Error != null ? 1 : 0;
+                }
+
+                var compiled = new ClientConfigLine[directives];
+                int count = 0;
                 for (int number = first; number < end; number++)
                 {
                     ConfigLine line = all[number - 1];
                     if (line.Error != null)
                     {
-                        Add(ClientConfigLine.Compile(line, ClientConfigLine.Role.Ignored), number);
+                        compiled[count++] = ClientConfigLine.Compile(line, number, ClientConfigLine.Role.Ignored);
                         continue;
                     }
 
@@ -271,25 +300,43 @@ namespace SshKeepAlive.Core.ClientConfig
                     if (role.Key == ClientConfigLine.Role.Include)
                     {
                         IReadOnlyList<LoadedConfig> files = file.IncludesAt(number)?.Files ?? new LoadedConfig[0];
-                        Add(ClientConfigLine.Include(line, files.Select(f => Compile(f, null)).ToList()), number);
+                        compiled[count++] = ClientConfigLine.Include(line, number, files.Select(f => Compile(f, null)).ToList());
                     }
                     else if (role.Key != ClientConfigLine.Role.Ignored)
                     {
-                        Add(ClientConfigLine.Compile(line, role.Key, role.Value), number);
+                        compiled[count++] = ClientConfigLine.Compile(line, number, role.Key, role.Value);
                     }
+                }
+
+                AddSegment(compiled, 0, count, 0);
+            }
+
+            private void AddSegment(ClientConfigLine[] lines, int start, int end, int shift)
+            {
+                if (end > start)
+                {
+                    Segments.Add(new Segment(lines, start, end, shift));
                 }
             }
 
-            private void Add(ClientConfigLine line, int number)
+            // The first index of the segment whose line number is at least number (lines are in order).
+            private static int FirstAtOrAfter(Segment segment, int number)
             {
-                lines.Add(line);
-                numbers.Add(number);
-            }
+                int low = segment.Start, high = segment.End;
+                while (low < high)
+                {
+                    int middle = low + ((high - low) / 2);
+                    if (segment.NumberAt(middle) < number)
+                    {
+                        low = middle + 1;
+                    }
+                    else
+                    {
+                        high = middle;
+                    }
+                }
 
-            private static int FirstAtOrAfter(int[] sorted, int number)
-            {
-                int index = Array.BinarySearch(sorted, number);
-                return index >= 0 ? index : ~index;
+                return low;
             }
         }
     }

@@ -145,25 +145,34 @@ namespace SshKeepAlive.Core.ClientConfig
         // an included file's Host/Match lines do not change the including block's state.
         private void Read(ClientConfigFile file, ref bool active, bool neverMatch)
         {
-            for (int i = 0; i < file.Count; i++)
+            foreach (ClientConfigFile.Segment segment in file.Segments)
             {
-                ClientConfigLine line = file[i];
+                Read(file.Document, segment, ref active, neverMatch);
+            }
+        }
+
+        private void Read(ConfigDocument document, ClientConfigFile.Segment segment, ref bool active, bool neverMatch)
+        {
+            ClientConfigLine[] lines = segment.Lines;
+            for (int i = segment.Start; i < segment.End; i++)
+            {
+                ref readonly ClientConfigLine line = ref lines[i];
                 if (line.Error != null)
                 {
-                    Report(ConfigDiagnostic.Error(line.Error, file.SourceAt(i)));
+                    Report(ConfigDiagnostic.Error(line.Error, document.SourceOf(segment.NumberAt(i))));
                 }
                 else if (line.Line.Keyword != null && OpenSshReleases.SplitsLinesTheOldWay(Environment.OpenSshVersion) && OpenSshReleases.LineSplittingRefusal(OpenSshProgram.Client, line.Line.Keyword, line.Line.TextAfterSeparator, line.Line.Arguments.Count, Environment.OpenSshVersion) is string refusal)
                 {
-                    Report(ConfigDiagnostic.Error(refusal, file.SourceAt(i)));
+                    Report(ConfigDiagnostic.Error(refusal, document.SourceOf(segment.NumberAt(i))));
                 }
                 else if (line.IsHost)
                 {
-                    bool matched = matcher.EvaluateHost(line, file, i);
+                    bool matched = matcher.EvaluateHost(line, document, segment.NumberAt(i));
                     active = matched && !neverMatch;
                 }
                 else if (line.IsMatch)
                 {
-                    bool? matched = matcher.EvaluateMatch(line.MatchCriteria, file.SourceAt(i));
+                    bool? matched = matcher.EvaluateMatch(line.MatchCriteria, document.SourceOf(segment.NumberAt(i)));
                     if (matched.HasValue)
                     {
                         active = matched.Value && !neverMatch;
@@ -189,13 +198,13 @@ namespace SshKeepAlive.Core.ClientConfig
                         // The ssh of a known release refuses the file, as we do; without a release, a newer ssh
                         // than any we know might accept it, so this is only a warning.
                         Report(Environment.OpenSshVersion is OpenSshVersion version
-                            ? ConfigDiagnostic.Error($"Bad configuration option: {ShownKeyword(line.Line.Keyword!)} ({OpenSshReleases.RefusalReason(OpenSshProgram.Client, line.Line.Keyword!, version)}); IgnoreUnknown can allow it", file.SourceAt(i), ConfigProblem.UnknownKeyword)
-                            : ConfigDiagnostic.Warning(UnknownKeywordMessage(line.Line.Keyword!), file.SourceAt(i), ConfigProblem.UnknownKeyword));
+                            ? ConfigDiagnostic.Error($"Bad configuration option: {ShownKeyword(line.Line.Keyword!)} ({OpenSshReleases.RefusalReason(OpenSshProgram.Client, line.Line.Keyword!, version)}); IgnoreUnknown can allow it", document.SourceOf(segment.NumberAt(i)), ConfigProblem.UnknownKeyword)
+                            : ConfigDiagnostic.Warning(UnknownKeywordMessage(line.Line.Keyword!), document.SourceOf(segment.NumberAt(i)), ConfigProblem.UnknownKeyword));
                     }
                 }
                 else if (line.Keyword != null && active && !line.IsNone)
                 {
-                    Apply(line, file.SourceAt(i));
+                    Apply(line, document.SourceOf(segment.NumberAt(i)));
                 }
             }
         }
@@ -212,7 +221,7 @@ namespace SshKeepAlive.Core.ClientConfig
 
         private static bool HasByteOrderMark(string keyword) => keyword.Length > 0 && keyword[0] == '\uFEFF';
 
-        private void Apply(ClientConfigLine line, ConfigSource source)
+        private void Apply(in ClientConfigLine line, ConfigSource source)
         {
             ClientKeyword keyword = line.Keyword!;
             if (!keyword.Accumulates)

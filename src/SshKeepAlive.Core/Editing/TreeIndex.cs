@@ -104,6 +104,9 @@ namespace SshKeepAlive.Core.Editing
 
         public HeaderChain Chain { get; }
 
+        /// <summary>The next placement of the same line (read through another Include), if any.</summary>
+        public Placement? NextReading { get; set; }
+
         public ConfigSource Source => File.Document.SourceOf(LineNumber);
 
         /// <summary>The outermost Match line with an exec criterion the directive is under, if any.</summary>
@@ -131,8 +134,8 @@ namespace SshKeepAlive.Core.Editing
     /// </summary>
     internal sealed class TreeIndex
     {
-        // Per file, by line number: a line read through several Includes has several placements.
-        private readonly Dictionary<string, Dictionary<int, List<Placement>>> byFile = new Dictionary<string, Dictionary<int, List<Placement>>>(StringComparer.Ordinal);
+        // Per file, by line number, the first placement of the line (a line read through several Includes has several).
+        private readonly Dictionary<string, Dictionary<int, Placement>> byFile = new Dictionary<string, Dictionary<int, Placement>>(StringComparer.Ordinal);
         private readonly List<Placement> placements = new List<Placement>();
 
         private TreeIndex(LoadedConfig tree) => Tree = tree;
@@ -151,10 +154,19 @@ namespace SshKeepAlive.Core.Editing
         }
 
         /// <summary>Every placement of the line at <paramref name="source"/> (empty when it was not indexed).</summary>
-        public IReadOnlyList<Placement> PlacementsOf(ConfigSource source) =>
-            byFile.TryGetValue(source.Path, out Dictionary<int, List<Placement>>? lines) && lines.TryGetValue(source.Line, out List<Placement>? found)
-                ? found
-                : (IReadOnlyList<Placement>)Array.Empty<Placement>();
+        public IReadOnlyList<Placement> PlacementsOf(ConfigSource source)
+        {
+            var found = new List<Placement>(1);
+            if (byFile.TryGetValue(source.Path, out Dictionary<int, Placement>? lines) && lines.TryGetValue(source.Line, out Placement? first))
+            {
+                for (Placement? placement = first; placement != null; placement = placement.NextReading)
+                {
+                    found.Add(placement);
+                }
+            }
+
+            return found;
+        }
 
         /// <summary>True when every placement of the line at <paramref name="source"/> is the target's own (see <see cref="IsOwnChain"/>).</summary>
         public bool IsOwned(ConfigSource source, EditRequest request)
@@ -213,10 +225,13 @@ namespace SshKeepAlive.Core.Editing
         // anchor: the top file's Include line that led to this file (0 in the top file itself).
         private void Walk(LoadedConfig file, int anchor, HeaderChain outer, Func<ConfigLine, bool> wanted)
         {
-            HeaderChain chain = outer;
+            // The chain of a block is made once a line of it is indexed or includes a file, not for every block.
+            ConfigLine? header = null;
+            int headerNumber = 0;
+            HeaderChain? chain = outer;
             ConfigDocument document = file.Document;
             IReadOnlyList<ConfigLine> lines = document.Lines;
-            Dictionary<int, List<Placement>>? byLine = null;
+            Dictionary<int, Placement>? byLine = null;
             for (int i = 0; i < lines.Count; i++)
             {
                 ConfigLine line = lines[i];
@@ -228,25 +243,41 @@ namespace SshKeepAlive.Core.Editing
                 int number = i + 1;
                 if (line.StartsBlock)
                 {
-                    chain = outer.Under(line, document, number);
+                    header = line;
+                    headerNumber = number;
+                    chain = null;
                     continue;
                 }
 
-                if (wanted(line))
+                bool isWanted = wanted(line);
+                if (!isWanted && !line.IsInclude)
+                {
+                    continue;
+                }
+
+                chain ??= outer.Under(header!, document, headerNumber);
+                if (isWanted)
                 {
                     var placement = new Placement(placements.Count, file, line, number, anchor == 0 ? number : anchor, chain);
                     placements.Add(placement);
                     if (byLine == null && !byFile.TryGetValue(document.Path, out byLine))
                     {
-                        byFile[document.Path] = byLine = new Dictionary<int, List<Placement>>();
+                        byFile[document.Path] = byLine = new Dictionary<int, Placement>();
                     }
 
-                    if (!byLine.TryGetValue(number, out List<Placement>? list))
+                    if (byLine.TryGetValue(number, out Placement? first))
                     {
-                        byLine[number] = list = new List<Placement>(1);
-                    }
+                        while (first.NextReading != null)
+                        {
+                            first = first.NextReading;
+                        }
 
-                    list.Add(placement);
+                        first.NextReading = placement;
+                    }
+                    else
+                    {
+                        byLine[number] = placement;
+                    }
                 }
 
                 IncludeExpansion? expansion = line.IsInclude ? file.IncludesAt(number) : null;
