@@ -146,6 +146,22 @@ namespace SshKeepAlive.Core.Tests.Config
         }
 
         [Fact]
+        public void Parse_OfALineLongerThan64KiB_ReadsAndEditsItLikeAnyOther()
+        {
+            string value = new string('a', 70000);
+            byte[] content = Encoding.ASCII.GetBytes($"Host a\n\t IdentityFile = {value} # long\r\nPort 22\n");
+
+            var document = ConfigDocument.Parse(content, "f");
+            ConfigLine line = document.GetLine(2);
+            ConfigDocument edited = document.ReplaceArguments(2, new[] { "b" });
+
+            Assert.Equal(content, document.ToBytes());
+            Assert.Equal(("IdentityFile", value, value, "\t ", " = "), (line.Keyword, line.Value, line.ArgumentText, line.Indentation, line.Separator));
+            Assert.Equal(value + " # long", line.TextAfterSeparator);
+            Assert.Equal("Host a\n\t IdentityFile = b # long\r\nPort 22\n", edited.ToText());
+        }
+
+        [Fact]
         public void RemoveLine_RenumbersTheRest()
         {
             var edited = Parse("a 1\nb 2\nc 3\n").RemoveLine(2);
