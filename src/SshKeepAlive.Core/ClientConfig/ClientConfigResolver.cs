@@ -135,8 +135,14 @@ namespace SshKeepAlive.Core.ClientConfig
         public ClientResolution Resolve(string destination, ClientResolveOptions? options = null) => Resolve(SshTarget.Parse(destination), options);
 
         /// <summary>Resolves a destination; its user and port, when given, win over the files as on ssh's command line.</summary>
-        public ClientResolution Resolve(SshTarget target, ClientResolveOptions? options = null) =>
-            new ClientResolutionRun(this, target, options ?? new ClientResolveOptions(), loadDiagnostics).Run();
+        public ClientResolution Resolve(SshTarget target, ClientResolveOptions? options = null) => Resolve(new[] { target }, options)[0];
+
+        /// <summary>
+        /// Resolves several destinations in one walk over the files, each exactly as <see cref="Resolve(SshTarget, ClientResolveOptions)"/>
+        /// would: for a large file, resolving many destinations costs little more than resolving one.
+        /// </summary>
+        public IReadOnlyList<ClientResolution> Resolve(IReadOnlyList<SshTarget> targets, ClientResolveOptions? options = null) =>
+            ClientResolutionRun.RunAll(this, targets, options ?? new ClientResolveOptions(), loadDiagnostics);
 
         /// <summary>
         /// The literal host names of every Host line (no wildcards, no negation), in file order without duplicates —

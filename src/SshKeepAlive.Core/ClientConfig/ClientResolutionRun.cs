@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Net;
@@ -12,8 +13,9 @@ namespace SshKeepAlive.Core.ClientConfig
     /// One resolution, following ssh: a first pass over the files with the destination as typed; then HostName
     /// (with %h) is applied and lowercased; when a "Match final" was seen or CanonicalizeHostname is on, a final
     /// pass re-reads the files with that host name, keeping every value already obtained (first value wins).
-    /// Longer than most files because the passes, the %-tokens and the defaults all read and write the same
-    /// per-keyword slots, as readconf.c's one options struct; splitting it would spread that state.
+    /// Several destinations are resolved in one walk over the files (<see cref="RunAll"/>): each line is read once
+    /// and handed to every run. Longer than most files because the passes, the %-tokens and the defaults all read
+    /// and write the same per-keyword slots, as readconf.c's one options struct; splitting it would spread that state.
     /// </summary>
     internal sealed class ClientResolutionRun
     {
@@ -74,10 +76,28 @@ namespace SshKeepAlive.Core.ClientConfig
             return firstPassHost ??= ExpandHostName((string)hostName.Value!, source) ?? target.Host;
         }
 
-        public ClientResolution Run()
+        /// <summary>Resolves every target, each as <see cref="ClientConfigResolver.Resolve(SshTarget, ClientResolveOptions)"/> alone would.</summary>
+        public static IReadOnlyList<ClientResolution> RunAll(ClientConfigResolver resolver, IReadOnlyList<SshTarget> targets, ClientResolveOptions options, IReadOnlyList<ConfigDiagnostic> loadDiagnostics)
         {
-            HostForHostLines = target.Host;
-            ReadAllFiles();
+            var runs = targets.Select(t => new ClientResolutionRun(resolver, t, options, loadDiagnostics)).ToList();
+            foreach (ClientResolutionRun run in runs)
+            {
+                run.HostForHostLines = run.target.Host;
+            }
+
+            ReadAllFiles(resolver, runs);
+            var final = runs.Where(r => r.PrepareFinalPass()).ToList();
+            if (final.Count > 0)
+            {
+                ReadAllFiles(resolver, final);
+            }
+
+            return runs.Select(r => new ClientResolution(r.target, ClientKeyword.All.Select(r.Effective).ToList(), r.diagnostics)).ToList();
+        }
+
+        // After the first pass: the host name is final; true when the files are to be read again with it.
+        private bool PrepareFinalPass()
+        {
             string host = FinalHostName();
             // ssh fills in the canonicalisation defaults before the final pass, so that pass cannot set them.
             if (!slots.ContainsKey(ClientKeyword.CanonicalizeHostname))
@@ -98,10 +118,9 @@ namespace SshKeepAlive.Core.ClientConfig
             {
                 FinalPass = true;
                 HostForHostLines = host;
-                ReadAllFiles();
             }
 
-            return new ClientResolution(target, ClientKeyword.All.Select(Effective).ToList(), diagnostics);
+            return finalPass;
         }
 
         internal void Report(ConfigDiagnostic diagnostic)
@@ -132,80 +151,93 @@ namespace SshKeepAlive.Core.ClientConfig
             };
         }
 
-        private void ReadAllFiles()
+        private static void ReadAllFiles(ClientConfigResolver resolver, IReadOnlyList<ClientResolutionRun> runs)
         {
             foreach (ClientConfigFile file in resolver.CompiledFiles)
             {
-                bool active = true;
-                Read(file, ref active, neverMatch: false);
+                bool[] active = runs.Select(_ => true).ToArray();
+                Read(resolver.Environment.OpenSshVersion, file, runs, active, new bool[runs.Count]);
             }
         }
 
         // Include in an inactive block still reads the file (its errors count) but nothing in it can match;
-        // an included file's Host/Match lines do not change the including block's state.
-        private void Read(ClientConfigFile file, ref bool active, bool neverMatch)
+        // an included file's Host/Match lines do not change the including block's state. Each run has its own
+        // block state (active) and its own "nothing can match" (neverMatch).
+        private static void Read(OpenSshVersion? version, ClientConfigFile file, IReadOnlyList<ClientResolutionRun> runs, bool[] active, bool[] neverMatch)
         {
+            ConfigDocument document = file.Document;
             foreach (ClientConfigFile.Segment segment in file.Segments)
             {
-                Read(file.Document, segment, ref active, neverMatch);
+                ClientConfigLine[] lines = segment.Lines;
+                for (int i = segment.Start; i < segment.End; i++)
+                {
+                    ref readonly ClientConfigLine line = ref lines[i];
+                    int number = segment.NumberAt(i);
+                    string? refusal = line.Error == null && line.Line.Keyword != null && OpenSshReleases.SplitsLinesTheOldWay(version)
+                        ? OpenSshReleases.LineSplittingRefusal(OpenSshProgram.Client, line.Line.Keyword, line.Line.TextAfterSeparator, line.Line.Arguments.Count, version)
+                        : null;
+                    if (line.Error != null || refusal != null || line.Included == null)
+                    {
+                        for (int r = 0; r < runs.Count; r++)
+                        {
+                            runs[r].Read(line, refusal, document, number, ref active[r], neverMatch[r]);
+                        }
+
+                        continue;
+                    }
+
+                    bool[] outer = (bool[])active.Clone();
+                    foreach (ClientConfigFile included in line.Included)
+                    {
+                        Read(version, included, runs, active, neverMatch.Select((never, r) => never || !outer[r]).ToArray());
+                        Array.Copy(outer, active, outer.Length);
+                    }
+                }
             }
         }
 
-        private void Read(ConfigDocument document, ClientConfigFile.Segment segment, ref bool active, bool neverMatch)
+        // Any line but an Include without problems (see the static Read).
+        private void Read(in ClientConfigLine line, string? refusal, ConfigDocument document, int number, ref bool active, bool neverMatch)
         {
-            ClientConfigLine[] lines = segment.Lines;
-            for (int i = segment.Start; i < segment.End; i++)
+            if (line.Error != null)
             {
-                ref readonly ClientConfigLine line = ref lines[i];
-                if (line.Error != null)
+                Report(ConfigDiagnostic.Error(line.Error, document.SourceOf(number)));
+            }
+            else if (refusal != null)
+            {
+                Report(ConfigDiagnostic.Error(refusal, document.SourceOf(number)));
+            }
+            else if (line.IsHost)
+            {
+                bool matched = matcher.EvaluateHost(line, document, number);
+                active = matched && !neverMatch;
+            }
+            else if (line.IsMatch)
+            {
+                bool? matched = matcher.EvaluateMatch(line.MatchCriteria, document.SourceOf(number));
+                if (matched.HasValue)
                 {
-                    Report(ConfigDiagnostic.Error(line.Error, document.SourceOf(segment.NumberAt(i))));
+                    active = matched.Value && !neverMatch;
                 }
-                else if (line.Line.Keyword != null && OpenSshReleases.SplitsLinesTheOldWay(Environment.OpenSshVersion) && OpenSshReleases.LineSplittingRefusal(OpenSshProgram.Client, line.Line.Keyword, line.Line.TextAfterSeparator, line.Line.Arguments.Count, Environment.OpenSshVersion) is string refusal)
+            }
+            else if (line.IgnoreUnknownPatterns != null)
+            {
+                ignoredUnknown ??= active ? line.IgnoreUnknownPatterns : null;
+            }
+            else if (line.IsUnknown || !OpenSshReleases.AcceptsKeyword(OpenSshProgram.Client, line.Line.Keyword!, Environment.OpenSshVersion))
+            {
+                if (ignoredUnknown == null || OpenSshPattern.MatchList(line.Line.Keyword!.ToLowerInvariant(), ignoredUnknown, lowercasePatterns: true) != 1)
                 {
-                    Report(ConfigDiagnostic.Error(refusal, document.SourceOf(segment.NumberAt(i))));
+                    // The ssh of a known release refuses the file, as we do; without a release, a newer ssh
+                    // than any we know might accept it, so this is only a warning.
+                    Report(Environment.OpenSshVersion is OpenSshVersion version
+                        ? ConfigDiagnostic.Error($"Bad configuration option: {ShownKeyword(line.Line.Keyword!)} ({OpenSshReleases.RefusalReason(OpenSshProgram.Client, line.Line.Keyword!, version)}); IgnoreUnknown can allow it", document.SourceOf(number), ConfigProblem.UnknownKeyword)
+                        : ConfigDiagnostic.Warning(UnknownKeywordMessage(line.Line.Keyword!), document.SourceOf(number), ConfigProblem.UnknownKeyword));
                 }
-                else if (line.IsHost)
-                {
-                    bool matched = matcher.EvaluateHost(line, document, segment.NumberAt(i));
-                    active = matched && !neverMatch;
-                }
-                else if (line.IsMatch)
-                {
-                    bool? matched = matcher.EvaluateMatch(line.MatchCriteria, document.SourceOf(segment.NumberAt(i)));
-                    if (matched.HasValue)
-                    {
-                        active = matched.Value && !neverMatch;
-                    }
-                }
-                else if (line.Included != null)
-                {
-                    bool outer = active;
-                    foreach (ClientConfigFile included in line.Included)
-                    {
-                        Read(included, ref active, neverMatch || !outer);
-                        active = outer;
-                    }
-                }
-                else if (line.IgnoreUnknownPatterns != null)
-                {
-                    ignoredUnknown ??= active ? line.IgnoreUnknownPatterns : null;
-                }
-                else if (line.IsUnknown || !OpenSshReleases.AcceptsKeyword(OpenSshProgram.Client, line.Line.Keyword!, Environment.OpenSshVersion))
-                {
-                    if (ignoredUnknown == null || OpenSshPattern.MatchList(line.Line.Keyword!.ToLowerInvariant(), ignoredUnknown, lowercasePatterns: true) != 1)
-                    {
-                        // The ssh of a known release refuses the file, as we do; without a release, a newer ssh
-                        // than any we know might accept it, so this is only a warning.
-                        Report(Environment.OpenSshVersion is OpenSshVersion version
-                            ? ConfigDiagnostic.Error($"Bad configuration option: {ShownKeyword(line.Line.Keyword!)} ({OpenSshReleases.RefusalReason(OpenSshProgram.Client, line.Line.Keyword!, version)}); IgnoreUnknown can allow it", document.SourceOf(segment.NumberAt(i)), ConfigProblem.UnknownKeyword)
-                            : ConfigDiagnostic.Warning(UnknownKeywordMessage(line.Line.Keyword!), document.SourceOf(segment.NumberAt(i)), ConfigProblem.UnknownKeyword));
-                    }
-                }
-                else if (line.Keyword != null && active && !line.IsNone)
-                {
-                    Apply(line, document.SourceOf(segment.NumberAt(i)));
-                }
+            }
+            else if (line.Keyword != null && active && !line.IsNone)
+            {
+                Apply(line, document.SourceOf(number));
             }
         }
 

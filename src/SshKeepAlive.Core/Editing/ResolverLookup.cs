@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using System.Runtime.CompilerServices;
 using SshKeepAlive.Core.ClientConfig;
@@ -31,12 +32,14 @@ namespace SshKeepAlive.Core.Editing
             this.accounts = accounts ?? new UnixAccounts();
         }
 
-        public Func<string, ConfigSource?> ResolveClient(LoadedConfig config, SshTarget destination)
-        {
-            ClientResolution client = compiled.GetValue(config, Compile).Resolve(destination);
-            ThrowIfRefused(client.Diagnostics.FirstOrDefault(d => d.IsError || d.Problem == ConfigProblem.UnknownKeyword), config.Document.Path);
-            return keyword => client[keyword].Source;
-        }
+        public Func<string, ConfigSource?> ResolveClient(LoadedConfig config, SshTarget destination) => ResolveClients(config, new[] { destination })[0].Value;
+
+        public IReadOnlyList<Lazy<Func<string, ConfigSource?>>> ResolveClients(LoadedConfig config, IReadOnlyList<SshTarget> destinations) =>
+            compiled.GetValue(config, Compile).Resolve(destinations).Select(client => new Lazy<Func<string, ConfigSource?>>(() =>
+            {
+                ThrowIfRefused(client.Diagnostics.FirstOrDefault(d => d.IsError || d.Problem == ConfigProblem.UnknownKeyword), config.Document.Path);
+                return keyword => client[keyword].Source;
+            })).ToList();
 
         public Func<string, ConfigSource?> ResolveServer(LoadedConfig config, ServerConnection? connection)
         {
