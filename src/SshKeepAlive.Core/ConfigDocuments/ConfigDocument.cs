@@ -456,9 +456,10 @@ namespace SshKeepAlive.Core.ConfigDocuments
         {
             string text = source.Text;
             int to = text.Length;
-            var parsed = new List<ConfigLine>(to / 24 + 1);
+            // Counted first, so that a file of millions of lines is not copied into ever larger arrays.
+            var parsed = new ConfigLine[CountLines(text)];
             int start = 0;
-            while (start < to)
+            for (int index = 0; start < to; index++)
             {
                 int newline = text.IndexOf('\n', start, to - start);
                 int end = newline < 0 ? to : newline;
@@ -469,11 +470,23 @@ namespace SshKeepAlive.Core.ConfigDocuments
                     ending = 2;
                 }
 
-                parsed.Add(new ConfigLine(source, start, end - start, ending));
+                parsed[index] = new ConfigLine(source, start, end - start, ending);
                 start = newline < 0 ? to : newline + 1;
             }
 
-            return parsed.ToArray();
+            return parsed;
+        }
+
+        // Lines as Split cuts them: one per newline, and one more for text after the last newline.
+        private static int CountLines(string text)
+        {
+            int count = 0;
+            for (int newline = text.IndexOf('\n'); newline >= 0; newline = text.IndexOf('\n', newline + 1))
+            {
+                count++;
+            }
+
+            return text.Length > 0 && text[text.Length - 1] != '\n' ? count + 1 : count;
         }
 
         // Content that is not valid UTF-8: each line decoded alone, the bytes of a bad one kept to write back.
