@@ -55,7 +55,7 @@ namespace SshKeepAlive
                 case ErrorId.TimeoutInvalid: return Of(ErrorCategory.InvalidArgument, "Give the timeout in seconds (30) or as an OpenSSH time (5m, 1h30m).");
                 case ErrorId.ChannelTimeoutInvalid: return Of(ErrorCategory.InvalidArgument, "Give -ChannelTimeout entries as type=time, such as session=30m or global=1h.");
                 case ErrorId.HostPatternInvalid: return Of(ErrorCategory.InvalidArgument, "Give -HostName as one Host pattern, such as web01 or *.example.com.");
-                case ErrorId.SettingMissing: return Of(ErrorCategory.InvalidArgument, "Give a setting: -Interval, -CountMax or -TcpKeepAlive (Set-SshKeepAlive); -ConnectTimeout (client), or -LoginGraceTime, -ChannelTimeout or -UnusedConnectionTimeout with -Scope Server (Set-SshTimeoutConfig).");
+                case ErrorId.SettingMissing: return Of(ErrorCategory.InvalidArgument, "Give a setting: -Interval, -CountMax or -TcpKeepAlive (Set-SshKeepAlive; or -Scope Server -Reload alone, to reload sshd); -ConnectTimeout (client), or -LoginGraceTime, -ChannelTimeout or -UnusedConnectionTimeout with -Scope Server (Set-SshTimeoutConfig).");
                 case ErrorId.SettingNotInScope: return Of(ErrorCategory.InvalidArgument, "Use -Scope Client for -ConnectTimeout, and -Scope Server for -LoginGraceTime, -ChannelTimeout and -UnusedConnectionTimeout.");
                 case ErrorId.ScopeNotEditable: return Of(ErrorCategory.InvalidArgument, "Use -Scope Client or -Scope Server.");
                 case ErrorId.SettingOverriddenElsewhere: return Of(ErrorCategory.ResourceExists, "Change or remove the named line by hand; it would otherwise win over the edit.");
@@ -94,8 +94,10 @@ namespace SshKeepAlive
                 case ErrorId.SessionNotFound: return Of(ErrorCategory.ObjectNotFound, "List sessions with Get-PersistentSshSession.");
                 case ErrorId.SessionUnavailable: return Of(ErrorCategory.ConnectionError, "Wait for the session to reconnect (Get-PersistentSshSession shows its state), or create a new one with New-PersistentSshSession.");
                 case ErrorId.SessionLostDuringCommand: return Of(ErrorCategory.ConnectionError, "Check on the host whether the command ran before running it again.");
+                case ErrorId.SessionReconnectAbandoned: return Of(ErrorCategory.OperationStopped, "Run Enter-PersistentSsh again when the host is reachable: it re-attaches the tmux or screen session (-SessionName), whose programs kept running.");
                 case ErrorId.CommandFailed: return Of(ErrorCategory.InvalidOperation, "See the inner exception.");
                 case ErrorId.MultiplexerSessionNameInvalid: return Of(ErrorCategory.InvalidArgument, "Give -SessionName as 1-64 letters, digits, '.', '_' or '-'.");
+                case ErrorId.IdleProbeFailed: return Of(ErrorCategory.ConnectionError, "Check that the server accepts this many connections at once (sshd's MaxStartups, MaxSessions): lower -MaxConnections, then measure again.");
                 default: return null;
             }
         }

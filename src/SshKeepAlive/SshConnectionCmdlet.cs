@@ -12,9 +12,9 @@ using SshKeepAlive.Core.Sessions;
 namespace SshKeepAlive
 {
     /// <summary>
-    /// The connection parameters New-PersistentSshSession and Enter-PersistentSsh share, turned into
-    /// <see cref="SshSessionSettings"/>: what ssh_config says for the destination (as ssh -G), then the
-    /// parameters the user bound on top.
+    /// The connection parameters every cmdlet that connects shares (New-PersistentSshSession, Enter-PersistentSsh,
+    /// Measure-SshIdleTimeout), turned into <see cref="SshSessionSettings"/>: what ssh_config says for the
+    /// destination (as ssh -G), then the parameters the user bound on top.
     /// </summary>
     public abstract class SshConnectionCmdlet : SshKeepAliveCmdlet
     {
@@ -48,16 +48,6 @@ namespace SshKeepAlive
         [Parameter]
         public SecureString? KeyPassphrase { get; set; }
 
-        /// <summary>Seconds between keepalives that the server must answer (ServerAliveInterval); 0 turns them off. Default 15.</summary>
-        [Parameter]
-        [ValidateRange(0, 86400)]
-        public int? KeepAliveInterval { get; set; }
-
-        /// <summary>Unanswered keepalives in a row after which the connection is declared dead (ServerAliveCountMax). Default 3.</summary>
-        [Parameter]
-        [ValidateRange(1, 1000)]
-        public int? KeepAliveCountMax { get; set; }
-
         /// <summary>Which host keys to accept (StrictHostKeyChecking): Yes, AcceptNew (or accept-new), No or Ask; default Ask, which without a prompt means Yes.</summary>
         /// <remarks>
         /// A string, not the Core enum: a value-type field of a Core type would make PowerShell load Core
@@ -76,30 +66,6 @@ namespace SshKeepAlive
         [Parameter]
         [ValidateRange(1, 3600)]
         public int? ConnectTimeout { get; set; }
-
-        /// <summary>Seconds before the first reconnect attempt; later attempts double it. Default 1.</summary>
-        [Parameter]
-        [ValidateRange(0.0, 3600.0)]
-        public double? ReconnectDelay { get; set; }
-
-        /// <summary>The longest wait between reconnect attempts, in seconds. Default 30.</summary>
-        [Parameter]
-        [ValidateRange(0.0, 3600.0)]
-        public double? ReconnectMaxDelay { get; set; }
-
-        /// <summary>How many reconnect attempts to make before giving up; default unlimited (bounded by ReconnectTimeout).</summary>
-        [Parameter]
-        [ValidateRange(0, int.MaxValue)]
-        public int? ReconnectMaxAttempts { get; set; }
-
-        /// <summary>Seconds after a loss to keep trying to reconnect. Default 600.</summary>
-        [Parameter]
-        [ValidateRange(0, 604800)]
-        public int? ReconnectTimeout { get; set; }
-
-        /// <summary>Never reconnect: a lost connection leaves the session Broken.</summary>
-        [Parameter]
-        public SwitchParameter NoReconnect { get; set; }
 
         /// <summary>
         /// The session settings: ssh_config for the destination, the parameters bound on top (Core decides how they
@@ -127,46 +93,8 @@ namespace SshKeepAlive
             return result.Settings;
         }
 
-        /// <summary>Creates and connects a session, or returns null after writing the error (or throws it when <paramref name="terminating"/>).</summary>
-        protected PersistentSshSession? Connect(SshSessionSettings settings, bool terminating)
-        {
-            WriteVerbose(
-                $"Connecting to {settings.User}@{settings.HostName}:{settings.Port} " +
-                $"(keepalive {(settings.KeepAliveInterval > TimeSpan.Zero ? $"every {settings.KeepAliveInterval.TotalSeconds:0.#} s, dead after {settings.KeepAliveCountMax} unanswered" : "off")}, " +
-                $"StrictHostKeyChecking {settings.StrictHostKeyChecking}, known hosts {settings.UserKnownHostsFile}).");
-            PersistentSshSession? session = null;
-            try
-            {
-                session = settings.CreateSession();
-                session.Connect(CancellationToken);
-                if (ConnectionErrors.KeepAliveReplyUnavailableWarning(settings) is string warning)
-                {
-                    WriteWarning(warning);
-                }
-
-                WriteVerbose(session.HostKey?.Message ?? "No host key check was made.");
-                WriteVerbose($"Connected to {session.Target} ({session.ServerVersion}).");
-                return session;
-            }
-            catch (OperationCanceledException) when (CancellationToken.IsCancellationRequested)
-            {
-                session?.Dispose();
-                throw new PipelineStoppedException();
-            }
-            catch (Exception ex) when (ConnectionErrors.For(ex, settings) is ErrorRecord record)
-            {
-                session?.Dispose();
-                if (terminating)
-                {
-                    ThrowTerminatingError(record);
-                }
-
-                WriteError(record);
-                return null;
-            }
-        }
-
-        private SshSessionRequest Request(string? name)
+        /// <summary>The request the bound parameters make; subclasses add their own choices.</summary>
+        protected virtual SshSessionRequest Request(string? name)
         {
             NetworkCredential? credential = Credential?.GetNetworkCredential();
             return new SshSessionRequest(HostName)
@@ -178,19 +106,13 @@ namespace SshKeepAlive
                 Password = credential?.Password,
                 KeyFiles = Array.ConvertAll(KeyFile ?? new string[0], k => FileSystemPath(k, expandWildcards: false)),
                 KeyPassphrase = KeyPassphrase == null ? null : new NetworkCredential(string.Empty, KeyPassphrase).Password,
-                KeepAliveInterval = Seconds(KeepAliveInterval),
-                KeepAliveCountMax = KeepAliveCountMax,
                 StrictHostKeyChecking = StrictHostKeyChecking,
                 KnownHostsFile = KnownHostsFile == null ? null : FileSystemPath(KnownHostsFile, expandWildcards: false),
                 ConnectTimeout = Seconds(ConnectTimeout),
-                ReconnectDelay = ReconnectDelay.HasValue ? TimeSpan.FromSeconds(ReconnectDelay.Value) : (TimeSpan?)null,
-                ReconnectMaxDelay = ReconnectMaxDelay.HasValue ? TimeSpan.FromSeconds(ReconnectMaxDelay.Value) : (TimeSpan?)null,
-                ReconnectMaxAttempts = ReconnectMaxAttempts,
-                ReconnectTimeout = Seconds(ReconnectTimeout),
-                NoReconnect = NoReconnect,
             };
         }
 
-        private static TimeSpan? Seconds(int? seconds) => seconds.HasValue ? TimeSpan.FromSeconds(seconds.Value) : (TimeSpan?)null;
+        /// <summary>Whole seconds as a TimeSpan, null kept.</summary>
+        protected static TimeSpan? Seconds(int? seconds) => seconds.HasValue ? TimeSpan.FromSeconds(seconds.Value) : (TimeSpan?)null;
     }
 }

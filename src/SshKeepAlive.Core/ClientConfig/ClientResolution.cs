@@ -14,8 +14,9 @@ namespace SshKeepAlive.Core.ClientConfig
     {
         private readonly Dictionary<ClientKeyword, EffectiveSetting> byKeyword;
 
-        internal ClientResolution(SshTarget target, IReadOnlyList<EffectiveSetting> settings, IReadOnlyList<ConfigDiagnostic> diagnostics)
+        internal ClientResolution(SshTarget target, IReadOnlyList<EffectiveSetting> settings, IReadOnlyList<ConfigDiagnostic> diagnostics, IReadOnlyList<UnappliedSetting> unapplied)
         {
+            Unapplied = unapplied;
             Target = target;
             Settings = settings;
             Diagnostics = diagnostics;
@@ -30,6 +31,9 @@ namespace SshKeepAlive.Core.ClientConfig
 
         /// <summary>Errors (ssh would refuse the configuration) and warnings (e.g. Match exec not run), with file:line.</summary>
         public IReadOnlyList<ConfigDiagnostic> Diagnostics { get; }
+
+        /// <summary>Lines that set a keyword for no effect here: an earlier line won, or their block does not match.</summary>
+        public IReadOnlyList<UnappliedSetting> Unapplied { get; }
 
         public bool HasErrors => Diagnostics.Any(d => d.IsError);
 

@@ -26,6 +26,8 @@ namespace SshKeepAlive.Core.ClientConfig
         private readonly Dictionary<ClientKeyword, Slot> slots = new Dictionary<ClientKeyword, Slot>();
         private readonly List<ConfigDiagnostic> diagnostics = new List<ConfigDiagnostic>();
         private readonly HashSet<string> reported = new HashSet<string>();
+        private readonly HashSet<ConfigSource> activeLines = new HashSet<ConfigSource>();
+        private readonly Dictionary<ConfigSource, UnappliedSetting> unapplied = new Dictionary<ConfigSource, UnappliedSetting>();
         private string? firstPassHost;
         private string? ignoredUnknown;
 
@@ -92,8 +94,12 @@ namespace SshKeepAlive.Core.ClientConfig
                 ReadAllFiles(resolver, final);
             }
 
-            return runs.Select(r => new ClientResolution(r.target, ClientKeyword.All.Select(r.Effective).ToList(), r.diagnostics)).ToList();
+            return runs.Select(r => new ClientResolution(r.target, ClientKeyword.All.Select(r.Effective).ToList(), r.diagnostics, r.NotApplied())).ToList();
         }
+
+        // A line skipped in one pass but read in the other is not unapplied for that reason.
+        private IReadOnlyList<UnappliedSetting> NotApplied() =>
+            unapplied.Values.Where(u => u.Reason == UnappliedReason.EarlierValueWins || !activeLines.Contains(u.Source)).ToList();
 
         // After the first pass: the host name is final; true when the files are to be read again with it.
         private bool PrepareFinalPass()
@@ -239,6 +245,14 @@ namespace SshKeepAlive.Core.ClientConfig
             {
                 Apply(line, document.SourceOf(number));
             }
+            else if (line.Keyword != null && !line.IsNone && !line.Keyword.Accumulates)
+            {
+                ConfigSource source = document.SourceOf(number);
+                if (!unapplied.ContainsKey(source))
+                {
+                    unapplied[source] = new UnappliedSetting(line.Keyword.Name, line.Value, line.Line.ArgumentText, source, UnappliedReason.BlockDoesNotMatch, null);
+                }
+            }
         }
 
         // ssh's own words first (it prints the keyword lowercased); a byte order mark, which ssh reads as part of
@@ -258,10 +272,16 @@ namespace SshKeepAlive.Core.ClientConfig
             ClientKeyword keyword = line.Keyword!;
             if (!keyword.Accumulates)
             {
-                if (!slots.ContainsKey(keyword))
+                if (!slots.TryGetValue(keyword, out Slot? winner))
                 {
                     slots[keyword] = new Slot(line.Value, source, line.Line.ArgumentText);
                 }
+                else if (!source.Equals(winner.Source))
+                {
+                    unapplied[source] = new UnappliedSetting(keyword.Name, line.Value, line.Line.ArgumentText, source, UnappliedReason.EarlierValueWins, winner.Source);
+                }
+
+                activeLines.Add(source);
 
                 return;
             }

@@ -161,10 +161,16 @@ namespace SshKeepAlive.Core.Errors
         /// <summary>The connection was lost while a command ran; whether it ran is unknown, so it is not retried.</summary>
         SessionLostDuringCommand,
 
+        /// <summary>The user gave up waiting for an interactive session to reconnect (Ctrl-C or ~. during the outage).</summary>
+        SessionReconnectAbandoned,
+
         /// <summary>Running a remote command failed for another reason.</summary>
         CommandFailed,
 
         /// <summary>A tmux/screen session name with characters the multiplexer would misread.</summary>
         MultiplexerSessionNameInvalid,
+
+        /// <summary>The idle timeout measurement could not open or check any probe connection after the first.</summary>
+        IdleProbeFailed,
     }
 }

@@ -55,6 +55,9 @@ namespace SshKeepAlive.Core.Sessions
         /// <summary>The SSH.NET internals keepalives with a reply use; by default those of the loaded SSH.NET.</summary>
         internal SshNetInternals Internals { get; set; } = SshNetInternals.Current;
 
+        /// <summary>The SSH.NET internals a command on a pseudo-terminal uses; by default those of the loaded SSH.NET.</summary>
+        internal SshNetPtyCommand PtyCommand { get; set; } = SshNetPtyCommand.Current;
+
         /// <summary>The verdict on the host key of the latest connection (or refused attempt).</summary>
         public HostKeyCheck? LastHostKeyCheck { get; private set; }
 
@@ -71,12 +74,49 @@ namespace SshKeepAlive.Core.Sessions
 
         public async Task<ISshConnection> ConnectAsync(CancellationToken cancellationToken)
         {
+            (SshClient client, Func<HostKeyCheck?> refused) = NewClient();
+            var connection = new SshNetConnection(client, Internals, PtyCommand);
+            await ConnectedAsync(client, refused, () => client.ConnectAsync(cancellationToken)).ConfigureAwait(false);
+            return connection;
+        }
+
+        /// <summary>
+        /// Opens one authenticated SSH.NET client with host key checking, blocking the calling thread, for a caller
+        /// that drives the client itself (the idle probes). SSH.NET waits for the key exchange synchronously even in
+        /// ConnectAsync, so a caller with many connections to open gives each a thread of its own rather than a
+        /// thread-pool one. <paramref name="beforeConnect"/> sees the client first, to watch every transport error.
+        /// </summary>
+        internal SshClient ConnectClient(Action<SshClient> beforeConnect, CancellationToken cancellationToken)
+        {
+            (SshClient client, Func<HostKeyCheck?> refused) = NewClient();
+            beforeConnect(client);
+            try
+            {
+                using (cancellationToken.Register(client.Dispose))
+                {
+                    ConnectedAsync(client, refused, () =>
+                    {
+                        client.Connect();
+                        return Task.CompletedTask;
+                    }).GetAwaiter().GetResult();
+                }
+            }
+            catch (Exception ex) when (cancellationToken.IsCancellationRequested && !(ex is OperationCanceledException))
+            {
+                throw new OperationCanceledException("The connection was stopped.", ex, cancellationToken);
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
+            return client;
+        }
+
+        private (SshClient Client, Func<HostKeyCheck?> Refused) NewClient()
+        {
             var info = new ConnectionInfo(HostName, Port, User, authenticationMethods().ToArray()) { Timeout = ConnectTimeout };
             PreferKnownHostKeyTypes(info);
             Prefer(info.Encryptions, OpenSshCipherOrder);
             Prefer(info.HmacAlgorithms, OpenSshMacOrder);
             var client = new SshClient(info);
-            var connection = new SshNetConnection(client, Internals);
             HostKeyCheck? refused = null;
             client.HostKeyReceived += (_, e) =>
             {
@@ -86,15 +126,20 @@ namespace SshKeepAlive.Core.Sessions
                 refused = check.Accepted ? null : check;
             };
 
+            return (client, () => refused);
+        }
+
+        // A refused host key is the reason a connect failed, whatever SSH.NET says; a failed client is disposed.
+        private static async Task ConnectedAsync(SshClient client, Func<HostKeyCheck?> refused, Func<Task> connect)
+        {
             try
             {
-                await client.ConnectAsync(cancellationToken).ConfigureAwait(false);
-                return connection;
+                await connect().ConfigureAwait(false);
             }
-            catch (Exception ex) when (refused != null)
+            catch (Exception ex) when (refused() != null)
             {
                 client.Dispose();
-                throw new HostKeyVerificationException(refused, ex);
+                throw new HostKeyVerificationException(refused()!, ex);
             }
             catch
             {

@@ -131,7 +131,11 @@ namespace SshKeepAlive.Core.Sessions
         public PersistentSshSession CreateSession() =>
             new PersistentSshSession(CreateConnector(), KeepAliveInterval, KeepAliveCountMax, ReconnectPolicy, Name);
 
-        /// <summary>The connector <see cref="CreateSession"/> uses; reads the key files.</summary>
+        /// <summary>
+        /// How to open plain authenticated connections with these settings (no keepalives, no reconnects), for
+        /// <see cref="CreateSession"/> and the idle probes. Key files are read now, so a missing file or wrong
+        /// passphrase throws <see cref="PrivateKeyFileException"/>.
+        /// </summary>
         internal SshConnector CreateConnector()
         {
             var credentials = new SshCredentials(

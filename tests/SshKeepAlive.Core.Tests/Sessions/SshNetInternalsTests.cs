@@ -43,6 +43,24 @@ namespace SshKeepAlive.Core.Tests.Sessions
             Assert.Equal(ConnectFailureKind.KeepAliveReplyUnavailable, ConnectFailure.Classify(problem));
         }
 
+        [Fact]
+        public void PtyCommand_BindsEveryMember_InTheSshNetThisModuleShips()
+        {
+            // If this fails after an SSH.NET upgrade, Enter-PersistentSsh types the multiplexer's command into a shell.
+            SshNetPtyCommand bound = SshNetPtyCommand.Current;
+
+            Assert.True(bound.IsBound, "missing: " + bound.Missing);
+        }
+
+        [Fact]
+        public void PtyCommand_BindToAnAssemblyWithoutTheMembers_SaysWhichIsMissing_WithoutThrowing()
+        {
+            SshNetPtyCommand unbound = SshNetPtyCommand.Bind(typeof(object).Assembly);
+
+            Assert.False(unbound.IsBound);
+            Assert.Equal("Renci.SshNet.BaseClient.Session", unbound.Missing);
+        }
+
         [TestbedFact]
         public void Keepalives_OnTheTestbedsSshd_AreAnswered()
         {

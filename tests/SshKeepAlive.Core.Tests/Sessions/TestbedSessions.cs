@@ -4,9 +4,7 @@ using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using System.Threading;
-using SshKeepAlive.Core.OpenSsh;
 using SshKeepAlive.Core.Sessions;
-using SshKeepAlive.Core.Ssh;
 using SshKeepAlive.Testing;
 
 namespace SshKeepAlive.Core.Tests.Sessions
@@ -20,13 +18,7 @@ namespace SshKeepAlive.Core.Tests.Sessions
         /// </summary>
         public static SshSessionSettings Settings(SshKeepAlive.Testing.Testbed bed)
         {
-            var settings = SshSessionSettings.ForTarget(new SshTarget(bed.Server.Address, bed.User, bed.Server.Port));
-            settings.DefaultKeyFiles.Clear();
-            settings.KeyFiles.Add(bed.PrivateKey);
-            settings.AgentSocket = null;
-            settings.UserKnownHostsFile = bed.KnownHosts;
-            settings.GlobalKnownHostsFiles.Clear();
-            settings.StrictHostKeyChecking = StrictHostKeyChecking.Yes;
+            SshSessionSettings settings = TestbedSessionSettings.For(bed, bed.Server);
             settings.ConnectTimeout = TimeSpan.FromSeconds(5);
             settings.KeepAliveInterval = TimeSpan.FromSeconds(1);
             settings.KeepAliveCountMax = 2;
