@@ -22,6 +22,13 @@ namespace SshKeepAlive.Core.ClientConfig
 
         /// <summary>Stops a running Match exec command (Ctrl-C): the resolution then throws <see cref="OperationCanceledException"/>.</summary>
         public CancellationToken CancellationToken { get; set; }
+
+        /// <summary>
+        /// Record the lines that set a keyword for no effect (<see cref="ClientResolution.Unapplied"/>); on by default.
+        /// Off, that list is empty and a resolution holds nothing per line it skips: what an edit of a file of
+        /// millions of lines, which needs only the winners, asks for.
+        /// </summary>
+        public bool RecordUnapplied { get; set; } = true;
     }
 
     /// <summary>

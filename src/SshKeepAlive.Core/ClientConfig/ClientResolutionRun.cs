@@ -245,7 +245,7 @@ namespace SshKeepAlive.Core.ClientConfig
             {
                 Apply(line, document.SourceOf(number));
             }
-            else if (line.Keyword != null && !line.IsNone && !line.Keyword.Accumulates)
+            else if (line.Keyword != null && !line.IsNone && !line.Keyword.Accumulates && options.RecordUnapplied)
             {
                 ConfigSource source = document.SourceOf(number);
                 if (!unapplied.ContainsKey(source))
@@ -276,12 +276,15 @@ namespace SshKeepAlive.Core.ClientConfig
                 {
                     slots[keyword] = new Slot(line.Value, source, line.Line.ArgumentText);
                 }
-                else if (!source.Equals(winner.Source))
+                else if (options.RecordUnapplied && !source.Equals(winner.Source))
                 {
                     unapplied[source] = new UnappliedSetting(keyword.Name, line.Value, line.Line.ArgumentText, source, UnappliedReason.EarlierValueWins, winner.Source);
                 }
 
-                activeLines.Add(source);
+                if (options.RecordUnapplied)
+                {
+                    activeLines.Add(source);
+                }
 
                 return;
             }

@@ -28,6 +28,23 @@ namespace SshKeepAlive.Core.Tests.Config
         }
 
         [Fact]
+        public void Client_NotRecordingUnapplied_ListsNone_AndResolvesTheSameWinners()
+        {
+            using var dir = new TempDirectory();
+            string config = dir.File("config");
+            File.WriteAllText(config, "Host *\n    ServerAliveInterval 30\nHost web01\n    ServerAliveInterval 90\n    ServerAliveCountMax 7\nHost db01\n    ServerAliveInterval 5\n");
+            var env = new ClientEnvironment(dir.Path, "alice", config, dir.File("ssh_config"), dir.Path);
+            ClientConfigResolver resolver = ClientConfigResolver.LoadFile(env, config);
+
+            ClientResolution recorded = resolver.Resolve("web01");
+            ClientResolution winnersOnly = resolver.Resolve("web01", new ClientResolveOptions { RecordUnapplied = false });
+
+            Assert.NotEmpty(recorded.Unapplied);
+            Assert.Empty(winnersOnly.Unapplied);
+            Assert.Equal(recorded.Settings.Select(s => (s.Name, s.Text, s.Source?.Line)), winnersOnly.Settings.Select(s => (s.Name, s.Text, s.Source?.Line)));
+        }
+
+        [Fact]
         public void Client_LineMatchedOnlyInTheFinalPass_IsNotReportedAsSkipped()
         {
             using var dir = new TempDirectory();
