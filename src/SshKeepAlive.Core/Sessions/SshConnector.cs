@@ -92,21 +92,26 @@ namespace SshKeepAlive.Core.Sessions
             beforeConnect(client);
             try
             {
-                using (cancellationToken.Register(client.Dispose))
+                ConnectedAsync(client, refused, () =>
                 {
-                    ConnectedAsync(client, refused, () =>
-                    {
-                        client.Connect();
-                        return Task.CompletedTask;
-                    }).GetAwaiter().GetResult();
-                }
+                    client.Connect();
+                    return Task.CompletedTask;
+                }).GetAwaiter().GetResult();
             }
             catch (Exception ex) when (cancellationToken.IsCancellationRequested && !(ex is OperationCanceledException))
             {
                 throw new OperationCanceledException("The connection was stopped.", ex, cancellationToken);
             }
 
-            cancellationToken.ThrowIfCancellationRequested();
+            // SSH.NET gives the client its session only once the handshake is done: disposing the client before
+            // that closes nothing and leaves the session it then gets open for good. A connection stopped while
+            // opening is closed once open.
+            if (cancellationToken.IsCancellationRequested)
+            {
+                client.Dispose();
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
             return client;
         }
 
