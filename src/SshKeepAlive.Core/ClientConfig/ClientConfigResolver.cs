@@ -24,11 +24,11 @@ namespace SshKeepAlive.Core.ClientConfig
         public CancellationToken CancellationToken { get; set; }
 
         /// <summary>
-        /// Record the lines that set a keyword for no effect (<see cref="ClientResolution.Unapplied"/>); on by default.
-        /// Off, that list is empty and a resolution holds nothing per line it skips: what an edit of a file of
-        /// millions of lines, which needs only the winners, asks for.
+        /// Record the lines that set a keyword for no effect (<see cref="ClientResolution.Unapplied"/>, else empty).
+        /// Off by default: a resolution then holds nothing per line it skips, which is what resolving many hosts,
+        /// or editing a file of millions of lines, needs; the timeout report asks for the record.
         /// </summary>
-        public bool RecordUnapplied { get; set; } = true;
+        public bool RecordUnapplied { get; set; }
     }
 
     /// <summary>

@@ -19,9 +19,6 @@ namespace SshKeepAlive.Core.Editing
     /// </summary>
     public sealed class ResolverLookup : IWinningDirectiveLookup
     {
-        // Only the winning lines are looked up: the lines that lose are not recorded.
-        private static readonly ClientResolveOptions WinnersOnly = new ClientResolveOptions { RecordUnapplied = false };
-
         private readonly ClientEnvironment environment;
         private readonly UnixAccounts accounts;
 
@@ -38,7 +35,7 @@ namespace SshKeepAlive.Core.Editing
         public Func<string, ConfigSource?> ResolveClient(LoadedConfig config, SshTarget destination) => ResolveClients(config, new[] { destination })[0].Value;
 
         public IReadOnlyList<Lazy<Func<string, ConfigSource?>>> ResolveClients(LoadedConfig config, IReadOnlyList<SshTarget> destinations) =>
-            compiled.GetValue(config, Compile).Resolve(destinations, WinnersOnly).Select(client => new Lazy<Func<string, ConfigSource?>>(() =>
+            compiled.GetValue(config, Compile).Resolve(destinations).Select(client => new Lazy<Func<string, ConfigSource?>>(() =>
             {
                 ThrowIfRefused(client.Diagnostics.FirstOrDefault(d => d.IsError || d.Problem == ConfigProblem.UnknownKeyword), config.Document.Path);
                 return keyword => client[keyword].Source;
