@@ -541,8 +541,9 @@ Describe 'Set-SshKeepAlive in the sshd testbed' -Skip:($null -ne $TestbedSkipRea
             Read-ConfigText $bed.SERVER_1_SSHD_CONFIG | Should -BeExactly $original
             Wait-Until { @(Select-String -LiteralPath $log -Pattern 'Received SIGHUP').Count -ge $hangupsBefore + 2 } -Seconds 10 | Should -BeTrue -Because 'sshd must read the restored config'
             @(Select-String -LiteralPath $log -Pattern 'Received SIGHUP').Count | Should -Be ($hangupsBefore + 2)
+            # sshd logs the SIGHUP, then re-executes: it listens again a moment later.
             $arguments = Get-SshTestbedClientArgument -Testbed $bed -Command 'echo up'
-            & ssh @arguments | Should -Be 'up'
+            Wait-Until { (& ssh @arguments 2>$null) -eq 'up' } -Seconds 10 | Should -BeTrue -Because 'sshd serves again once it has re-read the restored config'
         }
         finally {
             Stop-SshTestbed -Testbed $bed

@@ -22,6 +22,13 @@ namespace SshKeepAlive.Core.ClientConfig
 
         /// <summary>Stops a running Match exec command (Ctrl-C): the resolution then throws <see cref="OperationCanceledException"/>.</summary>
         public CancellationToken CancellationToken { get; set; }
+
+        /// <summary>
+        /// Record the lines that set a keyword for no effect (<see cref="ClientResolution.Unapplied"/>, else empty).
+        /// Off by default: a resolution then holds nothing per line it skips, which is what resolving many hosts,
+        /// or editing a file of millions of lines, needs; the timeout report asks for the record.
+        /// </summary>
+        public bool RecordUnapplied { get; set; }
     }
 
     /// <summary>
@@ -33,11 +40,11 @@ namespace SshKeepAlive.Core.ClientConfig
     {
         private readonly List<ConfigDiagnostic> loadDiagnostics = new List<ConfigDiagnostic>();
 
-        private ClientConfigResolver(ClientEnvironment environment, IReadOnlyList<LoadedConfig> files)
+        private ClientConfigResolver(ClientEnvironment environment, IReadOnlyList<LoadedConfig> files, IReadOnlyList<ClientConfigFile>? compiledFiles = null)
         {
             Environment = environment;
             Files = files;
-            CompiledFiles = files.Select(ClientConfigFile.Compile).ToList();
+            CompiledFiles = compiledFiles ?? files.Select(f => ClientConfigFile.Compile(f)).ToList();
         }
 
         public ClientEnvironment Environment { get; }
@@ -114,12 +121,35 @@ namespace SshKeepAlive.Core.ClientConfig
             return resolver;
         }
 
+        /// <summary>
+        /// A resolver over <paramref name="edited"/>, a tree made from the one <paramref name="original"/> reads by
+        /// editing some of its files (<see cref="LoadedConfig.WithDocuments"/>): what was compiled for the lines the
+        /// edit kept is kept, so only the lines it wrote are compiled.
+        /// </summary>
+        internal static ClientConfigResolver ForEdit(ClientConfigResolver original, LoadedConfig edited)
+        {
+            if (original.Files.Count != 1 || !ReferenceEquals(edited.EditedFrom, original.Files[0]))
+            {
+                throw new ArgumentException("The tree is not an edit of the resolver's file.", nameof(edited));
+            }
+
+            var resolver = new ClientConfigResolver(original.Environment, new[] { edited }, new[] { ClientConfigFile.Compile(edited, original.CompiledFiles[0]) });
+            resolver.loadDiagnostics.AddRange(edited.Diagnostics);
+            return resolver;
+        }
+
         /// <summary>Resolves a destination "[user@]host" or "ssh://[user@]host[:port]".</summary>
         public ClientResolution Resolve(string destination, ClientResolveOptions? options = null) => Resolve(SshTarget.Parse(destination), options);
 
         /// <summary>Resolves a destination; its user and port, when given, win over the files as on ssh's command line.</summary>
-        public ClientResolution Resolve(SshTarget target, ClientResolveOptions? options = null) =>
-            new ClientResolutionRun(this, target, options ?? new ClientResolveOptions(), loadDiagnostics).Run();
+        public ClientResolution Resolve(SshTarget target, ClientResolveOptions? options = null) => Resolve(new[] { target }, options)[0];
+
+        /// <summary>
+        /// Resolves several destinations in one walk over the files, each exactly as <see cref="Resolve(SshTarget, ClientResolveOptions)"/>
+        /// would: for a large file, resolving many destinations costs little more than resolving one.
+        /// </summary>
+        public IReadOnlyList<ClientResolution> Resolve(IReadOnlyList<SshTarget> targets, ClientResolveOptions? options = null) =>
+            ClientResolutionRun.RunAll(this, targets, options ?? new ClientResolveOptions(), loadDiagnostics);
 
         /// <summary>
         /// The literal host names of every Host line (no wildcards, no negation), in file order without duplicates —

@@ -18,7 +18,7 @@ namespace SshKeepAlive.Core.ClientConfig
         }
 
         /// <summary>Host: any pattern matching (case-sensitively) activates the block; a matching negated pattern cancels it.</summary>
-        public bool EvaluateHost(ClientConfigLine compiled)
+        public bool EvaluateHost(in ClientConfigLine compiled, ConfigDocument document, int lineNumber)
         {
             ConfigLine line = compiled.Line;
             bool active = false;
@@ -26,7 +26,7 @@ namespace SshKeepAlive.Core.ClientConfig
             {
                 if (argument.Length == 0)
                 {
-                    run.Report(ConfigDiagnostic.Error("keyword Host empty argument", compiled.Source));
+                    run.Report(ConfigDiagnostic.Error("keyword Host empty argument", document.SourceOf(lineNumber)));
                     return false;
                 }
 

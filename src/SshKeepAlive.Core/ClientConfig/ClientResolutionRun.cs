@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Net;
@@ -12,8 +13,9 @@ namespace SshKeepAlive.Core.ClientConfig
     /// One resolution, following ssh: a first pass over the files with the destination as typed; then HostName
     /// (with %h) is applied and lowercased; when a "Match final" was seen or CanonicalizeHostname is on, a final
     /// pass re-reads the files with that host name, keeping every value already obtained (first value wins).
-    /// Longer than most files because the passes, the %-tokens and the defaults all read and write the same
-    /// per-keyword slots, as readconf.c's one options struct; splitting it would spread that state.
+    /// Several destinations are resolved in one walk over the files (<see cref="RunAll"/>): each line is read once
+    /// and handed to every run. Longer than most files because the passes, the %-tokens and the defaults all read
+    /// and write the same per-keyword slots, as readconf.c's one options struct; splitting it would spread that state.
     /// </summary>
     internal sealed class ClientResolutionRun
     {
@@ -76,10 +78,32 @@ namespace SshKeepAlive.Core.ClientConfig
             return firstPassHost ??= ExpandHostName((string)hostName.Value!, source) ?? target.Host;
         }
 
-        public ClientResolution Run()
+        /// <summary>Resolves every target, each as <see cref="ClientConfigResolver.Resolve(SshTarget, ClientResolveOptions)"/> alone would.</summary>
+        public static IReadOnlyList<ClientResolution> RunAll(ClientConfigResolver resolver, IReadOnlyList<SshTarget> targets, ClientResolveOptions options, IReadOnlyList<ConfigDiagnostic> loadDiagnostics)
         {
-            HostForHostLines = target.Host;
-            ReadAllFiles();
+            var runs = targets.Select(t => new ClientResolutionRun(resolver, t, options, loadDiagnostics)).ToList();
+            foreach (ClientResolutionRun run in runs)
+            {
+                run.HostForHostLines = run.target.Host;
+            }
+
+            ReadAllFiles(resolver, runs);
+            var final = runs.Where(r => r.PrepareFinalPass()).ToList();
+            if (final.Count > 0)
+            {
+                ReadAllFiles(resolver, final);
+            }
+
+            return runs.Select(r => new ClientResolution(r.target, ClientKeyword.All.Select(r.Effective).ToList(), r.diagnostics, r.NotApplied())).ToList();
+        }
+
+        // A line skipped in one pass but read in the other is not unapplied for that reason.
+        private IReadOnlyList<UnappliedSetting> NotApplied() =>
+            unapplied.Values.Where(u => u.Reason == UnappliedReason.EarlierValueWins || !activeLines.Contains(u.Source)).ToList();
+
+        // After the first pass: the host name is final; true when the files are to be read again with it.
+        private bool PrepareFinalPass()
+        {
             string host = FinalHostName();
             // ssh fills in the canonicalisation defaults before the final pass, so that pass cannot set them.
             if (!slots.ContainsKey(ClientKeyword.CanonicalizeHostname))
@@ -100,12 +124,9 @@ namespace SshKeepAlive.Core.ClientConfig
             {
                 FinalPass = true;
                 HostForHostLines = host;
-                ReadAllFiles();
             }
 
-            // A line skipped in one pass but read in the other is not unapplied for that reason.
-            var notApplied = unapplied.Values.Where(u => u.Reason == UnappliedReason.EarlierValueWins || !activeLines.Contains(u.Source)).ToList();
-            return new ClientResolution(target, ClientKeyword.All.Select(Effective).ToList(), diagnostics, notApplied);
+            return finalPass;
         }
 
         internal void Report(ConfigDiagnostic diagnostic)
@@ -136,73 +157,100 @@ namespace SshKeepAlive.Core.ClientConfig
             };
         }
 
-        private void ReadAllFiles()
+        private static void ReadAllFiles(ClientConfigResolver resolver, IReadOnlyList<ClientResolutionRun> runs)
         {
             foreach (ClientConfigFile file in resolver.CompiledFiles)
             {
-                bool active = true;
-                Read(file, ref active, neverMatch: false);
+                bool[] active = runs.Select(_ => true).ToArray();
+                Read(resolver.Environment.OpenSshVersion, file, runs, active, new bool[runs.Count]);
             }
         }
 
         // Include in an inactive block still reads the file (its errors count) but nothing in it can match;
-        // an included file's Host/Match lines do not change the including block's state.
-        private void Read(ClientConfigFile file, ref bool active, bool neverMatch)
+        // an included file's Host/Match lines do not change the including block's state. Each run has its own
+        // block state (active) and its own "nothing can match" (neverMatch).
+        private static void Read(OpenSshVersion? version, ClientConfigFile file, IReadOnlyList<ClientResolutionRun> runs, bool[] active, bool[] neverMatch)
         {
-            foreach (ClientConfigLine line in file.Lines)
+            ConfigDocument document = file.Document;
+            foreach (ClientConfigFile.Segment segment in file.Segments)
             {
-                if (line.Error != null)
+                ClientConfigLine[] lines = segment.Lines;
+                for (int i = segment.Start; i < segment.End; i++)
                 {
-                    Report(ConfigDiagnostic.Error(line.Error, line.Source));
-                }
-                else if (line.Line.Keyword != null && OpenSshReleases.SplitsLinesTheOldWay(Environment.OpenSshVersion) && OpenSshReleases.LineSplittingRefusal(OpenSshProgram.Client, line.Line.Keyword, line.Line.TextAfterSeparator, line.Line.Arguments.Count, Environment.OpenSshVersion) is string refusal)
-                {
-                    Report(ConfigDiagnostic.Error(refusal, line.Source));
-                }
-                else if (line.IsHost)
-                {
-                    bool matched = matcher.EvaluateHost(line);
-                    active = matched && !neverMatch;
-                }
-                else if (line.IsMatch)
-                {
-                    bool? matched = matcher.EvaluateMatch(line.MatchCriteria, line.Source);
-                    if (matched.HasValue)
+                    ref readonly ClientConfigLine line = ref lines[i];
+                    int number = segment.NumberAt(i);
+                    string? refusal = line.Error == null && line.Line.Keyword != null && OpenSshReleases.SplitsLinesTheOldWay(version)
+                        ? OpenSshReleases.LineSplittingRefusal(OpenSshProgram.Client, line.Line.Keyword, line.Line.TextAfterSeparator, line.Line.Arguments.Count, version)
+                        : null;
+                    if (line.Error != null || refusal != null || line.Included == null)
                     {
-                        active = matched.Value && !neverMatch;
+                        for (int r = 0; r < runs.Count; r++)
+                        {
+                            runs[r].Read(line, refusal, document, number, ref active[r], neverMatch[r]);
+                        }
+
+                        continue;
                     }
-                }
-                else if (line.Included != null)
-                {
-                    bool outer = active;
+
+                    bool[] outer = (bool[])active.Clone();
                     foreach (ClientConfigFile included in line.Included)
                     {
-                        Read(included, ref active, neverMatch || !outer);
-                        active = outer;
+                        Read(version, included, runs, active, neverMatch.Select((never, r) => never || !outer[r]).ToArray());
+                        Array.Copy(outer, active, outer.Length);
                     }
                 }
-                else if (line.IgnoreUnknownPatterns != null)
+            }
+        }
+
+        // Any line but an Include without problems (see the static Read).
+        private void Read(in ClientConfigLine line, string? refusal, ConfigDocument document, int number, ref bool active, bool neverMatch)
+        {
+            if (line.Error != null)
+            {
+                Report(ConfigDiagnostic.Error(line.Error, document.SourceOf(number)));
+            }
+            else if (refusal != null)
+            {
+                Report(ConfigDiagnostic.Error(refusal, document.SourceOf(number)));
+            }
+            else if (line.IsHost)
+            {
+                bool matched = matcher.EvaluateHost(line, document, number);
+                active = matched && !neverMatch;
+            }
+            else if (line.IsMatch)
+            {
+                bool? matched = matcher.EvaluateMatch(line.MatchCriteria, document.SourceOf(number));
+                if (matched.HasValue)
                 {
-                    ignoredUnknown ??= active ? line.IgnoreUnknownPatterns : null;
+                    active = matched.Value && !neverMatch;
                 }
-                else if (line.IsUnknown || !OpenSshReleases.AcceptsKeyword(OpenSshProgram.Client, line.Line.Keyword!, Environment.OpenSshVersion))
+            }
+            else if (line.IgnoreUnknownPatterns != null)
+            {
+                ignoredUnknown ??= active ? line.IgnoreUnknownPatterns : null;
+            }
+            else if (line.IsUnknown || !OpenSshReleases.AcceptsKeyword(OpenSshProgram.Client, line.Line.Keyword!, Environment.OpenSshVersion))
+            {
+                if (ignoredUnknown == null || OpenSshPattern.MatchList(line.Line.Keyword!.ToLowerInvariant(), ignoredUnknown, lowercasePatterns: true) != 1)
                 {
-                    if (ignoredUnknown == null || OpenSshPattern.MatchList(line.Line.Keyword!.ToLowerInvariant(), ignoredUnknown, lowercasePatterns: true) != 1)
-                    {
-                        // The ssh of a known release refuses the file, as we do; without a release, a newer ssh
-                        // than any we know might accept it, so this is only a warning.
-                        Report(Environment.OpenSshVersion is OpenSshVersion version
-                            ? ConfigDiagnostic.Error($"Bad configuration option: {ShownKeyword(line.Line.Keyword!)} ({OpenSshReleases.RefusalReason(OpenSshProgram.Client, line.Line.Keyword!, version)}); IgnoreUnknown can allow it", line.Source, ConfigProblem.UnknownKeyword)
-                            : ConfigDiagnostic.Warning(UnknownKeywordMessage(line.Line.Keyword!), line.Source, ConfigProblem.UnknownKeyword));
-                    }
+                    // The ssh of a known release refuses the file, as we do; without a release, a newer ssh
+                    // than any we know might accept it, so this is only a warning.
+                    Report(Environment.OpenSshVersion is OpenSshVersion version
+                        ? ConfigDiagnostic.Error($"Bad configuration option: {ShownKeyword(line.Line.Keyword!)} ({OpenSshReleases.RefusalReason(OpenSshProgram.Client, line.Line.Keyword!, version)}); IgnoreUnknown can allow it", document.SourceOf(number), ConfigProblem.UnknownKeyword)
+                        : ConfigDiagnostic.Warning(UnknownKeywordMessage(line.Line.Keyword!), document.SourceOf(number), ConfigProblem.UnknownKeyword));
                 }
-                else if (line.Keyword != null && active && !line.IsNone)
+            }
+            else if (line.Keyword != null && active && !line.IsNone)
+            {
+                Apply(line, document.SourceOf(number));
+            }
+            else if (line.Keyword != null && !line.IsNone && !line.Keyword.Accumulates && options.RecordUnapplied)
+            {
+                ConfigSource source = document.SourceOf(number);
+                if (!unapplied.ContainsKey(source))
                 {
-                    Apply(line);
-                }
-                else if (line.Keyword != null && !line.IsNone && !line.Keyword.Accumulates && !unapplied.ContainsKey(line.Source))
-                {
-                    unapplied[line.Source] = new UnappliedSetting(line.Keyword.Name, line.Value, line.Line.ArgumentText, line.Source, UnappliedReason.BlockDoesNotMatch, null);
+                    unapplied[source] = new UnappliedSetting(line.Keyword.Name, line.Value, line.Line.ArgumentText, source, UnappliedReason.BlockDoesNotMatch, null);
                 }
             }
         }
@@ -219,19 +267,23 @@ namespace SshKeepAlive.Core.ClientConfig
 
         private static bool HasByteOrderMark(string keyword) => keyword.Length > 0 && keyword[0] == '\uFEFF';
 
-        private void Apply(ClientConfigLine line)
+        private void Apply(in ClientConfigLine line, ConfigSource source)
         {
             ClientKeyword keyword = line.Keyword!;
             if (!keyword.Accumulates)
             {
-                activeLines.Add(line.Source);
                 if (!slots.TryGetValue(keyword, out Slot? winner))
                 {
-                    slots[keyword] = new Slot(line.Value, line.Source, line.Line.ArgumentText);
+                    slots[keyword] = new Slot(line.Value, source, line.Line.ArgumentText);
                 }
-                else if (!line.Source.Equals(winner.Source))
+                else if (options.RecordUnapplied && !source.Equals(winner.Source))
                 {
-                    unapplied[line.Source] = new UnappliedSetting(keyword.Name, line.Value, line.Line.ArgumentText, line.Source, UnappliedReason.EarlierValueWins, winner.Source);
+                    unapplied[source] = new UnappliedSetting(keyword.Name, line.Value, line.Line.ArgumentText, source, UnappliedReason.EarlierValueWins, winner.Source);
+                }
+
+                if (options.RecordUnapplied)
+                {
+                    activeLines.Add(source);
                 }
 
                 return;
@@ -241,12 +293,12 @@ namespace SshKeepAlive.Core.ClientConfig
             string path = (string)line.Value!;
             if (!slots.TryGetValue(keyword, out Slot? slot))
             {
-                slots[keyword] = new Slot(new List<string> { path }, line.Source, line.Line.ArgumentText);
+                slots[keyword] = new Slot(new List<string> { path }, source, line.Line.ArgumentText);
             }
             else if (!((List<string>)slot.Value!).Contains(path))
             {
                 ((List<string>)slot.Value!).Add(path);
-                slot.Sources.Add(line.Source);
+                slot.Sources.Add(source);
             }
         }
 

@@ -8,10 +8,11 @@ namespace SshKeepAlive.Core.ConfigDocuments
     /// </summary>
     public sealed class ConfigBlock
     {
-        internal ConfigBlock(ConfigLine? header, IReadOnlyList<ConfigLine> lines)
+        internal ConfigBlock(ConfigLine? header, IReadOnlyList<ConfigLine> lines, int firstLineNumber)
         {
             Header = header;
             Lines = lines;
+            FirstLineNumber = firstLineNumber;
         }
 
         /// <summary>The Host or Match line; null for the global section.</summary>
@@ -22,6 +23,7 @@ namespace SshKeepAlive.Core.ConfigDocuments
 
         public bool IsGlobal => Header == null;
 
-        public int FirstLineNumber => Lines.Count == 0 ? 1 : Lines[0].LineNumber;
+        /// <summary>The number of the block's first line: its header's, or 1 for the global section.</summary>
+        public int FirstLineNumber { get; }
     }
 }

@@ -9,7 +9,9 @@ namespace SshKeepAlive.Core.ConfigDocuments
     /// <summary>
     /// An ssh_config or sshd_config file as lines, losslessly: <see cref="ToBytes"/> of an unedited document is
     /// the input, byte for byte. Immutable: edit methods return a new document in which only the edited lines
-    /// differ (and, when appending to a file without a final newline, the previous last line gains one).
+    /// differ (and, when appending to a file without a final newline, the previous last line gains one). A line's
+    /// number is its place here; an edited document holds the very lines it did not change, and says which
+    /// (<see cref="Origin"/>), so what was worked out for them can be kept.
     /// </summary>
     public sealed class ConfigDocument
     {
@@ -25,11 +27,12 @@ namespace SshKeepAlive.Core.ConfigDocuments
         // The bytes the document was parsed from, when each line's text is its bytes (ASCII): ToBytes is then them.
         private readonly byte[]? parsedFrom;
 
-        private ConfigDocument(string path, ConfigLine[] lines, byte[]? parsedFrom = null)
+        private ConfigDocument(string path, ConfigLine[] lines, byte[]? parsedFrom = null, DocumentOrigin? origin = null)
         {
             Path = path;
             this.lines = lines;
             this.parsedFrom = parsedFrom;
+            Origin = origin;
         }
 
         /// <summary>The file's path (used in every <see cref="ConfigSource"/>).</summary>
@@ -39,6 +42,9 @@ namespace SshKeepAlive.Core.ConfigDocuments
 
         /// <summary>Lines with a keyword, in order.</summary>
         public IEnumerable<ConfigLine> Directives => lines.Where(l => l.IsDirective);
+
+        /// <summary>For a document made by <see cref="Edit"/>: the document edited, and which of its lines this one kept where.</summary>
+        internal DocumentOrigin? Origin { get; }
 
         /// <summary>The global section followed by one block per Host/Match line.</summary>
         public IReadOnlyList<ConfigBlock> Blocks => blocks ??= SplitBlocks();
@@ -50,8 +56,13 @@ namespace SshKeepAlive.Core.ConfigDocuments
             {
                 if (newLine == null)
                 {
-                    int crlf = lines.Count(l => l.LineEnding == "\r\n");
-                    int lf = lines.Count(l => l.LineEnding == "\n");
+                    int crlf = 0, lf = 0;
+                    foreach (ConfigLine line in lines)
+                    {
+                        crlf += line.EndingCode == 2 ? 1 : 0;
+                        lf += line.EndingCode == 1 ? 1 : 0;
+                    }
+
                     newLine = crlf > lf ? "\r\n" : "\n";
                 }
 
@@ -94,9 +105,22 @@ namespace SshKeepAlive.Core.ConfigDocuments
 
             var bytes = new byte[size];
             int offset = 0;
-            foreach (ConfigLine line in lines)
+            byte[]? editedBytes = Origin?.Document.parsedFrom;
+            foreach (LineRun run in Origin?.Runs ?? new[] { new LineRun(1, 0, lines.Length) })
             {
-                offset = line.CopyBytes(bytes, offset);
+                // Lines kept from a file read as it is were one stretch of its bytes, and still are.
+                ConfigLine first = lines[run.First - 1], last = lines[run.First + run.Count - 2];
+                if (run.IsKept && editedBytes != null && first.TryGetByteRange(editedBytes, out int from, out _) && last.TryGetByteRange(editedBytes, out int lastFrom, out int lastCount))
+                {
+                    Buffer.BlockCopy(editedBytes, from, bytes, offset, lastFrom + lastCount - from);
+                    offset += lastFrom + lastCount - from;
+                    continue;
+                }
+
+                for (int i = run.First - 1; i < run.First - 1 + run.Count; i++)
+                {
+                    offset = lines[i].CopyBytes(bytes, offset);
+                }
             }
 
             return bytes;
@@ -125,8 +149,8 @@ namespace SshKeepAlive.Core.ConfigDocuments
             return lines[lineNumber - 1];
         }
 
-        /// <summary>Where a line of this document is: "path:line".</summary>
-        public ConfigSource SourceOf(ConfigLine line) => new ConfigSource(Path, line.LineNumber);
+        /// <summary>Where the line with this 1-based number is: "path:line".</summary>
+        public ConfigSource SourceOf(int lineNumber) => new ConfigSource(Path, lineNumber);
 
         /// <summary>The block containing a line (the global section for lines before any Host/Match).</summary>
         public ConfigBlock BlockOf(int lineNumber)
@@ -234,6 +258,7 @@ namespace SshKeepAlive.Core.ConfigDocuments
         public ConfigDocument Edit(IReadOnlyList<LineEdit> edits, out IReadOnlyList<int> writtenLines)
         {
             var inserts = new Dictionary<int, List<string>>();
+            var places = new SortedSet<int>();
             var replaced = new Dictionary<int, IReadOnlyList<string>>();
             var removed = new HashSet<int>();
             foreach (LineEdit edit in edits)
@@ -244,6 +269,7 @@ namespace SshKeepAlive.Core.ConfigDocuments
                     throw new ArgumentOutOfRangeException(nameof(edits), edit.LineNumber, $"{Path} has {lines.Length} lines.");
                 }
 
+                places.Add(edit.LineNumber);
                 switch (edit.Kind)
                 {
                     case LineEditKind.Insert:
@@ -264,54 +290,91 @@ namespace SshKeepAlive.Core.ConfigDocuments
             }
 
             string newLine = NewLine;
-            var result = new List<ConfigLine>(lines.Length + inserts.Values.Sum(t => t.Count));
+            var result = new EditedLines(lines, lines.Length + inserts.Values.Sum(t => t.Count) - removed.Count);
             var written = new List<int>();
-            for (int number = 1; number <= lines.Length + 1; number++)
+            int next = 1;
+            foreach (int place in places)
             {
-                if (inserts.TryGetValue(number, out List<string>? texts))
+                // The lines up to the place are kept as they are: whole runs, not line by line.
+                result.Keep(next, place - next);
+                if (inserts.TryGetValue(place, out List<string>? texts))
                 {
-                    bool atEnd = number == lines.Length + 1;
-                    if (atEnd && result.Count > 0 && result[result.Count - 1].LineEnding.Length == 0)
+                    bool atEnd = place == lines.Length + 1;
+                    if (atEnd && result.Count > 0 && result.Last.LineEnding.Length == 0)
                     {
                         // The old last line needs a newline now; the new last line keeps the file's "no final newline".
-                        result[result.Count - 1] = result[result.Count - 1].WithLineEnding(newLine);
+                        result.ReplaceLast(result.Last.WithLineEnding(newLine));
                     }
 
                     bool unterminated = atEnd && lines.Length > 0 && lines[lines.Length - 1].LineEnding.Length == 0;
                     for (int i = 0; i < texts.Count; i++)
                     {
                         written.Add(result.Count + 1);
-                        result.Add(new ConfigLine(result.Count + 1, texts[i], unterminated && i == texts.Count - 1 ? string.Empty : newLine));
+                        result.Add(new ConfigLine(texts[i], unterminated && i == texts.Count - 1 ? string.Empty : newLine));
                     }
                 }
 
-                if (number > lines.Length || removed.Contains(number))
+                next = place + 1;
+                if (place > lines.Length || removed.Contains(place))
                 {
                     continue;
                 }
 
-                ConfigLine line = lines[number - 1];
-                if (replaced.TryGetValue(number, out IReadOnlyList<string>? arguments))
+                ConfigLine line = lines[place - 1];
+                if (replaced.TryGetValue(place, out IReadOnlyList<string>? arguments))
                 {
                     written.Add(result.Count + 1);
-                    result.Add(new ConfigLine(result.Count + 1, line.TextWithArguments(arguments), line.LineEnding));
+                    result.Add(new ConfigLine(line.TextWithArguments(arguments), line.LineEnding));
                 }
                 else
                 {
-                    result.Add(line.WithLineNumber(result.Count + 1));
+                    result.Keep(place, 1);
                 }
             }
 
+            result.Keep(next, lines.Length + 1 - next);
             writtenLines = written;
-            return new ConfigDocument(Path, result.ToArray());
+            return new ConfigDocument(Path, result.Lines, origin: new DocumentOrigin(this, result.Runs));
         }
 
         private string FormatDirective(string indentation, string keyword, IReadOnlyList<string> arguments) =>
             indentation + keyword + UsualSeparator() + string.Join(" ", arguments.Select(a => ArgumentFormatter.Format(a)));
 
         // Taken from settings rather than Host/Match headers, which are often written "Host x" whatever the style.
-        private string UsualSeparator() =>
-            usualSeparator ??= Directives.Where(l => l.Separator.Length > 0 && !l.StartsBlock).GroupBy(l => l.Separator).OrderByDescending(g => g.Count()).Select(g => g.Key).FirstOrDefault() ?? " ";
+        // The most used one, the first used among equals.
+        private string UsualSeparator()
+        {
+            if (usualSeparator == null)
+            {
+                var uses = new Dictionary<string, int>(StringComparer.Ordinal);
+                var inOrder = new List<string>();
+                foreach (ConfigLine line in lines)
+                {
+                    if (!line.IsDirective || line.StartsBlock)
+                    {
+                        continue;
+                    }
+
+                    string separator = line.Separator;
+                    if (separator.Length == 0)
+                    {
+                        continue;
+                    }
+
+                    uses.TryGetValue(separator, out int count);
+                    if (count == 0)
+                    {
+                        inOrder.Add(separator);
+                    }
+
+                    uses[separator] = count + 1;
+                }
+
+                usualSeparator = inOrder.Count == 0 ? " " : inOrder.Aggregate((best, next) => uses[next] > uses[best] ? next : best);
+            }
+
+            return usualSeparator;
+        }
 
         // The indentation of the first setting in the block of the header line, else the file's usual one.
         private string BlockIndentation(int header)
@@ -356,20 +419,22 @@ namespace SshKeepAlive.Core.ConfigDocuments
         {
             var result = new List<ConfigBlock>();
             ConfigLine? header = null;
+            int first = 1;
             var current = new List<ConfigLine>();
-            foreach (ConfigLine line in lines)
+            for (int i = 0; i < lines.Length; i++)
             {
-                if (line.StartsBlock)
+                if (lines[i].StartsBlock)
                 {
-                    result.Add(new ConfigBlock(header, current));
-                    header = line;
+                    result.Add(new ConfigBlock(header, current, first));
+                    header = lines[i];
+                    first = i + 1;
                     current = new List<ConfigLine>();
                 }
 
-                current.Add(line);
+                current.Add(lines[i]);
             }
 
-            result.Add(new ConfigBlock(header, current));
+            result.Add(new ConfigBlock(header, current, first));
             return result;
         }
 
@@ -387,14 +452,14 @@ namespace SshKeepAlive.Core.ConfigDocuments
 
         // Lines of text decoded as a whole: each line is a place in it. (Tokenizing parts of a large text on several
         // cores was tried and measured slower: parsing is bound by the allocator, not the CPU.)
-        private static ConfigLine[] Split(LineSource source) => SplitRange(source, 0, source.Text.Length, 1).ToArray();
-
-        private static List<ConfigLine> SplitRange(LineSource source, int from, int to, int firstLine)
+        private static ConfigLine[] Split(LineSource source)
         {
             string text = source.Text;
-            var parsed = new List<ConfigLine>((to - from) / 24 + 1);
-            int start = from;
-            while (start < to)
+            int to = text.Length;
+            // Counted first, so that a file of millions of lines is not copied into ever larger arrays.
+            var parsed = new ConfigLine[CountLines(text)];
+            int start = 0;
+            for (int index = 0; start < to; index++)
             {
                 int newline = text.IndexOf('\n', start, to - start);
                 int end = newline < 0 ? to : newline;
@@ -405,11 +470,23 @@ namespace SshKeepAlive.Core.ConfigDocuments
                     ending = 2;
                 }
 
-                parsed.Add(new ConfigLine(firstLine + parsed.Count, source, start, end - start, ending));
+                parsed[index] = new ConfigLine(source, start, end - start, ending);
                 start = newline < 0 ? to : newline + 1;
             }
 
             return parsed;
+        }
+
+        // Lines as Split cuts them: one per newline, and one more for text after the last newline.
+        private static int CountLines(string text)
+        {
+            int count = 0;
+            for (int newline = text.IndexOf('\n'); newline >= 0; newline = text.IndexOf('\n', newline + 1))
+            {
+                count++;
+            }
+
+            return text.Length > 0 && text[text.Length - 1] != '\n' ? count + 1 : count;
         }
 
         // Content that is not valid UTF-8: each line decoded alone, the bytes of a bad one kept to write back.
@@ -431,13 +508,13 @@ namespace SshKeepAlive.Core.ConfigDocuments
 
                 try
                 {
-                    parsed.Add(new ConfigLine(parsed.Count + 1, StrictUtf8.GetString(content, start, end - start), ending));
+                    parsed.Add(new ConfigLine(StrictUtf8.GetString(content, start, end - start), ending));
                 }
                 catch (DecoderFallbackException)
                 {
                     var original = new byte[end - start];
                     Array.Copy(content, start, original, 0, original.Length);
-                    parsed.Add(new ConfigLine(parsed.Count + 1, LenientUtf8.GetString(original), ending, original));
+                    parsed.Add(new ConfigLine(LenientUtf8.GetString(original), ending, original));
                 }
 
                 start = next;

@@ -116,7 +116,7 @@ namespace SshKeepAlive.Core.ConfigDocuments
             List<string> arguments = scratchArguments ??= new List<string>();
             arguments.Clear();
             line.Error = SplitArguments(text, position, end, arguments, null);
-            line.Arguments = arguments.Count == 0 ? NoArguments : arguments.ToArray();
+            line.Arguments = arguments.Count == 0 ? NoArguments : arguments.Count == 1 ? SharedWords.Alone(arguments[0]) : arguments.ToArray();
             return line;
         }
 
@@ -320,14 +320,16 @@ namespace SshKeepAlive.Core.ConfigDocuments
     }
 
     /// <summary>
-    /// One string per short word, shared by every line that writes it (keywords, "yes", "60"): a large file's
-    /// lines then hold references instead of copies. A fixed table whose slots later words may take over; a
-    /// race only costs a second copy of a word.
+    /// One string per short word, shared by every line that writes it (keywords, "yes", "60"), and one argument
+    /// list per word that is a line's only argument: a large file's lines then hold references instead of copies.
+    /// A fixed table whose slots later words may take over; a race only costs a second copy of a word. The lists
+    /// are never changed: lines hand them out read-only.
     /// </summary>
     internal static class SharedWords
     {
         private const int MaxLength = 32;
         private static readonly string?[] Table = new string?[8192];
+        private static readonly string[]?[] Alones = new string[]?[8192];
 
         public static string Get(string text, int start, int length)
         {
@@ -336,13 +338,7 @@ namespace SshKeepAlive.Core.ConfigDocuments
                 return text.Substring(start, length);
             }
 
-            uint hash = 2166136261;
-            for (int i = start; i < start + length; i++)
-            {
-                hash = (hash ^ text[i]) * 16777619;
-            }
-
-            int slot = (int)(hash & (Table.Length - 1));
+            int slot = Slot(text, start, length);
             string? known = Table[slot];
             if (known != null && known.Length == length && string.CompareOrdinal(known, 0, text, start, length) == 0)
             {
@@ -352,6 +348,41 @@ namespace SshKeepAlive.Core.ConfigDocuments
             string word = text.Substring(start, length);
             Table[slot] = word;
             return word;
+        }
+
+        /// <summary>The list of just <paramref name="word"/>: shared when the word is (see <see cref="Get"/>).</summary>
+        public static string[] Alone(string word)
+        {
+            if (word.Length > MaxLength)
+            {
+                return new[] { word };
+            }
+
+            int slot = Slot(word, 0, word.Length);
+            string[]? known = Alones[slot];
+            if (known != null && ReferenceEquals(known[0], word))
+            {
+                return known;
+            }
+
+            var alone = new[] { word };
+            if (ReferenceEquals(Table[slot], word))
+            {
+                Alones[slot] = alone;
+            }
+
+            return alone;
+        }
+
+        private static int Slot(string text, int start, int length)
+        {
+            uint hash = 2166136261;
+            for (int i = start; i < start + length; i++)
+            {
+                hash = (hash ^ text[i]) * 16777619;
+            }
+
+            return (int)(hash & (Table.Length - 1));
         }
     }
 }

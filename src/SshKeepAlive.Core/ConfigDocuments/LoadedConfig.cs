@@ -10,14 +10,18 @@ namespace SshKeepAlive.Core.ConfigDocuments
     /// <summary>What one Include line pulled in: the files its patterns matched, in order, each loaded.</summary>
     public sealed class IncludeExpansion
     {
-        internal IncludeExpansion(ConfigLine line, IReadOnlyList<LoadedConfig> files, IReadOnlyList<string> patterns)
+        internal IncludeExpansion(ConfigLine line, int lineNumber, IReadOnlyList<LoadedConfig> files, IReadOnlyList<string> patterns)
         {
             Line = line;
+            LineNumber = lineNumber;
             Files = files;
             Patterns = patterns;
         }
 
         public ConfigLine Line { get; }
+
+        /// <summary>The Include line's number in its file.</summary>
+        public int LineNumber { get; }
 
         public IReadOnlyList<LoadedConfig> Files { get; }
 
@@ -28,10 +32,11 @@ namespace SshKeepAlive.Core.ConfigDocuments
     /// <summary>One directive in effective reading order, with the loaded file it is written in.</summary>
     public sealed class ConfigDirective
     {
-        internal ConfigDirective(LoadedConfig file, ConfigLine line)
+        internal ConfigDirective(LoadedConfig file, ConfigLine line, int lineNumber)
         {
             File = file;
             Line = line;
+            LineNumber = lineNumber;
         }
 
         /// <summary>The loaded file the line belongs to.</summary>
@@ -39,7 +44,10 @@ namespace SshKeepAlive.Core.ConfigDocuments
 
         public ConfigLine Line { get; }
 
-        public ConfigSource Source => File.Document.SourceOf(Line);
+        /// <summary>The line's number in its file.</summary>
+        public int LineNumber { get; }
+
+        public ConfigSource Source => File.Document.SourceOf(LineNumber);
     }
 
     /// <summary>
@@ -50,7 +58,9 @@ namespace SshKeepAlive.Core.ConfigDocuments
     /// </summary>
     public sealed class LoadedConfig
     {
+        // By line number, and in the order of their lines.
         private readonly Dictionary<int, IncludeExpansion> includes = new Dictionary<int, IncludeExpansion>();
+        private readonly List<IncludeExpansion> includesInOrder = new List<IncludeExpansion>();
         private readonly List<ConfigDiagnostic> diagnostics = new List<ConfigDiagnostic>();
 
         private LoadedConfig(ConfigDocument document, int depth, bool exists)
@@ -67,6 +77,9 @@ namespace SshKeepAlive.Core.ConfigDocuments
 
         /// <summary>False when the file did not exist (then the document is empty).</summary>
         public bool Exists { get; }
+
+        /// <summary>For a tree made by <see cref="WithDocuments"/>: the tree it is an edit of.</summary>
+        internal LoadedConfig? EditedFrom { get; private set; }
 
         /// <summary>Problems found while loading this file and everything it includes.</summary>
         public IReadOnlyList<ConfigDiagnostic> Diagnostics => diagnostics;
@@ -91,20 +104,18 @@ namespace SshKeepAlive.Core.ConfigDocuments
         public LoadedConfig WithDocuments(IReadOnlyDictionary<string, ConfigDocument> edited)
         {
             ConfigDocument document = edited.TryGetValue(Document.Path, out ConfigDocument? replacement) ? replacement : Document;
-            var copy = new LoadedConfig(document, Depth, Exists);
+            var copy = new LoadedConfig(document, Depth, Exists) { EditedFrom = this };
             copy.diagnostics.AddRange(diagnostics);
-            var oldIncludes = includes.OrderBy(i => i.Key).Select(i => i.Value).ToList();
-            var newIncludeLines = ReferenceEquals(document, Document)
-                ? oldIncludes.Select(i => i.Line).ToList()
-                : document.Lines.Where(l => l.IsInclude && l.Error == null).ToList();
-            if (newIncludeLines.Count != oldIncludes.Count)
+            IReadOnlyList<int> newIncludeLines = ReferenceEquals(document, Document) ? includesInOrder.Select(i => i.LineNumber).ToList() : IncludeLineNumbers(document);
+            if (newIncludeLines.Count != includesInOrder.Count)
             {
                 throw new InvalidOperationException($"An edit of {Document.Path} added or removed an Include line.");
             }
 
-            for (int i = 0; i < oldIncludes.Count; i++)
+            for (int i = 0; i < includesInOrder.Count; i++)
             {
-                copy.includes[newIncludeLines[i].LineNumber] = new IncludeExpansion(newIncludeLines[i], oldIncludes[i].Files.Select(f => f.WithDocuments(edited)).ToList(), oldIncludes[i].Patterns);
+                IncludeExpansion old = includesInOrder[i];
+                copy.AddIncludes(new IncludeExpansion(document.GetLine(newIncludeLines[i]), newIncludeLines[i], old.Files.Select(f => f.WithDocuments(edited)).ToList(), old.Patterns));
             }
 
             return copy;
@@ -112,7 +123,7 @@ namespace SshKeepAlive.Core.ConfigDocuments
 
         /// <summary>Every Include pattern of this file and the files it includes, with the line it is written on.</summary>
         public IEnumerable<KeyValuePair<ConfigSource, string>> IncludePatterns() =>
-            AllFiles().SelectMany(f => f.includes.Values.SelectMany(e => e.Patterns.Select(p => new KeyValuePair<ConfigSource, string>(f.Document.SourceOf(e.Line), p))));
+            AllFiles().SelectMany(f => f.includesInOrder.SelectMany(e => e.Patterns.Select(p => new KeyValuePair<ConfigSource, string>(f.Document.SourceOf(e.LineNumber), p))));
 
         /// <summary>What an Include line expanded to; null when the line is not an Include of this file.</summary>
         public IncludeExpansion? IncludesAt(int lineNumber) => includes.TryGetValue(lineNumber, out IncludeExpansion? e) ? e : null;
@@ -123,15 +134,17 @@ namespace SshKeepAlive.Core.ConfigDocuments
         /// </summary>
         public IEnumerable<ConfigDirective> Directives()
         {
-            foreach (ConfigLine line in Document.Lines)
+            IReadOnlyList<ConfigLine> lines = Document.Lines;
+            for (int i = 0; i < lines.Count; i++)
             {
+                ConfigLine line = lines[i];
                 if (!line.IsDirective)
                 {
                     continue;
                 }
 
-                yield return new ConfigDirective(this, line);
-                IncludeExpansion? expansion = IncludesAt(line.LineNumber);
+                yield return new ConfigDirective(this, line, i + 1);
+                IncludeExpansion? expansion = line.IsInclude ? IncludesAt(i + 1) : null;
                 if (expansion == null)
                 {
                     continue;
@@ -146,7 +159,7 @@ namespace SshKeepAlive.Core.ConfigDocuments
 
         /// <summary>This file and every file included under it, depth first.</summary>
         public IEnumerable<LoadedConfig> AllFiles() =>
-            new[] { this }.Concat(Document.Lines.Select(l => IncludesAt(l.LineNumber)).Where(e => e != null).SelectMany(e => e!.Files).SelectMany(f => f.AllFiles()));
+            new[] { this }.Concat(includesInOrder.SelectMany(e => e.Files).SelectMany(f => f.AllFiles()));
 
         // includedFrom: the Include line that named this file (null for a top file, whose permissions ssh checks elsewhere).
         private static LoadedConfig Load(string path, IncludeRules rules, IReadOnlyFileSystem files, int depth, List<string> chain, ConfigSource? includedFrom)
@@ -190,9 +203,10 @@ namespace SshKeepAlive.Core.ConfigDocuments
 
         private void ExpandIncludes(IncludeRules rules, IReadOnlyFileSystem fileSystem, List<string> chain)
         {
-            foreach (ConfigLine line in Document.Lines.Where(l => l.IsInclude && l.Error == null))
+            foreach (int lineNumber in IncludeLineNumbers(Document))
             {
-                ConfigSource source = Document.SourceOf(line);
+                ConfigLine line = Document.GetLine(lineNumber);
+                ConfigSource source = Document.SourceOf(lineNumber);
                 var files = new List<LoadedConfig>();
                 var patterns = new List<string>();
                 foreach (string argument in line.Arguments)
@@ -226,8 +240,41 @@ namespace SshKeepAlive.Core.ConfigDocuments
                     }
                 }
 
-                includes[line.LineNumber] = new IncludeExpansion(line, files, patterns);
+                AddIncludes(new IncludeExpansion(line, lineNumber, files, patterns));
             }
+        }
+
+        // Include lines are expanded in order.
+        private void AddIncludes(IncludeExpansion expansion)
+        {
+            includes[expansion.LineNumber] = expansion;
+            includesInOrder.Add(expansion);
+        }
+
+        // The numbers of the Include lines; of a document edited from this one's, only the lines the edit wrote are looked at.
+        private List<int> IncludeLineNumbers(ConfigDocument document)
+        {
+            DocumentOrigin? origin = ReferenceEquals(document.Origin?.Document, Document) ? document.Origin : null;
+            var numbers = new List<int>();
+            IReadOnlyList<ConfigLine> lines = document.Lines;
+            foreach (LineRun run in origin?.Runs ?? new[] { new LineRun(1, 0, lines.Count) })
+            {
+                if (run.IsKept)
+                {
+                    numbers.AddRange(includesInOrder.Where(i => i.LineNumber >= run.OriginalFirst && i.LineNumber < run.OriginalFirst + run.Count).Select(i => i.LineNumber - run.OriginalFirst + run.First));
+                    continue;
+                }
+
+                for (int i = run.First - 1; i < run.First - 1 + run.Count; i++)
+                {
+                    if (lines[i].IsInclude && lines[i].Error == null)
+                    {
+                        numbers.Add(i + 1);
+                    }
+                }
+            }
+
+            return numbers;
         }
 
         private void CheckPermissions(ConfigSource includedFrom, IReadOnlyFileSystem files, IncludeRules rules)

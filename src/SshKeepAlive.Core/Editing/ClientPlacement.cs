@@ -78,8 +78,8 @@ namespace SshKeepAlive.Core.Editing
                 return;
             }
 
-            Placement? beaten = pending.Where(p => p.Winner != null).Select(p => p.Winner!).OrderBy(p => p.Anchor.LineNumber).ThenBy(p => p.Order).FirstOrDefault();
-            int? anchor = beaten?.Anchor.LineNumber;
+            Placement? beaten = pending.Where(p => p.Winner != null).Select(p => p.Winner!).OrderBy(p => p.Anchor).ThenBy(p => p.Order).FirstOrDefault();
+            int? anchor = beaten?.Anchor;
             int? anchorHeader = anchor == null ? null : Top.HeaderLineOf(anchor.Value);
             int? ownBlock = DocumentLayout.Headers(Top, IsOwnHeader).Where(h => anchor == null || DocumentLayout.LastDirectiveOf(Top, h) < anchor).Cast<int?>().FirstOrDefault();
             int at;
@@ -113,7 +113,7 @@ namespace SshKeepAlive.Core.Editing
 
             foreach (Pending p in pending)
             {
-                EditPlanner.ThrowIfExecMayWin(draft, p.Change, placement => placement.Anchor.LineNumber < at);
+                EditPlanner.ThrowIfExecMayWin(draft, p.Change, placement => placement.Anchor < at);
             }
         }
 
@@ -129,8 +129,8 @@ namespace SshKeepAlive.Core.Editing
             int at;
             if (beaten)
             {
-                Placement first = pending.Select(p => p.Winner!).OrderBy(p => p.Anchor.LineNumber).ThenBy(p => p.Order).First();
-                at = first.Anchor.LineNumber;
+                Placement first = pending.Select(p => p.Winner!).OrderBy(p => p.Anchor).ThenBy(p => p.Order).First();
+                at = first.Anchor;
                 int? header = Top.HeaderLineOf(at);
                 if (header == null)
                 {
@@ -171,8 +171,8 @@ namespace SshKeepAlive.Core.Editing
 
             foreach (Pending p in pending)
             {
-                EditPlanner.ThrowIfExecMayWin(draft, p.Change, placement => placement.Anchor.LineNumber < at);
-                WarnOfOwnValues(p.Change, placement => placement.Anchor.LineNumber < at);
+                EditPlanner.ThrowIfExecMayWin(draft, p.Change, placement => placement.Anchor < at);
+                WarnOfOwnValues(p.Change, placement => placement.Anchor < at);
             }
         }
 

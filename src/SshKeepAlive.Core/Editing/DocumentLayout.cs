@@ -39,23 +39,33 @@ namespace SshKeepAlive.Core.Editing
         }
 
         /// <summary>The header lines of the document, in order, picked by <paramref name="wanted"/>.</summary>
-        public static IEnumerable<int> Headers(ConfigDocument document, Func<ConfigLine, bool> wanted) =>
-            document.Lines.Where(l => l.StartsBlock && wanted(l)).Select(l => l.LineNumber);
+        public static IEnumerable<int> Headers(ConfigDocument document, Func<ConfigLine, bool> wanted)
+        {
+            IReadOnlyList<ConfigLine> lines = document.Lines;
+            for (int i = 0; i < lines.Count; i++)
+            {
+                if (lines[i].StartsBlock && wanted(lines[i]))
+                {
+                    yield return i + 1;
+                }
+            }
+        }
 
         /// <summary>Where a new global setting goes: after the global section's last directive, else before the first block.</summary>
         public static int GlobalInsertionPoint(ConfigDocument document)
         {
             int last = 0;
-            foreach (ConfigLine line in document.Lines)
+            IReadOnlyList<ConfigLine> lines = document.Lines;
+            for (int i = 0; i < lines.Count; i++)
             {
-                if (line.StartsBlock)
+                if (lines[i].StartsBlock)
                 {
-                    return last > 0 ? last + 1 : line.LineNumber;
+                    return last > 0 ? last + 1 : i + 1;
                 }
 
-                if (line.IsDirective)
+                if (lines[i].IsDirective)
                 {
-                    last = line.LineNumber;
+                    last = i + 1;
                 }
             }
 

@@ -9,6 +9,8 @@ namespace SshKeepAlive.Core.Editing
     /// <summary>One file an edit changes: its bytes before (null for a new file) and after.</summary>
     public sealed class FileChange
     {
+        private string? diff;
+
         internal FileChange(string path, byte[]? originalBytes, byte[] newBytes, IReadOnlyList<int> changedLines)
         {
             Path = path;
@@ -28,14 +30,19 @@ namespace SshKeepAlive.Core.Editing
 
         public bool IsNewFile => OriginalBytes == null;
 
-        /// <summary>The change as diff -u shows it.</summary>
+        /// <summary>The change as diff -u shows it (made once, when first asked for).</summary>
         public string Diff
         {
             get
             {
-                var lenient = new UTF8Encoding(false, false);
-                string before = OriginalBytes == null ? string.Empty : lenient.GetString(OriginalBytes);
-                return UnifiedDiff.Create(before, lenient.GetString(NewBytes), IsNewFile ? "/dev/null" : Path, Path);
+                if (diff == null)
+                {
+                    var lenient = new UTF8Encoding(false, false);
+                    string before = OriginalBytes == null ? string.Empty : lenient.GetString(OriginalBytes);
+                    diff = UnifiedDiff.Create(before, lenient.GetString(NewBytes), IsNewFile ? "/dev/null" : Path, Path);
+                }
+
+                return diff;
             }
         }
     }

@@ -70,11 +70,14 @@ namespace SshKeepAlive.Core.Editing
 
             foreach (LoadedConfig file in tree.AllFiles())
             {
-                ConfigLine? bad = file.Document.Lines.FirstOrDefault(l => l.Error != null);
-                if (bad != null)
+                IReadOnlyList<ConfigLine> lines = file.Document.Lines;
+                for (int i = 0; i < lines.Count; i++)
                 {
-                    ConfigSource source = file.Document.SourceOf(bad);
-                    throw new ConfigEditException(ErrorId.ConfigInvalid, $"{source}: {bad.Error}; fix that line before editing.", source.Path, source);
+                    if (lines[i].Error != null)
+                    {
+                        ConfigSource source = file.Document.SourceOf(i + 1);
+                        throw new ConfigEditException(ErrorId.ConfigInvalid, $"{source}: {lines[i].Error}; fix that line before editing.", source.Path, source);
+                    }
                 }
             }
         }
@@ -95,7 +98,7 @@ namespace SshKeepAlive.Core.Editing
         /// </summary>
         internal static void ThrowIfExecMayWin(PlanDraft draft, SettingChange change, Func<Placement, bool> readBefore)
         {
-            Placement? exec = draft.Index.Placements.FirstOrDefault(p => change.Sets(p.Line) && p.ExecHeaderSource != null && readBefore(p));
+            Placement? exec = draft.Index.Placements.FirstOrDefault(p => change.Sets(p.Line) && readBefore(p) && p.ExecHeaderSource != null);
             if (exec != null)
             {
                 throw NotEffective(change, exec.Source, $"it sits behind 'Match exec' ({exec.ExecHeaderSource}), whose outcome only a run of the command decides");
@@ -116,7 +119,7 @@ namespace SshKeepAlive.Core.Editing
                 return "it is global and applies to every other host too";
             }
 
-            return other.Anchor == other.Line
+            return !other.IsIncluded
                 ? $"it belongs to {other.Chain}, which is not only {draft.Request.TargetText}"
                 : $"it is read under {other.Chain} (through the Include at {draft.Top.SourceOf(other.Anchor)}), which is not only {draft.Request.TargetText}";
         }
@@ -138,7 +141,7 @@ namespace SshKeepAlive.Core.Editing
 
                     if (line.All(p => TreeIndex.IsOwnChain(p.Chain, draft.Request)) && draft.IsWritable(first.File.Document.Path))
                     {
-                        draft.Remove(first.File, first.Line.LineNumber);
+                        draft.Remove(first.File, first.LineNumber);
                         removed.Add(line.Key);
                     }
                     else

@@ -161,6 +161,13 @@ namespace SshKeepAlive.Core.Editing
         /// <summary>The winning lines for <paramref name="destination"/>. Throws <see cref="ConfigEditException"/> for a config ssh refuses.</summary>
         Func<string, ConfigSource?> ResolveClient(LoadedConfig config, SshTarget destination);
 
+        /// <summary>
+        /// The winning lines for each of <paramref name="destinations"/>, resolved in one walk over the tree: each
+        /// entry's value is what <see cref="ResolveClient(LoadedConfig, SshTarget)"/> gives for its destination, and
+        /// throws as it does, when it is asked for.
+        /// </summary>
+        IReadOnlyList<Lazy<Func<string, ConfigSource?>>> ResolveClients(LoadedConfig config, IReadOnlyList<SshTarget> destinations);
+
         /// <summary>The winning lines for <paramref name="connection"/>, or the global settings when it is null.</summary>
         Func<string, ConfigSource?> ResolveServer(LoadedConfig config, ServerConnection? connection);
 

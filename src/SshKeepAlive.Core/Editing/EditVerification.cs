@@ -33,25 +33,41 @@ namespace SshKeepAlive.Core.Editing
 
         public void Check(ServerConnection? matchConnection)
         {
-            // The other hosts' values before the edit first, so that what was prepared to resolve the tree as it
-            // is can go before the edited tree is prepared: a large file is held prepared once, not twice.
+            // The other hosts' values before the edit first (all of them in one walk over the tree); the edited
+            // tree is then prepared from what was prepared for the tree as it is (the lines the edit kept), which
+            // can go once that is done, and the target and the other hosts are resolved on it in one walk too.
             var others = new List<Outcome>();
+            var destinations = new List<SshTarget>();
             if (Request.Scope == EditScope.Client)
             {
                 var before = new LineLookup(draft.Tree);
-                foreach (string host in ProbeHosts())
+                var hosts = ProbeHosts().ToList();
+                destinations.AddRange(hosts.Select(h => new SshTarget(h, Request.User, null)));
+                IReadOnlyList<Lazy<Func<string, ConfigSource?>>> old = destinations.Count == 0 ? Array.Empty<Lazy<Func<string, ConfigSource?>>>() : lookup.ResolveClients(draft.Tree, destinations);
+                for (int i = 0; i < hosts.Count; i++)
                 {
-                    var destination = new SshTarget(host, Request.User, null);
-                    others.Add(new Outcome(host, lookup.ResolveClient(draft.Tree, destination), before, destination));
+                    others.Add(new Outcome(hosts[i], old[i].Value, before));
                 }
             }
 
-            lookup.Release(draft.Tree);
             LoadedConfig edited = draft.Tree.WithDocuments(draft.EditedDocuments);
+            Func<string, ConfigSource?> after;
+            if (Request.Scope == EditScope.Client)
+            {
+                IReadOnlyList<Lazy<Func<string, ConfigSource?>>> now = lookup.ResolveClients(edited, new[] { Request.ProbeTarget }.Concat(destinations).ToList());
+                after = now[0].Value;
+                for (int i = 0; i < others.Count; i++)
+                {
+                    others[i].Now = now[i + 1];
+                }
+            }
+            else
+            {
+                after = lookup.ResolveServer(edited, matchConnection);
+            }
+
             var lines = new LineLookup(edited);
-            Func<string, ConfigSource?> after = Request.Scope == EditScope.Client
-                ? lookup.ResolveClient(edited, Request.ProbeTarget)
-                : lookup.ResolveServer(edited, matchConnection);
+            lookup.Release(draft.Tree);
             TreeIndex? editedIndex = Request.Changes.Any(c => c.IsRemoval) ? TreeIndex.Of(edited, Request.IsAbout) : null;
             foreach (SettingChange change in Request.Changes)
             {
@@ -70,7 +86,7 @@ namespace SshKeepAlive.Core.Editing
 
             if (Request.Scope == EditScope.Client)
             {
-                CheckOtherHosts(others, edited, lines);
+                CheckOtherHosts(others, lines);
             }
             else if (Request.Match != null)
             {
@@ -80,12 +96,12 @@ namespace SshKeepAlive.Core.Editing
             lookup.Release(edited);
         }
 
-        private void CheckOtherHosts(IReadOnlyList<Outcome> others, LoadedConfig edited, LineLookup afterLines)
+        private void CheckOtherHosts(IReadOnlyList<Outcome> others, LineLookup afterLines)
         {
             var changed = new List<string>();
             foreach (Outcome other in others)
             {
-                Func<string, ConfigSource?> now = lookup.ResolveClient(edited, other.Destination);
+                Func<string, ConfigSource?> now = other.Now!.Value;
                 foreach (SettingChange change in Request.Changes)
                 {
                     ConfigSource? oldSource = other.Winners(change.Keyword);
@@ -119,7 +135,7 @@ namespace SshKeepAlive.Core.Editing
                 int first = draft.InsertionPoints.DefaultIfEmpty(int.MaxValue).Min();
                 chains = chains.Concat(draft.Index.Placements
                     .Where(p => Request.Changes.Any(c => c.Sets(p.Line)) && !TreeIndex.IsOwnChain(p.Chain, Request))
-                    .OrderBy(p => p.Anchor.LineNumber >= first ? 0 : 1)
+                    .OrderBy(p => p.Anchor >= first ? 0 : 1)
                     .Select(p => p.Chain));
             }
 
@@ -133,7 +149,7 @@ namespace SshKeepAlive.Core.Editing
                 // Lines added inside the target's own block stay in it; a new block or a global line may reach the
                 // hosts of the blocks around it.
                 int? header = draft.Top.HeaderLineOf(point - 1);
-                if (header != null && TreeIndex.IsOwnChain(HeaderChain.Global.Under(draft.Top.GetLine(header.Value), draft.Top.SourceOf(draft.Top.GetLine(header.Value))), Request))
+                if (header != null && TreeIndex.IsOwnChain(HeaderChain.Global.Under(draft.Top.GetLine(header.Value), draft.Top, header.Value), Request))
                 {
                     continue;
                 }
@@ -188,12 +204,11 @@ namespace SshKeepAlive.Core.Editing
         /// <summary>A host's winning lines before the edit.</summary>
         private sealed class Outcome
         {
-            public Outcome(string host, Func<string, ConfigSource?> winners, LineLookup lines, SshTarget destination)
+            public Outcome(string host, Func<string, ConfigSource?> winners, LineLookup lines)
             {
                 Host = host;
                 Winners = winners;
                 Lines = lines;
-                Destination = destination;
             }
 
             public string Host { get; }
@@ -202,7 +217,8 @@ namespace SshKeepAlive.Core.Editing
 
             public LineLookup Lines { get; }
 
-            public SshTarget Destination { get; }
+            /// <summary>The host's winning lines after the edit (resolved with the target's).</summary>
+            public Lazy<Func<string, ConfigSource?>>? Now { get; set; }
         }
 
         /// <summary>The line at a file:line of a tree.</summary>

@@ -47,7 +47,7 @@ namespace SshKeepAlive.Core.Editing
 
         public void Replace(Placement placement, IReadOnlyList<string> arguments)
         {
-            EditsOf(placement.File).Add(LineEdit.Replace(placement.Line.LineNumber, arguments));
+            EditsOf(placement.File).Add(LineEdit.Replace(placement.LineNumber, arguments));
             TouchedLines.Add(placement.Source);
         }
 
@@ -80,7 +80,7 @@ namespace SshKeepAlive.Core.Editing
                 bool existed = file != Tree || Tree.Exists;
                 byte[] before = file.Document.ToBytes();
                 byte[] after = edited.Value.Document.ToBytes();
-                if (!existed || !before.SequenceEqual(after))
+                if (!existed || !before.AsSpan().SequenceEqual(after))
                 {
                     files.Add(new FileChange(edited.Key, existed ? before : null, after, edited.Value.Written));
                 }

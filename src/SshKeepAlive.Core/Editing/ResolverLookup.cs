@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using System.Runtime.CompilerServices;
 using SshKeepAlive.Core.ClientConfig;
@@ -22,7 +23,8 @@ namespace SshKeepAlive.Core.Editing
         private readonly UnixAccounts accounts;
         private readonly OpenSshVersion? serverVersion;
 
-        // A tree is compiled for the client resolver once, however many destinations an edit checks on it.
+        // A tree is compiled for the client resolver once, however many destinations an edit checks on it; the
+        // edited tree takes over what was compiled for the lines the edit kept.
         private readonly ConditionalWeakTable<LoadedConfig, ClientConfigResolver> compiled = new ConditionalWeakTable<LoadedConfig, ClientConfigResolver>();
 
         /// <param name="environment">The client side: whose home, which ssh release (<see cref="ClientEnvironment.OpenSshVersion"/>).</param>
@@ -35,12 +37,14 @@ namespace SshKeepAlive.Core.Editing
             this.serverVersion = serverVersion;
         }
 
-        public Func<string, ConfigSource?> ResolveClient(LoadedConfig config, SshTarget destination)
-        {
-            ClientResolution client = compiled.GetValue(config, tree => ClientConfigResolver.ForLoaded(environment, tree)).Resolve(destination);
-            ThrowIfRefused(client.Diagnostics.FirstOrDefault(d => d.IsError || d.Problem == ConfigProblem.UnknownKeyword), config.Document.Path);
-            return keyword => client[keyword].Source;
-        }
+        public Func<string, ConfigSource?> ResolveClient(LoadedConfig config, SshTarget destination) => ResolveClients(config, new[] { destination })[0].Value;
+
+        public IReadOnlyList<Lazy<Func<string, ConfigSource?>>> ResolveClients(LoadedConfig config, IReadOnlyList<SshTarget> destinations) =>
+            compiled.GetValue(config, Compile).Resolve(destinations).Select(client => new Lazy<Func<string, ConfigSource?>>(() =>
+            {
+                ThrowIfRefused(client.Diagnostics.FirstOrDefault(d => d.IsError || d.Problem == ConfigProblem.UnknownKeyword), config.Document.Path);
+                return keyword => client[keyword].Source;
+            })).ToList();
 
         public Func<string, ConfigSource?> ResolveServer(LoadedConfig config, ServerConnection? connection)
         {
@@ -64,6 +68,11 @@ namespace SshKeepAlive.Core.Editing
             ServerResolution server = ServerConfigResolver.ForLoaded(config, accounts, serverVersion).Resolve(connection);
             return keyword => server[keyword];
         }
+
+        private ClientConfigResolver Compile(LoadedConfig tree) =>
+            tree.EditedFrom != null && compiled.TryGetValue(tree.EditedFrom, out ClientConfigResolver? original)
+                ? ClientConfigResolver.ForEdit(original, tree)
+                : ClientConfigResolver.ForLoaded(environment, tree);
 
         private static bool IsMatchLine(LoadedConfig config, ConfigSource? source) =>
             source != null && config.AllFiles().Any(f => f.Document.Path == source.Path && source.Line <= f.Document.Lines.Count && f.Document.GetLine(source.Line).IsKeyword("Match"));

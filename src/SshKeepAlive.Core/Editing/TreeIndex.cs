@@ -12,13 +12,18 @@ namespace SshKeepAlive.Core.Editing
     /// </summary>
     internal sealed class HeaderChain
     {
-        public static readonly HeaderChain Global = new HeaderChain(null, null, null);
+        public static readonly HeaderChain Global = new HeaderChain(null, null, null, 0);
 
-        private HeaderChain(HeaderChain? outer, ConfigLine? header, ConfigSource? source)
+        // Where the innermost header is: its file:line is made when asked for.
+        private readonly ConfigDocument? document;
+        private readonly int lineNumber;
+
+        private HeaderChain(HeaderChain? outer, ConfigLine? header, ConfigDocument? document, int lineNumber)
         {
             Outer = outer;
             Header = header;
-            Source = source;
+            this.document = document;
+            this.lineNumber = lineNumber;
         }
 
         public HeaderChain? Outer { get; }
@@ -26,7 +31,7 @@ namespace SshKeepAlive.Core.Editing
         /// <summary>The innermost Host/Match line; null for global lines.</summary>
         public ConfigLine? Header { get; }
 
-        public ConfigSource? Source { get; }
+        public ConfigSource? Source => document?.SourceOf(lineNumber);
 
         public bool IsGlobal => Header == null;
 
@@ -46,7 +51,22 @@ namespace SshKeepAlive.Core.Editing
             }
         }
 
-        public HeaderChain Under(ConfigLine header, ConfigSource source) => new HeaderChain(this, header, source);
+        /// <summary>The chain of lines read under <paramref name="header"/>, line <paramref name="lineNumber"/> of <paramref name="document"/>, within this one.</summary>
+        public HeaderChain Under(ConfigLine header, ConfigDocument document, int lineNumber) => new HeaderChain(this, header, document, lineNumber);
+
+        /// <summary>True when every header of the chain passes <paramref name="test"/> (true for global lines).</summary>
+        public bool All(Func<ConfigLine, bool> test)
+        {
+            for (HeaderChain? chain = this; chain != null && chain.Header != null; chain = chain.Outer)
+            {
+                if (!test(chain.Header))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
 
         /// <summary>"Host db01 (config:4) / Match user x (common.conf:1)", for messages.</summary>
         public override string ToString() =>
@@ -56,11 +76,12 @@ namespace SshKeepAlive.Core.Editing
     /// <summary>One reading of a directive: the same line is read once per Include that reaches its file.</summary>
     internal sealed class Placement
     {
-        public Placement(int order, LoadedConfig file, ConfigLine line, ConfigLine anchor, HeaderChain chain)
+        public Placement(int order, LoadedConfig file, ConfigLine line, int lineNumber, int anchor, HeaderChain chain)
         {
             Order = order;
             File = file;
             Line = line;
+            LineNumber = lineNumber;
             Anchor = anchor;
             Chain = chain;
         }
@@ -72,15 +93,36 @@ namespace SshKeepAlive.Core.Editing
 
         public ConfigLine Line { get; }
 
-        /// <summary>The line of the top file this directive is read at: itself, or the Include that leads to it.</summary>
-        public ConfigLine Anchor { get; }
+        /// <summary>The line's number in its file.</summary>
+        public int LineNumber { get; }
+
+        /// <summary>The number of the line of the top file this directive is read at: itself, or the Include that leads to it.</summary>
+        public int Anchor { get; }
+
+        /// <summary>True when the directive is read through an Include of the top file (at <see cref="Anchor"/>).</summary>
+        public bool IsIncluded => File.Depth > 0;
 
         public HeaderChain Chain { get; }
 
-        public ConfigSource Source => File.Document.SourceOf(Line);
+        /// <summary>The next placement of the same line (read through another Include), if any.</summary>
+        public Placement? NextReading { get; set; }
 
-        /// <summary>The Match line with an exec criterion the directive is under, if any.</summary>
-        public ConfigSource? ExecHeaderSource => Chain.Headers.Where(h => IsMatchExec(h.Key)).Select(h => (ConfigSource?)h.Value).FirstOrDefault();
+        public ConfigSource Source => File.Document.SourceOf(LineNumber);
+
+        /// <summary>The outermost Match line with an exec criterion the directive is under, if any.</summary>
+        public ConfigSource? ExecHeaderSource
+        {
+            get
+            {
+                ConfigSource? found = null;
+                for (HeaderChain? chain = Chain; chain != null && chain.Header != null; chain = chain.Outer)
+                {
+                    found = IsMatchExec(chain.Header) ? chain.Source : found;
+                }
+
+                return found;
+            }
+        }
 
         public static bool IsMatchExec(ConfigLine header) =>
             header.IsKeyword("Match") && header.Arguments.Any(a => a.TrimStart('!').StartsWith("exec", StringComparison.OrdinalIgnoreCase));
@@ -92,7 +134,8 @@ namespace SshKeepAlive.Core.Editing
     /// </summary>
     internal sealed class TreeIndex
     {
-        private readonly Dictionary<ConfigSource, List<Placement>> bySource = new Dictionary<ConfigSource, List<Placement>>();
+        // Per file, by line number, the first placement of the line (a line read through several Includes has several).
+        private readonly Dictionary<string, Dictionary<int, Placement>> byFile = new Dictionary<string, Dictionary<int, Placement>>(StringComparer.Ordinal);
         private readonly List<Placement> placements = new List<Placement>();
 
         private TreeIndex(LoadedConfig tree) => Tree = tree;
@@ -106,13 +149,24 @@ namespace SshKeepAlive.Core.Editing
         public static TreeIndex Of(LoadedConfig tree, Func<ConfigLine, bool> wanted)
         {
             var index = new TreeIndex(tree);
-            index.Walk(tree, null, HeaderChain.Global, wanted);
+            index.Walk(tree, 0, HeaderChain.Global, wanted);
             return index;
         }
 
         /// <summary>Every placement of the line at <paramref name="source"/> (empty when it was not indexed).</summary>
-        public IReadOnlyList<Placement> PlacementsOf(ConfigSource source) =>
-            bySource.TryGetValue(source, out List<Placement>? found) ? found : (IReadOnlyList<Placement>)Array.Empty<Placement>();
+        public IReadOnlyList<Placement> PlacementsOf(ConfigSource source)
+        {
+            var found = new List<Placement>(1);
+            if (byFile.TryGetValue(source.Path, out Dictionary<int, Placement>? lines) && lines.TryGetValue(source.Line, out Placement? first))
+            {
+                for (Placement? placement = first; placement != null; placement = placement.NextReading)
+                {
+                    found.Add(placement);
+                }
+            }
+
+            return found;
+        }
 
         /// <summary>True when every placement of the line at <paramref name="source"/> is the target's own (see <see cref="IsOwnChain"/>).</summary>
         public bool IsOwned(ConfigSource source, EditRequest request)
@@ -133,14 +187,13 @@ namespace SshKeepAlive.Core.Editing
             {
                 if (request.Match != null)
                 {
-                    var headers = chain.Headers;
-                    return headers.Count == 1 && request.Match.IsHeader(headers[0].Key);
+                    return chain.Header != null && chain.Outer!.IsGlobal && request.Match.IsHeader(chain.Header);
                 }
 
-                return chain.Headers.All(h => IsMatchAll(h.Key));
+                return chain.All(IsMatchAll);
             }
 
-            return chain.IsGlobal ? request.IsEveryHost : chain.Headers.All(h => IsOwnClientHeader(h.Key, request));
+            return chain.IsGlobal ? request.IsEveryHost : chain.All(h => IsOwnClientHeader(h, request));
         }
 
         public static bool IsOwnClientHeader(ConfigLine header, EditRequest request) =>
@@ -169,39 +222,68 @@ namespace SshKeepAlive.Core.Editing
             return patterns.Where(p => p.Length > 0 && p[0] != '!' && OpenSshPattern.IsLiteral(p));
         }
 
-        private void Walk(LoadedConfig file, ConfigLine? anchor, HeaderChain outer, Func<ConfigLine, bool> wanted)
+        // anchor: the top file's Include line that led to this file (0 in the top file itself).
+        private void Walk(LoadedConfig file, int anchor, HeaderChain outer, Func<ConfigLine, bool> wanted)
         {
-            HeaderChain chain = outer;
-            foreach (ConfigLine line in file.Document.Lines)
+            // The chain of a block is made once a line of it is indexed or includes a file, not for every block.
+            ConfigLine? header = null;
+            int headerNumber = 0;
+            HeaderChain? chain = outer;
+            ConfigDocument document = file.Document;
+            IReadOnlyList<ConfigLine> lines = document.Lines;
+            Dictionary<int, Placement>? byLine = null;
+            for (int i = 0; i < lines.Count; i++)
             {
+                ConfigLine line = lines[i];
                 if (!line.IsDirective)
                 {
                     continue;
                 }
 
+                int number = i + 1;
                 if (line.StartsBlock)
                 {
-                    chain = outer.Under(line, file.Document.SourceOf(line));
+                    header = line;
+                    headerNumber = number;
+                    chain = null;
                     continue;
                 }
 
-                if (wanted(line))
+                bool isWanted = wanted(line);
+                if (!isWanted && !line.IsInclude)
                 {
-                    var placement = new Placement(placements.Count, file, line, anchor ?? line, chain);
-                    placements.Add(placement);
-                    ConfigSource source = placement.Source;
-                    if (!bySource.TryGetValue(source, out List<Placement>? list))
-                    {
-                        bySource[source] = list = new List<Placement>(1);
-                    }
-
-                    list.Add(placement);
+                    continue;
                 }
 
-                IncludeExpansion? expansion = line.IsInclude ? file.IncludesAt(line.LineNumber) : null;
+                chain ??= outer.Under(header!, document, headerNumber);
+                if (isWanted)
+                {
+                    var placement = new Placement(placements.Count, file, line, number, anchor == 0 ? number : anchor, chain);
+                    placements.Add(placement);
+                    if (byLine == null && !byFile.TryGetValue(document.Path, out byLine))
+                    {
+                        byFile[document.Path] = byLine = new Dictionary<int, Placement>();
+                    }
+
+                    if (byLine.TryGetValue(number, out Placement? first))
+                    {
+                        while (first.NextReading != null)
+                        {
+                            first = first.NextReading;
+                        }
+
+                        first.NextReading = placement;
+                    }
+                    else
+                    {
+                        byLine[number] = placement;
+                    }
+                }
+
+                IncludeExpansion? expansion = line.IsInclude ? file.IncludesAt(number) : null;
                 foreach (LoadedConfig included in expansion?.Files ?? (IReadOnlyList<LoadedConfig>)Array.Empty<LoadedConfig>())
                 {
-                    Walk(included, anchor ?? line, chain, wanted);
+                    Walk(included, anchor == 0 ? number : anchor, chain, wanted);
                 }
             }
         }

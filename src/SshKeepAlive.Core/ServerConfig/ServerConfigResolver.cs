@@ -143,17 +143,19 @@ namespace SshKeepAlive.Core.ServerConfig
 
             public void File(LoadedConfig file, ref bool active, IncludeFlags flags, bool perConnection)
             {
-                foreach (ConfigLine line in file.Document.Lines)
+                IReadOnlyList<ConfigLine> lines = file.Document.Lines;
+                for (int i = 0; i < lines.Count; i++)
                 {
-                    ConfigSource source = file.Document.SourceOf(line);
-                    if (line.Error != null)
+                    ConfigLine line = lines[i];
+                    if (line.Error == null && !line.IsDirective)
                     {
-                        Report(ConfigDiagnostic.Error(line.Error, source));
                         continue;
                     }
 
-                    if (!line.IsDirective)
+                    ConfigSource source = file.Document.SourceOf(i + 1);
+                    if (line.Error != null)
                     {
+                        Report(ConfigDiagnostic.Error(line.Error, source));
                         continue;
                     }
 
@@ -200,7 +202,7 @@ namespace SshKeepAlive.Core.ServerConfig
 
                     if (line.IsKeyword("Include"))
                     {
-                        Include(file, line, ref active, flags, perConnection);
+                        Include(file, i + 1, ref active, flags, perConnection);
                         continue;
                     }
 
@@ -226,9 +228,9 @@ namespace SshKeepAlive.Core.ServerConfig
                 return !neverMatch && outcome.Matches;
             }
 
-            private void Include(LoadedConfig file, ConfigLine line, ref bool active, IncludeFlags flags, bool perConnection)
+            private void Include(LoadedConfig file, int lineNumber, ref bool active, IncludeFlags flags, bool perConnection)
             {
-                IncludeExpansion? expansion = file.IncludesAt(line.LineNumber);
+                IncludeExpansion? expansion = file.IncludesAt(lineNumber);
                 if (expansion == null)
                 {
                     return;

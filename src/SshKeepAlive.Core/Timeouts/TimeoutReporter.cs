@@ -175,7 +175,7 @@ namespace SshKeepAlive.Core.Timeouts
         {
             try
             {
-                return resolver.Resolve(target, new ClientResolveOptions { RunMatchExec = options.AllowMatchExec, CancellationToken = options.CancellationToken });
+                return resolver.Resolve(target, new ClientResolveOptions { RunMatchExec = options.AllowMatchExec, CancellationToken = options.CancellationToken, RecordUnapplied = true });
             }
             catch (FormatException ex)
             {

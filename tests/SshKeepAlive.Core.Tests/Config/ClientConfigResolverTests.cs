@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
 using System.Linq;
@@ -6,6 +7,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using SshKeepAlive.Core.ClientConfig;
 using SshKeepAlive.Core.ConfigDocuments;
+using SshKeepAlive.Core.OpenSsh;
 using SshKeepAlive.Testing;
 using Xunit;
 
@@ -268,6 +270,26 @@ namespace SshKeepAlive.Core.Tests.Config
 
             Assert.Contains(result.Diagnostics, d => d.IsError && d.Message.Contains("Include loop") && d.Source!.Line == 1);
         }
+
+        public static IEnumerable<object[]> Seeds => Enumerable.Range(0, 100).Select(i => new object[] { i });
+
+        [Theory]
+        [MemberData(nameof(Seeds))]
+        public void Resolve_OfSeveralDestinationsAtOnce_GivesEachWhatItGetsAlone(int seed)
+        {
+            using var dir = new TempDirectory();
+            string path = RandomClientConfig.Write(new Random(seed), dir);
+            var resolver = ClientConfigResolver.LoadFile(Environment(dir), path);
+            SshTarget[] targets = RandomClientConfig.Destinations.Select(d => SshTarget.Parse(d)).ToArray();
+
+            IReadOnlyList<ClientResolution> together = resolver.Resolve(targets);
+
+            Assert.Equal(targets.Select(t => Describe(resolver.Resolve(t))), together.Select(Describe));
+        }
+
+        private static string Describe(ClientResolution resolution) =>
+            string.Join("\n", resolution.Settings.Select(s => $"{s.Name}={s.Text} from {string.Join(",", s.Sources)}")
+                .Concat(resolution.Diagnostics.Select(d => d.ToString())));
 
         [Fact]
         public void HostNames_ListsLiteralHostPatternsAcrossIncludes()

@@ -35,9 +35,9 @@ namespace SshKeepAlive.Core.Tests.Config
         {
             var document = Parse("Host a\r\n  Port 22\nUser x");
 
-            Assert.Equal(new[] { 1, 2, 3 }, document.Lines.Select(l => l.LineNumber));
+            Assert.Equal(new[] { "Host a", "  Port 22", "User x" }, new[] { 1, 2, 3 }.Select(n => document.GetLine(n).Text));
             Assert.Equal(new[] { "\r\n", "\n", "" }, document.Lines.Select(l => l.LineEnding));
-            Assert.Equal("/etc/ssh/ssh_config:2", document.SourceOf(document.Lines[1]).ToString());
+            Assert.Equal("/etc/ssh/ssh_config:2", document.SourceOf(2).ToString());
         }
 
         [Fact]
@@ -45,8 +45,9 @@ namespace SshKeepAlive.Core.Tests.Config
         {
             var document = Parse("User g\nHost a\n  Port 1\nMatch all\n  Port 2\n");
 
-            Assert.Equal(new int?[] { null, 2, 4 }, document.Blocks.Select(b => b.Header?.LineNumber));
-            Assert.Equal(2, document.BlockOf(3).Header!.LineNumber);
+            Assert.Equal(new int?[] { null, 2, 4 }, document.Blocks.Select(b => b.IsGlobal ? null : (int?)b.FirstLineNumber));
+            Assert.Equal(new[] { "Host a", "Match all" }, document.Blocks.Skip(1).Select(b => b.Header!.Text));
+            Assert.Equal(2, document.BlockOf(3).FirstLineNumber);
             Assert.True(document.BlockOf(1).IsGlobal);
         }
 
@@ -105,7 +106,8 @@ namespace SshKeepAlive.Core.Tests.Config
             var edited = document.InsertHostBlock(4, new[] { "db" }, new[] { new KeyValuePair<string, IReadOnlyList<string>>("ServerAliveInterval", new[] { "30" }) });
 
             Assert.Equal("Host web\n  Port 22\n\nHost db\n  ServerAliveInterval 30\n\nHost *\n  User x\n", edited.ToText());
-            Assert.Equal(new[] { 1, 2, 3, 4, 5, 6, 7, 8 }, edited.Lines.Select(l => l.LineNumber));
+            Assert.Equal(8, edited.Lines.Count);
+            Assert.Same(document.GetLine(4), edited.GetLine(7));
         }
 
         [Fact]
@@ -139,9 +141,24 @@ namespace SshKeepAlive.Core.Tests.Config
             var document = ConfigDocument.Parse(content, "big");
 
             Assert.Equal(content, document.ToBytes());
-            Assert.Equal(Enumerable.Range(1, document.Lines.Count), document.Lines.Select(l => l.LineNumber));
-            Assert.All(document.Lines.Where(l => l.IsKeyword("ServerAliveInterval")), l => Assert.Equal((l.LineNumber - 1).ToString(), l.Value));
+            Assert.All(document.Lines.Select((l, i) => (Line: l, Number: i + 1)).Where(l => l.Line.IsKeyword("ServerAliveInterval")), l => Assert.Equal((l.Number - 1).ToString(), l.Line.Value));
             Assert.Equal("2222", document.Lines[document.Lines.Count - 1].Value);
+        }
+
+        [Fact]
+        public void Parse_OfALineLongerThan64KiB_ReadsAndEditsItLikeAnyOther()
+        {
+            string value = new string('a', 70000);
+            byte[] content = Encoding.ASCII.GetBytes($"Host a\n\t IdentityFile = {value} # long\r\nPort 22\n");
+
+            var document = ConfigDocument.Parse(content, "f");
+            ConfigLine line = document.GetLine(2);
+            ConfigDocument edited = document.ReplaceArguments(2, new[] { "b" });
+
+            Assert.Equal(content, document.ToBytes());
+            Assert.Equal(("IdentityFile", value, value, "\t ", " = "), (line.Keyword, line.Value, line.ArgumentText, line.Indentation, line.Separator));
+            Assert.Equal(value + " # long", line.TextAfterSeparator);
+            Assert.Equal("Host a\n\t IdentityFile = b # long\r\nPort 22\n", edited.ToText());
         }
 
         [Fact]
@@ -150,7 +167,7 @@ namespace SshKeepAlive.Core.Tests.Config
             var edited = Parse("a 1\nb 2\nc 3\n").RemoveLine(2);
 
             Assert.Equal("a 1\nc 3\n", edited.ToText());
-            Assert.Equal(2, edited.Lines[1].LineNumber);
+            Assert.Equal("c 3", edited.GetLine(2).Text);
         }
     }
 }

@@ -20,7 +20,7 @@ namespace SshKeepAlive.Core.Tests.Config
             string path = dir.File("config");
             File.WriteAllText(path, "Host web\r\n\tPort 2222\r\n\r\nHost *\r\n\tServerAliveInterval 120\r\n");
             var document = ConfigDocument.Load(path);
-            int hostStar = document.Directives.Single(l => l.IsKeyword("Host") && l.Value == "*").LineNumber;
+            int hostStar = document.Lines.ToList().FindIndex(l => l.IsKeyword("Host") && l.Value == "*") + 1;
 
             ConfigDocument edited = document.InsertHostBlock(hostStar, new[] { "db" },
                 new[] { new KeyValuePair<string, IReadOnlyList<string>>("ServerAliveInterval", new[] { "15" }) });

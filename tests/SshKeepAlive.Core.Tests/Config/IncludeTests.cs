@@ -11,7 +11,7 @@ namespace SshKeepAlive.Core.Tests.Config
         private static string Write(TempDirectory dir, string name, string text) => TestFiles.Write(dir.File(name), text);
 
         private static string Order(LoadedConfig config) =>
-            string.Join(" ", config.Directives().Select(d => Path.GetFileName(d.Source.Path) + ":" + d.Line.LineNumber));
+            string.Join(" ", config.Directives().Select(d => Path.GetFileName(d.Source.Path) + ":" + d.LineNumber));
 
         [Theory]
         [InlineData("Include conf.d/*.conf", "config:1 10-b.conf:1 2-a.conf:1 B.conf:1 a.conf:1 config:2")]

@@ -51,6 +51,24 @@ namespace SshKeepAlive.Core.Tests.Config
             return path;
         }
 
+        /// <summary>One random line as an edit could write it: a setting, a Host or Match line, a comment or a blank line.</summary>
+        public static string Line(Random random)
+        {
+            switch (random.Next(5))
+            {
+                case 0:
+                    return "Host " + Pick(random, HostPatterns);
+                case 1:
+                    return "Match " + Pick(random, MatchCriteria);
+                case 2:
+                    return random.Next(2) == 0 ? "# edited" : string.Empty;
+                default:
+                    var text = new StringBuilder();
+                    AppendDirectives(random, text, "    ", 1);
+                    return text.ToString().TrimEnd('\n');
+            }
+        }
+
         private static string LineEndings(Random random, string text) => random.Next(4) == 0 ? text.Replace("\n", "\r\n") : text;
 
         private static string Body(Random random, int blocks, TempDirectory dir, bool allowInclude)

@@ -42,25 +42,26 @@ namespace SshKeepAlive.Core.Tests.Config
         {
             var random = new Random(seed);
             var document = ConfigDocument.Parse(Generate(random), "generated");
-            ConfigLine[] directives = document.Lines.Where(l => l.IsDirective).ToArray();
+            int[] directives = Enumerable.Range(1, document.Lines.Count).Where(n => document.GetLine(n).IsDirective).ToArray();
             if (directives.Length == 0)
             {
                 return;
             }
 
-            ConfigLine target = directives[random.Next(directives.Length)];
+            int targetNumber = directives[random.Next(directives.Length)];
+            ConfigLine target = document.GetLine(targetNumber);
 
-            ConfigDocument edited = document.ReplaceArguments(target.LineNumber, new[] { "new value", "2" });
+            ConfigDocument edited = document.ReplaceArguments(targetNumber, new[] { "new value", "2" });
 
-            Assert.Equal(new[] { "new value", "2" }, edited.GetLine(target.LineNumber).Arguments.ToArray());
-            Assert.Equal(target.Keyword, edited.GetLine(target.LineNumber).Keyword);
-            Assert.Equal(target.LineEnding, edited.GetLine(target.LineNumber).LineEnding);
+            Assert.Equal(new[] { "new value", "2" }, edited.GetLine(targetNumber).Arguments.ToArray());
+            Assert.Equal(target.Keyword, edited.GetLine(targetNumber).Keyword);
+            Assert.Equal(target.LineEnding, edited.GetLine(targetNumber).LineEnding);
             List<byte[]> before = SplitAfterNewlines(document.ToBytes());
             List<byte[]> after = SplitAfterNewlines(edited.ToBytes());
             Assert.Equal(before.Count, after.Count);
             for (int i = 0; i < before.Count; i++)
             {
-                if (i != target.LineNumber - 1)
+                if (i != targetNumber - 1)
                 {
                     Assert.Equal(before[i], after[i]);
                 }

@@ -11,6 +11,8 @@ namespace SshKeepAlive.Core.Tests.Config
     /// <summary>Which lines of a keyword do not take effect, and why: the resolvers' own record of the first-value rule and block matching.</summary>
     public sealed class UnappliedSettingTests
     {
+        private static readonly ClientResolveOptions Recorded = new ClientResolveOptions { RecordUnapplied = true };
+
         [Fact]
         public void Client_LaterActiveLine_LosesToTheFirst_NamingIt_AndNonMatchingBlocksAreSkipped()
         {
@@ -19,12 +21,29 @@ namespace SshKeepAlive.Core.Tests.Config
             File.WriteAllText(config, "Host *\n    ServerAliveInterval 30\nHost web01\n    ServerAliveInterval 90\nHost db01\n    ServerAliveInterval 5\n");
             var env = new ClientEnvironment(dir.Path, "alice", config, dir.File("ssh_config"), dir.Path);
 
-            ClientResolution result = ClientConfigResolver.LoadFile(env, config).Resolve("web01");
+            ClientResolution result = ClientConfigResolver.LoadFile(env, config).Resolve("web01", Recorded);
 
             UnappliedSetting beaten = result.Unapplied.Single(u => u.Reason == UnappliedReason.EarlierValueWins);
             Assert.Equal((4, 2, 90), (beaten.Source.Line, beaten.Winner!.Line, (int)beaten.Value!));
             UnappliedSetting skipped = result.Unapplied.Single(u => u.Reason == UnappliedReason.BlockDoesNotMatch);
             Assert.Equal(6, skipped.Source.Line);
+        }
+
+        [Fact]
+        public void Client_ByDefault_RecordsNoUnappliedLine_AndResolvesTheSameWinners()
+        {
+            using var dir = new TempDirectory();
+            string config = dir.File("config");
+            File.WriteAllText(config, "Host *\n    ServerAliveInterval 30\nHost web01\n    ServerAliveInterval 90\n    ServerAliveCountMax 7\nHost db01\n    ServerAliveInterval 5\n");
+            var env = new ClientEnvironment(dir.Path, "alice", config, dir.File("ssh_config"), dir.Path);
+            ClientConfigResolver resolver = ClientConfigResolver.LoadFile(env, config);
+
+            ClientResolution recorded = resolver.Resolve("web01", Recorded);
+            ClientResolution winnersOnly = resolver.Resolve("web01");
+
+            Assert.NotEmpty(recorded.Unapplied);
+            Assert.Empty(winnersOnly.Unapplied);
+            Assert.Equal(recorded.Settings.Select(s => (s.Name, s.Text, s.Source?.Line)), winnersOnly.Settings.Select(s => (s.Name, s.Text, s.Source?.Line)));
         }
 
         [Fact]
@@ -35,7 +54,7 @@ namespace SshKeepAlive.Core.Tests.Config
             File.WriteAllText(config, "Host web01\n    HostName web01.example.com\nMatch final host web01.example.com\n    ServerAliveInterval 20\n");
             var env = new ClientEnvironment(dir.Path, "alice", config, dir.File("ssh_config"), dir.Path);
 
-            ClientResolution result = ClientConfigResolver.LoadFile(env, config).Resolve("web01");
+            ClientResolution result = ClientConfigResolver.LoadFile(env, config).Resolve("web01", Recorded);
 
             Assert.Equal(20, result["ServerAliveInterval"].Value);
             Assert.Empty(result.Unapplied);

@@ -1,3 +1,5 @@
+using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using SshKeepAlive.Core.Files;
@@ -25,6 +27,39 @@ namespace SshKeepAlive.Core.Tests.Files
             string before = string.Concat(Enumerable.Range(0, 50000).Select(i => $"Host h{i}\n    ServerAliveInterval 10\n"));
             string after = "ServerAliveInterval 60\n" + before.Substring(0, before.Length - 3) + "99\n";
 
+            AssertMatchesGnuDiff(before, after);
+        }
+
+        public static IEnumerable<object[]> Seeds => Enumerable.Range(0, 60).Select(i => new object[] { i });
+
+        // Lines all different, so that only one diff is right: line numbers, context and hunks as diff -u writes them
+        // wherever the changes fall (first or last lines, close together or far apart).
+        [Theory]
+        [MemberData(nameof(Seeds))]
+        public void Create_OfRandomEdits_MatchesGnuDiff(int seed)
+        {
+            var random = new Random(seed);
+            var lines = Enumerable.Range(0, random.Next(1, 60)).Select(i => $"line {i}").ToList();
+            string before = string.Concat(lines.Select(l => l + "\n"));
+            int added = 0;
+            for (int edits = random.Next(1, 5); edits > 0 && lines.Count > 0; edits--)
+            {
+                int at = random.Next(lines.Count);
+                switch (random.Next(3))
+                {
+                    case 0:
+                        lines.Insert(at, $"added {added++}");
+                        break;
+                    case 1:
+                        lines.RemoveAt(at);
+                        break;
+                    default:
+                        lines[at] = $"changed {added++}";
+                        break;
+                }
+            }
+
+            string after = string.Concat(lines.Select(l => l + "\n"));
             AssertMatchesGnuDiff(before, after);
         }
 

@@ -106,19 +106,22 @@ namespace SshKeepAlive.Core.Diagnostics
             }
 
             string headerText = header.Text.Trim();
+            int headerLine = block.FirstLineNumber;
             if (allowNegatedHost && header.IsKeyword("Host") && header.Arguments.All(p => p.StartsWith("!", StringComparison.Ordinal)))
             {
                 return context.Make(
                     Id,
                     FindingSeverity.Warning,
                     $"{line.Name} {line.RawText} at {line.Source} never applies: its block '{headerText}' has only negated patterns, and such a Host line matches no host at all.",
-                    $"{line.Source}; block at {line.Source.Path}:{header.LineNumber}",
-                    $"Write line {header.LineNumber} of {line.Source.Path} as 'Host * {string.Join(" ", header.Arguments)}' to mean every host but those.",
+                    $"{line.Source}; block at {line.Source.Path}:{headerLine}",
+                    $"Write line {headerLine} of {line.Source.Path} as 'Host * {string.Join(" ", header.Arguments)}' to mean every host but those.",
                     FixKind.Manual);
             }
 
-            ConfigLine written = block.Lines.First(l => l.LineNumber == line.Source.Line);
-            bool blockIndented = block.Lines.Any(l => l != header && l.IsDirective && l.LineNumber < written.LineNumber && l.Indentation.Length > 0);
+            // The block's lines are numbered from its header's.
+            int place = line.Source.Line - headerLine;
+            ConfigLine written = block.Lines[place];
+            bool blockIndented = block.Lines.Skip(1).Take(place - 1).Any(l => l.IsDirective && l.Indentation.Length > 0);
             if (written.Indentation.Length > 0 || !blockIndented || header.Indentation.Length > 0)
             {
                 return null;
@@ -127,9 +130,9 @@ namespace SshKeepAlive.Core.Diagnostics
             return context.Make(
                 Id,
                 FindingSeverity.Warning,
-                $"{line.Name} {line.RawText} at {line.Source} is written at the left margin, but it belongs to the block '{headerText}' (line {header.LineNumber}), which does not match {context.Target.Target}: OpenSSH reads every line up to the next Host or Match line as part of the block, whatever the indentation.",
-                $"{line.Source}; block at {line.Source.Path}:{header.LineNumber}",
-                $"Move line {line.Source.Line} of {line.Source.Path} above line {header.LineNumber} ('{headerText}'), or indent it if it belongs to that block.",
+                $"{line.Name} {line.RawText} at {line.Source} is written at the left margin, but it belongs to the block '{headerText}' (line {headerLine}), which does not match {context.Target.Target}: OpenSSH reads every line up to the next Host or Match line as part of the block, whatever the indentation.",
+                $"{line.Source}; block at {line.Source.Path}:{headerLine}",
+                $"Move line {line.Source.Line} of {line.Source.Path} above line {headerLine} ('{headerText}'), or indent it if it belongs to that block.",
                 FixKind.Manual);
         }
 
