@@ -36,6 +36,9 @@ namespace SshKeepAlive.Core.ClientConfig
         /// <summary>For IgnoreUnknown lines: the pattern list.</summary>
         public string? IgnoreUnknownPatterns { get; private set; }
 
+        /// <summary>A known keyword the resolver does not report (canonical spelling): the line becomes a <see cref="ClientDirective"/>.</summary>
+        public string? OtherKeyword { get; private set; }
+
         /// <summary>The reported keyword this line sets, if any.</summary>
         public ClientKeyword? Keyword { get; private set; }
 
@@ -79,6 +82,12 @@ namespace SshKeepAlive.Core.ClientConfig
                 compiled.Value = keyword.Parse(line.Arguments, out bool isNone, out string? error);
                 compiled.IsNone = isNone;
                 compiled.Error = error;
+            }
+            else
+            {
+                compiled.OtherKeyword = ClientKeywordNames.Canonical(line.Keyword!);
+                string? error = ClientKeywordSyntax.Check(compiled.OtherKeyword!, line.Arguments, line.TextAfterSeparator.TrimEnd());
+                compiled.Error = error == null || error.IndexOf(compiled.OtherKeyword!, System.StringComparison.OrdinalIgnoreCase) >= 0 ? error : compiled.OtherKeyword + ": " + error;
             }
 
             return compiled;

@@ -14,11 +14,12 @@ namespace SshKeepAlive.Core.ClientConfig
     {
         private readonly Dictionary<ClientKeyword, EffectiveSetting> byKeyword;
 
-        internal ClientResolution(SshTarget target, IReadOnlyList<EffectiveSetting> settings, IReadOnlyList<ConfigDiagnostic> diagnostics)
+        internal ClientResolution(SshTarget target, IReadOnlyList<EffectiveSetting> settings, IReadOnlyList<ConfigDiagnostic> diagnostics, IReadOnlyList<ClientDirective> directives)
         {
             Target = target;
             Settings = settings;
             Diagnostics = diagnostics;
+            Directives = directives;
             byKeyword = settings.ToDictionary(s => ClientKeyword.Find(s.Name)!);
         }
 
@@ -30,6 +31,16 @@ namespace SshKeepAlive.Core.ClientConfig
 
         /// <summary>Errors (ssh would refuse the configuration) and warnings (e.g. Match exec not run), with file:line.</summary>
         public IReadOnlyList<ConfigDiagnostic> Diagnostics { get; }
+
+        /// <summary>
+        /// The active lines of every other keyword ssh_config knows, in the order ssh reads them (the first pass, then
+        /// lines only the final pass activates); each keyword's own rule (first wins, or every line adds) is the caller's.
+        /// </summary>
+        public IReadOnlyList<ClientDirective> Directives { get; }
+
+        /// <summary>The active lines of one keyword (as in <see cref="Directives"/>), case-insensitively.</summary>
+        public IEnumerable<ClientDirective> DirectivesOf(string keyword) =>
+            Directives.Where(d => string.Equals(d.Keyword, keyword, StringComparison.OrdinalIgnoreCase));
 
         public bool HasErrors => Diagnostics.Any(d => d.IsError);
 

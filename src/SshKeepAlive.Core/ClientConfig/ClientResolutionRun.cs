@@ -24,6 +24,8 @@ namespace SshKeepAlive.Core.ClientConfig
         private readonly Dictionary<ClientKeyword, Slot> slots = new Dictionary<ClientKeyword, Slot>();
         private readonly List<ConfigDiagnostic> diagnostics = new List<ConfigDiagnostic>();
         private readonly HashSet<string> reported = new HashSet<string>();
+        private readonly List<ClientDirective> directives = new List<ClientDirective>();
+        private readonly HashSet<ConfigSource> directiveLines = new HashSet<ConfigSource>();
         private string? firstPassHost;
         private string? ignoredUnknown;
 
@@ -101,7 +103,7 @@ namespace SshKeepAlive.Core.ClientConfig
                 ReadAllFiles();
             }
 
-            return new ClientResolution(target, ClientKeyword.All.Select(Effective).ToList(), diagnostics);
+            return new ClientResolution(target, ClientKeyword.All.Select(Effective).ToList(), diagnostics, directives);
         }
 
         internal void Report(ConfigDiagnostic diagnostic)
@@ -181,8 +183,18 @@ namespace SshKeepAlive.Core.ClientConfig
                 {
                     if (ignoredUnknown == null || OpenSshPattern.MatchList(line.Line.Keyword!.ToLowerInvariant(), ignoredUnknown, lowercasePatterns: true) != 1)
                     {
-                        Report(ConfigDiagnostic.Warning(
-                            $"unknown keyword {line.Line.Keyword}: an ssh that does not know it refuses the file (\"Bad configuration option\"); IgnoreUnknown can allow it", line.Source));
+                        Report(options.UnknownKeywordsAreErrors
+                            ? ConfigDiagnostic.Error($"Bad configuration option: {line.Line.Keyword} (ssh refuses the file; IgnoreUnknown can allow it)", line.Source, ConfigDiagnosticKind.UnknownKeyword)
+                            : ConfigDiagnostic.Warning(
+                                $"unknown keyword {line.Line.Keyword}: an ssh that does not know it refuses the file (\"Bad configuration option\"); IgnoreUnknown can allow it", line.Source, ConfigDiagnosticKind.UnknownKeyword));
+                    }
+                }
+                else if (line.OtherKeyword != null)
+                {
+                    // The final pass reads the same lines again: each is recorded once, where it was first active.
+                    if (active && directiveLines.Add(line.Source))
+                    {
+                        directives.Add(new ClientDirective(line.OtherKeyword, line.Line.Arguments, line.Line.TextAfterSeparator.TrimEnd(), line.Source));
                     }
                 }
                 else if (line.Keyword != null && active && !line.IsNone)

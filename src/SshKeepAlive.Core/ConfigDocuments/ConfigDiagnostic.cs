@@ -9,15 +9,30 @@ namespace SshKeepAlive.Core.ConfigDocuments
         Error,
     }
 
+    /// <summary>Problems a caller may word advice for; most are <see cref="General"/>.</summary>
+    public enum ConfigDiagnosticKind
+    {
+        General,
+
+        /// <summary>A Match exec command was not run, so its block was taken as not matching.</summary>
+        MatchExecNotRun,
+
+        /// <summary>A keyword ssh_config does not know, not covered by IgnoreUnknown.</summary>
+        UnknownKeyword,
+    }
+
     /// <summary>A problem found while reading or resolving configuration, with the file and line it concerns.</summary>
     public sealed class ConfigDiagnostic
     {
-        public ConfigDiagnostic(ConfigDiagnosticSeverity severity, string message, ConfigSource? source)
+        public ConfigDiagnostic(ConfigDiagnosticSeverity severity, string message, ConfigSource? source, ConfigDiagnosticKind kind = ConfigDiagnosticKind.General)
         {
             Severity = severity;
             Message = message;
             Source = source;
+            Kind = kind;
         }
+
+        public ConfigDiagnosticKind Kind { get; }
 
         public ConfigDiagnosticSeverity Severity { get; }
 
@@ -28,11 +43,11 @@ namespace SshKeepAlive.Core.ConfigDocuments
 
         public bool IsError => Severity == ConfigDiagnosticSeverity.Error;
 
-        internal static ConfigDiagnostic Error(string message, ConfigSource? source) =>
-            new ConfigDiagnostic(ConfigDiagnosticSeverity.Error, message, source);
+        internal static ConfigDiagnostic Error(string message, ConfigSource? source, ConfigDiagnosticKind kind = ConfigDiagnosticKind.General) =>
+            new ConfigDiagnostic(ConfigDiagnosticSeverity.Error, message, source, kind);
 
-        internal static ConfigDiagnostic Warning(string message, ConfigSource? source) =>
-            new ConfigDiagnostic(ConfigDiagnosticSeverity.Warning, message, source);
+        internal static ConfigDiagnostic Warning(string message, ConfigSource? source, ConfigDiagnosticKind kind = ConfigDiagnosticKind.General) =>
+            new ConfigDiagnostic(ConfigDiagnosticSeverity.Warning, message, source, kind);
 
         /// <summary>"path:line: error: message".</summary>
         public override string ToString() =>

@@ -55,6 +55,9 @@ namespace SshKeepAlive.Core.ConfigDocuments
         public string ArgumentText =>
             tokens.Spans.Length == 0 ? string.Empty : Text.Substring(tokens.Spans[0].Start, tokens.Spans[tokens.Spans.Length - 1].End - tokens.Spans[0].Start);
 
+        /// <summary>Everything after the keyword and its separator: the arguments as written and any comment after them.</summary>
+        public string TextAfterSeparator => Keyword == null ? string.Empty : Text.Substring(Math.Min(tokens.ArgumentsStart, Text.Length));
+
         /// <summary>The whitespace before the keyword.</summary>
         public string Indentation => Keyword == null ? string.Empty : Text.Substring(0, tokens.KeywordStart);
 
