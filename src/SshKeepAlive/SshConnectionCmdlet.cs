@@ -102,6 +102,39 @@ namespace SshKeepAlive
         public SwitchParameter NoReconnect { get; set; }
 
         /// <summary>
+        /// Jump hosts to go through, first hop first, as ssh -J: [user@]host[:port] or ssh://[user@]host[:port], in one
+        /// comma-separated string or as several; each is resolved from ssh_config under its own name. Wins over ProxyJump
+        /// and ProxyCommand; none turns both off.
+        /// </summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string[]? JumpHost { get; set; }
+
+        /// <summary>Local port forwards as ssh -L: [bind_address:]port:host:hostport; kept up across reconnects (the listener stays bound).</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string[]? LocalForward { get; set; }
+
+        /// <summary>Remote port forwards as ssh -R: [bind_address:]port:host:hostport; asked of the server again after every reconnect.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string[]? RemoteForward { get; set; }
+
+        /// <summary>Dynamic (SOCKS4/5) forwards as ssh -D: [bind_address:]port; kept up across reconnects.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string[]? DynamicForward { get; set; }
+
+        /// <summary>Runs the commands of Match exec lines in ssh_config to decide their blocks, as ssh does; without it such blocks do not match (a warning names each).</summary>
+        [Parameter]
+        public SwitchParameter AllowMatchExec { get; set; }
+
+        /// <summary>Answers passphrase, password and keyboard-interactive prompts on the pipeline thread while a connect waits.</summary>
+        private protected HostCredentialPrompter Prompter => prompter ??= new HostCredentialPrompter(Host?.UI);
+
+        private HostCredentialPrompter? prompter;
+
+        /// <summary>
         /// The session settings: ssh_config for the destination, the parameters bound on top (Core decides how they
         /// combine). Warnings go to the warning stream; a destination, config or delay Core refuses ends the command.
         /// </summary>
@@ -120,7 +153,12 @@ namespace SshKeepAlive
 
             foreach (ConfigDiagnostic warning in result.Warnings)
             {
-                WriteWarning(warning.ToString());
+                WriteWarning(warning.Kind == ConfigDiagnosticKind.MatchExecNotRun && !AllowMatchExec ? warning + " (-AllowMatchExec runs it)" : warning.ToString());
+            }
+
+            if (result.UnsupportedWarning is string unsupported)
+            {
+                WriteWarning(unsupported);
             }
 
             WriteVerbose("From ssh_config: " + string.Join("; ", result.FromConfig.Select(s => s.ToString())));
@@ -138,7 +176,11 @@ namespace SshKeepAlive
             try
             {
                 session = settings.CreateSession();
-                session.Connect(CancellationToken);
+                Prompter.Wait(session.ConnectAsync(CancellationToken), CancellationToken);
+                foreach (PortForward forward in session.PortForwards.Where(f => f.State == PortForwardState.Failed))
+                {
+                    WriteWarning($"{forward}: {forward.LastError} It is tried again on every reconnect.");
+                }
                 if (ConnectionErrors.KeepAliveReplyUnavailableWarning(settings) is string warning)
                 {
                     WriteWarning(warning);
@@ -188,7 +230,20 @@ namespace SshKeepAlive
                 ReconnectMaxAttempts = ReconnectMaxAttempts,
                 ReconnectTimeout = Seconds(ReconnectTimeout),
                 NoReconnect = NoReconnect,
+                RunMatchExec = AllowMatchExec,
+                JumpHosts = JumpHost == null ? null : string.Join(",", JumpHost),
+                LocalForwards = LocalForward ?? new string[0],
+                RemoteForwards = RemoteForward ?? new string[0],
+                DynamicForwards = DynamicForward ?? new string[0],
+                Prompter = Prompter,
             };
+        }
+
+        /// <summary>Waits for a task on the pipeline thread, answering the authentication prompts it raises meanwhile.</summary>
+        protected T Await<T>(System.Threading.Tasks.Task<T> task)
+        {
+            Prompter.Wait(task, CancellationToken);
+            return task.GetAwaiter().GetResult();
         }
 
         private static TimeSpan? Seconds(int? seconds) => seconds.HasValue ? TimeSpan.FromSeconds(seconds.Value) : (TimeSpan?)null;

@@ -14,8 +14,9 @@ namespace SshKeepAlive.Core.ClientConfig
     {
         private readonly Dictionary<ClientKeyword, EffectiveSetting> byKeyword;
 
-        internal ClientResolution(SshTarget target, IReadOnlyList<EffectiveSetting> settings, IReadOnlyList<ConfigDiagnostic> diagnostics, IReadOnlyList<ClientDirective> directives)
+        internal ClientResolution(SshTarget target, IReadOnlyList<EffectiveSetting> settings, IReadOnlyList<ConfigDiagnostic> diagnostics, IReadOnlyList<ClientDirective> directives, IReadOnlyDictionary<char, string> tokens)
         {
+            Tokens = tokens;
             Target = target;
             Settings = settings;
             Diagnostics = diagnostics;
@@ -41,6 +42,12 @@ namespace SshKeepAlive.Core.ClientConfig
         /// <summary>The active lines of one keyword (as in <see cref="Directives"/>), case-insensitively.</summary>
         public IEnumerable<ClientDirective> DirectivesOf(string keyword) =>
             Directives.Where(d => string.Equals(d.Keyword, keyword, StringComparison.OrdinalIgnoreCase));
+
+        /// <summary>
+        /// The %-tokens of this connection as ssh expands IdentityFile, CertificateFile, IdentityAgent and the like
+        /// (%C %L %i %k %l %n %p %d %h %r %u), with the final host name, user and port.
+        /// </summary>
+        public IReadOnlyDictionary<char, string> Tokens { get; }
 
         public bool HasErrors => Diagnostics.Any(d => d.IsError);
 

@@ -103,7 +103,8 @@ namespace SshKeepAlive.Core.ClientConfig
                 ReadAllFiles();
             }
 
-            return new ClientResolution(target, ClientKeyword.All.Select(Effective).ToList(), diagnostics, directives);
+            var settings = ClientKeyword.All.Select(Effective).ToList();
+            return new ClientResolution(target, settings, diagnostics, directives, FinalTokens(host));
         }
 
         internal void Report(ConfigDiagnostic diagnostic)
@@ -132,6 +133,20 @@ namespace SshKeepAlive.Core.ClientConfig
                 ['r'] = user,
                 ['u'] = Environment.LocalUser,
             };
+        }
+
+        // The tokens of the connection as ssh expands IdentityFile and most other keywords with them: %k is
+        // HostKeyAlias when set, %r and %p the final user and port.
+        private Dictionary<char, string> FinalTokens(string host)
+        {
+            Dictionary<char, string> tokens = PercentTokens(host, CurrentUser, CurrentPort);
+            ClientDirective? alias = directives.FirstOrDefault(d => string.Equals(d.Keyword, "HostKeyAlias", System.StringComparison.OrdinalIgnoreCase));
+            if (alias != null && alias.Arguments.Count > 0)
+            {
+                tokens['k'] = alias.Arguments[0].ToLowerInvariant();
+            }
+
+            return tokens;
         }
 
         private void ReadAllFiles()

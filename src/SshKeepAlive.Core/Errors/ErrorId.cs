@@ -92,6 +92,24 @@ namespace SshKeepAlive.Core.Errors
         /// <summary>The server accepted none of the credentials offered.</summary>
         AuthenticationFailed,
 
+        /// <summary>The server stopped authentication after too many refused keys (sshd's MaxAuthTries), typically many agent keys.</summary>
+        AuthenticationTooManyFailures,
+
+        /// <summary>Authentication needs a passphrase, password or answer, and nobody can give it (BatchMode, a host that cannot prompt).</summary>
+        CredentialRequired,
+
+        /// <summary>The configured Ciphers, MACs, KexAlgorithms or HostKeyAlgorithms leave nothing SSH.NET can use.</summary>
+        AlgorithmsUnsupported,
+
+        /// <summary>A jump host list ssh would refuse, or one that loops.</summary>
+        JumpHostInvalid,
+
+        /// <summary>A port forward ssh would refuse, or a kind sessions do not offer (Unix sockets, remote dynamic).</summary>
+        ForwardSpecInvalid,
+
+        /// <summary>A port forward could not be set up (a local port in use, the server refusing a remote listener) under ExitOnForwardFailure.</summary>
+        ForwardFailed,
+
         /// <summary>The server could not be reached or the SSH handshake failed.</summary>
         ConnectionFailed,
 

@@ -15,6 +15,15 @@ namespace SshKeepAlive.Core.Sessions
         HostKeyRevoked,
         KeyFileUnusable,
         AuthenticationFailed,
+
+        /// <summary>sshd's MaxAuthTries ran out ("Too many authentication failures").</summary>
+        AuthenticationTooManyFailures,
+
+        /// <summary>A passphrase, password or answer was needed and nobody could give it.</summary>
+        CredentialRequired,
+
+        /// <summary>A forward could not be set up under ExitOnForwardFailure.</summary>
+        ForwardFailed,
         Unreachable,
 
         /// <summary>
@@ -42,6 +51,12 @@ namespace SshKeepAlive.Core.Sessions
                     return ConnectFailureKind.KeepAliveReplyUnavailable;
                 case PrivateKeyFileException _:
                     return ConnectFailureKind.KeyFileUnusable;
+                case CredentialRequiredException _:
+                    return ConnectFailureKind.CredentialRequired;
+                case ForwardFailedException _:
+                    return ConnectFailureKind.ForwardFailed;
+                case SshConnectionException tooMany when SshConnector.IsTooManyAuthenticationFailures(tooMany):
+                    return ConnectFailureKind.AuthenticationTooManyFailures;
                 case SshAuthenticationException _:
                     return ConnectFailureKind.AuthenticationFailed;
                 case SessionUnavailableException _:

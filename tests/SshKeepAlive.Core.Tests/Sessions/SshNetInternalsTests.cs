@@ -61,7 +61,7 @@ namespace SshKeepAlive.Core.Tests.Sessions
             SshSessionSettings settings = Settings(bed);
             settings.KeepAliveInterval = TimeSpan.FromSeconds(2);
             settings.ReconnectPolicy = ReconnectPolicy.Never;
-            SshConnector connector = settings.CreateConnector();
+            SshConnector connector = settings.CreateHopConnector();
             connector.Internals = SshNetInternals.Bind(typeof(object).Assembly);
             using var session = new PersistentSshSession(connector, settings.KeepAliveInterval, settings.KeepAliveCountMax, settings.ReconnectPolicy);
             using (var deadline = new CancellationTokenSource(Wait.Bounded))
