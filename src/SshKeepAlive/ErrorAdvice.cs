@@ -83,6 +83,7 @@ namespace SshKeepAlive
                 case ErrorId.SessionNotFound: return Of(ErrorCategory.ObjectNotFound, "List sessions with Get-PersistentSshSession.");
                 case ErrorId.SessionUnavailable: return Of(ErrorCategory.ConnectionError, "Wait for the session to reconnect (Get-PersistentSshSession shows its state), or create a new one with New-PersistentSshSession.");
                 case ErrorId.SessionLostDuringCommand: return Of(ErrorCategory.ConnectionError, "Check on the host whether the command ran before running it again.");
+                case ErrorId.CommandMissing: return Of(ErrorCategory.InvalidArgument, "Give -Command, or set RemoteCommand for the host in ssh_config.");
                 case ErrorId.CommandFailed: return Of(ErrorCategory.InvalidOperation, "See the inner exception.");
                 case ErrorId.MultiplexerSessionNameInvalid: return Of(ErrorCategory.InvalidArgument, "Give -SessionName as 1-64 letters, digits, '.', '_' or '-'.");
                 default: return null;

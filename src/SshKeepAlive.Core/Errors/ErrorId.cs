@@ -131,6 +131,9 @@ namespace SshKeepAlive.Core.Errors
         /// <summary>Running a remote command failed for another reason.</summary>
         CommandFailed,
 
+        /// <summary>No command to run: none given, and ssh_config sets no RemoteCommand for the session.</summary>
+        CommandMissing,
+
         /// <summary>A tmux/screen session name with characters the multiplexer would misread.</summary>
         MultiplexerSessionNameInvalid,
     }

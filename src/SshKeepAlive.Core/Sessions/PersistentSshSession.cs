@@ -119,6 +119,12 @@ namespace SshKeepAlive.Core.Sessions
         /// </summary>
         public TimeSpan LivenessTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+        /// <summary>RemoteCommand from ssh_config (tokens expanded): what Invoke-PersistentSshCommand runs without -Command.</summary>
+        public string? RemoteCommand { get; set; }
+
+        /// <summary>The hosts the connection goes through before <see cref="Target"/>, first hop first.</summary>
+        public IReadOnlyList<SshTarget> JumpHosts => (connector as ChainConnector)?.Hops.Take(((ChainConnector)connector).Hops.Count - 1).Select(h => h.Target).ToList() ?? new List<SshTarget>();
+
         /// <summary>How many times the first connect is tried (ConnectionAttempts), a second apart, while the server cannot be reached.</summary>
         public int ConnectionAttempts { get; set; } = 1;
 

@@ -47,6 +47,9 @@ namespace SshKeepAlive.Core.Sessions
         private TcpListener? listener;
         private int open;
         private long carried;
+        private bool established;
+        private bool failed;
+        private bool closed;
 
         internal PortForward(PersistentSshSession session, ForwardSpec spec, bool gatewayPorts)
         {
@@ -59,7 +62,12 @@ namespace SshKeepAlive.Core.Sessions
 
         public ForwardKind Kind => Spec.Kind;
 
-        public PortForwardState State { get; private set; } = PortForwardState.Pending;
+        public PortForwardState State =>
+            closed ? PortForwardState.Closed
+            : failed ? PortForwardState.Failed
+            : !established ? PortForwardState.Pending
+            : session.State == SessionState.Connected ? PortForwardState.Active
+            : PortForwardState.Waiting;
 
         /// <summary>Where it listens: here for local and dynamic forwards, on the server for remote ones.</summary>
         public string Listen => (Spec.Kind == ForwardKind.Remote ? "remote " : string.Empty) + (Spec.ListenHost ?? "localhost") + ":" + (BoundPort ?? Spec.ListenPort);
@@ -83,9 +91,9 @@ namespace SshKeepAlive.Core.Sessions
 
         public void Dispose()
         {
+            closed = true;
             closing.Cancel();
             listener?.Stop();
-            State = PortForwardState.Closed;
         }
 
         /// <summary>
@@ -109,22 +117,14 @@ namespace SshKeepAlive.Core.Sessions
                 }
 
                 LastError = null;
-                State = PortForwardState.Active;
+                failed = false;
+                established = true;
             }
             catch (Exception ex) when (!(ex is ForwardFailedException))
             {
                 LastError = ex.Message;
-                State = PortForwardState.Failed;
+                failed = true;
                 throw new ForwardFailedException($"The forward {Spec.Kind} {Listen} -> {Destination} could not be set up: {ex.Message}", ex);
-            }
-        }
-
-        /// <summary>The session lost its connection: a remote forward went with it, a local listener waits.</summary>
-        internal void ConnectionLost()
-        {
-            if (State == PortForwardState.Active)
-            {
-                State = PortForwardState.Waiting;
             }
         }
 

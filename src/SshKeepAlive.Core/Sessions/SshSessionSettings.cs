@@ -233,6 +233,7 @@ namespace SshKeepAlive.Core.Sessions
                 GatewayPorts = GatewayPorts,
                 LivenessTimeout = ConnectTimeout,
                 ConnectionAttempts = ConnectionAttempts,
+                RemoteCommand = RemoteCommand,
             };
 
         /// <summary>The connector <see cref="CreateSession"/> uses (the chain of hops when there are jump hosts); reads the key files.</summary>
