@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 
@@ -44,6 +45,7 @@ namespace SshKeepAlive.Core.Sessions
             Transition transition = machine.Fire(Trigger.Connected(active, attempt));
             if (transition.Accepted)
             {
+                _ = RetryFailedForwardsAsync(active);
                 _ = active.Lost.ContinueWith(
                     lost => Apply(machine.Fire(Trigger.Lost(generation, lost.Result))),
                     CancellationToken.None,
@@ -69,6 +71,34 @@ namespace SshKeepAlive.Core.Sessions
                 {
                     // Shown in the forward's state and LastError.
                 }
+            }
+        }
+
+        // A forward that failed (a remote port the server's copy of a dead connection still holds, a local port in use)
+        // is tried again every few seconds while this connection is the session's.
+        private async Task RetryFailedForwardsAsync(ActiveConnection active)
+        {
+            try
+            {
+                while (PortForwards.Any(f => f.State == PortForwardState.Failed))
+                {
+                    await clock.Delay(ForwardRetry, active.Ended).ConfigureAwait(false);
+                    foreach (PortForward forward in PortForwards.Where(f => f.State == PortForwardState.Failed))
+                    {
+                        try
+                        {
+                            forward.Establish(active.Connection);
+                        }
+                        catch (ForwardFailedException)
+                        {
+                            // Its state and LastError say so; tried again next round.
+                        }
+                    }
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                // The connection was retired: the next one sets its forwards up itself.
             }
         }
 

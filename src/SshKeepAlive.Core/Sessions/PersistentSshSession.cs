@@ -25,6 +25,9 @@ namespace SshKeepAlive.Core.Sessions
 
         // How long a connection to a forward's listener waits for a reconnecting session before it is refused.
         private static readonly TimeSpan ForwardWait = TimeSpan.FromSeconds(30);
+
+        // How often a forward that could not be set up is tried again while connected.
+        private static readonly TimeSpan ForwardRetry = TimeSpan.FromSeconds(3);
         private static int lastId;
 
         private readonly ISshConnector connector;
