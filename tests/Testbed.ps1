@@ -73,10 +73,11 @@ function Set-SshTestbedBastion {
     Invoke-SshTestbed -ArgumentList @('isolate', $Testbed.RUN_ID, 2) | Out-Null
 }
 
-# An ssh_config with a Host block per testbed server (bed1, bed2, ...): its address, user, the test key and known_hosts,
-# StrictHostKeyChecking yes; -Extra lines go at the top, where they apply to every host.
+# An ssh_config with a Host block per testbed server (bed1, bed2, ...): its address, user, the test key (-NoKey: none)
+# and known_hosts, StrictHostKeyChecking yes; -Extra lines go at the top, where they apply to every host, and -PerHost
+# lines first in a host's block, so they win.
 function New-SshTestbedConfig {
-    param([Parameter(Mandatory)] $Testbed, [Parameter(Mandatory)] [string] $Path, [string[]] $Extra = @(), [hashtable] $PerHost = @{})
+    param([Parameter(Mandatory)] $Testbed, [Parameter(Mandatory)] [string] $Path, [string[]] $Extra = @(), [hashtable] $PerHost = @{}, [switch] $NoKey)
     $lines = @($Extra)
     for ($k = 1; $k -le [int] $Testbed.SERVER_COUNT; $k++) {
         $lines += "Host bed$k"
@@ -84,7 +85,7 @@ function New-SshTestbedConfig {
         $lines += "  Port $($Testbed."SERVER_$($k)_PORT")"
         $lines += "  User $($Testbed.USER)"
         if ($PerHost.ContainsKey("bed$k")) { $lines += $PerHost["bed$k"] | ForEach-Object { "  $_" } }
-        $lines += "  IdentityFile $($Testbed.PRIVATE_KEY)"
+        if (-not $NoKey) { $lines += "  IdentityFile $($Testbed.PRIVATE_KEY)" }
         $lines += "  UserKnownHostsFile $($Testbed.KNOWN_HOSTS)"
         $lines += '  StrictHostKeyChecking yes'
     }
