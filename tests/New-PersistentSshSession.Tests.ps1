@@ -285,7 +285,7 @@ Describe 'New-PersistentSshSession reading ssh_config as ssh does' {
 
                 "$((New-PersistentSshSession -HostName bed1 -ConfigPath $only -ErrorAction Stop).State)" | Should -Be 'Connected'
                 $caught = { New-PersistentSshSession -HostName bed1 -ConfigPath $all -ErrorAction Stop } |
-                    Should -Throw -ErrorId 'AuthenticationTooManyFailures,SshKeepAlive.Commands.NewPersistentSshSessionCommand' -PassThru
+                    Should -Throw -ErrorId 'AuthenticationAttemptsExhausted,SshKeepAlive.Commands.NewPersistentSshSessionCommand' -PassThru
                 $caught.Exception.Message | Should -BeLike '*Too many authentication failures*'
                 $caught.ErrorDetails.RecommendedAction | Should -BeLike '*IdentitiesOnly*'
             }
@@ -303,17 +303,17 @@ Describe 'New-PersistentSshSession reading ssh_config as ssh does' {
             "$warned" | Should -Be "ForwardX11 at ${config}:1, ForwardAgent at ${config}:2 are not supported by persistent sessions (they connect as if those lines were absent)."
         }
 
-        It 'fails at once with CredentialRequired under BatchMode yes when the server wants a password' {
+        It 'fails at once with CredentialMissing under BatchMode yes when the server wants a password' {
             $config = New-SshTestbedConfig -Testbed $Bed -Path (Join-Path $TestDrive 'batch_config') -PerHost @{ bed1 = 'BatchMode yes', 'PubkeyAuthentication no' }
             $timer = [Diagnostics.Stopwatch]::StartNew()
             $caught = { New-PersistentSshSession -HostName bed1 -ConfigPath $config -ErrorAction Stop } |
-                Should -Throw -ErrorId 'CredentialRequired,SshKeepAlive.Commands.NewPersistentSshSessionCommand' -PassThru
+                Should -Throw -ErrorId 'CredentialMissing,SshKeepAlive.Commands.NewPersistentSshSessionCommand' -PassThru
             $timer.Elapsed.TotalSeconds | Should -BeLessThan 10
             $caught.Exception.Message | Should -BeLike '*password*BatchMode is yes*'
             "$($caught.CategoryInfo.Category)" | Should -Be 'AuthenticationError'
         }
 
-        It 'fails at once with CredentialRequired in a runspace that cannot prompt' {
+        It 'fails at once with CredentialMissing in a runspace that cannot prompt' {
             $config = New-SshTestbedConfig -Testbed $Bed -Path (Join-Path $TestDrive 'scripted_config') -PerHost @{ bed1 = 'PubkeyAuthentication no' }
             $state = [System.Management.Automation.Runspaces.InitialSessionState]::CreateDefault2()
             $state.ImportPSModule($ModuleManifest)
@@ -321,7 +321,7 @@ Describe 'New-PersistentSshSession reading ssh_config as ssh does' {
             try {
                 $null = $shell.AddCommand('New-PersistentSshSession').AddParameter('HostName', 'bed1').AddParameter('ConfigPath', $config)
                 $shell.Invoke() | Should -BeNullOrEmpty
-                $shell.Streams.Error[0].FullyQualifiedErrorId | Should -Be 'CredentialRequired,SshKeepAlive.Commands.NewPersistentSshSessionCommand'
+                $shell.Streams.Error[0].FullyQualifiedErrorId | Should -Be 'CredentialMissing,SshKeepAlive.Commands.NewPersistentSshSessionCommand'
             }
             finally { $shell.Dispose() }
         }

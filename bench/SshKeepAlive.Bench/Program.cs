@@ -17,10 +17,18 @@ namespace SshKeepAlive.Bench
         {
             new SessionBenchmark(),
             new ClientConfigBenchmark(),
+            new ForwardBenchmark(),
+            new JumpBenchmark(),
+            new IdleCostBenchmark(),
         };
 
         private static int Main(string[] args)
         {
+            if (args.Length > 0 && args[0] == IdleCostBenchmark.HostMode)
+            {
+                return IdleCostBenchmark.Host(args);
+            }
+
             if (args.Contains("--list"))
             {
                 foreach (IBenchmark benchmark in All)

@@ -10,6 +10,7 @@ using SshKeepAlive.Core.OpenSsh;
 using SshKeepAlive.Core.Sessions;
 using SshKeepAlive.Core.Ssh;
 using SshKeepAlive.Testing;
+using static SshKeepAlive.Bench.BenchSessions;
 
 namespace SshKeepAlive.Bench
 {
@@ -30,7 +31,6 @@ namespace SshKeepAlive.Bench
         private static readonly Random CutPhase = new Random(20261125);
         private const int KeepAliveInterval = 1;
         private const int KeepAliveCountMax = 3;
-        private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
         private static readonly TimeSpan CutLength = TimeSpan.FromSeconds(10);
         private static readonly TimeSpan IdleWindow = TimeSpan.FromSeconds(30);
 
@@ -86,7 +86,7 @@ namespace SshKeepAlive.Bench
                     ours.Set();
                 }
             };
-            using Process ssh = StartOpenSsh("ssh", bed, bed.Servers[1], "echo connected; sleep 600");
+            using Process ssh = StartOpenSsh("ssh", bed, bed.Servers[1], KeepAliveOptions, Array.Empty<string>(), "echo connected; sleep 600");
             WaitForLine(ssh, "connected");
             ssh.EnableRaisingEvents = true;
             ssh.Exited += (_, _) => openSsh.Set();
@@ -118,7 +118,7 @@ namespace SshKeepAlive.Bench
                     ours.Set();
                 }
             };
-            using Process autossh = StartOpenSsh("autossh", bed, bed.Servers[1], "echo connected; sleep 600", "-M", "0");
+            using Process autossh = StartOpenSsh("autossh", bed, bed.Servers[1], KeepAliveOptions, new[] { "-M", "0" }, "echo connected; sleep 600");
             WaitForLine(autossh, "connected");
             _ = Task.Run(() =>
             {
@@ -143,7 +143,7 @@ namespace SshKeepAlive.Bench
         private static (double Ours, double OpenSsh) MeasureKeepAliveBytes(Testbed bed)
         {
             using PersistentSshSession session = Connect(bed, bed.Servers[0], ReconnectPolicy.Never);
-            using Process ssh = StartOpenSsh("ssh", bed, bed.Servers[1], "echo connected; sleep 600");
+            using Process ssh = StartOpenSsh("ssh", bed, bed.Servers[1], KeepAliveOptions, Array.Empty<string>(), "echo connected; sleep 600");
             WaitForLine(ssh, "connected");
             Thread.Sleep(TimeSpan.FromSeconds(2));
             long ours = InterfaceBytes(bed.Servers[0]);
@@ -171,35 +171,6 @@ namespace SshKeepAlive.Bench
             return session;
         }
 
-        private static Process StartOpenSsh(string program, Testbed bed, TestbedServer server, string command, params string[] programOptions)
-        {
-            var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardInput = true, UseShellExecute = false };
-            start.Environment["AUTOSSH_GATETIME"] = "0";
-            foreach (string argument in programOptions.Concat(bed.SshArguments(server, KeepAliveOptions, command)))
-            {
-                start.ArgumentList.Add(argument);
-            }
-
-            return Process.Start(start)!;
-        }
-
-        private static void WaitForLine(Process process, string expected)
-        {
-            var reading = Task.Run(() =>
-            {
-                string? line;
-                while ((line = process.StandardOutput.ReadLine()) != null && line != expected)
-                {
-                }
-
-                return line != null;
-            });
-            if (!reading.Wait(Deadline) || !reading.Result)
-            {
-                throw new InvalidOperationException($"{process.StartInfo.FileName} never printed '{expected}'");
-            }
-        }
-
         // Bytes in and out of a server namespace's only interface.
         private static long InterfaceBytes(TestbedServer server)
         {
@@ -207,35 +178,6 @@ namespace SshKeepAlive.Bench
                 .Split('\n').Single(l => l.TrimStart().StartsWith("eth0:"));
             string[] fields = line.Substring(line.IndexOf(':') + 1).Split(' ', StringSplitOptions.RemoveEmptyEntries);
             return long.Parse(fields[0]) + long.Parse(fields[8]);
-        }
-
-        private static void Stop(Process process)
-        {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-                process.WaitForExit();
-            }
-        }
-
-        /// <summary>The moment something happened, on a stopwatch started by the event that provoked it.</summary>
-        private sealed class Mark
-        {
-            private readonly Stopwatch clock;
-            private readonly TaskCompletionSource<double> happened = new TaskCompletionSource<double>(TaskCreationOptions.RunContinuationsAsynchronously);
-
-            public Mark(Stopwatch clock) => this.clock = clock;
-
-            public void Set() => happened.TrySetResult(clock.Elapsed.TotalSeconds);
-
-            public double Wait(string what) =>
-                happened.Task.Wait(Deadline) ? happened.Task.Result : throw new InvalidOperationException($"timed out waiting {Deadline.TotalSeconds} s for {what}");
-        }
-
-        private static double Median(IEnumerable<double> values)
-        {
-            var sorted = values.OrderBy(v => v).ToList();
-            return sorted[sorted.Count / 2];
         }
     }
 }

@@ -93,13 +93,13 @@ namespace SshKeepAlive.Core.Errors
         AuthenticationFailed,
 
         /// <summary>The server stopped authentication after too many refused keys (sshd's MaxAuthTries), typically many agent keys.</summary>
-        AuthenticationTooManyFailures,
+        AuthenticationAttemptsExhausted,
 
         /// <summary>Authentication needs a passphrase, password or answer, and nobody can give it (BatchMode, a host that cannot prompt).</summary>
-        CredentialRequired,
+        CredentialMissing,
 
         /// <summary>The configured Ciphers, MACs, KexAlgorithms or HostKeyAlgorithms leave nothing SSH.NET can use.</summary>
-        AlgorithmsUnsupported,
+        AlgorithmsUnavailable,
 
         /// <summary>A jump host list ssh would refuse, or one that loops.</summary>
         JumpHostInvalid,

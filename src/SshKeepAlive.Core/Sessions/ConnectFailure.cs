@@ -17,10 +17,10 @@ namespace SshKeepAlive.Core.Sessions
         AuthenticationFailed,
 
         /// <summary>sshd's MaxAuthTries ran out ("Too many authentication failures").</summary>
-        AuthenticationTooManyFailures,
+        AuthenticationAttemptsExhausted,
 
         /// <summary>A passphrase, password or answer was needed and nobody could give it.</summary>
-        CredentialRequired,
+        CredentialMissing,
 
         /// <summary>A forward could not be set up under ExitOnForwardFailure.</summary>
         ForwardFailed,
@@ -52,11 +52,11 @@ namespace SshKeepAlive.Core.Sessions
                 case PrivateKeyFileException _:
                     return ConnectFailureKind.KeyFileUnusable;
                 case CredentialRequiredException _:
-                    return ConnectFailureKind.CredentialRequired;
+                    return ConnectFailureKind.CredentialMissing;
                 case ForwardFailedException _:
                     return ConnectFailureKind.ForwardFailed;
                 case SshConnectionException tooMany when SshConnector.IsTooManyAuthenticationFailures(tooMany):
-                    return ConnectFailureKind.AuthenticationTooManyFailures;
+                    return ConnectFailureKind.AuthenticationAttemptsExhausted;
                 case SshAuthenticationException _:
                     return ConnectFailureKind.AuthenticationFailed;
                 case SessionUnavailableException _:

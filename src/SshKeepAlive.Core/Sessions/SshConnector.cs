@@ -116,7 +116,7 @@ namespace SshKeepAlive.Core.Sessions
         /// Checks the configured algorithm lists against what SSH.NET offers (and Compression against zlib), before any
         /// connection: a list SSH.NET has nothing of would fail every handshake.
         /// </summary>
-        /// <exception cref="SshKeepAliveException"><see cref="ErrorId.AlgorithmsUnsupported"/>, naming the lists and SSH.NET's names.</exception>
+        /// <exception cref="SshKeepAliveException"><see cref="ErrorId.AlgorithmsUnavailable"/>, naming the lists and SSH.NET's names.</exception>
         public static void CheckAlgorithms(IReadOnlyDictionary<AlgorithmKind, IReadOnlyList<string>> algorithms, string target)
         {
             var info = new ConnectionInfo("localhost", "x", new NoneAuthenticationMethod("x"));
@@ -126,7 +126,7 @@ namespace SshKeepAlive.Core.Sessions
                 if (!configured.Value.Any(offered.Contains))
                 {
                     throw new SshKeepAliveException(
-                        ErrorId.AlgorithmsUnsupported,
+                        ErrorId.AlgorithmsUnavailable,
                         $"{configured.Key} for {target} allows {string.Join(",", configured.Value)}, none of which SSH.NET offers ({string.Join(",", offered)}).",
                         target);
                 }

@@ -52,8 +52,8 @@ namespace SshKeepAlive.Commands
                 case ConnectFailureKind.HostKeyRevoked: return ErrorId.HostKeyRevoked;
                 case ConnectFailureKind.KeyFileUnusable: return ErrorId.KeyFileUnusable;
                 case ConnectFailureKind.AuthenticationFailed: return ErrorId.AuthenticationFailed;
-                case ConnectFailureKind.AuthenticationTooManyFailures: return ErrorId.AuthenticationTooManyFailures;
-                case ConnectFailureKind.CredentialRequired: return ErrorId.CredentialRequired;
+                case ConnectFailureKind.AuthenticationAttemptsExhausted: return ErrorId.AuthenticationAttemptsExhausted;
+                case ConnectFailureKind.CredentialMissing: return ErrorId.CredentialMissing;
                 case ConnectFailureKind.ForwardFailed: return ErrorId.ForwardFailed;
                 case ConnectFailureKind.Unreachable: return ErrorId.ConnectionFailed;
                 case ConnectFailureKind.KeepAliveReplyUnavailable: return ErrorId.KeepAliveReplyUnavailable;

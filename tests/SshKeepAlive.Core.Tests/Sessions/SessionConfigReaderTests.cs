@@ -145,11 +145,11 @@ namespace SshKeepAlive.Core.Tests.Sessions
         }
 
         [Fact]
-        public void AlgorithmsWithNothingSshNetOffers_AreAlgorithmsUnsupported()
+        public void AlgorithmsWithNothingSshNetOffers_AreAlgorithmsUnavailable()
         {
             var error = Assert.Throws<SshKeepAliveException>(() => Build(Config("Host web01\n  MACs umac-64@openssh.com,umac-128-etm@openssh.com\n")));
 
-            Assert.Equal(ErrorId.AlgorithmsUnsupported, error.Id);
+            Assert.Equal(ErrorId.AlgorithmsUnavailable, error.Id);
             Assert.Contains("umac-64@openssh.com", error.Message);
         }
 
