@@ -236,6 +236,7 @@ namespace SshKeepAlive
                 RemoteForwards = RemoteForward ?? new string[0],
                 DynamicForwards = DynamicForward ?? new string[0],
                 Prompter = Prompter,
+                Interactive = this is Commands.EnterPersistentSshCommand,
             };
         }
 

@@ -68,6 +68,32 @@ namespace SshKeepAlive.Core.Sessions
             ["RefuseConnection"] = new[] { "no", "false" },
         };
 
+        /// <summary>
+        /// What a terminal session (Enter-PersistentSsh) cannot do as ssh would: run RemoteCommand instead of the shell,
+        /// or go without a terminal; and what a command session (New-PersistentSshSession, whose commands run without a
+        /// terminal) cannot: RequestTTY yes or force. Those lines join the connect's one warning.
+        /// </summary>
+        public static void MarkUnsupportedFor(SshSessionSettings settings, bool interactive)
+        {
+            void Unsupported(string keyword)
+            {
+                if (settings.ConfiguredAt.TryGetValue(keyword, out ConfigSource? source))
+                {
+                    settings.Unsupported.Add(new UnsupportedSetting(keyword, source));
+                }
+            }
+
+            if (interactive && settings.RemoteCommand != null)
+            {
+                Unsupported("RemoteCommand");
+            }
+
+            if (interactive ? settings.RequestTty == "no" || settings.RequestTty == "false" : settings.RequestTty == "yes" || settings.RequestTty == "true" || settings.RequestTty == "force")
+            {
+                Unsupported("RequestTTY");
+            }
+        }
+
         public static void Apply(ClientResolution resolution, string homeDirectory, SshSessionSettings settings)
         {
             var context = new Context(resolution, homeDirectory);
@@ -84,6 +110,7 @@ namespace SshKeepAlive.Core.Sessions
                 ApplyAccumulating(directive, context, settings, clearForwards);
                 if (first)
                 {
+                    settings.ConfiguredAt[directive.Keyword] = directive.Source;
                     ApplyFirst(directive, context, settings);
                 }
 

@@ -69,6 +69,7 @@ namespace SshKeepAlive.Core.Sessions
             ApplyChoices(request, target, settings);
             IReadOnlyList<SshTarget>? jumpHosts = request.JumpHosts == null ? null : ParseJumpHosts(request.JumpHosts, "-JumpHost", target.ToString());
             AddJumpHosts(resolver, options, environment, warnings, settings, jumpHosts, request, new List<string>());
+            SessionConfigReader.MarkUnsupportedFor(settings, request.Interactive);
             foreach (SshSessionSettings hop in settings.Chain)
             {
                 SshConnector.CheckAlgorithms(hop.Algorithms, hop.Target.ToString());

@@ -68,6 +68,9 @@ namespace SshKeepAlive.Core.Sessions
         /// <summary>Never reconnect: a lost connection leaves the session Broken.</summary>
         public bool NoReconnect { get; set; }
 
+        /// <summary>For an interactive terminal (Enter-PersistentSsh) rather than commands: decides which of RemoteCommand and RequestTTY can be honoured.</summary>
+        public bool Interactive { get; set; }
+
         /// <summary>Run Match exec commands of the configuration, as ssh does (otherwise their blocks do not match, with a warning).</summary>
         public bool RunMatchExec { get; set; }
 

@@ -142,6 +142,9 @@ namespace SshKeepAlive.Core.Sessions
         /// <summary>GatewayPorts: local forwards listen on every interface when no bind address says otherwise.</summary>
         public bool GatewayPorts { get; set; }
 
+        /// <summary>Where the first-wins keywords beyond the resolver's own were set (keyword → line), for warnings about them.</summary>
+        public Dictionary<string, ConfigSource> ConfiguredAt { get; } = new Dictionary<string, ConfigSource>(StringComparer.OrdinalIgnoreCase);
+
         /// <summary>Lines of the configuration that sessions do not honour (one warning per connect names them).</summary>
         public List<UnsupportedSetting> Unsupported { get; } = new List<UnsupportedSetting>();
 

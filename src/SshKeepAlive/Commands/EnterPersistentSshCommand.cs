@@ -64,14 +64,15 @@ namespace SshKeepAlive.Commands
             using var terminal = new ConsoleTerminal();
             var shell = new InteractiveShell(session, terminal, ConsoleTerminal.TerminalType);
             MultiplexerKind requested = MultiplexerCommands.Parse(Multiplexer);
-            MultiplexerKind multiplexer = shell.ResolveAsync(requested, wait, CancellationToken).GetAwaiter().GetResult();
+            MultiplexerKind multiplexer = Await(shell.ResolveAsync(requested, wait, CancellationToken));
             if (multiplexer == MultiplexerKind.None && requested != MultiplexerKind.None)
             {
                 WriteWarning($"{session.Target} has neither tmux nor screen: a plain shell, whose programs end if the connection drops.");
             }
 
             WriteVerbose($"Attaching {(multiplexer == MultiplexerKind.None ? "a plain shell" : $"{multiplexer.ToString().ToLowerInvariant()} session '{SessionName}'")} with TERM={ConsoleTerminal.TerminalType}; type ~. after Enter to disconnect.");
-            ShellEnd end = shell.RunAsync(multiplexer, SessionName, wait, CancellationToken).GetAwaiter().GetResult();
+            // Awaited so: a reconnect that must ask for a password or a one-time code asks in this terminal.
+            ShellEnd end = Await(shell.RunAsync(multiplexer, SessionName, wait, CancellationToken));
             WriteVerbose($"The shell ended: {end}.");
             if (end == ShellEnd.SessionLost)
             {

@@ -89,7 +89,7 @@ namespace SshKeepAlive.Core.Tests.Sessions
             Assert.Equal("alias.example", settings.HostKeyAlias);
             Assert.True(settings.BatchMode);
             Assert.Equal("tmux new -A -s deploy", settings.RemoteCommand);
-            Assert.Equal("force", settings.RequestTty);
+            Assert.Equal("auto", settings.RequestTty);
             Assert.Equal(new[] { "chacha20-poly1305@openssh.com" }, settings.Algorithms[AlgorithmKind.Ciphers]);
             Assert.Equal(new[] { "hmac-sha2-256-etm@openssh.com" }, settings.Algorithms[AlgorithmKind.MACs]);
             Assert.Equal("curve25519-sha256", settings.Algorithms[AlgorithmKind.KexAlgorithms][0]);
@@ -113,6 +113,21 @@ namespace SshKeepAlive.Core.Tests.Sessions
             SessionSettingsResult result = Build(config);
 
             Assert.Equal($"ForwardX11 at {config}:2, ForwardAgent at {config}:3, ControlMaster at {config}:4 are not supported by persistent sessions (they connect as if those lines were absent).", result.UnsupportedWarning);
+        }
+
+        [Theory]
+        [InlineData(false, "RequestTTY force", "RequestTTY")]
+        [InlineData(true, "RemoteCommand top", "RemoteCommand")]
+        [InlineData(true, "RequestTTY no", "RequestTTY")]
+        [InlineData(false, "RemoteCommand top", null)]
+        [InlineData(true, "RequestTTY force", null)]
+        public void RemoteCommandAndRequestTty_AreNamedWhereTheSessionCannotHonourThem(bool interactive, string line, string? named)
+        {
+            string config = Config("Host web01\n  " + line + "\n");
+
+            string? warning = SessionSettingsBuilder.Build(new SshSessionRequest("web01") { ConfigFile = config, Interactive = interactive }, Environment()).UnsupportedWarning;
+
+            Assert.Equal(named == null ? null : $"{named} at {config}:2 is not supported by persistent sessions (they connect as if those lines were absent).", warning);
         }
 
         [Fact]
