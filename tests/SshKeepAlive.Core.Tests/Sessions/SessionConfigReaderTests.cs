@@ -72,7 +72,7 @@ namespace SshKeepAlive.Core.Tests.Sessions
         {
             string config = Config(
                 "Host web01\n  IdentitiesOnly yes\n  IdentityAgent ~/agent.%r.sock\n  CertificateFile ~/.ssh/id-cert.pub\n  HashKnownHosts yes\n" +
-                "  GlobalKnownHostsFile /etc/a /etc/b\n  HostKeyAlias Alias.Example\n  BatchMode yes\n  RemoteCommand tmux new -A -s %r\n  RequestTTY force\n" +
+                "  GlobalKnownHostsFile /etc/a /etc/b\n  HostKeyAlias Alias.Example\n  BatchMode yes\n  RemoteCommand tmux new -A -s %r\n  RequestTTY auto\n" +
                 "  Ciphers -*cbc,aes*\n  MACs hmac-sha2-256-etm@openssh.com\n  KexAlgorithms ^curve25519-sha256\n  HostKeyAlgorithms ssh-ed25519\n" +
                 "  PasswordAuthentication no\n  KbdInteractiveAuthentication no\n  NumberOfPasswordPrompts 1\n  ExitOnForwardFailure yes\n  GatewayPorts yes\n" +
                 "  LocalForward 8080 web:80\n  RemoteForward 9090 localhost:90\n  DynamicForward 1080\n  ConnectionAttempts 4\n  TCPKeepAlive no\n  User deploy\n");
