@@ -7,22 +7,32 @@ namespace SshKeepAlive.Core.Sessions
 {
     /// <summary>
     /// One timer for every periodic callback of the process (each session's keepalives, each jump host's): the
-    /// callbacks wait in one queue ordered by when they are due, and a single <see cref="Timer"/> is armed for the
-    /// earliest. A hundred sessions cost one timer, and a due callback runs on the thread pool, so a slow one (a
-    /// keepalive blocked on a full socket) delays no other; a callback still running when it is due again skips that
-    /// turn rather than taking a second thread.
+    /// callbacks wait in one queue ordered by when they are due, and one scheduler thread sleeps until the earliest
+    /// and runs it. A hundred sessions cost one thread, and a keepalive costs what ssh's does, one wake-up: the thread
+    /// pool's workers spin before they sleep, which for twenty small callbacks a second costs ten times the
+    /// keepalives themselves.
     /// </summary>
+    /// <remarks>
+    /// Callbacks must be short. One that blocks (a keepalive stuck behind a full socket) is left to its thread: past
+    /// <see cref="StallLimit"/> a new scheduler thread takes over the queue, so no other callback waits for it; the
+    /// stuck thread ends once its callback returns. A callback keeps its turns while a run of it is stuck, so it must
+    /// return at once when it finds its previous run still going (the keepalive monitor counts the turn and sends
+    /// nothing, so a dead peer is still declared dead on time).
+    /// </remarks>
     internal static class SharedTimer
     {
+        /// <summary>How long one callback may hold the scheduler before another thread takes over (checked this often).</summary>
+        internal static readonly TimeSpan StallLimit = TimeSpan.FromSeconds(1);
+
         private static readonly object Gate = new object();
         private static readonly Stopwatch Clock = Stopwatch.StartNew();
         private static readonly SortedSet<(long Due, long Id)> Queue = new SortedSet<(long, long)>();
         private static readonly Dictionary<long, Entry> Entries = new Dictionary<long, Entry>();
-        private static readonly Timer Timer = new Timer(_ => Fire(), null, Timeout.Infinite, Timeout.Infinite);
+        private static Scheduler? scheduler;
+        private static Timer? watchdog;
         private static long lastId;
-        private static long armedFor = long.MaxValue;
 
-        /// <summary>The callbacks waiting now (for tests and the idle-cost benchmark).</summary>
+        /// <summary>The callbacks waiting now.</summary>
         public static int Count
         {
             get
@@ -47,6 +57,14 @@ namespace SshKeepAlive.Core.Sessions
                 var entry = new Entry(++lastId, period.Ticks, tick);
                 Entries[entry.Id] = entry;
                 Schedule(entry, Now() + entry.Period);
+                scheduler ??= new Scheduler();
+                if (Entries.Count == 1)
+                {
+                    watchdog ??= new Timer(_ => Watch(), null, Timeout.Infinite, Timeout.Infinite);
+                    watchdog.Change(StallLimit, StallLimit);
+                }
+
+                Monitor.PulseAll(Gate);
                 return entry;
             }
         }
@@ -58,51 +76,86 @@ namespace SshKeepAlive.Core.Sessions
         {
             entry.Due = due;
             Queue.Add((due, entry.Id));
-            Arm();
         }
 
-        // Caller holds the gate: the timer goes off when the earliest callback is due (to the millisecond, the
-        // timer's own resolution, so a batch of callbacks due together re-arms it once).
-        private static void Arm()
+        // Twice a stall limit or so: a scheduler stuck in one callback is replaced, so the others stay on time.
+        private static void Watch()
         {
-            long next = Queue.Count == 0 ? long.MaxValue : Queue.Min.Due / TimeSpan.TicksPerMillisecond * TimeSpan.TicksPerMillisecond;
-            if (next == armedFor)
-            {
-                return;
-            }
-
-            armedFor = next;
-            long wait = next == long.MaxValue ? Timeout.Infinite : Math.Max(0, (next - Now()) / TimeSpan.TicksPerMillisecond);
-            Timer.Change(Math.Min(wait, int.MaxValue - 1), Timeout.Infinite);
-        }
-
-        private static void Fire()
-        {
-            var due = new List<Entry>();
             lock (Gate)
             {
-                armedFor = long.MaxValue;
-                long now = Now();
-                while (Queue.Count > 0 && Queue.Min.Due <= now + TimeSpan.TicksPerMillisecond)
+                if (scheduler != null && scheduler.StuckFor(Now()) > StallLimit.Ticks)
                 {
-                    (long at, long id) = Queue.Min;
-                    Queue.Remove(Queue.Min);
-                    Entry entry = Entries[id];
-                    if (Interlocked.CompareExchange(ref entry.Running, 1, 0) == 0)
-                    {
-                        due.Add(entry);
-                    }
-
-                    // The next tick one period after this one was due, or after now when the process fell behind.
-                    Schedule(entry, Math.Max(at + entry.Period, now + 1));
+                    scheduler.Abandoned = true;
+                    scheduler = new Scheduler();
+                    Monitor.PulseAll(Gate);
                 }
+            }
+        }
 
-                Arm();
+        private sealed class Scheduler
+        {
+            private long runningSince = -1;
+
+            public Scheduler()
+            {
+                var thread = new Thread(Run) { IsBackground = true, Name = "SshKeepAlive timer" };
+                thread.Start();
             }
 
-            foreach (Entry entry in due)
+            /// <summary>Set under the gate when another scheduler took over: this one ends after its callback.</summary>
+            public bool Abandoned { get; set; }
+
+            /// <summary>How long the callback in progress has run (0 when none).</summary>
+            public long StuckFor(long now)
             {
-                ThreadPool.UnsafeQueueUserWorkItem(state => ((Entry)state!).Run(), entry);
+                long since = Interlocked.Read(ref runningSince);
+                return since < 0 ? 0 : now - since;
+            }
+
+            private void Run()
+            {
+                while (true)
+                {
+                    Entry? due;
+                    lock (Gate)
+                    {
+                        while (true)
+                        {
+                            if (Abandoned)
+                            {
+                                return;
+                            }
+
+                            long now = Now();
+                            if (Queue.Count > 0 && Queue.Min.Due <= now)
+                            {
+                                (long at, long id) = Queue.Min;
+                                Queue.Remove(Queue.Min);
+                                due = Entries[id];
+                                // The next turn one period after this one was due, or after now when the process fell behind.
+                                Schedule(due, Math.Max(at + due.Period, now + 1));
+                                break;
+                            }
+
+                            long wait = Queue.Count == 0 ? Timeout.Infinite : Math.Max(1, (Queue.Min.Due - now) / TimeSpan.TicksPerMillisecond);
+                            Monitor.Wait(Gate, (int)Math.Min(wait, int.MaxValue));
+                        }
+                    }
+
+                    Interlocked.Exchange(ref runningSince, Now());
+                    try
+                    {
+                        due.Tick();
+                    }
+                    catch (Exception)
+                    {
+                        // A callback's failure is its own (GuardedTimer reports it); the scheduler serves the others.
+                    }
+                    finally
+                    {
+                        Interlocked.Exchange(ref runningSince, -1);
+                    }
+                }
             }
         }
 
@@ -123,21 +176,6 @@ namespace SshKeepAlive.Core.Sessions
 
             public long Due { get; set; }
 
-            /// <summary>1 while the callback runs (then a turn that falls due is skipped).</summary>
-            public int Running;
-
-            public void Run()
-            {
-                try
-                {
-                    Tick();
-                }
-                finally
-                {
-                    Volatile.Write(ref Running, 0);
-                }
-            }
-
             public void Dispose()
             {
                 lock (Gate)
@@ -145,7 +183,12 @@ namespace SshKeepAlive.Core.Sessions
                     if (Entries.Remove(Id))
                     {
                         Queue.Remove((Due, Id));
-                        Arm();
+                    }
+
+                    // With nothing left to run, the scheduler sleeps and the watchdog stops.
+                    if (Entries.Count == 0)
+                    {
+                        watchdog?.Change(Timeout.Infinite, Timeout.Infinite);
                     }
                 }
             }

@@ -38,15 +38,18 @@ namespace SshKeepAlive.Core.Tests.Sessions
         }
 
         [Fact]
-        public async Task ACallbackThatBlocks_TakesOneThreadAndDelaysNoOther()
+        public async Task ACallbackThatBlocks_DelaysNoOther()
         {
             using var release = new ManualResetEventSlim();
             int ticks = 0;
             int blocked = 0;
             using IDisposable blocking = SharedTimer.Start(TimeSpan.FromMilliseconds(20), () =>
             {
-                Interlocked.Increment(ref blocked);
-                release.Wait(TimeSpan.FromSeconds(5));
+                // As the keepalive monitor does: a turn that finds its previous run still going returns at once.
+                if (Interlocked.Increment(ref blocked) == 1)
+                {
+                    release.Wait(TimeSpan.FromSeconds(10));
+                }
             });
             using IDisposable counting = SharedTimer.Start(TimeSpan.FromMilliseconds(20), () => Interlocked.Increment(ref ticks));
 
@@ -58,8 +61,8 @@ namespace SshKeepAlive.Core.Tests.Sessions
 
             release.Set();
 
-            Assert.Equal(1, Volatile.Read(ref blocked));
             Assert.True(Volatile.Read(ref ticks) >= 10, $"only {ticks} ticks while another callback blocked");
+            Assert.True(Volatile.Read(ref blocked) > 1, "the blocked callback lost its turns");
         }
     }
 }
