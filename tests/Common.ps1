@@ -14,6 +14,16 @@ Import-Module -Name $ModuleManifest -Force -ErrorAction Stop
 function Write-ConfigText([string] $Path, [string] $Text) { [System.IO.File]::WriteAllText($Path, $Text) }
 function Read-ConfigText([string] $Path) { [System.IO.File]::ReadAllText($Path) }
 
+# An sshd_config that sshd -t and -T accept (its own host key and PidFile in a new folder under $TestDrive), then $Text.
+function New-ServerConfig([string] $Text) {
+    $folder = Join-Path $TestDrive ("server-" + [guid]::NewGuid().ToString('N'))
+    New-Item -ItemType Directory -Path $folder | Out-Null
+    & ssh-keygen -q -t ed25519 -N '' -f (Join-Path $folder 'host_key')
+    $path = Join-Path $folder 'sshd_config'
+    Write-ConfigText $path "HostKey $folder/host_key`nPidFile $folder/sshd.pid`n$Text"
+    $path
+}
+
 # The files an edit of $Path leaves beside it: backups, and temporary files (dot files, hence -Force).
 function Get-EditCompanionFile([string] $Path) {
     Get-ChildItem -LiteralPath (Split-Path -Parent $Path) -Force -Filter "*$(Split-Path -Leaf $Path).sshka-*"

@@ -223,7 +223,7 @@ Describe 'New-PersistentSshSession reading ssh_config as ssh does' {
             $config = Join-Path $TestDrive 'misspelt_config'
             Set-Content -LiteralPath $config -Value "Host web01`n  ServerAliveIntervall 5"
             { New-PersistentSshSession -HostName web01 -ConfigPath $config } |
-                Should -Throw -ErrorId 'ConfigInvalid,SshKeepAlive.Commands.NewPersistentSshSessionCommand' -ExpectedMessage "*${config}:2*Bad configuration option: ServerAliveIntervall*"
+                Should -Throw -ErrorId 'ConfigKeywordUnknown,SshKeepAlive.Commands.NewPersistentSshSessionCommand' -ExpectedMessage "*${config}:2*Bad configuration option: ServerAliveIntervall*"
             & ssh -G -F $config web01 2>&1 | Out-Null
             $LASTEXITCODE | Should -Not -Be 0 -Because 'ssh refuses it too'
         }

@@ -5,6 +5,8 @@
 BeforeDiscovery {
     . (Join-Path $PSScriptRoot 'Testbed.ps1')
     $script:TestbedSkipReason = Get-SshTestbedSkipReason
+    # sshd -t and -T read host keys, mknod makes devices: root only, unless CI demands these tests run.
+    $script:NotRoot = $env:SSHKA_REQUIRE_TESTBED -ne '1' -and (-not $IsLinux -or (& id -u) -ne '0')
 }
 
 BeforeAll {
@@ -22,6 +24,11 @@ BeforeAll {
         $line.Substring($Keyword.Length + 1)
     }
 
+    function Get-SshdT([string] $Path, [string] $Keyword, [string] $Connection) {
+        $arguments = @('-T', '-f', $Path) + $(if ($Connection) { '-C', $Connection })
+        $line = & /usr/sbin/sshd @arguments | Where-Object { $_ -like "$($Keyword.ToLowerInvariant()) *" }
+        $line.Substring($Keyword.Length + 1)
+    }
 }
 
 Describe 'Set-SshKeepAlive' {
@@ -199,6 +206,7 @@ Describe 'Set-SshKeepAlive' {
 
     It 'refuses bad input with <ErrorId> (<Category>) and changes no byte' -ForEach @(
         @{ Arguments = @{ Interval = '-5' }; ErrorId = 'IntervalInvalid'; Category = 'InvalidArgument' }
+        @{ Arguments = @{ Interval = '60'; HostName = '@web01' }; ErrorId = 'HostPatternInvalid'; Category = 'InvalidArgument' }
         @{ Arguments = @{ Interval = '2d' }; ErrorId = 'IntervalInvalid'; Category = 'InvalidArgument' }
         @{ Arguments = @{ Interval = 'soon' }; ErrorId = 'IntervalInvalid'; Category = 'InvalidArgument' }
         @{ Arguments = @{ Interval = '60'; HostName = 'web 01' }; ErrorId = 'HostPatternInvalid'; Category = 'InvalidArgument' }
@@ -256,6 +264,129 @@ Describe 'Set-SshKeepAlive' {
         Read-ConfigText $Config | Should -BeExactly "Host *`n"
     }
 
+    It 'sets -CountMax alone, without -Interval' {
+        Write-ConfigText $Config "Host web01`n    ServerAliveInterval 15`n"
+
+        Set-SshKeepAlive -Path $Config -HostName web01 -CountMax 7 -NoBackup
+
+        Read-ConfigText $Config | Should -BeExactly "Host web01`n    ServerAliveInterval 15`n    ServerAliveCountMax 7`n"
+    }
+
+    It 'sets -TcpKeepAlive alone, without -Interval' {
+        Write-ConfigText $Config ''
+
+        Set-SshKeepAlive -Path $Config -HostName web01 -TcpKeepAlive $false -NoBackup
+
+        Get-SshG $Config web01 TCPKeepAlive | Should -Be 'no'
+    }
+
+    It 'refuses a call without any setting with SettingMissing' {
+        Write-ConfigText $Config "Host *`n"
+
+        { Set-SshKeepAlive -Path $Config -HostName web01 } | Should -Throw -ErrorId 'SettingMissing,SshKeepAlive.Commands.SetSshKeepAliveCommand'
+    }
+
+    It 'with -PassThru shows the backup and its folder: a private folder away from the config, not beside it' {
+        Write-ConfigText $Config "Host *`n    ServerAliveInterval 10`n"
+
+        $result = Set-SshKeepAlive -Path $Config -Interval 30 -PassThru
+
+        $result.BackupFolder | Should -Not -BeNullOrEmpty
+        $result.BackupPaths[0] | Should -BeLike "$($result.BackupFolder)/*"
+        Split-Path -Parent $result.BackupPaths[0] | Should -Not -Be $TestDrive
+        (Get-Item -LiteralPath $result.BackupFolder).UnixMode | Should -Be 'drwx------'
+        Get-ChildItem -LiteralPath $TestDrive -Force | Where-Object Name -Like "*$(Split-Path -Leaf $Config)?*" | Should -BeNullOrEmpty
+    }
+
+    It 'for every host (-HostName *) keeps a host''s own value and warns naming it with file:line' {
+        Write-ConfigText $Config "Host web01`n    ServerAliveInterval 5`n"
+
+        Set-SshKeepAlive -Path $Config -Interval 60 -NoBackup -WarningVariable warnings -WarningAction SilentlyContinue
+
+        Get-SshG $Config web01 ServerAliveInterval | Should -Be '5'
+        Get-SshG $Config db01 ServerAliveInterval | Should -Be '60'
+        $warnings | Should -HaveCount 1
+        "$($warnings[0])" | Should -Match ([regex]::Escape("Host web01 ($($Config):2"))
+    }
+
+    It 'edits through a user@host destination for that user''s Match block' {
+        Write-ConfigText $Config "Match user alice`n    ServerAliveInterval 5`n"
+
+        Set-SshKeepAlive -Path $Config -HostName alice@web01 -Interval 60 -NoBackup
+
+        Get-SshG $Config alice@web01 ServerAliveInterval | Should -Be '60'
+    }
+
+    It 'refuses a directory with ConfigFileIsDirectory, saying it is a directory' {
+        $err = { Set-SshKeepAlive -Path $TestDrive -Interval 60 } | Should -Throw -ErrorId 'ConfigFileIsDirectory,SshKeepAlive.Commands.SetSshKeepAliveCommand' -PassThru
+
+        $err.Exception.Message | Should -Match 'is a directory'
+        $err.CategoryInfo.Category | Should -Be 'InvalidType'
+    }
+
+    # A node of /dev/null's own device (1,3): a build with this defect must not be able to replace the machine's.
+    It 'refuses a /dev/null device with ConfigFileNotRegular and leaves it a device' -Skip:$NotRoot {
+        $device = Join-Path $TestDrive ("null-" + [guid]::NewGuid().ToString('N'))
+        & mknod $device c 1 3
+
+        $err = { Set-SshKeepAlive -Path $device -Interval 60 } | Should -Throw -ErrorId 'ConfigFileNotRegular,SshKeepAlive.Commands.SetSshKeepAliveCommand' -PassThru
+
+        $err.Exception.Message | Should -Match 'character device'
+        & stat -c %F $device | Should -Be 'character special file'
+    }
+
+    It 'refuses an unreadable file with ConfigFileUnreadable, not ConfigInvalid' -Skip:(-not $IsLinux) {
+        Write-ConfigText $Config "Host *`n    ServerAliveInterval 10`n"
+        chmod 000 $Config
+        $command = "Import-Module '$ModuleManifest'; try { Set-SshKeepAlive -Path '$Config' -Interval 60 -NoBackup } catch { `$_.FullyQualifiedErrorId + '|' + `$_.Exception.Message }"
+        # This pwsh again (a dotnet tool runs as dotnet pwsh.dll). Root reads any file: drop the capabilities that
+        # let it, so the file is as unreadable to the child as to any other account.
+        $pwsh = @([Environment]::ProcessPath)
+        if ((Split-Path -Leaf $pwsh[0]) -like 'dotnet*') { $pwsh += [Environment]::GetCommandLineArgs()[0] }
+        if ((& id -u) -eq '0') { $pwsh = @('setpriv', '--inh-caps=-dac_override,-dac_read_search', '--bounding-set=-dac_override,-dac_read_search', '--') + $pwsh }
+
+        $output = & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -Command $command 2>&1
+
+        "$output" | Should -Match '^ConfigFileUnreadable,SshKeepAlive.Commands.SetSshKeepAliveCommand\|'
+        "$output" | Should -Match 'cannot be read'
+    }
+
+    It 'refuses a file ssh itself rejects with ConfigKeywordUnknown, quoting ssh with file:line, and writes nothing' {
+        $bom = [byte[]](0xEF, 0xBB, 0xBF) + [System.Text.Encoding]::ASCII.GetBytes("Host web01`n    ServerAliveInterval 5`n")
+        [System.IO.File]::WriteAllBytes($Config, $bom)
+
+        $err = { Set-SshKeepAlive -Path $Config -HostName web01 -Interval 60 } | Should -Throw -ErrorId 'ConfigKeywordUnknown,SshKeepAlive.Commands.SetSshKeepAliveCommand' -PassThru
+
+        $err.Exception.Message | Should -Match ([regex]::Escape("$($Config):1"))
+        $err.Exception.Message | Should -Match 'Bad configuration option'
+        [System.IO.File]::ReadAllBytes($Config) | Should -Be $bom
+    }
+
+    It 'reads ~ in Include as the account''s home from the passwd database, not $HOME' -Skip:(-not $IsLinux) {
+        $fakeHome = Join-Path $TestDrive 'fake-home'
+        New-Item -ItemType Directory -Path $fakeHome | Out-Null
+        $decoy = Join-Path $fakeHome "sshka-decoy-$([guid]::NewGuid().ToString('N')).conf"
+        Write-ConfigText $decoy "Host web01`n    ServerAliveInterval 5`n"
+        Write-ConfigText $Config "Include ~/$(Split-Path -Leaf $decoy)`n"
+        $savedHome = $env:HOME
+        try {
+            $env:HOME = $fakeHome
+            Set-SshKeepAlive -Path $Config -HostName web01 -Interval 60 -NoBackup
+        }
+        finally {
+            $env:HOME = $savedHome
+        }
+
+        Read-ConfigText $decoy | Should -BeExactly "Host web01`n    ServerAliveInterval 5`n"
+        Get-SshG $Config web01 ServerAliveInterval | Should -Be '60'
+    }
+
+    It 'refuses -MatchUser for the client with MatchScopeInvalid' {
+        Write-ConfigText $Config ''
+
+        { Set-SshKeepAlive -Path $Config -MatchUser alice -Interval 60 } | Should -Throw -ErrorId 'MatchScopeInvalid,SshKeepAlive.Commands.SetSshKeepAliveCommand'
+    }
+
     It 'stopped with Ctrl-C while sshd -t checks the edit, stops within a second and leaves the file as it was' -Skip:$IsWindows {
         # sshd -t waits for a writer on a host key that is a FIFO, as on a hung network mount.
         $fifo = Join-Path $TestDrive 'host_key_fifo'
@@ -265,13 +396,13 @@ Describe 'Set-SshKeepAlive' {
         $filesBefore = @(Get-ChildItem -LiteralPath $TestDrive -Force).Name
 
         $stopTook = Measure-PipelineStop -Script { param($Path) Set-SshKeepAlive -Scope Server -Path $Path -Interval 30 } -Parameters @{ Path = $Config } -Until {
-            pgrep -f -- "sshd -t -f $TestDrive" > $null; $LASTEXITCODE -eq 0
+            pgrep -f -- "sshd -t -f .*/candidates/\.$(Split-Path -Leaf $Config)\.candidate\." > $null; $LASTEXITCODE -eq 0
         }
 
         $stopTook | Should -BeLessThan ([timespan]::FromSeconds(1))
         Read-ConfigText $Config | Should -BeExactly $original
         @(Get-ChildItem -LiteralPath $TestDrive -Force).Name | Should -Be $filesBefore
-        pgrep -f -- "sshd -t -f $TestDrive" | Should -BeNullOrEmpty
+        pgrep -f -- "sshd -t -f .*/candidates/\.$(Split-Path -Leaf $Config)\.candidate\." | Should -BeNullOrEmpty
     }
 
     It 'refuses when a line behind Match exec could win, naming it' {
@@ -284,7 +415,59 @@ Describe 'Set-SshKeepAlive' {
     }
 }
 
+Describe 'Set-SshKeepAlive -Scope Server' -Skip:$NotRoot {
+    BeforeAll { Initialize-SshTestbedLocalSshd }
+
+    It 'refuses a global edit a Match block overrides, with SettingOverriddenByMatch naming the block' {
+        $path = New-ServerConfig "Match User *`n    ClientAliveInterval 99`n"
+
+        $err = { Set-SshKeepAlive -Scope Server -Path $path -Interval 30 -NoBackup } | Should -Throw -ErrorId 'SettingOverriddenByMatch,SshKeepAlive.Commands.SetSshKeepAliveCommand' -PassThru
+
+        $err.Exception.Message | Should -Match ([regex]::Escape("Match User * ($($path):3)"))
+        Get-SshdT $path ClientAliveInterval 'user=bob,host=h,addr=192.0.2.1' | Should -Be '99'
+    }
+
+    It 'with -MatchUser edits inside that Match block, which sshd -T honours for that user only' {
+        $path = New-ServerConfig "ClientAliveInterval 300`n"
+
+        $result = Set-SshKeepAlive -Scope Server -Path $path -MatchUser alice -Interval 30 -NoBackup -PassThru
+
+        $result.Match | Should -Be 'Match User alice'
+        $result.Validated | Should -BeTrue
+        Get-SshdT $path ClientAliveInterval 'user=alice,host=h,addr=192.0.2.1' | Should -Be '30'
+        Get-SshdT $path ClientAliveInterval 'user=bob,host=h,addr=192.0.2.1' | Should -Be '300'
+    }
+
+    It 'with -Reload and no daemon reading the file: writes, reports SshdNotReloaded, and claims no restore' {
+        $path = New-ServerConfig ''
+
+        $result = Set-SshKeepAlive -Scope Server -Path $path -Interval 30 -NoBackup -Reload -PassThru -ErrorVariable errors -ErrorAction SilentlyContinue
+
+        $errors | Should -HaveCount 1
+        $errors[0].FullyQualifiedErrorId | Should -Be 'SshdNotReloaded,SshKeepAlive.Commands.SetSshKeepAliveCommand'
+        $errors[0].Exception.Message | Should -Match 'no sshd is running'
+        "$($errors[0].Exception.Message) $($errors[0].ErrorDetails.RecommendedAction)" | Should -Not -Match 'restored'
+        $result.Changed | Should -BeTrue
+        $result.Validated | Should -BeTrue
+        $result.Reloaded | Should -BeFalse
+        $result.Restored | Should -BeFalse
+        Get-SshdT $path ClientAliveInterval | Should -Be '30'
+    }
+
+    It 'cites the real file, not a temporary candidate, when sshd -t rejects the edit' {
+        $path = New-ServerConfig "ClientAliveIntervall 5`n"
+
+        $err = { Set-SshKeepAlive -Scope Server -Path $path -Interval 30 -NoBackup } | Should -Throw -ErrorId 'SshdConfigRejected,SshKeepAlive.Commands.SetSshKeepAliveCommand' -PassThru
+
+        $err.Exception.Message | Should -Match ([regex]::Escape("$($path): line 3: Bad configuration option"))
+        $err.Exception.Message | Should -Not -Match 'candidate'
+    }
+}
+
 Describe 'Set-SshKeepAlive in the sshd testbed' -Skip:($null -ne $TestbedSkipReason) {
+    # The cmdlet checks each server edit with this machine's sshd -t, as on any server.
+    BeforeAll { Initialize-SshTestbedLocalSshd }
+
     It 'with -Scope Server -Reload backs the config up and makes sshd drop a client whose path is cut' {
         $bed = Start-SshTestbed
         $job = $null
@@ -292,7 +475,10 @@ Describe 'Set-SshKeepAlive in the sshd testbed' -Skip:($null -ne $TestbedSkipRea
             $result = Set-SshKeepAlive -Scope Server -Path $bed.SERVER_1_SSHD_CONFIG -Interval 1 -CountMax 2 -Reload -PassThru
             $result.ReloadOutcome | Should -Match 'SIGHUP'
             $result.BackupPaths | Should -HaveCount 1
-            Get-EditCompanionFile $bed.SERVER_1_SSHD_CONFIG | ForEach-Object FullName | Should -Be $result.BackupPaths
+            # The backup is kept in the editor's private folder, never beside sshd_config where an Include could read it.
+            $result.BackupPaths[0] | Should -BeLike "$($result.BackupFolder)/*"
+            Read-ConfigText $result.BackupPaths[0] | Should -Not -Match 'ClientAliveInterval 1'
+            Get-EditCompanionFile $bed.SERVER_1_SSHD_CONFIG | Should -BeNullOrEmpty
             $arguments = Get-SshTestbedClientArgument -Testbed $bed -Option 'ServerAliveInterval=0' -Command 'sleep 60'
             $job = Start-ThreadJob -ScriptBlock { & ssh @args 2>&1 } -ArgumentList $arguments
             Wait-Until { Select-String -LiteralPath $bed.SERVER_1_SSHD_LOG -Pattern 'Starting session:' -Quiet } -Seconds 10 | Should -BeTrue -Because 'the ssh session starts'

@@ -1,8 +1,13 @@
 #Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.1.0' }
 # Set-SshTimeoutConfig: ConnectTimeout (client); LoginGraceTime, ChannelTimeout, UnusedConnectionTimeout (server).
 
+BeforeDiscovery {
+    $script:NotRoot = $env:SSHKA_REQUIRE_TESTBED -ne '1' -and (-not $IsLinux -or (& id -u) -ne '0')
+}
+
 BeforeAll {
     . (Join-Path $PSScriptRoot 'Common.ps1')
+    . (Join-Path $PSScriptRoot 'Testbed.ps1')
 }
 
 Describe 'Set-SshTimeoutConfig' {
@@ -46,6 +51,25 @@ Describe 'Set-SshTimeoutConfig' {
         Read-ConfigText $Config | Should -Match 'ConnectTimeout 20'
     }
 
+    It 'merges -ChannelTimeout into the list in force, keeping the other channel types' -Skip:$NotRoot {
+        Initialize-SshTestbedLocalSshd
+        $path = New-ServerConfig "ChannelTimeout direct-tcpip=1m session=5m`n"
+
+        Set-SshTimeoutConfig -Scope Server -Path $path -ChannelTimeout session=10m -NoBackup
+
+        (& /usr/sbin/sshd -T -f $path | Where-Object { $_ -like 'channeltimeout *' }) | Should -Be 'channeltimeout direct-tcpip=1m session=600'
+    }
+
+    It 'accepts -ChannelTimeout none, which sshd accepts' -Skip:$NotRoot {
+        Initialize-SshTestbedLocalSshd
+        $path = New-ServerConfig "ChannelTimeout session=5m`n"
+
+        $result = Set-SshTimeoutConfig -Scope Server -Path $path -ChannelTimeout none -NoBackup -PassThru
+
+        $result.Validated | Should -BeTrue
+        Read-ConfigText $path | Should -Match "`nChannelTimeout none`n"
+    }
+
     It 'refuses bad input with <ErrorId> and changes no byte' -ForEach @(
         @{ Arguments = @{ LoginGraceTime = '30' }; ErrorId = 'SettingNotInScope' }
         @{ Arguments = @{ Scope = 'Server'; ConnectTimeout = '30' }; ErrorId = 'SettingNotInScope' }
@@ -53,6 +77,8 @@ Describe 'Set-SshTimeoutConfig' {
         @{ Arguments = @{ ConnectTimeout = '-1' }; ErrorId = 'TimeoutInvalid' }
         @{ Arguments = @{ Scope = 'Server'; ChannelTimeout = 'session' }; ErrorId = 'ChannelTimeoutInvalid' }
         @{ Arguments = @{ Scope = 'Server'; ChannelTimeout = 'session=forever' }; ErrorId = 'ChannelTimeoutInvalid' }
+        @{ Arguments = @{ Scope = 'Server'; ChannelTimeout = 'none', 'session=1m' }; ErrorId = 'ChannelTimeoutInvalid' }
+        @{ Arguments = @{ Scope = 'Server'; MatchUser = 'alice'; LoginGraceTime = '30' }; ErrorId = 'SettingNotAllowedInMatch' }
     ) {
         Write-ConfigText $Config "Host *`n"
 

@@ -13,7 +13,7 @@ BeforeAll {
     . (Join-Path $PSScriptRoot 'ErrorCatalogue.ps1')
 
     # Noun-Problem: one or more capitalised words naming the thing, then what is wrong with it.
-    $script:ProblemPattern = '(NotFound|ReadOnly|Locked|Failed|Invalid|NotFileSystem|Ambiguous|Missing|NotInScope|NotEditable|OverriddenElsewhere|NotEffective|Rejected|Unknown|Changed|Revoked|Unusable|Unavailable|LostDuringCommand|Exhausted)'
+    $script:ProblemPattern = '(NotFound|ReadOnly|Locked|Failed|Invalid|NotFileSystem|Ambiguous|Missing|NotInScope|NotEditable|OverriddenElsewhere|NotEffective|Rejected|Unknown|Changed|Revoked|Unusable|Unavailable|LostDuringCommand|IsDirectory|NotRegular|Unreadable|OverriddenByMatch|NotAllowedInMatch|ChangesOtherHosts|ChangesOtherConnections|Included|NotReloaded|Exhausted)'
     # Ids PowerShell itself raises for our cmdlets (parameter binding), which the catalogue does not own.
     $script:PowerShellIds = @('ParameterArgumentValidationError', 'ParameterArgumentTransformationError', 'AmbiguousParameterSet', 'NamedParameterNotFound')
 

@@ -48,6 +48,21 @@ Describe 'sshd testbed' -Skip:($null -ne $SkipReason) {
         }
     }
 
+    It 'runs each server in its own podman container, behind the firewall namespace' {
+        $bed = Start-SshTestbed -Suite 'trixie'
+        try {
+            $conf = "CONTAINERS_CONF=$(Join-Path $PSScriptRoot 'testbed/containers.conf')"
+            @(& env $conf podman ps --filter status=running --format '{{.Names}}') | Should -Contain $bed.SERVER_1_CONTAINER
+            @(& ip netns list) -match "^$([regex]::Escape($bed.FIREWALL_NETNS))( |$)" | Should -Not -BeNullOrEmpty
+            $bed.SERVER_1_OPENSSH_VERSION | Should -Be '10.0p2'
+            Invoke-SshTestbedServerCommand -Testbed $bed -Command 'sh', '-c', 'ssh -V 2>&1' | Should -BeLike "OpenSSH_$($bed.SERVER_1_OPENSSH_VERSION) *"
+            & ssh @(Get-SshTestbedClientArgument -Testbed $bed -Command 'cat /etc/debian_version') | Should -Match '^13\.'
+        }
+        finally {
+            Stop-SshTestbed -Testbed $bed
+        }
+    }
+
     It 'leaves no namespace behind after teardown' {
         $bed = Start-SshTestbed -Servers 2
         @(& ip netns list) -match [regex]::Escape($bed.RUN_ID) | Should -Not -BeNullOrEmpty

@@ -6,9 +6,9 @@ $script:TestbedScript = Join-Path $PSScriptRoot 'testbed/testbed'
 function Get-SshTestbedSkipReason {
     if ($env:SSHKA_REQUIRE_TESTBED -eq '1') { return $null }
     if (-not $IsLinux) { return 'The sshd testbed needs Linux network namespaces.' }
-    if ((& id -u) -ne '0') { return 'The sshd testbed needs root (network namespaces, nftables, sshd).' }
-    if (-not (Test-Path -LiteralPath '/usr/sbin/sshd') -or -not (Test-Path -LiteralPath '/usr/sbin/nft')) {
-        return 'openssh-server or nftables is missing: run tests/testbed/install-packages as root.'
+    if ((& id -u) -ne '0') { return 'The sshd testbed needs root (network namespaces, nftables, containers).' }
+    if (@('/usr/sbin/nft', '/usr/bin/podman', '/usr/bin/mmdebstrap', '/usr/bin/ssh-keygen') | Where-Object { -not (Test-Path -LiteralPath $_) }) {
+        return 'nftables, podman, mmdebstrap or openssh-client is missing: run tests/testbed/install-packages as root.'
     }
     return $null
 }
@@ -23,15 +23,31 @@ function Invoke-SshTestbed {
 }
 
 # Starts a run owned by this pwsh process; returns its facts as an object (RUN_ID, USER, PRIVATE_KEY,
-# KNOWN_HOSTS, SERVER_1_ADDRESS, SERVER_1_SSHD_CONFIG, SERVER_1_SSHD_LOG, ...).
+# KNOWN_HOSTS, SERVER_1_ADDRESS, SERVER_1_SSHD_CONFIG, SERVER_1_SSHD_LOG, SERVER_1_CONTAINER,
+# SERVER_1_OPENSSH_VERSION, ...). -Suite picks the servers' Debian release (bookworm: OpenSSH 9.2p1,
+# trixie: 10.0p2, bullseye: 8.4p1); its image is built on first use.
 function Start-SshTestbed {
-    param([int] $IdleTimeout = 300, [int] $Servers = 1)
+    param([int] $IdleTimeout = 300, [int] $Servers = 1, [string] $Suite = 'bookworm')
     $facts = [ordered]@{}
-    foreach ($line in Invoke-SshTestbed -ArgumentList @('up', '--idle-timeout', $IdleTimeout, '--servers', $Servers, '--owner', $PID)) {
+    foreach ($line in Invoke-SshTestbed -ArgumentList @('up', '--idle-timeout', $IdleTimeout, '--servers', $Servers, '--suite', $Suite, '--owner', $PID)) {
         $name, $value = "$line" -split '=', 2
         if ($null -ne $value) { $facts[$name] = $value }
     }
     [pscustomobject] $facts
+}
+
+# Runs a command as root inside server -Server's container (its files, users and network); returns its output.
+function Invoke-SshTestbedServerCommand {
+    param([Parameter(Mandatory)] $Testbed, [int] $Server = 1, [Parameter(Mandatory)] [string[]] $Command)
+    Invoke-SshTestbed -ArgumentList (@('exec', $Testbed.RUN_ID, $Server, '--') + $Command)
+}
+
+# The cmdlets validate a server edit with this machine's sshd (sshd -t), which needs its privilege separation
+# directory; the ssh service makes it when it starts, so a machine where sshd never ran lacks it. Tests that
+# edit a server config through the cmdlets call this first instead of relying on an earlier run.
+function Initialize-SshTestbedLocalSshd {
+    & install -d -m 0755 /run/sshd
+    if ($LASTEXITCODE -ne 0) { throw 'cannot create /run/sshd' }
 }
 
 function Stop-SshTestbed {

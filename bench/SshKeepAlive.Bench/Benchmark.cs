@@ -35,6 +35,24 @@ namespace SshKeepAlive.Bench
         public bool MeetsTarget => Ratio >= TargetRatio;
     }
 
+    /// <summary>A temp folder for a benchmark's generated files, removed afterwards.</summary>
+    internal static class BenchmarkFolder
+    {
+        public static IReadOnlyList<Measurement> Use(string prefix, System.Func<string, IReadOnlyList<Measurement>> measure)
+        {
+            string directory = System.IO.Path.Combine(System.IO.Path.GetTempPath(), prefix + System.Guid.NewGuid().ToString("N").Substring(0, 8));
+            System.IO.Directory.CreateDirectory(directory);
+            try
+            {
+                return measure(directory);
+            }
+            finally
+            {
+                System.IO.Directory.Delete(directory, recursive: true);
+            }
+        }
+    }
+
     /// <summary>A benchmark measures our code and its baseline in one run.</summary>
     public interface IBenchmark
     {

@@ -24,19 +24,8 @@ namespace SshKeepAlive.Bench
 
         public string Description => "resolve hosts on a 2,000-line ssh_config with Includes vs ssh -G; parse a 100,000-line file";
 
-        public IEnumerable<Measurement> Run()
-        {
-            string directory = Path.Combine(Path.GetTempPath(), "sshka-bench-" + Guid.NewGuid().ToString("N").Substring(0, 8));
-            Directory.CreateDirectory(directory);
-            try
-            {
-                return new[] { MeasureResolve(directory), MeasureParseTime(directory, out Measurement memory), memory };
-            }
-            finally
-            {
-                Directory.Delete(directory, recursive: true);
-            }
-        }
+        public IEnumerable<Measurement> Run() =>
+            BenchmarkFolder.Use("sshka-bench-", directory => new[] { MeasureResolve(directory), MeasureParseTime(directory, out Measurement memory), memory });
 
         private static Measurement MeasureResolve(string directory)
         {
@@ -97,7 +86,7 @@ namespace SshKeepAlive.Bench
                 "ConfigDocument.Load vs ssh -G -F reading the same file; median of 5 each");
         }
 
-        private static double Median(Action action)
+        internal static double Median(Action action)
         {
             var times = new List<double>();
             for (int i = 0; i < 5; i++)
@@ -110,7 +99,7 @@ namespace SshKeepAlive.Bench
             return times.OrderBy(t => t).ElementAt(times.Count / 2);
         }
 
-        private static void RunSshDashG(string config, string host)
+        internal static void RunSshDashG(string config, string host)
         {
             var start = new ProcessStartInfo("ssh") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
             foreach (string argument in new[] { "-G", "-F", config, host })
@@ -137,7 +126,7 @@ namespace SshKeepAlive.Bench
         };
 
         // A realistic mix: Host blocks with several patterns and negations, Match host after HostName, drop-ins.
-        private static string WriteConfig(string directory, int lines, int dropIns)
+        internal static string WriteConfig(string directory, int lines, int dropIns)
         {
             Directory.CreateDirectory(Path.Combine(directory, "conf.d"));
             string main = Path.Combine(directory, "config");

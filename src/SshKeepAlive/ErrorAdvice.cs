@@ -30,12 +30,18 @@ namespace SshKeepAlive
             {
                 case ErrorId.ConfigFileNotFound: return Of(ErrorCategory.ObjectNotFound, "Give the path of an existing ssh_config or sshd_config file with -Path or -LiteralPath, or leave them out to use the default file.");
                 case ErrorId.ConfigFileReadOnly: return Of(ErrorCategory.PermissionDenied, "Make the file writable if it is meant to be edited.");
-                case ErrorId.ConfigFileLocked: return Of(ErrorCategory.WriteError, "Another edit of this file is running: run the command again when it has finished.");
-                case ErrorId.ConfigWriteFailed: return Of(ErrorCategory.WriteError, "Check permissions and free space of the config's folder.");
+                case ErrorId.ConfigFileLocked: return Of(ErrorCategory.ResourceBusy, "Another edit of this file (the process the message names) holds its lock: run the command again when it has finished.");
+                case ErrorId.ConfigWriteFailed: return Of(ErrorCategory.WriteError, "Check that the config's folder (or the backup folder the message names) is writable and has free space; nothing was left changed.");
+                case ErrorId.ConfigLockFailed: return Of(ErrorCategory.WriteError, "Make the lock folder the message names a folder of this account (remove it so it is made again), then run the command again.");
+                case ErrorId.ConfigFileIsDirectory: return Of(ErrorCategory.InvalidType, "Give the config file itself with -Path or -LiteralPath, not its folder.");
+                case ErrorId.ConfigFileNotRegular: return Of(ErrorCategory.InvalidType, "Give the path of a regular config file (a symbolic link to one is followed); devices, FIFOs and sockets are never edited.");
+                case ErrorId.ConfigFileUnreadable: return Of(ErrorCategory.PermissionDenied, "Make the file readable by this account (or run as one that can read it), then run the command again.");
+                case ErrorId.ConfigKeywordUnknown: return Of(ErrorCategory.InvalidData, "Fix or remove the named line as OpenSSH says (ssh -G or sshd -t report the same), then run the command again.");
                 case ErrorId.ConfigInvalid: return Of(ErrorCategory.InvalidData, "Fix the named line (ssh -G or sshd -t report the same problem), then run the command again.");
                 case ErrorId.PathNotFileSystem: return Of(ErrorCategory.InvalidArgument, "Give a path of the file system (a FileSystem drive such as C: or /, or a path relative to a file-system location).");
                 case ErrorId.PathAmbiguous: return Of(ErrorCategory.InvalidArgument, "Give a -Path whose wildcards match one file, or the exact file with -LiteralPath.");
                 case ErrorId.PathScopeAmbiguous: return Of(ErrorCategory.InvalidArgument, "With -Path or -LiteralPath, give -Scope Client (the default) or -Scope Server.");
+                case ErrorId.OpenSshVersionInvalid: return Of(ErrorCategory.InvalidArgument, "Give -OpenSshVersion as an OpenSSH release prints it, such as 9.2p1 or 10.0 (ssh -V on the server shows it).");
                 default: return null;
             }
         }
@@ -49,14 +55,25 @@ namespace SshKeepAlive
                 case ErrorId.TimeoutInvalid: return Of(ErrorCategory.InvalidArgument, "Give the timeout in seconds (30) or as an OpenSSH time (5m, 1h30m).");
                 case ErrorId.ChannelTimeoutInvalid: return Of(ErrorCategory.InvalidArgument, "Give -ChannelTimeout entries as type=time, such as session=30m or global=1h.");
                 case ErrorId.HostPatternInvalid: return Of(ErrorCategory.InvalidArgument, "Give -HostName as one Host pattern, such as web01 or *.example.com.");
-                case ErrorId.SettingMissing: return Of(ErrorCategory.InvalidArgument, "Give -ConnectTimeout (client), or -LoginGraceTime, -ChannelTimeout or -UnusedConnectionTimeout with -Scope Server.");
+                case ErrorId.SettingMissing: return Of(ErrorCategory.InvalidArgument, "Give a setting: -Interval, -CountMax or -TcpKeepAlive (Set-SshKeepAlive); -ConnectTimeout (client), or -LoginGraceTime, -ChannelTimeout or -UnusedConnectionTimeout with -Scope Server (Set-SshTimeoutConfig).");
                 case ErrorId.SettingNotInScope: return Of(ErrorCategory.InvalidArgument, "Use -Scope Client for -ConnectTimeout, and -Scope Server for -LoginGraceTime, -ChannelTimeout and -UnusedConnectionTimeout.");
                 case ErrorId.ScopeNotEditable: return Of(ErrorCategory.InvalidArgument, "Use -Scope Client or -Scope Server.");
                 case ErrorId.SettingOverriddenElsewhere: return Of(ErrorCategory.ResourceExists, "Change or remove the named line by hand; it would otherwise win over the edit.");
                 case ErrorId.EditNotEffective: return Of(ErrorCategory.ResourceExists, "Change or remove the named line by hand; it would otherwise win over the edit.");
                 case ErrorId.SshdConfigRejected: return Of(ErrorCategory.InvalidResult, "Fix what sshd -t reports; nothing was changed.");
                 case ErrorId.SshdNotFound: return Of(ErrorCategory.InvalidResult, "Install the OpenSSH server, whose sshd -t checks every server edit; nothing was changed.");
-                case ErrorId.SshdReloadFailed: return Of(ErrorCategory.ResourceUnavailable, "Check the sshd log; the previous config was restored.");
+                case ErrorId.SshdPrivilegeSeparationDirectoryMissing: return Of(ErrorCategory.ResourceUnavailable, "Create sshd's privilege separation directory as the message says (install -d -m 0755 /run/sshd, or start the ssh service once), then run the command again; nothing was changed.");
+                case ErrorId.SshdPrivilegeSeparationUserMissing: return Of(ErrorCategory.ResourceUnavailable, "Create sshd's system account as the message says (the openssh-server package does), then run the command again; nothing was changed.");
+                case ErrorId.SshdHostKeysMissing: return Of(ErrorCategory.ResourceUnavailable, "Generate the host keys with ssh-keygen -A (or point HostKey at existing keys), then run the command again; nothing was changed.");
+                case ErrorId.SshdReloadFailed: return Of(ErrorCategory.ResourceUnavailable, "Check the sshd log; the message says whether the previous config was restored and whether sshd runs.");
+                case ErrorId.SshdNotReloaded: return Of(ErrorCategory.ResourceUnavailable, "Reload (or start) the sshd that reads this file yourself; the new config is written.");
+                case ErrorId.SettingOverriddenByMatch: return Of(ErrorCategory.ResourceExists, "Edit inside the named Match block with -MatchUser, -MatchGroup, -MatchAddress, -MatchHost or -MatchLocalPort, or change or remove its line by hand.");
+                case ErrorId.SettingNotAllowedInMatch: return Of(ErrorCategory.InvalidArgument, "Set this keyword without -Match parameters: sshd allows it only globally.");
+                case ErrorId.EditChangesOtherHosts: return Of(ErrorCategory.ResourceExists, "Give a -HostName for the hosts named, or change the shared line by hand.");
+                case ErrorId.EditChangesOtherConnections: return Of(ErrorCategory.ResourceExists, "Change the named lines by hand; nothing was changed.");
+                case ErrorId.EditorFileIncluded: return Of(ErrorCategory.InvalidData, "Narrow the named Include pattern (e.g. *.conf) so that it cannot read the editor's own files.");
+                case ErrorId.MatchScopeInvalid: return Of(ErrorCategory.InvalidArgument, "Use the -Match parameters with -Scope Server; client edits are per host (-HostName).");
+                case ErrorId.MatchCriteriaInvalid: return Of(ErrorCategory.InvalidArgument, "Give each -Match parameter as one pattern list without whitespace or quotes; for -MatchGroup, a group some account belongs to.");
                 default: return null;
             }
         }

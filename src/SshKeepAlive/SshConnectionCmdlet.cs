@@ -153,7 +153,7 @@ namespace SshKeepAlive
 
             foreach (ConfigDiagnostic warning in result.Warnings)
             {
-                WriteWarning(warning.Kind == ConfigDiagnosticKind.MatchExecNotRun && !AllowMatchExec ? warning + " (-AllowMatchExec runs it)" : warning.ToString());
+                WriteWarning(warning.Problem == ConfigProblem.MatchExecNotRun && !AllowMatchExec ? warning + " (-AllowMatchExec runs it)" : warning.ToString());
             }
 
             if (result.UnsupportedWarning is string unsupported)

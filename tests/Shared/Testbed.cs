@@ -6,7 +6,7 @@ using System.Runtime.InteropServices;
 
 namespace SshKeepAlive.Testing
 {
-    /// <summary>One sshd of a testbed run, in its own network namespace behind the firewall.</summary>
+    /// <summary>One sshd of a testbed run: a container of a Debian release, in its own network namespace behind the firewall.</summary>
     public sealed class TestbedServer
     {
         internal TestbedServer(int index, IReadOnlyDictionary<string, string> facts)
@@ -20,6 +20,10 @@ namespace SshKeepAlive.Testing
             SshdLog = Fact("SSHD_LOG");
             PidFile = Fact("PID_FILE");
             HostKeyFile = Fact("HOST_KEY");
+            Container = Fact("CONTAINER");
+            Suite = Fact("SUITE");
+            OpenSshVersion = Fact("OPENSSH_VERSION");
+            Sshd = Fact("SSHD");
         }
 
         public int Index { get; }
@@ -42,6 +46,18 @@ namespace SshKeepAlive.Testing
         /// <summary>The public half of the server's ed25519 host key.</summary>
         public string HostKeyFile { get; }
 
+        /// <summary>The podman container the server runs in (named like its network namespace).</summary>
+        public string Container { get; }
+
+        /// <summary>The Debian release of the container's image: bookworm, trixie, bullseye.</summary>
+        public string Suite { get; }
+
+        /// <summary>The OpenSSH version in the container, as ssh -V prints it: "9.2p1".</summary>
+        public string OpenSshVersion { get; }
+
+        /// <summary>A program that runs the container's own sshd on this machine's paths (for sshd -t, -T).</summary>
+        public string Sshd { get; }
+
         public string ReadLog() => File.ReadAllText(SshdLog);
     }
 
@@ -56,6 +72,9 @@ namespace SshKeepAlive.Testing
         public const string RequireVariable = "SSHKA_REQUIRE_TESTBED";
 
         private static readonly TimeSpan CommandDeadline = TimeSpan.FromSeconds(60);
+
+        // Starting servers may first build their image (about 30 s a release, after other runs' builds).
+        private static readonly TimeSpan StartDeadline = TimeSpan.FromMinutes(10);
         private List<TestbedServer> servers;
         private bool disposed;
 
@@ -78,6 +97,9 @@ namespace SshKeepAlive.Testing
         public static string? SkipReason { get; } = FindSkipReason();
 
         public static string Script => Path.Combine(RepoPaths.Root, "tests", "testbed", "testbed");
+
+        /// <summary>The Debian releases with server images, one OpenSSH version each: bullseye 8.4p1, bookworm 9.2p1, trixie 10.0p2.</summary>
+        public static IReadOnlyList<string> Suites { get; } = new[] { "bullseye", "bookworm", "trixie" };
 
         public string RunId { get; }
 
@@ -107,9 +129,13 @@ namespace SshKeepAlive.Testing
 
         public TestbedServer Server => servers[0];
 
+        /// <summary>The Debian release whose OpenSSH the servers run unless a test names another.</summary>
+        public const string DefaultSuite = "bookworm";
+
         /// <summary>Starts a run; throws with the script's own words when it cannot.</summary>
-        public static Testbed Start(int idleTimeoutSeconds = 300, int servers = 1) =>
-            new Testbed(ParseFacts(Invoke("up", "--idle-timeout", idleTimeoutSeconds.ToString(), "--servers", servers.ToString(), "--owner", Environment.ProcessId.ToString())));
+        public static Testbed Start(int idleTimeoutSeconds = 300, int servers = 1, string suite = DefaultSuite) =>
+            new Testbed(ParseFacts(Invoke(
+                StartDeadline, "up", "--idle-timeout", idleTimeoutSeconds.ToString(), "--servers", servers.ToString(), "--suite", suite, "--owner", Environment.ProcessId.ToString())));
 
         /// <summary>Drops every packet both ways, as a dead link does; established flows stop being refreshed.</summary>
         public void Cut() => Invoke("cut", RunId);
@@ -148,13 +174,17 @@ namespace SshKeepAlive.Testing
         /// <summary>Checks sshd <paramref name="server"/>'s config with sshd -t, then SIGHUPs it and waits until it listens again.</summary>
         public void Reload(int server = 1) => Invoke("reload", RunId, server.ToString());
 
-        /// <summary>Starts more servers, each with its own sshd; returns the new ones.</summary>
-        public IReadOnlyList<TestbedServer> AddServers(int count)
+        /// <summary>Starts more servers, each a container with its own sshd; returns the new ones.</summary>
+        public IReadOnlyList<TestbedServer> AddServers(int count, string suite = DefaultSuite)
         {
             int before = servers.Count;
-            servers = ServersOf(ParseFacts(Invoke("add-servers", RunId, count.ToString())));
+            servers = ServersOf(ParseFacts(Invoke(StartDeadline, "add-servers", RunId, count.ToString(), "--suite", suite)));
             return servers.Skip(before).ToList();
         }
+
+        /// <summary>Runs a command as root inside a server's container (its files, users and network).</summary>
+        public ProcessOutcome Exec(TestbedServer server, params string[] command) =>
+            ProcessRunner.Run(CommandDeadline, Script, new[] { "exec", RunId, server.Index.ToString(), "--" }.Concat(command).ToArray());
 
         /// <summary>The processes in a server's namespace (the listening sshd and one per session).</summary>
         public IReadOnlyList<(int Pid, string CommandLine)> Processes(int server = 1) =>
@@ -197,14 +227,16 @@ namespace SshKeepAlive.Testing
             }
         }
 
-        private static string Invoke(params string[] arguments)
+        private static string Invoke(params string[] arguments) => Invoke(CommandDeadline, arguments);
+
+        internal static string Invoke(TimeSpan deadline, params string[] arguments)
         {
-            ProcessOutcome outcome = ProcessRunner.Run(CommandDeadline, Script, arguments);
+            ProcessOutcome outcome = ProcessRunner.Run(deadline, Script, arguments);
             Check(outcome, arguments[0]);
             return outcome.Output;
         }
 
-        private static void Check(ProcessOutcome outcome, string command)
+        internal static void Check(ProcessOutcome outcome, string command)
         {
             if (outcome.TimedOut || outcome.ExitCode != 0)
             {
@@ -212,7 +244,7 @@ namespace SshKeepAlive.Testing
             }
         }
 
-        private static Dictionary<string, string> ParseFacts(string output) =>
+        internal static Dictionary<string, string> ParseFacts(string output) =>
             output.Split('\n', StringSplitOptions.RemoveEmptyEntries)
                 .Select(line => line.Split('=', 2))
                 .Where(parts => parts.Length == 2)
@@ -238,9 +270,9 @@ namespace SshKeepAlive.Testing
                 return "The sshd testbed needs root (network namespaces, nftables, sshd): run the tests as root, e.g. sudo tests/run.";
             }
 
-            return File.Exists("/usr/sbin/sshd") && File.Exists("/usr/sbin/nft")
+            return new[] { "/usr/sbin/nft", "/usr/bin/podman", "/usr/bin/mmdebstrap", "/usr/bin/ssh-keygen" }.All(File.Exists)
                 ? null
-                : "openssh-server or nftables is missing: run tests/testbed/install-packages as root.";
+                : "nftables, podman, mmdebstrap or openssh-client is missing: run tests/testbed/install-packages as root.";
         }
 
         [DllImport("libc")]

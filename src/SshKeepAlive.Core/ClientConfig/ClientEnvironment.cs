@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using System.Net;
+using SshKeepAlive.Core.OpenSsh;
 using SshKeepAlive.Core.Platform;
 
 namespace SshKeepAlive.Core.ClientConfig
@@ -40,6 +41,9 @@ namespace SshKeepAlive.Core.ClientConfig
 
         /// <summary>Numeric local user id (%i); "0" where there is none.</summary>
         public string UserId { get; set; } = "0";
+
+        /// <summary>The ssh release whose rules the resolver follows (which keywords it knows); null: the newest.</summary>
+        public OpenSshVersion? OpenSshVersion { get; set; }
 
         /// <summary>This machine, this process's user, the platform's OpenSSH paths.</summary>
         public static ClientEnvironment Current()

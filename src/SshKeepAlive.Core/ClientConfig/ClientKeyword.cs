@@ -116,7 +116,7 @@ namespace SshKeepAlive.Core.ClientConfig
         {
             isNone = false;
             error = null;
-            if (arguments.Count == 0 || arguments.Any(a => a.Length == 0))
+            if (arguments.Count == 0 || HasEmpty(arguments))
             {
                 error = $"{Name}: missing or empty argument";
                 return null;
@@ -143,13 +143,13 @@ namespace SshKeepAlive.Core.ClientConfig
                         return null;
                     }
 
-                    return OpenSshValues.TryParseTime(text, out int seconds) ? seconds : Fail($"invalid time value '{text}' for {Name}", out error);
+                    return OpenSshValues.TryParseTime(text, out int seconds) ? Boxed(seconds) : Fail($"invalid time value '{text}' for {Name}", out error);
                 case ClientValueKind.Integer:
-                    return OpenSshValues.TryParseInteger(text, out int count) ? count : Fail($"integer value '{text}' for {Name} is invalid", out error);
+                    return OpenSshValues.TryParseInteger(text, out int count) ? Boxed(count) : Fail($"integer value '{text}' for {Name} is invalid", out error);
                 case ClientValueKind.Flag:
-                    return OpenSshValues.TryParseFlag(text, out bool flag) ? flag : Fail($"unsupported option '{text}' for {Name}: expected yes or no", out error);
+                    return OpenSshValues.TryParseFlag(text, out bool flag) ? (flag ? True : False) : Fail($"unsupported option '{text}' for {Name}: expected yes or no", out error);
                 case ClientValueKind.Port:
-                    return OpenSshValues.TryParsePort(text, out int port) || ServiceNames.TryGetTcpPort(text, out port) ? port : Fail($"bad port '{text}'", out error);
+                    return OpenSshValues.TryParsePort(text, out int port) || ServiceNames.TryGetTcpPort(text, out port) ? Boxed(port) : Fail($"bad port '{text}'", out error);
                 case ClientValueKind.Choice:
                     return choices!.TryGetValue(text.ToLowerInvariant(), out string? choice)
                         ? choice
@@ -179,6 +179,26 @@ namespace SshKeepAlive.Core.ClientConfig
             }
 
             return arguments.ToArray();
+        }
+
+        // A large config repeats a few values: their boxes are shared rather than made per line.
+        private static readonly object True = true;
+        private static readonly object False = false;
+        private static readonly object[] SmallNumbers = Enumerable.Range(0, 4096).Select(n => (object)n).ToArray();
+
+        private static object Boxed(int value) => value >= 0 && value < SmallNumbers.Length ? SmallNumbers[value] : value;
+
+        private static bool HasEmpty(IReadOnlyList<string> arguments)
+        {
+            for (int i = 0; i < arguments.Count; i++)
+            {
+                if (arguments[i].Length == 0)
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         private static object? Fail(string message, out string? error)

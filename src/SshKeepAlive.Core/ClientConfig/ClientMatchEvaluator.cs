@@ -18,14 +18,15 @@ namespace SshKeepAlive.Core.ClientConfig
         }
 
         /// <summary>Host: any pattern matching (case-sensitively) activates the block; a matching negated pattern cancels it.</summary>
-        public bool EvaluateHost(ConfigLine line, ConfigSource source)
+        public bool EvaluateHost(ClientConfigLine compiled)
         {
+            ConfigLine line = compiled.Line;
             bool active = false;
             foreach (string argument in line.Arguments)
             {
                 if (argument.Length == 0)
                 {
-                    run.Report(ConfigDiagnostic.Error("keyword Host empty argument", source));
+                    run.Report(ConfigDiagnostic.Error("keyword Host empty argument", compiled.Source));
                     return false;
                 }
 
@@ -139,7 +140,7 @@ namespace SshKeepAlive.Core.ClientConfig
         {
             if (!run.Options.RunMatchExec)
             {
-                run.Report(ConfigDiagnostic.Warning($"Match exec \"{command}\" was not run (treated as not matching); allow running it to evaluate this block", source, ConfigDiagnosticKind.MatchExecNotRun));
+                run.Report(ConfigDiagnostic.Warning($"Match exec \"{command}\" was not run (treated as not matching); allow running it to evaluate this block", source, ConfigProblem.MatchExecNotRun));
                 return false;
             }
 

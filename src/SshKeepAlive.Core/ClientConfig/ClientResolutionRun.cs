@@ -25,7 +25,7 @@ namespace SshKeepAlive.Core.ClientConfig
         private readonly List<ConfigDiagnostic> diagnostics = new List<ConfigDiagnostic>();
         private readonly HashSet<string> reported = new HashSet<string>();
         private readonly List<ClientDirective> directives = new List<ClientDirective>();
-        private readonly HashSet<ConfigSource> directiveLines = new HashSet<ConfigSource>();
+        private readonly HashSet<(string File, int Line)> directiveLines = new HashSet<(string, int)>();
         private string? firstPassHost;
         private string? ignoredUnknown;
 
@@ -168,9 +168,13 @@ namespace SshKeepAlive.Core.ClientConfig
                 {
                     Report(ConfigDiagnostic.Error(line.Error, line.Source));
                 }
+                else if (line.Line.Keyword != null && OpenSshReleases.SplitsLinesTheOldWay(Environment.OpenSshVersion) && OpenSshReleases.LineSplittingRefusal(OpenSshProgram.Client, line.Line.Keyword, line.Line.TextAfterSeparator, line.Line.Arguments.Count, Environment.OpenSshVersion) is string refusal)
+                {
+                    Report(ConfigDiagnostic.Error(refusal, line.Source));
+                }
                 else if (line.IsHost)
                 {
-                    bool matched = matcher.EvaluateHost(line.Line, line.Source);
+                    bool matched = matcher.EvaluateHost(line);
                     active = matched && !neverMatch;
                 }
                 else if (line.IsMatch)
@@ -194,20 +198,23 @@ namespace SshKeepAlive.Core.ClientConfig
                 {
                     ignoredUnknown ??= active ? line.IgnoreUnknownPatterns : null;
                 }
-                else if (line.IsUnknown)
+                else if (line.IsUnknown || !OpenSshReleases.AcceptsKeyword(OpenSshProgram.Client, line.Line.Keyword!, Environment.OpenSshVersion))
                 {
                     if (ignoredUnknown == null || OpenSshPattern.MatchList(line.Line.Keyword!.ToLowerInvariant(), ignoredUnknown, lowercasePatterns: true) != 1)
                     {
-                        Report(options.UnknownKeywordsAreErrors
-                            ? ConfigDiagnostic.Error($"Bad configuration option: {line.Line.Keyword} (ssh refuses the file; IgnoreUnknown can allow it)", line.Source, ConfigDiagnosticKind.UnknownKeyword)
-                            : ConfigDiagnostic.Warning(
-                                $"unknown keyword {line.Line.Keyword}: an ssh that does not know it refuses the file (\"Bad configuration option\"); IgnoreUnknown can allow it", line.Source, ConfigDiagnosticKind.UnknownKeyword));
+                        // The ssh of a known release refuses the file, as we do, and so do sessions (they connect with this
+                        // machine's rules); otherwise a newer ssh than any we know might accept it, so this is only a warning.
+                        Report(Environment.OpenSshVersion is OpenSshVersion version
+                            ? ConfigDiagnostic.Error($"Bad configuration option: {ShownKeyword(line.Line.Keyword!)} ({OpenSshReleases.RefusalReason(OpenSshProgram.Client, line.Line.Keyword!, version)}); IgnoreUnknown can allow it", line.Source, ConfigProblem.UnknownKeyword)
+                            : options.UnknownKeywordsAreErrors
+                            ? ConfigDiagnostic.Error($"Bad configuration option: {ShownKeyword(line.Line.Keyword!)} (ssh refuses the file; IgnoreUnknown can allow it)", line.Source, ConfigProblem.UnknownKeyword)
+                            : ConfigDiagnostic.Warning(UnknownKeywordMessage(line.Line.Keyword!), line.Source, ConfigProblem.UnknownKeyword));
                     }
                 }
                 else if (line.OtherKeyword != null)
                 {
                     // The final pass reads the same lines again: each is recorded once, where it was first active.
-                    if (active && directiveLines.Add(line.Source))
+                    if (active && directiveLines.Add((line.Source.Path, line.Source.Line)))
                     {
                         directives.Add(new ClientDirective(line.OtherKeyword, line.Line.Arguments, line.Line.TextAfterSeparator.TrimEnd(), line.Source));
                     }
@@ -218,6 +225,18 @@ namespace SshKeepAlive.Core.ClientConfig
                 }
             }
         }
+
+        // ssh's own words first (it prints the keyword lowercased); a byte order mark, which ssh reads as part of
+        // the first keyword, is shown as ssh shows it and explained.
+        private static string UnknownKeywordMessage(string keyword) =>
+            $"Bad configuration option: {ShownKeyword(keyword)} " + (HasByteOrderMark(keyword)
+                ? "(the file starts with a UTF-8 byte order mark, which ssh reads as part of the keyword: save it without one)"
+                : $"(unknown keyword {keyword}: an ssh that does not know it refuses the file; IgnoreUnknown can allow it)");
+
+        private static string ShownKeyword(string keyword) =>
+            HasByteOrderMark(keyword) ? "\\357\\273\\277" + keyword.Substring(1).ToLowerInvariant() : keyword.ToLowerInvariant();
+
+        private static bool HasByteOrderMark(string keyword) => keyword.Length > 0 && keyword[0] == '\uFEFF';
 
         private void Apply(ClientConfigLine line)
         {
@@ -318,7 +337,7 @@ namespace SshKeepAlive.Core.ClientConfig
             if (keyword == ClientKeyword.CanonicalizeHostname) return "false";
             if (keyword == ClientKeyword.IdentityFile)
             {
-                return new[] { "id_rsa", "id_ecdsa", "id_ecdsa_sk", "id_ed25519", "id_ed25519_sk", "id_xmss", "id_dsa" }.Select(f => "~/.ssh/" + f).ToArray();
+                return OpenSshReleases.DefaultIdentityFiles(Environment.OpenSshVersion).ToArray();
             }
 
             if (keyword == ClientKeyword.UserKnownHostsFile)

@@ -9,30 +9,35 @@ namespace SshKeepAlive.Core.ConfigDocuments
         Error,
     }
 
-    /// <summary>Problems a caller may word advice for; most are <see cref="General"/>.</summary>
-    public enum ConfigDiagnosticKind
+    /// <summary>What kind of problem a diagnostic reports, for callers that answer each kind differently.</summary>
+    public enum ConfigProblem
     {
-        General,
+        /// <summary>The content: syntax, values, Include and Match errors, and anything else.</summary>
+        Content,
+
+        /// <summary>A file that exists could not be read (permissions, I/O error).</summary>
+        Unreadable,
+
+        /// <summary>A path that names a FIFO, socket or device rather than a file.</summary>
+        NotRegularFile,
+
+        /// <summary>A keyword OpenSSH does not know ("Bad configuration option").</summary>
+        UnknownKeyword,
 
         /// <summary>A Match exec command was not run, so its block was taken as not matching.</summary>
         MatchExecNotRun,
-
-        /// <summary>A keyword ssh_config does not know, not covered by IgnoreUnknown.</summary>
-        UnknownKeyword,
     }
 
     /// <summary>A problem found while reading or resolving configuration, with the file and line it concerns.</summary>
     public sealed class ConfigDiagnostic
     {
-        public ConfigDiagnostic(ConfigDiagnosticSeverity severity, string message, ConfigSource? source, ConfigDiagnosticKind kind = ConfigDiagnosticKind.General)
+        public ConfigDiagnostic(ConfigDiagnosticSeverity severity, string message, ConfigSource? source, ConfigProblem problem = ConfigProblem.Content)
         {
             Severity = severity;
             Message = message;
             Source = source;
-            Kind = kind;
+            Problem = problem;
         }
-
-        public ConfigDiagnosticKind Kind { get; }
 
         public ConfigDiagnosticSeverity Severity { get; }
 
@@ -41,13 +46,15 @@ namespace SshKeepAlive.Core.ConfigDocuments
         /// <summary>The line concerned; null when the problem is not tied to a line (e.g. a missing -F file).</summary>
         public ConfigSource? Source { get; }
 
+        public ConfigProblem Problem { get; }
+
         public bool IsError => Severity == ConfigDiagnosticSeverity.Error;
 
-        internal static ConfigDiagnostic Error(string message, ConfigSource? source, ConfigDiagnosticKind kind = ConfigDiagnosticKind.General) =>
-            new ConfigDiagnostic(ConfigDiagnosticSeverity.Error, message, source, kind);
+        internal static ConfigDiagnostic Error(string message, ConfigSource? source, ConfigProblem problem = ConfigProblem.Content) =>
+            new ConfigDiagnostic(ConfigDiagnosticSeverity.Error, message, source, problem);
 
-        internal static ConfigDiagnostic Warning(string message, ConfigSource? source, ConfigDiagnosticKind kind = ConfigDiagnosticKind.General) =>
-            new ConfigDiagnostic(ConfigDiagnosticSeverity.Warning, message, source, kind);
+        internal static ConfigDiagnostic Warning(string message, ConfigSource? source, ConfigProblem problem = ConfigProblem.Content) =>
+            new ConfigDiagnostic(ConfigDiagnosticSeverity.Warning, message, source, problem);
 
         /// <summary>"path:line: error: message".</summary>
         public override string ToString() =>

@@ -21,103 +21,116 @@ namespace SshKeepAlive.Core.ConfigDocuments
         public bool Quoted { get; }
     }
 
-    /// <summary>The pieces of one configuration line, as OpenSSH's readconf/servconf split them.</summary>
-    internal sealed class TokenizedLine
+    /// <summary>
+    /// The pieces of one configuration line, as OpenSSH's readconf/servconf split them, kept inside the line
+    /// itself (no object of its own). Positions count from the line's first character.
+    /// </summary>
+    internal struct LineTokens
     {
-        private static readonly string[] NoArguments = new string[0];
-        private static readonly ArgumentSpan[] NoSpans = new ArgumentSpan[0];
+        public string? Keyword;
 
-        /// <summary>Shared by every blank line: nothing in it varies.</summary>
-        public static readonly TokenizedLine Blank = new TokenizedLine();
+        public int KeywordStart;
 
-        /// <summary>Shared by every comment line.</summary>
-        public static readonly TokenizedLine Comment = new TokenizedLine { IsComment = true };
-
-        public string? Keyword { get; set; }
-
-        public int KeywordStart { get; set; }
-
-        public int KeywordEnd { get; set; }
-
-        public bool IsComment { get; set; }
+        public int KeywordEnd;
 
         /// <summary>Where the arguments begin (after the whitespace and/or single '=' separator).</summary>
-        public int ArgumentsStart { get; set; }
+        public int ArgumentsStart;
 
         /// <summary>End of the meaningful text: trailing whitespace stripped as OpenSSH does.</summary>
-        public int ContentEnd { get; set; }
+        public int ContentEnd;
 
-        public string[] Arguments { get; set; } = NoArguments;
+        public bool IsComment;
 
-        public ArgumentSpan[] Spans { get; set; } = NoSpans;
+        public string[] Arguments;
 
-        public string? Error { get; set; }
+        public string? Error;
     }
 
     /// <summary>
     /// Splits a line the way OpenSSH does: the keyword ends at whitespace, a quote or one '=' (strdelim); the
     /// arguments follow argv_split rules — single or double quotes (also mid-token), backslash escapes of quotes,
-    /// backslash and space, and '#' starting a comment only at the start of a token.
+    /// backslash and space, and '#' starting a comment only at the start of a token. Works on a line inside a
+    /// larger text (the whole file, decoded once), so parsing allocates only what each line keeps; short words
+    /// (keywords, "yes", "60") are shared between lines.
     /// </summary>
     internal static class LineTokenizer
     {
-        // OpenSSH's WHITESPACE: " \t\r\n".
-        private static bool IsWhitespace(char c) => c == ' ' || c == '\t' || c == '\r' || c == '\n';
+        private const int NoMoreText = -1;
+        private const int UnterminatedQuote = -2;
+        private static readonly string[] NoArguments = new string[0];
 
-        // Scratch lists reused across lines: parsing a large file allocates only what each line keeps.
+        // Scratch list reused across lines: parsing a large file allocates only what each line keeps.
         [ThreadStatic]
         private static List<string>? scratchArguments;
 
-        [ThreadStatic]
-        private static List<ArgumentSpan>? scratchSpans;
+        // OpenSSH's WHITESPACE: " \t\r\n".
+        private static bool IsWhitespace(char c) => c == ' ' || c == '\t' || c == '\r' || c == '\n';
 
-        public static TokenizedLine Tokenize(string text)
+        /// <summary>Tokenizes the line at <paramref name="start"/> (<paramref name="length"/> characters) of <paramref name="text"/>.</summary>
+        public static LineTokens Tokenize(string text, int start, int length)
         {
-            int end = text.Length;
-            while (end > 0 && (IsWhitespace(text[end - 1]) || text[end - 1] == '\f'))
+            var line = new LineTokens { Arguments = NoArguments };
+            int end = start + length;
+            while (end > start && (IsWhitespace(text[end - 1]) || text[end - 1] == '\f'))
             {
                 end--;
             }
 
-            int position = 0;
-            Token? keyword = Strdelim(text, ref position, end);
-            if (keyword != null && keyword.Value.Text.Length == 0)
+            int position = start;
+            Token keyword = Strdelim(text, ref position, end);
+            if (keyword.Found && keyword.Length == 0)
             {
                 // Leading whitespace (or a leading '=') yields an empty first token; OpenSSH takes the next one.
                 keyword = Strdelim(text, ref position, end);
             }
 
-            if (keyword == null)
+            if (!keyword.Found)
             {
-                return position == UnterminatedQuote ? new TokenizedLine { Error = "unterminated quote in keyword", ContentEnd = end } : TokenizedLine.Blank;
+                if (position == UnterminatedQuote)
+                {
+                    line.Error = "unterminated quote in keyword";
+                    line.ContentEnd = end - start;
+                }
+
+                return line;
             }
 
-            if (keyword.Value.Text.Length == 0 || keyword.Value.Text[0] == '#')
+            if (keyword.Length == 0 || keyword.FirstChar(text) == '#')
             {
-                return keyword.Value.Text.Length > 0 ? TokenizedLine.Comment : TokenizedLine.Blank;
+                line.IsComment = keyword.Length > 0;
+                return line;
             }
 
-            var line = new TokenizedLine { ContentEnd = end };
-
-            line.Keyword = keyword.Value.Text;
-            line.KeywordStart = keyword.Value.Start;
-            line.KeywordEnd = keyword.Value.End;
+            line.ContentEnd = end - start;
+            line.Keyword = keyword.Text(text);
+            line.KeywordStart = keyword.Start - start;
+            line.KeywordEnd = keyword.End - start;
             if (position < 0 || position >= end)
             {
-                line.ArgumentsStart = end;
+                line.ArgumentsStart = end - start;
                 line.Error = $"no argument after keyword \"{line.Keyword}\"";
                 return line;
             }
 
-            line.ArgumentsStart = position;
+            line.ArgumentsStart = position - start;
             List<string> arguments = scratchArguments ??= new List<string>();
-            List<ArgumentSpan> spans = scratchSpans ??= new List<ArgumentSpan>();
             arguments.Clear();
-            spans.Clear();
-            line.Error = SplitArguments(text, position, end, arguments, spans);
-            line.Arguments = arguments.ToArray();
-            line.Spans = spans.ToArray();
+            line.Error = SplitArguments(text, position, end, arguments, null);
+            line.Arguments = arguments.Count == 0 ? NoArguments : arguments.ToArray();
             return line;
+        }
+
+        /// <summary>Where each argument of <paramref name="text"/> (one line) is written, for edits that keep the rest.</summary>
+        public static ArgumentSpan[] Spans(string text, LineTokens tokens)
+        {
+            if (tokens.Keyword == null || tokens.ArgumentsStart >= tokens.ContentEnd)
+            {
+                return new ArgumentSpan[0];
+            }
+
+            var spans = new List<ArgumentSpan>();
+            SplitArguments(text, tokens.ArgumentsStart, tokens.ContentEnd, new List<string>(), spans);
+            return spans.ToArray();
         }
 
         /// <summary>
@@ -130,40 +143,21 @@ namespace SshKeepAlive.Core.ConfigDocuments
             int position = start;
             while (true)
             {
-                Token? token = Strdelim(text, ref position, end);
-                if (token == null || token.Value.Text.Length == 0)
+                Token token = Strdelim(text, ref position, end);
+                if (!token.Found || token.Length == 0)
                 {
                     return tokens;
                 }
 
-                tokens.Add(token.Value.Text);
+                tokens.Add(token.Text(text));
             }
         }
 
-        private const int NoMoreText = -1;
-        private const int UnterminatedQuote = -2;
-
-        private readonly struct Token
-        {
-            public Token(string text, int start, int end)
-            {
-                Text = text;
-                Start = start;
-                End = end;
-            }
-
-            public string Text { get; }
-
-            public int Start { get; }
-
-            public int End { get; }
-        }
-
-        private static Token? Strdelim(string text, ref int position, int end)
+        private static Token Strdelim(string text, ref int position, int end)
         {
             if (position < 0)
             {
-                return null;
+                return default;
             }
 
             int old = position;
@@ -176,7 +170,7 @@ namespace SshKeepAlive.Core.ConfigDocuments
             if (delimiter >= end)
             {
                 position = NoMoreText;
-                return new Token(text.Substring(old, end - old), old, end);
+                return new Token(old, end, null);
             }
 
             if (text[delimiter] == '"')
@@ -185,16 +179,16 @@ namespace SshKeepAlive.Core.ConfigDocuments
                 if (close < 0)
                 {
                     position = UnterminatedQuote;
-                    return null;
+                    return default;
                 }
 
-                var quoted = new Token(text.Substring(old, delimiter - old) + text.Substring(delimiter + 1, close - delimiter - 1), old, close + 1);
+                var quoted = new Token(old, close + 1, text.Substring(old, delimiter - old) + text.Substring(delimiter + 1, close - delimiter - 1));
                 position = SkipWhitespace(text, close + 1, end);
                 return quoted;
             }
 
             bool sawEquals = text[delimiter] == '=';
-            var token = new Token(text.Substring(old, delimiter - old), old, delimiter);
+            var token = new Token(old, delimiter, null);
             position = SkipWhitespace(text, delimiter + 1, end);
             if (!sawEquals && position < end && text[position] == '=')
             {
@@ -214,7 +208,8 @@ namespace SshKeepAlive.Core.ConfigDocuments
             return position;
         }
 
-        private static string? SplitArguments(string text, int start, int end, List<string> arguments, List<ArgumentSpan> spans)
+        // Positions in spans are relative to the line: callers pass the line's own text for spans.
+        private static string? SplitArguments(string text, int start, int end, List<string> arguments, List<ArgumentSpan>? spans)
         {
             int i = start;
             while (i < end)
@@ -241,8 +236,8 @@ namespace SshKeepAlive.Core.ConfigDocuments
                 if (plainEnd == end || text[plainEnd] == ' ' || text[plainEnd] == '\t')
                 {
                     // No quotes or escapes: the token is the text itself.
-                    arguments.Add(text.Substring(tokenStart, plainEnd - tokenStart));
-                    spans.Add(new ArgumentSpan(tokenStart, plainEnd, false));
+                    arguments.Add(SharedWords.Get(text, tokenStart, plainEnd - tokenStart));
+                    spans?.Add(new ArgumentSpan(tokenStart, plainEnd, false));
                     i = plainEnd;
                     continue;
                 }
@@ -291,10 +286,72 @@ namespace SshKeepAlive.Core.ConfigDocuments
                 }
 
                 arguments.Add(value.ToString());
-                spans.Add(new ArgumentSpan(tokenStart, i, quoted));
+                spans?.Add(new ArgumentSpan(tokenStart, i, quoted));
             }
 
             return null;
+        }
+
+        // A token found by strdelim: its place, and its text when quotes made it differ from that place.
+        private readonly struct Token
+        {
+            private readonly string? unquoted;
+
+            public Token(int start, int end, string? unquoted)
+            {
+                Found = true;
+                Start = start;
+                End = end;
+                this.unquoted = unquoted;
+            }
+
+            public bool Found { get; }
+
+            public int Start { get; }
+
+            public int End { get; }
+
+            public int Length => unquoted?.Length ?? End - Start;
+
+            public char FirstChar(string text) => unquoted != null ? unquoted[0] : text[Start];
+
+            public string Text(string text) => unquoted ?? SharedWords.Get(text, Start, End - Start);
+        }
+    }
+
+    /// <summary>
+    /// One string per short word, shared by every line that writes it (keywords, "yes", "60"): a large file's
+    /// lines then hold references instead of copies. A fixed table whose slots later words may take over; a
+    /// race only costs a second copy of a word.
+    /// </summary>
+    internal static class SharedWords
+    {
+        private const int MaxLength = 32;
+        private static readonly string?[] Table = new string?[8192];
+
+        public static string Get(string text, int start, int length)
+        {
+            if (length > MaxLength)
+            {
+                return text.Substring(start, length);
+            }
+
+            uint hash = 2166136261;
+            for (int i = start; i < start + length; i++)
+            {
+                hash = (hash ^ text[i]) * 16777619;
+            }
+
+            int slot = (int)(hash & (Table.Length - 1));
+            string? known = Table[slot];
+            if (known != null && known.Length == length && string.CompareOrdinal(known, 0, text, start, length) == 0)
+            {
+                return known;
+            }
+
+            string word = text.Substring(start, length);
+            Table[slot] = word;
+            return word;
         }
     }
 }

@@ -10,15 +10,19 @@ namespace SshKeepAlive.Core.ConfigDocuments
     /// <summary>What one Include line pulled in: the files its patterns matched, in order, each loaded.</summary>
     public sealed class IncludeExpansion
     {
-        internal IncludeExpansion(ConfigLine line, IReadOnlyList<LoadedConfig> files)
+        internal IncludeExpansion(ConfigLine line, IReadOnlyList<LoadedConfig> files, IReadOnlyList<string> patterns)
         {
             Line = line;
             Files = files;
+            Patterns = patterns;
         }
 
         public ConfigLine Line { get; }
 
         public IReadOnlyList<LoadedConfig> Files { get; }
+
+        /// <summary>The line's arguments as the glob patterns OpenSSH expands ('~' and relative paths anchored).</summary>
+        public IReadOnlyList<string> Patterns { get; }
     }
 
     /// <summary>One directive in effective reading order, with the loaded file it is written in.</summary>
@@ -78,6 +82,37 @@ namespace SshKeepAlive.Core.ConfigDocuments
             return loaded;
         }
 
+        /// <summary>
+        /// The same tree with some documents replaced by edited versions of themselves (keyed by path): what
+        /// OpenSSH would read once the edit is written. The edits must keep every Include line, whose expansions
+        /// are taken over without touching the disk again.
+        /// </summary>
+        public LoadedConfig WithDocuments(IReadOnlyDictionary<string, ConfigDocument> edited)
+        {
+            ConfigDocument document = edited.TryGetValue(Document.Path, out ConfigDocument? replacement) ? replacement : Document;
+            var copy = new LoadedConfig(document, Depth, Exists);
+            copy.diagnostics.AddRange(diagnostics);
+            var oldIncludes = includes.OrderBy(i => i.Key).Select(i => i.Value).ToList();
+            var newIncludeLines = ReferenceEquals(document, Document)
+                ? oldIncludes.Select(i => i.Line).ToList()
+                : document.Lines.Where(l => l.IsInclude && l.Error == null).ToList();
+            if (newIncludeLines.Count != oldIncludes.Count)
+            {
+                throw new InvalidOperationException($"An edit of {Document.Path} added or removed an Include line.");
+            }
+
+            for (int i = 0; i < oldIncludes.Count; i++)
+            {
+                copy.includes[newIncludeLines[i].LineNumber] = new IncludeExpansion(newIncludeLines[i], oldIncludes[i].Files.Select(f => f.WithDocuments(edited)).ToList(), oldIncludes[i].Patterns);
+            }
+
+            return copy;
+        }
+
+        /// <summary>Every Include pattern of this file and the files it includes, with the line it is written on.</summary>
+        public IEnumerable<KeyValuePair<ConfigSource, string>> IncludePatterns() =>
+            AllFiles().SelectMany(f => f.includes.Values.SelectMany(e => e.Patterns.Select(p => new KeyValuePair<ConfigSource, string>(f.Document.SourceOf(e.Line), p))));
+
         /// <summary>What an Include line expanded to; null when the line is not an Include of this file.</summary>
         public IncludeExpansion? IncludesAt(int lineNumber) => includes.TryGetValue(lineNumber, out IncludeExpansion? e) ? e : null;
 
@@ -118,16 +153,25 @@ namespace SshKeepAlive.Core.ConfigDocuments
             ConfigDocument document;
             try
             {
-                document = Directory.Exists(path) ? ConfigDocument.Parse(Array.Empty<byte>(), path) : ConfigDocument.Load(path);
+                FileKind kind = UnixFileSystem.KindOf(path);
+                if (kind == FileKind.Fifo || kind == FileKind.Socket)
+                {
+                    // Opening a FIFO waits for a writer; nothing a config should be.
+                    var skipped = new LoadedConfig(ConfigDocument.Parse(Array.Empty<byte>(), path), depth, exists: true);
+                    skipped.diagnostics.Add(ConfigDiagnostic.Error($"{path} is a {UnixFileSystem.Describe(kind)}, not a regular file; not read", includedFrom, ConfigProblem.NotRegularFile));
+                    return skipped;
+                }
+
+                document = kind == FileKind.Directory ? ConfigDocument.Parse(Array.Empty<byte>(), path) : ConfigDocument.Load(path);
             }
             catch (Exception e) when (e is FileNotFoundException || e is DirectoryNotFoundException)
             {
                 return new LoadedConfig(ConfigDocument.Parse(Array.Empty<byte>(), path), depth, exists: false);
             }
-            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException || e is System.ComponentModel.Win32Exception)
             {
                 var unreadable = new LoadedConfig(ConfigDocument.Parse(Array.Empty<byte>(), path), depth, exists: true);
-                unreadable.diagnostics.Add(ConfigDiagnostic.Error($"cannot read {path}: {e.Message}", includedFrom));
+                unreadable.diagnostics.Add(ConfigDiagnostic.Error($"cannot read {path}: {e.Message}", includedFrom, ConfigProblem.Unreadable));
                 return unreadable;
             }
 
@@ -145,10 +189,11 @@ namespace SshKeepAlive.Core.ConfigDocuments
 
         private void ExpandIncludes(IncludeRules rules, List<string> chain)
         {
-            foreach (ConfigLine line in Document.Lines.Where(l => l.IsKeyword("Include") && l.Error == null))
+            foreach (ConfigLine line in Document.Lines.Where(l => l.IsInclude && l.Error == null))
             {
                 ConfigSource source = Document.SourceOf(line);
                 var files = new List<LoadedConfig>();
+                var patterns = new List<string>();
                 foreach (string argument in line.Arguments)
                 {
                     string? error = "Include has an empty argument";
@@ -159,6 +204,7 @@ namespace SshKeepAlive.Core.ConfigDocuments
                         continue;
                     }
 
+                    patterns.Add(pattern);
                     foreach (string path in ConfigGlob.Expand(pattern))
                     {
                         if (chain.Contains(FullPath(path), StringComparer.Ordinal))
@@ -179,7 +225,7 @@ namespace SshKeepAlive.Core.ConfigDocuments
                     }
                 }
 
-                includes[line.LineNumber] = new IncludeExpansion(line, files);
+                includes[line.LineNumber] = new IncludeExpansion(line, files, patterns);
             }
         }
 

@@ -1,6 +1,7 @@
 using System;
 using SshKeepAlive.Core.ConfigDocuments;
 using SshKeepAlive.Core.Errors;
+using SshKeepAlive.Core.Server;
 
 namespace SshKeepAlive.Core.Editing
 {
@@ -20,8 +21,31 @@ namespace SshKeepAlive.Core.Editing
         /// <summary>The line concerned (e.g. the winning line that cannot be overridden), when there is one.</summary>
         public ConfigSource? Location { get; }
 
-        /// <summary>The refusal of a config (or a file it includes) that does not parse or resolve cleanly.</summary>
-        internal static ConfigEditException ConfigBroken(ConfigDiagnostic error, string path) =>
-            new ConfigEditException(ErrorId.ConfigInvalid, $"{path} cannot be edited safely: {error}", error.Source?.Path ?? path, error.Source);
+        /// <summary>The refusal of a server edit that sshd -t cannot judge on this machine (not the file's fault).</summary>
+        internal static ConfigEditException CannotValidate(string path, SshdPrerequisite missing) =>
+            new ConfigEditException(
+                missing.Id,
+                $"sshd -t cannot check the edited {path} on this machine: {missing.Cause}. This is not a fault of {path}; nothing was changed. {missing.Fix}",
+                path);
+
+        /// <summary>
+        /// The refusal of a config (or a file it includes) that OpenSSH would refuse or that cannot be read, with
+        /// OpenSSH's reason and file:line: unreadable and non-regular files, unknown keywords, and other errors.
+        /// </summary>
+        internal static ConfigEditException ConfigRefused(ConfigDiagnostic problem, string path)
+        {
+            string where = problem.Source == null ? string.Empty : problem.Source + ": ";
+            switch (problem.Problem)
+            {
+                case ConfigProblem.Unreadable:
+                    return new ConfigEditException(ErrorId.ConfigFileUnreadable, $"{path} cannot be edited: {where}{problem.Message}; nothing was changed.", problem.Source?.Path ?? path, problem.Source);
+                case ConfigProblem.NotRegularFile:
+                    return new ConfigEditException(ErrorId.ConfigFileNotRegular, $"{path} cannot be edited: {where}{problem.Message}.", problem.Source?.Path ?? path, problem.Source);
+                case ConfigProblem.UnknownKeyword:
+                    return new ConfigEditException(ErrorId.ConfigKeywordUnknown, $"{path} cannot be edited: OpenSSH refuses it, so no edit would take effect: {where}{problem.Message}. Nothing was changed.", problem.Source?.Path ?? path, problem.Source);
+                default:
+                    return new ConfigEditException(ErrorId.ConfigInvalid, $"{path} cannot be edited safely: {problem}", problem.Source?.Path ?? path, problem.Source);
+            }
+        }
     }
 }

@@ -3,20 +3,22 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Threading;
-using SshKeepAlive.Core.Errors;
-using SshKeepAlive.Core.Files;
+using SshKeepAlive.Core.ClientConfig;
+using SshKeepAlive.Core.ConfigDocuments;
+using SshKeepAlive.Core.OpenSsh;
 using SshKeepAlive.Core.Platform;
 using SshKeepAlive.Core.Server;
+using SshKeepAlive.Core.Errors;
 
 namespace SshKeepAlive.Core.Editing
 {
     /// <summary>How an edit is written.</summary>
     public sealed class ApplyOptions
     {
-        /// <summary>Skip the timestamped backup of each changed file.</summary>
+        /// <summary>Skip the backup of each changed file.</summary>
         public bool NoBackup { get; set; }
 
-        /// <summary>The daemon to validate server edits with (sshd -t) and, with <see cref="Reload"/>, to reload.</summary>
+        /// <summary>The daemon to validate server edits with (sshd -t) and, with <see cref="Reload"/>, to reload (local edits).</summary>
         public SshdDaemon? Daemon { get; set; }
 
         /// <summary>Reload the daemon after a server edit, restoring the previous config if it does not survive.</summary>
@@ -25,121 +27,127 @@ namespace SshKeepAlive.Core.Editing
         /// <summary>How long to wait for another edit of the same file to finish.</summary>
         public TimeSpan LockTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+        /// <summary>The private folder for locks and backups of local edits (default ~/.local/state/sshkeepalive).</summary>
+        public string? StateDirectory { get; set; }
+
         /// <summary>Stops sshd -t and the reload (Ctrl-C); whatever was written is put back first.</summary>
         public CancellationToken CancellationToken { get; set; }
     }
 
     /// <summary>
-    /// Plans and writes edits safely: under a lock on the top file, re-planned on the current bytes, validated
-    /// by sshd -t before anything is replaced (server), backed up, written atomically keeping owner and mode.
+    /// Makes edits safely on a host (this machine by default): under the file's edit lock, the tree is read and
+    /// planned again; a server edit is judged by sshd -t before anything is replaced (a new top file as a
+    /// candidate; a tree whose included file changes is judged as it is first, and again once written, the files
+    /// put back if sshd rejects it); each changed file is backed up, then written atomically; with a reload,
+    /// the daemon reading the file is reloaded and the old config put back if it dies. The result says what was
+    /// written, validated, reloaded and restored.
     /// </summary>
     public sealed class ConfigEditor
     {
         private readonly EditPlanner planner;
 
-        public ConfigEditor(IWinningDirectiveLookup lookup) => planner = new EditPlanner(lookup);
+        public ConfigEditor(IWinningDirectiveLookup lookup, UnixAccounts? accounts = null) => planner = new EditPlanner(lookup, accounts);
 
-        /// <summary>What the edit would do (for -WhatIf and the confirmation prompt); writes nothing.</summary>
-        public EditPlan Plan(EditRequest request) => planner.Plan(request);
+        /// <summary>The editor the cmdlets use: OpenSSH's resolvers for this machine's user.</summary>
+        public static ConfigEditor ForThisMachine() => new ConfigEditor(new ResolverLookup(ClientEnvironment.Current()));
 
-        /// <summary>Makes the edit. When the values already hold, nothing is written and the result says so.</summary>
-        public EditResult Apply(EditRequest request, ApplyOptions options)
+        /// <summary>What the edit would do on this machine (for -WhatIf and the confirmation prompt); writes nothing.</summary>
+        public EditPlan Plan(EditRequest request) => Plan(request, new LocalEditHost());
+
+        /// <summary>What the edit would do on <paramref name="host"/>; writes nothing.</summary>
+        public EditPlan Plan(EditRequest request, IEditHost host) => planner.Plan(request, host.Read(request), host.IsWritable);
+
+        /// <summary>Makes the edit on this machine. When the values already hold, nothing is written and the result says so.</summary>
+        public EditResult Apply(EditRequest request, ApplyOptions options) =>
+            Apply(request, new LocalEditHost(options.Daemon, options.StateDirectory), options);
+
+        /// <summary>Makes the edit on <paramref name="host"/>.</summary>
+        public EditResult Apply(EditRequest request, IEditHost host, ApplyOptions options)
         {
             options.CancellationToken.ThrowIfCancellationRequested();
-            using FileLock fileLock = Lock(request.Path, options.LockTimeout);
-            EditPlan plan = planner.Plan(request);
+            using IDisposable held = Lock(host, request.Path, options.LockTimeout);
+            LoadedConfig tree = host.Read(request);
+            EditPlan plan = planner.Plan(request, tree, host.IsWritable);
             if (!plan.HasChanges)
             {
                 return EditResult.Unchanged(plan);
             }
 
-            SshdDaemon? daemon = request.Scope == EditScope.Server ? options.Daemon : null;
-            if (daemon != null && !File.Exists(daemon.SshdPath))
+            ThrowIfScratchIsIncluded(request, tree, plan, host);
+            bool server = request.Scope == EditScope.Server;
+            bool validated = false;
+            if (server)
             {
-                throw new ConfigEditException(ErrorId.SshdNotFound, $"{daemon.SshdPath} is missing, so the edited {request.Path} cannot be checked with sshd -t; nothing was changed.", request.Path);
+                // A new top file can be judged as a candidate; a change to an included file only where it is.
+                SshdValidation? verdict = host.Validate(request, plan.ChangesOnlyTopFile ? plan.Files[0].NewBytes : null, options.CancellationToken);
+                if (verdict != null && !verdict.IsValid)
+                {
+                    throw ValidationFailed(request.Path, verdict, plan.ChangesOnlyTopFile ? "the edited" : "the current", "nothing was changed");
+                }
+
+                validated = verdict != null && plan.ChangesOnlyTopFile;
             }
 
-            // sshd -t can judge a lone top file as a candidate beside it; a change to an included file only in place.
-            bool includedFileChanges = plan.Files.Any(f => f.Path != request.Path);
-            if (daemon != null && !includedFileChanges)
+            IReadOnlyList<string> backups = options.NoBackup ? Array.Empty<string>() : Guard(request.Path, "backing it up", () => host.Backup(request, plan.Files));
+            try
             {
-                ValidateCandidate(daemon, request.Path, plan.Files[0].NewBytes, options.CancellationToken);
+                Guard(request.Path, "writing it", () =>
+                {
+                    host.Write(plan.Files);
+                    return true;
+                });
+            }
+            catch (ConfigEditException)
+            {
+                host.DiscardBackups(backups);
+                throw;
             }
 
-            DateTimeOffset now = DateTimeOffset.UtcNow;
-            List<string> backups = Guard(request.Path, () => options.NoBackup ? new List<string>() : plan.Files.Where(f => !f.IsNewFile).Select(f => AtomicFile.Backup(f.Path, now)).ToList());
-            Guard(request.Path, () =>
+            if (server && !plan.ChangesOnlyTopFile)
             {
-                EnsureUserConfigFolder(plan);
-                Write(plan.Files);
-                return true;
-            });
-            if (daemon != null && includedFileChanges)
-            {
-                ValidateInPlace(daemon, request.Path, plan.Files, backups, options.CancellationToken);
+                validated = ValidateInPlace(request, plan, host, backups, options.CancellationToken);
             }
 
-            string? reloadOutcome = null;
-            if (daemon != null && options.Reload)
+            SshdReloadOutcome? reload = null;
+            if (server && options.Reload)
             {
                 try
                 {
-                    reloadOutcome = daemon.Reload(() => Restore(plan.Files), options.CancellationToken);
+                    reload = host.Reload(request, () => host.Restore(plan.Files), options.CancellationToken);
                 }
                 catch (OperationCanceledException)
                 {
                     // The reload put the previous config back: the backups are of no use.
-                    backups.ForEach(File.Delete);
+                    host.DiscardBackups(backups);
                     throw;
                 }
-                catch (SshdReloadException ex)
-                {
-                    throw new ConfigEditException(ErrorId.SshdReloadFailed, ex.Message, request.Path, inner: ex);
-                }
             }
 
-            return new EditResult(plan, backups, reloadOutcome);
-        }
+            if (reload != null && reload.Failed)
+            {
+                throw new ConfigEditException(
+                    ErrorId.SshdReloadFailed,
+                    $"{request.Path} was written{(validated ? " and passed sshd -t" : string.Empty)}, but {reload.Message}",
+                    request.Path);
+            }
 
-        private static FileLock Lock(string path, TimeSpan timeout)
-        {
-            try
-            {
-                return FileLock.Acquire(path, timeout);
-            }
-            catch (TimeoutException ex)
-            {
-                throw new ConfigEditException(ErrorId.ConfigFileLocked, ex.Message, path, inner: ex);
-            }
-        }
-
-        // File system failures become the edit's own error; the caller has changed nothing it has not put back.
-        private static T Guard<T>(string path, Func<T> action)
-        {
-            try
-            {
-                return action();
-            }
-            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is System.ComponentModel.Win32Exception)
-            {
-                throw new ConfigEditException(ErrorId.ConfigWriteFailed, ex.Message, path, inner: ex);
-            }
+            return new EditResult(plan, backups, options.NoBackup ? null : host.BackupFolder(request), validated, reload);
         }
 
         // An included file changed: sshd -t can only judge the whole tree, so it judges the files in place, and
         // every file is put back (the backups are then of no use) if it rejects them or is stopped.
-        private static void ValidateInPlace(SshdDaemon daemon, string path, IReadOnlyList<FileChange> files, List<string> backups, CancellationToken cancellationToken)
+        private static bool ValidateInPlace(EditRequest request, EditPlan plan, IEditHost host, IReadOnlyList<string> backups, CancellationToken cancellationToken)
         {
             void PutBack()
             {
-                Restore(files);
-                backups.ForEach(File.Delete);
+                host.Restore(plan.Files);
+                host.DiscardBackups(backups);
             }
 
-            SshdValidation validation;
+            SshdValidation? verdict;
             try
             {
-                validation = daemon.Validate(path, cancellationToken);
+                verdict = host.Validate(request, null, cancellationToken);
             }
             catch (OperationCanceledException)
             {
@@ -147,76 +155,76 @@ namespace SshKeepAlive.Core.Editing
                 throw;
             }
 
-            if (!validation.IsValid)
+            if (verdict != null && !verdict.IsValid)
             {
-                PutBack();
-                throw ValidationFailed(path, validation);
+                Guard(request.Path, "putting the previous files back", () =>
+                {
+                    PutBack();
+                    return true;
+                });
+                throw ValidationFailed(request.Path, verdict, "the edited", "the previous files were put back");
             }
+
+            return verdict != null;
         }
 
-        private static void ValidateCandidate(SshdDaemon daemon, string path, byte[] content, CancellationToken cancellationToken)
+        private static IDisposable Lock(IEditHost host, string path, TimeSpan timeout)
         {
-            // In the same folder, so relative Includes resolve the same; not *.conf, so no Include glob picks it up.
-            string candidate = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, "." + Path.GetFileName(path) + ".sshka-candidate-" + Guid.NewGuid().ToString("N").Substring(0, 8));
             try
             {
-                AtomicFile.Write(candidate, content, 0x180);
-                SshdValidation validation = daemon.Validate(candidate, cancellationToken);
-                if (!validation.IsValid)
-                {
-                    throw ValidationFailed(path, validation);
-                }
+                return host.Lock(path, timeout);
             }
-            finally
+            catch (TimeoutException ex)
             {
-                File.Delete(candidate);
+                throw new ConfigEditException(ErrorId.ConfigFileLocked, ex.Message + " Nothing was changed; run the command again once that edit has finished.", path, inner: ex);
             }
-        }
-
-        private static ConfigEditException ValidationFailed(string path, SshdValidation validation) =>
-            new ConfigEditException(ErrorId.SshdConfigRejected, $"sshd -t rejects the edited {path}, so nothing was changed: {validation.Message}", path);
-
-        // ssh refuses a ~/.ssh it finds too open; a folder created for the user's config is 0700.
-        private static void EnsureUserConfigFolder(EditPlan plan)
-        {
-            foreach (string folder in plan.Files.Where(f => f.IsNewFile).Select(f => Path.GetDirectoryName(Path.GetFullPath(f.Path))!))
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is System.ComponentModel.Win32Exception)
             {
-                UnixFileSystem.CreatePrivateDirectory(folder);
+                throw new ConfigEditException(ErrorId.ConfigLockFailed, $"Cannot take the edit lock of {path}: {ex.Message}", path, inner: ex);
             }
         }
 
-        private static void Restore(IReadOnlyList<FileChange> files)
+        // The editor's own files must never be read as config: an Include pattern that could match one is refused.
+        private static void ThrowIfScratchIsIncluded(EditRequest request, LoadedConfig tree, EditPlan plan, IEditHost host)
         {
-            foreach (FileChange file in files)
+            var patterns = tree.IncludePatterns().ToList();
+            if (patterns.Count == 0)
             {
-                if (file.OriginalBytes == null)
+                return;
+            }
+
+            foreach (FileChange file in plan.Files)
+            {
+                foreach (string scratch in host.ScratchPaths(request, file.Path))
                 {
-                    File.Delete(file.Path);
-                }
-                else
-                {
-                    AtomicFile.Write(file.Path, file.OriginalBytes);
+                    KeyValuePair<ConfigSource, string> hit = patterns.FirstOrDefault(p => ConfigGlob.CouldMatch(p.Value, scratch));
+                    if (hit.Key != null)
+                    {
+                        throw new ConfigEditException(ErrorId.EditorFileIncluded, $"The Include at {hit.Key} ({hit.Value}) would read {scratch}, a file the editor writes while editing {file.Path}; nothing was changed. Narrow that pattern (e.g. *.conf) and run the command again.",
+                            hit.Key.Path,
+                            hit.Key);
+                    }
                 }
             }
         }
 
-        // Writes every file, putting back those already written when one fails.
-        private static void Write(IReadOnlyList<FileChange> files)
+        // File system failures become the edit's own error; the caller has changed nothing it has not put back.
+        private static T Guard<T>(string path, string doing, Func<T> action)
         {
-            var written = new List<FileChange>();
             try
             {
-                foreach (FileChange file in files)
-                {
-                    AtomicFile.Write(file.Path, file.NewBytes, 0x180 /* 0600 */);
-                    written.Add(file);
-                }
+                return action();
             }
-            catch
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is System.ComponentModel.Win32Exception)
             {
-                Restore(written);
-                throw;
+                throw new ConfigEditException(ErrorId.ConfigWriteFailed, $"Editing {path} failed while {doing}: {ex.Message}. Nothing was left changed.", path, inner: ex);
             }
         }
+
+        // sshd -t speaks of the file, or of something it lacks on this machine; only the first is the file's fault.
+        private static ConfigEditException ValidationFailed(string path, SshdValidation validation, string which, string outcome) =>
+            validation.MissingPrerequisite is SshdPrerequisite missing
+                ? ConfigEditException.CannotValidate(path, missing)
+                : new ConfigEditException(ErrorId.SshdConfigRejected, $"sshd -t rejects {which} {path}, so {outcome}: {validation.Message}", path);
     }
 }

@@ -46,11 +46,12 @@ namespace SshKeepAlive.Core.Editing
     /// </summary>
     public sealed class EditPlan
     {
-        internal EditPlan(EditRequest request, IReadOnlyList<FileChange> files, IReadOnlyList<string> decisions)
+        internal EditPlan(EditRequest request, IReadOnlyList<FileChange> files, IReadOnlyList<string> decisions, IReadOnlyList<string> warnings)
         {
             Request = request;
             Files = files;
             Decisions = decisions;
+            Warnings = warnings;
         }
 
         public EditRequest Request { get; }
@@ -60,10 +61,16 @@ namespace SshKeepAlive.Core.Editing
         /// <summary>One sentence per setting: the line chosen (or that the value already holds) and why.</summary>
         public IReadOnlyList<string> Decisions { get; }
 
+        /// <summary>What the user should know although the edit goes ahead: hosts that keep their own values, lines left in place.</summary>
+        public IReadOnlyList<string> Warnings { get; }
+
         public bool HasChanges => Files.Count > 0;
 
         /// <summary>The unified diff of every changed file; empty when nothing would change.</summary>
         public string Diff => string.Concat(Files.Select(f => f.Diff));
+
+        /// <summary>True when the top file itself changes (then sshd -t can judge it as a candidate before it is written).</summary>
+        public bool ChangesOnlyTopFile => Files.All(f => f.Path == Request.Path);
 
         /// <summary>The changed lines as path:line.</summary>
         public IEnumerable<ConfigSource> ChangedLines => Files.SelectMany(f => f.ChangedLines.Select(line => new ConfigSource(f.Path, line)));

@@ -1,36 +1,49 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using SshKeepAlive.Core.Server;
 
 namespace SshKeepAlive.Core.Editing
 {
-    /// <summary>What an edit did: the file, the lines written, the backups, and the reload's outcome.</summary>
+    /// <summary>
+    /// What an edit did, step by step: the lines written, the backups kept (and where), whether sshd -t passed,
+    /// whether the daemon was reloaded, and whether the previous config had to be restored.
+    /// </summary>
     public sealed class EditResult
     {
-        internal EditResult(EditPlan plan, IReadOnlyList<string> backupPaths, string? reloadOutcome)
+        internal EditResult(EditPlan plan, IReadOnlyList<string> backupPaths, string? backupFolder, bool validated, SshdReloadOutcome? reload)
         {
             Scope = plan.Request.Scope;
-            HostName = plan.Request.HostPattern;
+            HostName = plan.Request.Scope == EditScope.Client ? (plan.Request.User == null ? string.Empty : plan.Request.User + "@") + plan.Request.HostPattern : "*";
+            Match = plan.Request.Match?.Text;
             Path = plan.Request.Path;
             Settings = plan.Request.Changes.Select(c => c.ToString()).ToList();
             Changed = plan.HasChanges;
             ChangedFiles = plan.Files.Select(f => f.Path).ToList();
             ChangedLines = plan.ChangedLines.Select(s => s.ToString()).ToList();
             BackupPaths = backupPaths;
-            ReloadOutcome = reloadOutcome;
+            BackupFolder = backupFolder;
+            Validated = validated;
+            Reloaded = reload?.Reloaded ?? false;
+            Restored = reload?.Restored ?? false;
+            ReloadOutcome = reload?.Message;
             Decisions = plan.Decisions;
+            Warnings = plan.Warnings;
         }
 
         /// <summary>The result of a plan that changes nothing (the values already hold): there is nothing to write.</summary>
         public static EditResult Unchanged(EditPlan plan) =>
             plan.HasChanges
                 ? throw new ArgumentException("The plan changes files; make it with ConfigEditor.Apply.", nameof(plan))
-                : new EditResult(plan, new string[0], null);
+                : new EditResult(plan, new string[0], null, false, null);
 
         public EditScope Scope { get; }
 
-        /// <summary>The client Host pattern ("*" on the server).</summary>
+        /// <summary>The client Host pattern, with the user of a user@host destination ("*" on the server).</summary>
         public string HostName { get; }
+
+        /// <summary>The server Match block edited ("Match User alice"); null for global settings and the client.</summary>
+        public string? Match { get; }
 
         /// <summary>The top config file edited.</summary>
         public string Path { get; }
@@ -38,7 +51,7 @@ namespace SshKeepAlive.Core.Editing
         /// <summary>The requested settings, e.g. "ServerAliveInterval 60".</summary>
         public IReadOnlyList<string> Settings { get; }
 
-        /// <summary>False when the values already held and nothing was written.</summary>
+        /// <summary>True when files were written; false when the values already held.</summary>
         public bool Changed { get; }
 
         public IReadOnlyList<string> ChangedFiles { get; }
@@ -49,10 +62,25 @@ namespace SshKeepAlive.Core.Editing
         /// <summary>The backup made of each changed file that existed (none with -NoBackup).</summary>
         public IReadOnlyList<string> BackupPaths { get; }
 
-        /// <summary>How the daemon was reloaded; null when no reload was asked or nothing changed.</summary>
+        /// <summary>The folder where this tree's backups are kept (the newest ten of each file); null with -NoBackup.</summary>
+        public string? BackupFolder { get; }
+
+        /// <summary>True when sshd -t accepted the edited config (server edits with sshd present).</summary>
+        public bool Validated { get; }
+
+        /// <summary>True when the daemon reading the file was reloaded and survived.</summary>
+        public bool Reloaded { get; }
+
+        /// <summary>True when the daemon died on the reload and the previous config was put back.</summary>
+        public bool Restored { get; }
+
+        /// <summary>What the reload did, in a sentence; null when no reload was asked or nothing changed.</summary>
         public string? ReloadOutcome { get; }
 
         /// <summary>Per setting, the line chosen and why.</summary>
         public IReadOnlyList<string> Decisions { get; }
+
+        /// <summary>What to know although the edit went ahead (hosts keeping their own values, lines left in place).</summary>
+        public IReadOnlyList<string> Warnings { get; }
     }
 }

@@ -1,58 +1,61 @@
 using System;
-using System.Collections.Generic;
 using System.Linq;
+using System.Runtime.CompilerServices;
 using SshKeepAlive.Core.ClientConfig;
 using SshKeepAlive.Core.ConfigDocuments;
+using SshKeepAlive.Core.OpenSsh;
+using SshKeepAlive.Core.Platform;
 using SshKeepAlive.Core.ServerConfig;
 
 namespace SshKeepAlive.Core.Editing
 {
     /// <summary>
-    /// The winning directive as OpenSSH's own rules decide it: <see cref="ClientConfigResolver"/> (ssh -G semantics)
-    /// for a host the client pattern stands for, <see cref="ServerConfigResolver"/> (sshd -T) for the server's
-    /// global settings. Match exec is not run: such a block counts as not matching, and the planner refuses to
-    /// rely on a line it could override.
+    /// The winning line as OpenSSH's own rules decide it: <see cref="ClientConfigResolver"/> (ssh -G semantics) for a
+    /// client destination, <see cref="ServerConfigResolver"/> (sshd -T -C) for a server connection or the global
+    /// settings. Match exec is not run: such a block counts as not matching, and the planner refuses to rely on a
+    /// line it could override. A config OpenSSH itself refuses (a syntax error, or on the client a keyword ssh does
+    /// not know) is refused with OpenSSH's reason and file:line.
     /// </summary>
     public sealed class ResolverLookup : IWinningDirectiveLookup
     {
         private readonly ClientEnvironment environment;
+        private readonly UnixAccounts accounts;
 
-        public ResolverLookup(ClientEnvironment environment) => this.environment = environment;
+        // A tree is compiled for the client resolver once, however many destinations an edit checks on it.
+        private readonly ConditionalWeakTable<LoadedConfig, ClientConfigResolver> compiled = new ConditionalWeakTable<LoadedConfig, ClientConfigResolver>();
 
-        public Func<string, ConfigDirective?> Resolve(LoadedConfig config, EditRequest request)
+        public ResolverLookup(ClientEnvironment environment, UnixAccounts? accounts = null)
         {
-            Func<string, EffectiveSetting> settingOf;
-            if (request.Scope == EditScope.Server)
-            {
-                // Global settings only: a Match condition that needs a connection to judge (Match LocalPort
-                // without one) is no reason to refuse editing them.
-                ServerResolution server = ServerConfigResolver.ForLoaded(config).Resolve();
-                ThrowIfBroken(server.Diagnostics.FirstOrDefault(d => d.IsError && !IsMatchLine(config, d.Source)), request);
-                settingOf = keyword => server[keyword];
-            }
-            else
-            {
-                ClientResolution client = ClientConfigResolver.ForLoaded(environment, config).Resolve(ProbeHost(request.HostPattern));
-                ThrowIfBroken(client.Diagnostics.FirstOrDefault(d => d.IsError), request);
-                settingOf = keyword => client[keyword];
-            }
-
-            IReadOnlyList<DirectivePlacement> placed = DirectivePlacement.Of(config);
-            return keyword => settingOf(keyword).Source is ConfigSource source ? placed.First(p => p.Source.Equals(source)).Directive : null;
+            this.environment = environment;
+            this.accounts = accounts ?? new UnixAccounts();
         }
 
-        /// <summary>A host name the pattern matches: itself when literal, wildcards filled in otherwise.</summary>
-        public static string ProbeHost(string pattern) =>
-            pattern == "*" ? "sshka-probe" : pattern.Replace("*", "sshka-probe").Replace('?', 'x');
+        public Func<string, ConfigSource?> ResolveClient(LoadedConfig config, SshTarget destination)
+        {
+            ClientResolution client = compiled.GetValue(config, tree => ClientConfigResolver.ForLoaded(environment, tree)).Resolve(destination);
+            ThrowIfRefused(client.Diagnostics.FirstOrDefault(d => d.IsError || d.Problem == ConfigProblem.UnknownKeyword), config.Document.Path);
+            return keyword => client[keyword].Source;
+        }
+
+        public Func<string, ConfigSource?> ResolveServer(LoadedConfig config, ServerConnection? connection)
+        {
+            // Global settings: a Match condition that needs a connection to judge (Match LocalPort without one) is
+            // no reason to refuse editing them. An unknown keyword is left to sshd -t, which knows its own version.
+            ServerResolution server = ServerConfigResolver.ForLoaded(config, accounts).Resolve(connection);
+            ThrowIfRefused(server.Diagnostics.FirstOrDefault(d => d.IsError && (connection != null || !IsMatchLine(config, d.Source))), config.Document.Path);
+            return keyword => server[keyword].Source;
+        }
+
+        public void Release(LoadedConfig config) => compiled.Remove(config);
 
         private static bool IsMatchLine(LoadedConfig config, ConfigSource? source) =>
             source != null && config.AllFiles().Any(f => f.Document.Path == source.Path && source.Line <= f.Document.Lines.Count && f.Document.GetLine(source.Line).IsKeyword("Match"));
 
-        private static void ThrowIfBroken(ConfigDiagnostic? error, EditRequest request)
+        private static void ThrowIfRefused(ConfigDiagnostic? problem, string path)
         {
-            if (error != null)
+            if (problem != null)
             {
-                throw ConfigEditException.ConfigBroken(error, request.Path);
+                throw ConfigEditException.ConfigRefused(problem, path);
             }
         }
     }

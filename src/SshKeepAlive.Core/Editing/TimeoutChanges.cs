@@ -10,8 +10,8 @@ namespace SshKeepAlive.Core.Editing
     public static class TimeoutChanges
     {
         /// <summary>
-        /// The keepalive settings for a scope (only those given): the interval (seconds or an OpenSSH time), the
-        /// number of unanswered keepalives before disconnecting, and TCPKeepAlive.
+        /// The keepalive settings for a scope (only those given, at least one): the interval (seconds or an OpenSSH
+        /// time), the number of unanswered keepalives before disconnecting, and TCPKeepAlive.
         /// </summary>
         public static IReadOnlyList<SettingChange> KeepAlive(EditScope scope, string? interval, int? countMax, bool? tcpKeepAlive)
         {
@@ -31,6 +31,11 @@ namespace SshKeepAlive.Core.Editing
             if (tcpKeepAlive != null)
             {
                 changes.Add(SettingChange.Set("TCPKeepAlive", SettingKind.Flag, tcpKeepAlive.Value ? "yes" : "no"));
+            }
+
+            if (changes.Count == 0)
+            {
+                throw SettingMissing();
             }
 
             return changes;
@@ -70,7 +75,7 @@ namespace SshKeepAlive.Core.Editing
 
             if (channelTimeout != null)
             {
-                changes.Add(SettingChange.Set("ChannelTimeout", SettingKind.TimeList, channelTimeout.Select(EditRules.NormalizeChannelTimeout).ToArray()));
+                changes.Add(ChannelTimeout(channelTimeout));
             }
 
             if (unusedConnectionTimeout != null)
@@ -90,7 +95,7 @@ namespace SshKeepAlive.Core.Editing
         {
             if (changes.Count == 0)
             {
-                throw new ConfigEditException(ErrorId.SettingMissing, "No setting to change was given.");
+                throw SettingMissing();
             }
 
             foreach (SettingChange change in changes)
@@ -102,6 +107,28 @@ namespace SshKeepAlive.Core.Editing
                 }
             }
         }
+
+        /// <summary>
+        /// ChannelTimeout's type=time entries (times written in seconds), merged into the list in force type by type;
+        /// "none" alone clears the list, as sshd accepts it.
+        /// </summary>
+        public static SettingChange ChannelTimeout(IReadOnlyList<string> entries)
+        {
+            if (entries.Any(e => string.Equals(e.Trim(), "none", StringComparison.OrdinalIgnoreCase)))
+            {
+                if (entries.Count != 1)
+                {
+                    throw new ConfigEditException(ErrorId.ChannelTimeoutInvalid, "ChannelTimeout none clears every channel timeout and must stand alone.");
+                }
+
+                return SettingChange.Set("ChannelTimeout", SettingKind.TimeList, "none");
+            }
+
+            return SettingChange.Set("ChannelTimeout", SettingKind.TimeList, entries.Select(EditRules.NormalizeChannelTimeout).ToArray());
+        }
+
+        private static ConfigEditException SettingMissing() =>
+            new ConfigEditException(ErrorId.SettingMissing, "Give at least one setting to change.");
 
         /// <summary>
         /// A time setting written in seconds ("none" kept where the keyword allows it). ssh reads "ConnectTimeout none"

@@ -20,6 +20,21 @@ namespace SshKeepAlive.Core.Errors
         /// <summary>Backing up or writing the config failed (permissions, full disk); nothing was left half-written.</summary>
         ConfigWriteFailed,
 
+        /// <summary>The edit lock of a config file could not be taken (its private lock folder is not usable).</summary>
+        ConfigLockFailed,
+
+        /// <summary>A config path names a directory, not a file.</summary>
+        ConfigFileIsDirectory,
+
+        /// <summary>A config path names a device, FIFO or socket: only regular files are read for editing or edited.</summary>
+        ConfigFileNotRegular,
+
+        /// <summary>A config file (or one it includes) exists but cannot be read.</summary>
+        ConfigFileUnreadable,
+
+        /// <summary>A config OpenSSH itself refuses (a keyword it does not know, a byte order mark before the first keyword).</summary>
+        ConfigKeywordUnknown,
+
         /// <summary>A line of ssh_config or sshd_config (or a file it includes) that OpenSSH would refuse.</summary>
         ConfigInvalid,
 
@@ -31,6 +46,9 @@ namespace SshKeepAlive.Core.Errors
 
         /// <summary>A config path given with scopes it cannot belong to (only one of client or server).</summary>
         PathScopeAmbiguous,
+
+        /// <summary>An OpenSSH release given to read the configs as that is not a version such as 9.2p1.</summary>
+        OpenSshVersionInvalid,
 
         /// <summary>A keepalive interval that is not a time, negative, or above a day.</summary>
         IntervalInvalid,
@@ -62,14 +80,47 @@ namespace SshKeepAlive.Core.Errors
         /// <summary>After planning, the setting would still not hold for the target; nothing was written.</summary>
         EditNotEffective,
 
+        /// <summary>A server Match block gives another value to the connections it matches; nothing was written.</summary>
+        SettingOverriddenByMatch,
+
+        /// <summary>A keyword sshd refuses inside a Match block (TCPKeepAlive, LoginGraceTime) given with a Match criterion.</summary>
+        SettingNotAllowedInMatch,
+
+        /// <summary>The edit would change the value of other hosts too (a line they share, or their own values for "*").</summary>
+        EditChangesOtherHosts,
+
+        /// <summary>A Match-block edit would change the value of connections the block does not match.</summary>
+        EditChangesOtherConnections,
+
+        /// <summary>An Include pattern of the edited tree could read a file the editor writes (temp file, backup).</summary>
+        EditorFileIncluded,
+
+        /// <summary>A Match criterion given for a client edit, which is per host.</summary>
+        MatchScopeInvalid,
+
+        /// <summary>Match criteria that are missing, malformed, or cannot be checked with a connection (a group nobody is in).</summary>
+        MatchCriteriaInvalid,
+
         /// <summary>sshd -t rejects the edited server config; nothing was changed.</summary>
         SshdConfigRejected,
 
-        /// <summary>The sshd binary that must check a server edit is missing; nothing was changed.</summary>
+        /// <summary>The sshd binary that must check a server edit is missing or cannot run; nothing was changed.</summary>
         SshdNotFound,
 
-        /// <summary>sshd did not survive the reload; the previous config was restored.</summary>
+        /// <summary>sshd's privilege separation directory (/run/sshd) is missing, so sshd -t cannot check a server edit; nothing was changed.</summary>
+        SshdPrivilegeSeparationDirectoryMissing,
+
+        /// <summary>sshd's privilege separation user is missing, so sshd -t cannot check a server edit; nothing was changed.</summary>
+        SshdPrivilegeSeparationUserMissing,
+
+        /// <summary>sshd finds no host key, so sshd -t cannot check a server edit; nothing was changed.</summary>
+        SshdHostKeysMissing,
+
+        /// <summary>sshd did not survive the reload; the message says whether the previous config was restored and sshd runs.</summary>
         SshdReloadFailed,
+
+        /// <summary>The server edit was written (and validated) but no running sshd reads the file, so none was reloaded.</summary>
+        SshdNotReloaded,
 
         /// <summary>A destination ssh would not connect to (not [user@]host or ssh://[user@]host[:port]).</summary>
         HostNameInvalid,

@@ -69,6 +69,31 @@ namespace SshKeepAlive.Core.OpenSsh
             }
         }
 
+        /// <summary>
+        /// True when <see cref="Expand"/> of <paramref name="pattern"/> would list <paramref name="path"/> were it to
+        /// exist: the same number of segments, each matched as glob(3) matches one (leading-period rule included).
+        /// </summary>
+        public static bool CouldMatch(string pattern, string path)
+        {
+            string[] patternSegments = pattern.Split(new[] { '/', '\\' }, StringSplitOptions.RemoveEmptyEntries);
+            string[] pathSegments = path.Split(new[] { '/', '\\' }, StringSplitOptions.RemoveEmptyEntries);
+            if (patternSegments.Length != pathSegments.Length)
+            {
+                return false;
+            }
+
+            for (int i = 0; i < patternSegments.Length; i++)
+            {
+                bool matches = HasWildcard(patternSegments[i]) ? Matches(pathSegments[i], patternSegments[i]) : patternSegments[i] == pathSegments[i];
+                if (!matches)
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
         private static bool HasWildcard(string text) => text.IndexOfAny(new[] { '*', '?', '[' }) >= 0;
 
         /// <summary>fnmatch for one path segment with glob's leading-period rule.</summary>

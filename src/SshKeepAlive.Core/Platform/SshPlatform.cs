@@ -41,6 +41,16 @@ namespace SshKeepAlive.Core.Platform
         public static string SshdPath =>
             IsWindows ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.System), "OpenSSH", "sshd.exe") : "/usr/sbin/sshd";
 
+        /// <summary>
+        /// Where the module keeps files of its own (edit locks, config backups): .local/state/sshkeepalive in this
+        /// account's home (the passwd entry's, so that $HOME cannot give one account two sets of locks), or
+        /// %LOCALAPPDATA%\SshKeepAlive on Windows. Never inside an ssh directory, where an Include glob could read it.
+        /// </summary>
+        public static string StateDirectory =>
+            IsWindows
+                ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData), "SshKeepAlive")
+                : Path.Combine(HomeDirectory, ".local", "state", "sshkeepalive");
+
         /// <summary>pw_dir of the passwd entry for <paramref name="userId"/> (any NSS source); null when there is none.</summary>
         private static string? PasswdHome(uint userId)
         {

@@ -62,6 +62,26 @@ namespace SshKeepAlive.Core.Platform
             return groups;
         }
 
+        /// <summary>An account that belongs to <paramref name="group"/> (primary or listed member); null when none does.</summary>
+        public string? MemberOf(string group)
+        {
+            foreach (string[] fields in GroupRecords)
+            {
+                if (fields.Length >= 4 && fields[0] == group)
+                {
+                    string? listed = fields[3].Split(new[] { ',' }, StringSplitOptions.RemoveEmptyEntries).FirstOrDefault();
+                    if (listed != null)
+                    {
+                        return listed;
+                    }
+
+                    return PasswdRecords.Where(p => p.Length >= 4 && p[3] == fields[2]).Select(p => p[0]).FirstOrDefault();
+                }
+            }
+
+            return null;
+        }
+
         /// <summary>The home directory the passwd database gives <paramref name="user"/>; null when there is no such user.</summary>
         public string? HomeOf(string user)
         {

@@ -13,22 +13,29 @@ namespace SshKeepAlive.Core.Server
     /// <summary>What sshd -t said about a candidate configuration.</summary>
     public sealed class SshdValidation
     {
-        public SshdValidation(bool isValid, string message)
+        public SshdValidation(bool isValid, string message, SshdPrerequisite? missingPrerequisite = null)
         {
             IsValid = isValid;
             Message = message;
+            MissingPrerequisite = missingPrerequisite;
         }
 
         public bool IsValid { get; }
 
         /// <summary>sshd's own words (its standard error), for the error shown to the user.</summary>
         public string Message { get; }
+
+        /// <summary>
+        /// When sshd could not judge the config because something outside it is missing (its privilege
+        /// separation directory or user, host keys, the sshd binary itself): what. Null when the verdict is the config's.
+        /// </summary>
+        public SshdPrerequisite? MissingPrerequisite { get; }
     }
 
     /// <summary>
-    /// The local OpenSSH daemon: validate a candidate config with <c>sshd -t</c>, and reload the running
-    /// daemon (systemd unit, SIGHUP to the PidFile's process, or a restart of the Windows service) checking
-    /// that it survived.
+    /// The local OpenSSH daemon: validate a candidate config with <c>sshd -t</c>, and reload the running daemon
+    /// that reads a given config (systemd unit, SIGHUP to the PidFile's process, or a restart of the Windows
+    /// service) checking that it survived.
     /// </summary>
     public sealed class SshdDaemon
     {
@@ -54,23 +61,39 @@ namespace SshKeepAlive.Core.Server
         public string PidFile { get; }
 
         /// <summary>
-        /// Runs <c>sshd -t -f candidate</c>: the daemon's own verdict on the file it would load. An sshd -t
-        /// that does not answer in time (a host key on a FIFO, a hung NFS mount) is stopped, and its silence
-        /// counts as a rejection.
+        /// Runs <c>sshd -t -f candidate</c>: the daemon's own verdict on the file it would load (sshd's words name
+        /// <paramref name="reportAs"/>, the file the candidate stands for, wherever they name the candidate), or,
+        /// when sshd cannot run or judge anything here, which of its prerequisites is missing. An sshd -t that does
+        /// not answer in time (a host key on a FIFO, a hung NFS mount) is stopped, and its silence counts as a rejection.
         /// </summary>
         /// <exception cref="OperationCanceledException">Cancelled: sshd -t was stopped.</exception>
-        public SshdValidation Validate(string candidatePath, CancellationToken cancellationToken = default)
+        public SshdValidation Validate(string candidatePath, string? reportAs = null, CancellationToken cancellationToken = default)
         {
+            if (MissingBinary() is SshdPrerequisite missing)
+            {
+                return new SshdValidation(false, missing.Cause, missing);
+            }
+
             try
             {
                 ExternalCommandResult result = Run(cancellationToken, SshdPath, "-t", "-f", candidatePath);
-                return new SshdValidation(result.ExitCode == 0, result.Error.Trim());
+                string message = result.Error.Trim();
+                string reported = reportAs == null ? message : message.Replace(candidatePath, reportAs);
+                return result.ExitCode == 0 ? new SshdValidation(true, reported) : new SshdValidation(false, reported, SshdPrerequisite.FindMissing(message));
             }
             catch (ExternalCommandTimeoutException ex)
             {
                 return new SshdValidation(false, ex.Message);
             }
+            catch (System.ComponentModel.Win32Exception ex)
+            {
+                SshdPrerequisite binary = SshdPrerequisite.Binary(SshdPath, ex.Message);
+                return new SshdValidation(false, binary.Cause, binary);
+            }
         }
+
+        /// <summary>The sshd binary as a missing prerequisite when it is not there, else null.</summary>
+        public SshdPrerequisite? MissingBinary() => File.Exists(SshdPath) ? null : SshdPrerequisite.Binary(SshdPath, null);
 
         /// <summary>The running daemon's pid from its PidFile, or null when it is not running.</summary>
         public int? RunningPid()
@@ -84,91 +107,161 @@ namespace SshKeepAlive.Core.Server
         }
 
         /// <summary>
-        /// Reloads the daemon so it reads its config again. Returns a description of what was done; throws
-        /// <see cref="SshdReloadException"/> when the daemon is not running afterwards, having first
-        /// called <paramref name="restore"/> (put the old config back) and started the daemon again as
-        /// it was started before.
+        /// Reloads the daemon that reads <paramref name="configPath"/> so it reads it again, and checks it survived:
+        /// the systemd unit's daemon or the PidFile's process, only when its command line shows it reads that file
+        /// (its -f, or the default sshd_config). When it does not survive, <paramref name="restore"/> puts the
+        /// previous config back and the daemon is started again as it was. The outcome says exactly what happened;
+        /// nothing here claims a reload or a restore that did not happen.
         /// </summary>
         /// <exception cref="OperationCanceledException">
         /// Cancelled part-way: <paramref name="restore"/> was called and the daemon asked to read the restored
         /// config (it may already have loaded the new one), without waiting to see it survive.
         /// </exception>
-        public string Reload(Action restore, CancellationToken cancellationToken = default)
+        public SshdReloadOutcome Reload(string configPath, Action restore, CancellationToken cancellationToken = default)
         {
             try
             {
                 return RuntimeInformation.IsOSPlatform(OSPlatform.Windows)
-                    ? RestartWindowsService(restore, cancellationToken)
-                    : ReloadUnixDaemon(restore, cancellationToken);
+                    ? RestartWindowsService(configPath, restore, cancellationToken)
+                    : ReloadUnixDaemon(configPath, restore, cancellationToken);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
                 restore();
-                RequestReload();
+                RequestReload(configPath);
                 throw new OperationCanceledException("The reload of sshd was stopped; the previous config was restored and sshd asked to read it again.", cancellationToken);
             }
             catch (ExternalCommandTimeoutException ex)
             {
-                restore();
-                RequestReload();
-                throw new SshdReloadException(ex.Message + " The previous config was restored and sshd asked to read it again.");
+                string? notRestored = TryRestore(restore);
+                RequestReload(configPath);
+                return SshdReloadOutcome.FailedReload(notRestored == null, RunningPid() != null, ex.Message + " " + (notRestored ?? "The previous config was restored") + " and sshd asked to read it again.");
             }
         }
 
-        private string ReloadUnixDaemon(Action restore, CancellationToken cancellationToken)
+        /// <summary>The config file the sshd process <paramref name="pid"/> reads: its -f argument, else the default sshd_config.</summary>
+        public static string ConfigPathOf(int pid)
+        {
+            string[] commandLine = CommandLineOf(pid);
+            for (int i = 1; i < commandLine.Length; i++)
+            {
+                if (commandLine[i] == "-f" && i + 1 < commandLine.Length)
+                {
+                    return commandLine[i + 1];
+                }
+
+                if (commandLine[i].StartsWith("-f", StringComparison.Ordinal) && commandLine[i].Length > 2)
+                {
+                    return commandLine[i].Substring(2);
+                }
+            }
+
+            return ServerConfigResolver.DefaultConfigPath;
+        }
+
+        private SshdReloadOutcome ReloadUnixDaemon(string configPath, Action restore, CancellationToken cancellationToken)
         {
             string? unit = ActiveSystemdUnit(cancellationToken);
-            if (unit != null)
+            int? unitPid = unit == null ? null : UnitMainPid(unit, cancellationToken);
+            if (unit != null && unitPid != null && SamePath(ConfigPathOf(unitPid.Value), configPath))
             {
                 ExternalCommandResult reload = Run(cancellationToken, "systemctl", "reload", unit);
                 if (reload.ExitCode == 0 && Run(cancellationToken, "systemctl", "is-active", "--quiet", unit).ExitCode == 0)
                 {
-                    return $"reloaded systemd unit {unit}";
+                    return SshdReloadOutcome.Done($"reloaded systemd unit {unit}");
                 }
 
-                restore();
-                Run(CancellationToken.None, "systemctl", "restart", unit);
-                throw new SshdReloadException($"sshd (unit {unit}) did not survive the reload ({reload.Error.Trim()}); the previous config was restored and the unit restarted.");
+                string? notRestored = TryRestore(restore);
+                bool running = Run(CancellationToken.None, "systemctl", "restart", unit).ExitCode == 0 &&
+                    Run(CancellationToken.None, "systemctl", "is-active", "--quiet", unit).ExitCode == 0;
+                return SshdReloadOutcome.FailedReload(
+                    notRestored == null,
+                    running,
+                    $"sshd (unit {unit}) did not survive the reload ({reload.Error.Trim()}); " + (notRestored ?? "the previous config was restored") +
+                    (running ? " and the unit restarted." : ", and the unit is still not running: start it by hand."));
             }
 
-            int pid = RunningPid() ?? throw new SshdReloadException($"sshd is not running (no live pid in {PidFile}); nothing to reload.");
-            string[] commandLine = RestartCommandOf(pid, cancellationToken);
-            Run(cancellationToken, "kill", "-HUP", pid.ToString(CultureInfo.InvariantCulture));
-            if (SurvivesReload(pid, cancellationToken))
+            int? pid = RunningPid();
+            if (pid == null)
             {
-                return $"sent SIGHUP to sshd (pid {pid})";
+                return SshdReloadOutcome.NotDone($"no sshd is running (no live process in {PidFile}{(unit == null ? string.Empty : " and unit " + unit + " reads another file")}), so nothing was reloaded; the new config applies when sshd starts");
+            }
+
+            string daemonConfig = ConfigPathOf(pid.Value);
+            if (!SamePath(daemonConfig, configPath))
+            {
+                return SshdReloadOutcome.NotDone($"the sshd in {PidFile} (pid {pid}) reads {daemonConfig}, not {configPath}, so it was not signalled; reload the daemon that reads {configPath} yourself");
+            }
+
+            string[] commandLine = RestartCommandOf(pid.Value, cancellationToken);
+            Run(cancellationToken, "kill", "-HUP", pid.Value.ToString(CultureInfo.InvariantCulture));
+            if (SurvivesReload(pid.Value, cancellationToken))
+            {
+                return SshdReloadOutcome.Done($"sent SIGHUP to sshd (pid {pid})");
             }
 
             // From here on the daemon is down: starting it again is not left half-done by a Ctrl-C.
-            restore();
+            string? restoreFailure = TryRestore(restore);
             if (commandLine.Length > 0)
             {
-                Run(CancellationToken.None, commandLine[0], commandLine.Skip(1).ToArray());
+                StartDetached(commandLine);
             }
 
-            throw new SshdReloadException(
-                $"sshd (pid {pid}) exited after SIGHUP; the previous config was restored and sshd started again" +
-                (WaitForRunningPid() is int restarted ? $" (pid {restarted})." : ", but it is still not running: start it by hand."));
+            int? restarted = WaitForRunningPid();
+            return SshdReloadOutcome.FailedReload(
+                restoreFailure == null,
+                restarted != null,
+                $"sshd (pid {pid}) exited after SIGHUP; " + (restoreFailure ?? "the previous config was restored") +
+                (restarted is int p ? $" and sshd started again (pid {p})." : ", and sshd is not running: start it by hand."));
         }
+
+        private static bool SamePath(string a, string b) =>
+            string.Equals(UnixFileSystem.RealPath(a), UnixFileSystem.RealPath(b), StringComparison.Ordinal);
+
+        // null when the restore worked; otherwise what went wrong, for the outcome's message.
+        private static string? TryRestore(Action restore)
+        {
+            try
+            {
+                restore();
+                return null;
+            }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException || e is System.ComponentModel.Win32Exception)
+            {
+                return $"the previous config could NOT be restored ({e.Message})";
+            }
+        }
+
+        private static int? UnitMainPid(string unit, CancellationToken cancellationToken) =>
+            int.TryParse(Run(cancellationToken, "systemctl", "show", "-p", "MainPID", "--value", unit).Output.Trim(), out int pid) && pid > 0 ? pid : (int?)null;
 
         // After a cancelled reload: have the daemon read its (restored) config, without the survival check
         // and without being cancelled itself. A daemon that never loaded the edited config reloads the same one.
-        private void RequestReload()
+        private void RequestReload(string configPath)
         {
             if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows))
             {
-                RestartService(CancellationToken.None);
+                if (SamePath(configPath, ServerConfigResolver.DefaultConfigPath))
+                {
+                    RestartService(CancellationToken.None);
+                }
+
                 return;
             }
 
-            // A daemon still re-executing for the reload just asked for would drop this one.
+            // A daemon still re-executing for the reload just asked for would drop this one (and shows its command
+            // line again only once it is back); then, only a daemon that reads the file.
             int? pid = RunningPid();
             if (pid != null)
             {
                 DaemonProcess.WaitUntil(() => DaemonProcess.CatchesHangup(pid.Value), StartWait, CancellationToken.None);
+                if (!SamePath(ConfigPathOf(pid.Value), configPath))
+                {
+                    pid = null;
+                }
             }
 
-            if (ActiveSystemdUnit(CancellationToken.None) is string unit)
+            if (ActiveSystemdUnit(CancellationToken.None) is string unit && UnitMainPid(unit, CancellationToken.None) is int main && SamePath(ConfigPathOf(main), configPath))
             {
                 Run(CancellationToken.None, "systemctl", "reload", unit);
             }
@@ -180,18 +273,25 @@ namespace SshKeepAlive.Core.Server
 
         // Windows' OpenSSH service has no reload: it is restarted (as Restart-Service sshd does) and must
         // still be running after the survival check. Not exercised by the test suite, which runs on Linux.
-        private static string RestartWindowsService(Action restore, CancellationToken cancellationToken)
+        private static SshdReloadOutcome RestartWindowsService(string configPath, Action restore, CancellationToken cancellationToken)
         {
-            if (RestartService(cancellationToken))
+            if (!SamePath(configPath, ServerConfigResolver.DefaultConfigPath))
             {
-                return "restarted the sshd service";
+                return SshdReloadOutcome.NotDone($"the sshd service reads {ServerConfigResolver.DefaultConfigPath}, not {configPath}, so it was not restarted");
             }
 
-            restore();
+            if (RestartService(cancellationToken))
+            {
+                return SshdReloadOutcome.Done("restarted the sshd service");
+            }
+
+            string? notRestored = TryRestore(restore);
             bool restarted = RestartService(CancellationToken.None);
-            throw new SshdReloadException(
-                "The sshd service did not survive the restart; the previous config was restored and the service " +
-                (restarted ? "started again." : "started again, but it is still not running: check the OpenSSH event log."));
+            return SshdReloadOutcome.FailedReload(
+                notRestored == null,
+                restarted,
+                "The sshd service did not survive the restart; " + (notRestored ?? "the previous config was restored") +
+                (restarted ? " and the service started again." : ", and the service is still not running: check the OpenSSH event log."));
         }
 
         private static bool RestartService(CancellationToken cancellationToken)
@@ -219,11 +319,33 @@ namespace SshKeepAlive.Core.Server
         private static bool SurvivesReload(int pid, CancellationToken cancellationToken) =>
             !DaemonProcess.WaitUntil(() => !IsAlive(pid), SurvivalCheck, cancellationToken);
 
-        // How to start the daemon again as it runs now: its command line, inside its named network
-        // namespace if it has one (ip netns), so that it binds where it did. A listening sshd overwrites
-        // its argv with the title "sshd: <original argv> [listener] ...", so the arguments are read back
-        // from that title (arguments containing spaces cannot be told apart there).
+        // How to start the daemon again as it runs now: its command line, in its namespaces. A daemon in
+        // another mount namespace (a container) is started in the namespaces of its parent there, which
+        // outlives it; one in a named network namespace only (ip netns) there, so that it binds where it did.
         private static string[] RestartCommandOf(int pid, CancellationToken cancellationToken)
+        {
+            string[] commandLine = CommandLineOf(pid);
+            if (commandLine.Length == 0)
+            {
+                return commandLine;
+            }
+
+            string mountNamespace = NamespaceOf(pid.ToString(CultureInfo.InvariantCulture), "mnt", cancellationToken);
+            if (mountNamespace != NamespaceOf("self", "mnt", cancellationToken))
+            {
+                string? parent = ParentOf(pid);
+                return parent != null && NamespaceOf(parent, "mnt", cancellationToken) == mountNamespace
+                    ? new[] { "nsenter", "--target", parent, "--all", "--" }.Concat(commandLine).ToArray()
+                    : new string[0];
+            }
+
+            string netns = Run(cancellationToken, "ip", "netns", "identify", pid.ToString(CultureInfo.InvariantCulture)).Output.Trim();
+            return netns.Length == 0 ? commandLine : new[] { "ip", "netns", "exec", netns }.Concat(commandLine).ToArray();
+        }
+
+        // A listening sshd overwrites its argv with the title "sshd: <original argv> [listener] ...", so the
+        // arguments are read back from that title (arguments containing spaces cannot be told apart there).
+        private static string[] CommandLineOf(int pid)
         {
             string path = $"/proc/{pid}/cmdline";
             if (!File.Exists(path))
@@ -239,9 +361,33 @@ namespace SshKeepAlive.Core.Server
                 commandLine = (listener < 0 ? title : title.Substring(0, listener)).Split(new[] { ' ' }, StringSplitOptions.RemoveEmptyEntries);
             }
 
-            string netns = Run(cancellationToken, "ip", "netns", "identify", pid.ToString(CultureInfo.InvariantCulture)).Output.Trim();
-            return netns.Length == 0 ? commandLine : new[] { "ip", "netns", "exec", netns }.Concat(commandLine).ToArray();
+            return commandLine;
         }
+
+        private static string NamespaceOf(string pid, string kind, CancellationToken cancellationToken)
+        {
+            try
+            {
+                return Run(cancellationToken, "readlink", $"/proc/{pid}/ns/{kind}").Output.Trim();
+            }
+            catch (System.ComponentModel.Win32Exception)
+            {
+                return string.Empty;
+            }
+        }
+
+        // The fourth field of /proc/PID/stat, after the command name in parentheses (which may hold spaces).
+        private static string? ParentOf(int pid)
+        {
+            string stat = File.ReadAllText($"/proc/{pid}/stat");
+            string[] fields = stat.Substring(stat.LastIndexOf(')') + 2).Split(' ');
+            return fields.Length > 1 ? fields[1] : null;
+        }
+
+        // Not waited for: a daemon started in the foreground (sshd -D, as under a supervisor or in a container)
+        // never exits; one that forks returns at once either way.
+        private static void StartDetached(string[] commandLine) =>
+            Run(CancellationToken.None, "sh", new[] { "-c", "\"$0\" \"$@\" </dev/null >/dev/null 2>&1 &" }.Concat(commandLine).ToArray());
 
         // sshd writes its PidFile once it listens, shortly after the starting process has returned.
         private int? WaitForRunningPid() =>
@@ -262,11 +408,39 @@ namespace SshKeepAlive.Core.Server
             ExternalCommand.Run(program, arguments, CommandTimeout, cancellationToken);
     }
 
-    public sealed class SshdReloadException : Exception
+    /// <summary>What a reload did: reloaded or not (and why), and after a failed one whether the config was restored.</summary>
+    public sealed class SshdReloadOutcome
     {
-        public SshdReloadException(string message)
-            : base(message)
+        private SshdReloadOutcome(bool reloaded, bool failed, bool restored, bool running, string message)
         {
+            Reloaded = reloaded;
+            Failed = failed;
+            Restored = restored;
+            DaemonRunning = running;
+            Message = message;
         }
+
+        /// <summary>The daemon re-read the config and still runs.</summary>
+        public bool Reloaded { get; }
+
+        /// <summary>The daemon did not survive the reload (see <see cref="Restored"/> and <see cref="DaemonRunning"/>).</summary>
+        public bool Failed { get; }
+
+        /// <summary>The previous config was put back (only ever after a failed reload).</summary>
+        public bool Restored { get; }
+
+        /// <summary>A daemon runs now (after a failed reload: it was started again).</summary>
+        public bool DaemonRunning { get; }
+
+        /// <summary>What happened, in a sentence.</summary>
+        public string Message { get; }
+
+        internal static SshdReloadOutcome Done(string message) => new SshdReloadOutcome(true, false, false, true, message);
+
+        internal static SshdReloadOutcome NotDone(string message) => new SshdReloadOutcome(false, false, false, false, message);
+
+        internal static SshdReloadOutcome FailedReload(bool restored, bool running, string message) => new SshdReloadOutcome(false, true, restored, running, message);
+
+        public override string ToString() => Message;
     }
 }

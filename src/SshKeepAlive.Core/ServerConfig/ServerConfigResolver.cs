@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using SshKeepAlive.Core.ConfigDocuments;
+using SshKeepAlive.Core.OpenSsh;
 using SshKeepAlive.Core.Platform;
 
 namespace SshKeepAlive.Core.ServerConfig
@@ -20,10 +21,11 @@ namespace SshKeepAlive.Core.ServerConfig
     {
         private readonly List<ConfigDiagnostic> loadDiagnostics = new List<ConfigDiagnostic>();
 
-        private ServerConfigResolver(LoadedConfig file, UnixAccounts accounts)
+        private ServerConfigResolver(LoadedConfig file, UnixAccounts accounts, OpenSshVersion? version)
         {
             File = file;
             Accounts = accounts;
+            Version = version;
             if (!file.Exists)
             {
                 loadDiagnostics.Add(ConfigDiagnostic.Error($"{file.Document.Path}: no such file", null));
@@ -38,11 +40,17 @@ namespace SshKeepAlive.Core.ServerConfig
         /// <summary>The keywords every resolution reports, in OpenSSH's spelling.</summary>
         public static IReadOnlyList<string> ReportedKeywords { get; } = ServerKeywords.Reported.Select(k => k.Name).ToArray();
 
+        /// <summary>False for keywords sshd refuses after a Match line ("Directive ... is not allowed within a Match block").</summary>
+        public static bool IsAllowedInMatch(string keyword) => !ServerKeywords.IsGlobalOnly(keyword);
+
         /// <summary>The sshd_config with its Includes.</summary>
         public LoadedConfig File { get; }
 
         /// <summary>Where Match Group looks up users' groups.</summary>
         public UnixAccounts Accounts { get; }
+
+        /// <summary>The sshd release whose rules the resolution follows (which keywords it knows); null: the newest.</summary>
+        public OpenSshVersion? Version { get; }
 
         /// <summary>Problems found while loading (missing or unreadable files, Include loops and errors).</summary>
         public IReadOnlyList<ConfigDiagnostic> LoadDiagnostics => loadDiagnostics;
@@ -50,22 +58,23 @@ namespace SshKeepAlive.Core.ServerConfig
         /// <summary>
         /// Loads an sshd_config (default <see cref="DefaultConfigPath"/>) and its Includes, relative ones under
         /// <paramref name="systemDirectory"/> (default <see cref="SshPlatform.SystemDirectory"/>). Match Group reads
-        /// <paramref name="accounts"/> (default /etc/passwd and /etc/group).
+        /// <paramref name="accounts"/> (default /etc/passwd and /etc/group). The file is read as the sshd of
+        /// <paramref name="version"/> reads it (null: the newest release).
         /// </summary>
-        public static ServerConfigResolver Load(string? path = null, string? systemDirectory = null, UnixAccounts? accounts = null)
+        public static ServerConfigResolver Load(string? path = null, string? systemDirectory = null, UnixAccounts? accounts = null, OpenSshVersion? version = null)
         {
             var rules = IncludeRules.ForServerConfig(systemDirectory ?? SshPlatform.SystemDirectory, SshPlatform.HomeDirectory);
-            return new ServerConfigResolver(LoadedConfig.Load(path ?? DefaultConfigPath, rules), accounts ?? new UnixAccounts());
+            return new ServerConfigResolver(LoadedConfig.Load(path ?? DefaultConfigPath, rules), accounts ?? new UnixAccounts(), version);
         }
 
         /// <summary>A resolver over an already-loaded sshd_config (e.g. one being edited, possibly not yet written).</summary>
-        public static ServerConfigResolver ForLoaded(LoadedConfig file, UnixAccounts? accounts = null) =>
-            new ServerConfigResolver(file, accounts ?? new UnixAccounts());
+        public static ServerConfigResolver ForLoaded(LoadedConfig file, UnixAccounts? accounts = null, OpenSshVersion? version = null) =>
+            new ServerConfigResolver(file, accounts ?? new UnixAccounts(), version);
 
         /// <summary>The effective settings for <paramref name="connection"/> (null: no connection, like plain `sshd -T`).</summary>
         public ServerResolution Resolve(ServerConnection? connection = null)
         {
-            var walk = new Walk(connection ?? ServerConnection.None, Accounts);
+            var walk = new Walk(connection ?? ServerConnection.None, Accounts, Version);
             foreach (ConfigDiagnostic diagnostic in loadDiagnostics)
             {
                 walk.Report(diagnostic);
@@ -101,12 +110,14 @@ namespace SshKeepAlive.Core.ServerConfig
         {
             private readonly ServerConnection connection;
             private readonly UnixAccounts accounts;
+            private readonly OpenSshVersion? version;
             private readonly List<ConfigDiagnostic> diagnostics = new List<ConfigDiagnostic>();
 
-            public Walk(ServerConnection connection, UnixAccounts accounts)
+            public Walk(ServerConnection connection, UnixAccounts accounts, OpenSshVersion? version)
             {
                 this.connection = connection;
                 this.accounts = accounts;
+                this.version = version;
             }
 
             public Dictionary<string, EffectiveSetting> Global { get; } = new Dictionary<string, EffectiveSetting>();
@@ -147,10 +158,19 @@ namespace SshKeepAlive.Core.ServerConfig
                         continue;
                     }
 
-                    if (!ServerKeywords.IsKnown(keyword))
+                    if (OpenSshReleases.SplitsLinesTheOldWay(version) && OpenSshReleases.LineSplittingRefusal(OpenSshProgram.Server, keyword, line.TextAfterSeparator, line.Arguments.Count, version) is string refusal)
                     {
-                        // A newer sshd may know it, so this is a warning; OpenSSH 9.2 refuses the file.
-                        Report(ConfigDiagnostic.Warning($"Bad configuration option: {keyword} (not a keyword of OpenSSH 9.2's sshd, which refuses the file)", source));
+                        Report(ConfigDiagnostic.Error(refusal, source));
+                        continue;
+                    }
+
+                    if (!ServerKeywords.IsKnown(keyword, version))
+                    {
+                        // The sshd of a known release refuses the file, as we do; without a release, a newer sshd
+                        // than any we know might accept it, so this is only a warning.
+                        Report(version != null
+                            ? ConfigDiagnostic.Error($"Bad configuration option: {keyword} ({OpenSshReleases.RefusalReason(OpenSshProgram.Server, keyword, version)})", source, ConfigProblem.UnknownKeyword)
+                            : ConfigDiagnostic.Warning($"Bad configuration option: {keyword} (not a keyword of any sshd release this module knows; an sshd that does not know it refuses the file)", source, ConfigProblem.UnknownKeyword));
                         continue;
                     }
 

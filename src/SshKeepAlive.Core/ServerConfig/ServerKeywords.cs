@@ -66,8 +66,9 @@ namespace SshKeepAlive.Core.ServerConfig
             "XAuthLocation",
         };
 
-        // Every keyword the installed OpenSSH 9.2 (Debian) sshd accepts, deprecated and obsolete spellings
-        // included, found by offering each candidate word to `sshd -T`: sshd refuses any other keyword.
+        // Every keyword Debian's OpenSSH 9.2 sshd accepts, deprecated and obsolete spellings included, found by
+        // offering each candidate word to `sshd -T`, and those later releases added (up to 10.0): sshd refuses any
+        // other keyword. Which release knows which is in OpenSshReleases; 8.4 and 10.0 refuse no word 9.2 knows.
         private static readonly HashSet<string> Known = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
         {
             "acceptenv", "addressfamily", "afstokenpassing", "allowagentforwarding", "allowgroups", "allowstreamlocalforwarding",
@@ -93,6 +94,7 @@ namespace SshKeepAlive.Core.ServerConfig
             "subsystem", "syslogfacility", "tcpkeepalive", "trustedusercakeys", "unusedconnectiontimeout", "usedns", "uselogin",
             "usepam", "useprivilegeseparation", "verifyreversemapping", "versionaddendum", "x11displayoffset", "x11forwarding",
             "x11uselocalhost", "xauthlocation",
+            "pamservicename", "persourcepenalties", "persourcepenaltyexemptlist", "refuseconnection", "sshdauthpath", "sshdsessionpath",
         };
 
         public static ServerKeyword? Find(string keyword)
@@ -111,8 +113,12 @@ namespace SshKeepAlive.Core.ServerConfig
 
         public static bool IsGlobalOnly(string keyword) => GlobalOnly.Contains(keyword);
 
-        /// <summary>False for words OpenSSH 9.2's sshd does not know (typos, keywords of newer or older versions).</summary>
-        public static bool IsKnown(string keyword) => Known.Contains(keyword);
+        /// <summary>
+        /// False for words the sshd of <paramref name="version"/> (null: the newest release) does not know: typos,
+        /// and keywords of later releases.
+        /// </summary>
+        public static bool IsKnown(string keyword, OpenSshVersion? version) =>
+            Known.Contains(keyword) && OpenSshReleases.AcceptsKeyword(OpenSshProgram.Server, keyword, version);
 
         private delegate bool SingleValueParser(string argument, out object? value, out string? error);
 

@@ -54,8 +54,9 @@ namespace SshKeepAlive.Core.Sessions
         private const int MaxHops = 16;
 
         /// <exception cref="SshKeepAliveException">
-        /// <see cref="ErrorId.HostNameInvalid"/> for a destination ssh would not take; <see cref="ErrorId.ConfigInvalid"/>
-        /// for a configuration ssh would refuse (the message names each file:line); <see cref="ErrorId.ReconnectDelayInvalid"/>
+        /// <see cref="ErrorId.HostNameInvalid"/> for a destination ssh would not take; <see cref="ErrorId.ConfigKeywordUnknown"/>
+        /// for a keyword ssh does not know (and IgnoreUnknown does not list), <see cref="ErrorId.ConfigInvalid"/> for any
+        /// other configuration ssh would refuse (the message names each file:line); <see cref="ErrorId.ReconnectDelayInvalid"/>
         /// when the longest reconnect delay is shorter than the first; <see cref="ErrorId.JumpHostInvalid"/> for a jump host
         /// list ssh would refuse or that loops; <see cref="ErrorId.ForwardSpecInvalid"/> for a forward ssh would refuse.
         /// </exception>
@@ -84,8 +85,9 @@ namespace SshKeepAlive.Core.Sessions
             var errors = resolution.Diagnostics.Where(d => d.IsError).ToList();
             if (errors.Count > 0)
             {
+                // A keyword ssh does not know has its own id, as for the config editors; any other refusal is ConfigInvalid.
                 throw new SshKeepAliveException(
-                    ErrorId.ConfigInvalid,
+                    errors.All(e => e.Problem == ConfigProblem.UnknownKeyword) ? ErrorId.ConfigKeywordUnknown : ErrorId.ConfigInvalid,
                     $"ssh would refuse its configuration for {target}: " + string.Join("; ", errors),
                     target.ToString());
             }

@@ -1,6 +1,8 @@
 using System.IO;
 using System.Runtime.InteropServices;
 using SshKeepAlive.Core.ClientConfig;
+using SshKeepAlive.Core.OpenSsh;
+using SshKeepAlive.Core.Platform;
 
 namespace SshKeepAlive.Core.Timeouts
 {
@@ -33,6 +35,9 @@ namespace SshKeepAlive.Core.Timeouts
         /// <summary>sshd_config beside the system ssh_config.</summary>
         public string ServerConfig => Path.Combine(SystemConfigDirectory, "sshd_config");
 
+        /// <summary>The release of the machine's sshd, whose rules the server scope follows; null: unknown (the newest is assumed).</summary>
+        public OpenSshVersion? ServerOpenSshVersion { get; set; }
+
         /// <summary>Linux's /proc/sys; absent elsewhere.</summary>
         public string ProcSysPath => Path.Combine(RootPath, "proc", "sys");
 
@@ -48,7 +53,13 @@ namespace SshKeepAlive.Core.Timeouts
         public static TimeoutEnvironment Current()
         {
             bool isWindows = RuntimeInformation.IsOSPlatform(OSPlatform.Windows);
-            return new TimeoutEnvironment(isWindows ? Path.GetPathRoot(System.Environment.SystemDirectory) ?? "C:\\" : "/", ClientEnvironment.Current(), isWindows);
+            // The releases this machine's own ssh and sshd say they are, so the report follows what they accept.
+            ClientEnvironment client = ClientEnvironment.Current();
+            client.OpenSshVersion = OpenSshVersion.OfProgram("ssh");
+            return new TimeoutEnvironment(isWindows ? Path.GetPathRoot(System.Environment.SystemDirectory) ?? "C:\\" : "/", client, isWindows)
+            {
+                ServerOpenSshVersion = OpenSshVersion.OfProgram(SshPlatform.SshdPath),
+            };
         }
     }
 }

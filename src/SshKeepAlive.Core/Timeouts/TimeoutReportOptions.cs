@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Threading;
+using SshKeepAlive.Core.OpenSsh;
 using SshKeepAlive.Core.ServerConfig;
 
 namespace SshKeepAlive.Core.Timeouts
@@ -28,6 +29,12 @@ namespace SshKeepAlive.Core.Timeouts
 
         /// <summary>Run the commands of client <c>Match exec</c> lines; off: such blocks are reported as unevaluated.</summary>
         public bool AllowMatchExec { get; set; }
+
+        /// <summary>
+        /// The OpenSSH release the configs are read as (which keywords its ssh and sshd know), e.g. that of the server a
+        /// copied sshd_config comes from; null: the releases of this machine's ssh and sshd (<see cref="TimeoutEnvironment"/>).
+        /// </summary>
+        public OpenSshVersion? OpenSshVersion { get; set; }
 
         /// <summary>Stops a running Match exec command (Ctrl-C); the report then throws <see cref="System.OperationCanceledException"/>.</summary>
         public CancellationToken CancellationToken { get; set; }

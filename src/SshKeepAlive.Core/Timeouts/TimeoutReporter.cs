@@ -6,6 +6,7 @@ using SshKeepAlive.Core.ClientConfig;
 using SshKeepAlive.Core.ConfigDocuments;
 using SshKeepAlive.Core.Errors;
 using SshKeepAlive.Core.Kernel;
+using SshKeepAlive.Core.OpenSsh;
 using SshKeepAlive.Core.Platform;
 using SshKeepAlive.Core.ServerConfig;
 using SshKeepAlive.Core.Shell;
@@ -203,6 +204,11 @@ namespace SshKeepAlive.Core.Timeouts
         private void LoadClient()
         {
             ClientEnvironment environment = options.Environment.Client;
+            if (options.OpenSshVersion != null)
+            {
+                environment.OpenSshVersion = options.OpenSshVersion;
+            }
+
             client = ClientConfigResolver.Open(environment, options.ConfigPath);
             AddFilesRead(client.Files);
             diagnostics.AddRange(client.LoadDiagnostics);
@@ -211,7 +217,7 @@ namespace SshKeepAlive.Core.Timeouts
         private void ReadServer()
         {
             TimeoutEnvironment environment = options.Environment;
-            var server = ServerConfigResolver.Load(options.ConfigPath ?? environment.ServerConfig, environment.SystemConfigDirectory, accounts);
+            var server = ServerConfigResolver.Load(options.ConfigPath ?? environment.ServerConfig, environment.SystemConfigDirectory, accounts, options.OpenSshVersion ?? environment.ServerOpenSshVersion);
             ServerResolution resolution = server.Resolve(options.Connection);
             AddFilesRead(new[] { server.File });
             diagnostics.AddRange(resolution.Diagnostics);

@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Management.Automation;
-using SshKeepAlive.Core.ClientConfig;
 using SshKeepAlive.Core.Editing;
 using SshKeepAlive.Core.Errors;
 using SshKeepAlive.Core.Server;
@@ -22,7 +21,7 @@ namespace SshKeepAlive.Commands
 
         private const string EveryHost = "*";
 
-        private static readonly ConfigEditor Editor = new ConfigEditor(new ResolverLookup(ClientEnvironment.Current()));
+        private static readonly ConfigEditor Editor = ConfigEditor.ForThisMachine();
 
         /// <summary>
         /// The client Host pattern the settings are for (default *: every host); a destination user@host names its
@@ -54,15 +53,40 @@ namespace SshKeepAlive.Commands
         [ValidateNotNullOrEmpty]
         public string? LiteralPath { get; set; }
 
-        /// <summary>After a server edit, reload sshd and check it still runs (restoring the previous config if not).</summary>
+        /// <summary>Server: edit inside the "Match User" block for these users (created at the end when missing).</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? MatchUser { get; set; }
+
+        /// <summary>Server: edit inside the "Match Group" block for these groups.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? MatchGroup { get; set; }
+
+        /// <summary>Server: edit inside the "Match Address" block for these client addresses or networks (e.g. 10.0.0.0/8).</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? MatchAddress { get; set; }
+
+        /// <summary>Server: edit inside the "Match Host" block for these client host names.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? MatchHost { get; set; }
+
+        /// <summary>Server: edit inside the "Match LocalPort" block for connections to this server port.</summary>
+        [Parameter]
+        [ValidateRange(1, 65535)]
+        public int? MatchLocalPort { get; set; }
+
+        /// <summary>After a server edit, reload the sshd that reads the file and check it still runs (restoring the previous config if not).</summary>
         [Parameter]
         public SwitchParameter Reload { get; set; }
 
-        /// <summary>Do not keep a timestamped backup of each changed file.</summary>
+        /// <summary>Do not keep a backup of each changed file (backups go to ~/.local/state/sshkeepalive/backups, the newest ten of each file).</summary>
         [Parameter]
         public SwitchParameter NoBackup { get; set; }
 
-        /// <summary>Write the result object (file, changed lines, backup, reload outcome) to the pipeline.</summary>
+        /// <summary>Write the result object (file, changed lines, backups and their folder, validation, reload and restore) to the pipeline.</summary>
         [Parameter]
         public SwitchParameter PassThru { get; set; }
 
@@ -99,7 +123,7 @@ namespace SshKeepAlive.Commands
                 : null;
             try
             {
-                Edit(EditRequest.For(EditScope, path, AllUsers, HostName ?? EveryHost, Changes()));
+                Edit(EditRequest.For(EditScope, path, AllUsers, HostName ?? EveryHost, Changes(), MatchTarget()));
             }
             catch (ConfigEditException ex)
             {
@@ -119,6 +143,11 @@ namespace SshKeepAlive.Commands
                 WriteVerbose(decision);
             }
 
+            foreach (string warning in plan.Warnings)
+            {
+                WriteWarning(warning);
+            }
+
             if (!plan.HasChanges)
             {
                 // No second plan under the lock: it would only repeat this one, or (had the file just
@@ -134,9 +163,26 @@ namespace SshKeepAlive.Commands
             }
 
             EditResult result = Editor.Apply(request, Options(request));
-            WriteVerbose($"Wrote {string.Join(", ", result.ChangedLines)}" + (result.BackupPaths.Count > 0 ? $"; backup {string.Join(", ", result.BackupPaths)}" : string.Empty) + (result.ReloadOutcome != null ? $"; {result.ReloadOutcome}" : string.Empty) + ".");
+            WriteVerbose($"Wrote {string.Join(", ", result.ChangedLines)}" +
+                (result.Validated ? "; sshd -t accepts it" : string.Empty) +
+                (result.BackupPaths.Count > 0 ? $"; backup {string.Join(", ", result.BackupPaths)}" : string.Empty) +
+                (result.ReloadOutcome != null ? $"; {result.ReloadOutcome}" : string.Empty) + ".");
+            if (Reload && result.Changed && !result.Reloaded && result.ReloadOutcome != null)
+            {
+                WriteError(ErrorRecords.Create(
+                    ErrorId.SshdNotReloaded,
+                    $"{request.Path} was written{(result.Validated ? " and passed sshd -t" : string.Empty)}, but not reloaded: {result.ReloadOutcome}.",
+                    request.Path));
+            }
+
             Emit(result);
         }
+
+        // The Match block of the -Match parameters; null when none is given.
+        private ServerMatchTarget? MatchTarget() =>
+            MatchUser == null && MatchGroup == null && MatchAddress == null && MatchHost == null && MatchLocalPort == null
+                ? null
+                : new ServerMatchTarget(MatchUser, MatchGroup, MatchHost, MatchAddress, MatchLocalPort);
 
         private ApplyOptions Options(EditRequest request) => new ApplyOptions
         {

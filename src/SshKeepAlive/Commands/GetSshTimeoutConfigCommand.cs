@@ -1,6 +1,7 @@
 using System;
 using System.Management.Automation;
 using SshKeepAlive.Core.ConfigDocuments;
+using SshKeepAlive.Core.OpenSsh;
 using SshKeepAlive.Core.Errors;
 using SshKeepAlive.Core.ServerConfig;
 using SshKeepAlive.Core.Timeouts;
@@ -73,14 +74,30 @@ namespace SshKeepAlive.Commands
         [Parameter]
         public SwitchParameter Summary { get; set; }
 
+        /// <summary>
+        /// The OpenSSH release to read the configs as (e.g. 9.2p1 or 10.0), such as that of the server a copied
+        /// sshd_config comes from: its ssh and sshd refuse keywords of later releases. Default: the release of this
+        /// machine's ssh and sshd.
+        /// </summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? OpenSshVersion { get; set; }
+
         /// <inheritdoc />
         protected override void BeginProcessing()
         {
+            OpenSshVersion? version = null;
+            if (OpenSshVersion != null && !Core.OpenSsh.OpenSshVersion.TryParse(OpenSshVersion, out version))
+            {
+                ThrowTerminatingError(ErrorRecords.Create(ErrorId.OpenSshVersionInvalid, $"'{OpenSshVersion}' is not an OpenSSH release such as 9.2p1 or 10.0.", OpenSshVersion));
+            }
+
             string? path = LiteralPath != null ? FileSystemPath(LiteralPath, expandWildcards: false)
                 : Path != null ? FileSystemPath(Path, expandWildcards: true)
                 : null;
             var options = new TimeoutReportOptions(TimeoutEnvironment.Current())
             {
+                OpenSshVersion = version,
                 Scopes = Scope,
                 ConfigPath = path,
                 Connection = new ServerConnection(User, ClientHostName, ClientAddress, LocalAddress, LocalPort),

@@ -13,10 +13,10 @@ namespace SshKeepAlive.Commands
     [OutputType(typeof(EditResult))]
     public sealed class SetSshKeepAliveCommand : ConfigEditCommand
     {
-        /// <summary>Seconds between keepalives (e.g. 60) or an OpenSSH time string (e.g. 5m); 0 turns them off.</summary>
-        [Parameter(Mandatory = true, Position = 0)]
+        /// <summary>Seconds between keepalives (e.g. 60) or an OpenSSH time string (e.g. 5m); 0 turns them off. At least one of -Interval, -CountMax and -TcpKeepAlive.</summary>
+        [Parameter(Position = 0)]
         [ValidateNotNullOrEmpty]
-        public string Interval { get; set; } = string.Empty;
+        public string? Interval { get; set; }
 
         /// <summary>Unanswered keepalives before the connection is dropped (0-100).</summary>
         [Parameter]

@@ -5,12 +5,16 @@ using System.Linq;
 using System.Text.RegularExpressions;
 using SshKeepAlive.Core.ClientConfig;
 using SshKeepAlive.Core.ConfigDocuments;
+using SshKeepAlive.Core.OpenSsh;
 using SshKeepAlive.Testing;
 using Xunit;
 
 namespace SshKeepAlive.Core.Tests.Config
 {
-    /// <summary>Our client resolver against OpenSSH itself: ssh -G -F file host, for every corpus file and host.</summary>
+    /// <summary>
+    /// Our client resolver against OpenSSH itself: ssh -G -F file host, for every corpus file and host, with the ssh
+    /// of every release in the matrix (run in its testbed tools container), the resolver following that release.
+    /// </summary>
     public sealed class ClientOracleTests : IClassFixture<ClientOracleTests.MaterialisedCorpus>
     {
         private readonly MaterialisedCorpus corpus;
@@ -21,7 +25,8 @@ namespace SshKeepAlive.Core.Tests.Config
         }
 
         public static IEnumerable<object[]> Cases() =>
-            ClientCorpus.ConfigFiles().SelectMany(f => ClientCorpus.Hosts(f).Select(h => new object[] { Path.GetFileName(f), h }));
+            SshKeepAlive.Testing.Testbed.Suites.SelectMany(suite =>
+                ClientCorpus.ConfigFiles().SelectMany(f => ClientCorpus.Hosts(f).Select(h => new object[] { suite, Path.GetFileName(f), h })));
 
         [Fact]
         public void Corpus_HasAtLeast25ClientConfigs()
@@ -30,34 +35,37 @@ namespace SshKeepAlive.Core.Tests.Config
             Assert.Contains(ClientCorpus.AllFiles(), f => Path.GetFileName(f).StartsWith(".", StringComparison.Ordinal));
         }
 
-        public static IEnumerable<object[]> Seeds() => Enumerable.Range(1, 60).Select(s => new object[] { s });
+        public static IEnumerable<object[]> Seeds() =>
+            SshKeepAlive.Testing.Testbed.Suites.SelectMany(suite => Enumerable.Range(1, 60).Select(s => new object[] { suite, s }));
 
-        [Theory]
+        [SshdOracleTheory]
         [MemberData(nameof(Cases))]
-        public void Resolve_AgreesWithSshDashG(string file, string host)
+        public void Resolve_AgreesWithSshDashG(string suite, string file, string host)
         {
-            AssertAgreesWithSsh(Path.Combine(corpus.Directory.Path, file), host);
+            AssertAgreesWithSsh(TestbedTools.For(suite), Path.Combine(corpus.Directory.Path, file), host);
         }
 
-        [Theory]
+        [SshdOracleTheory]
         [MemberData(nameof(Seeds))]
-        public void Resolve_GeneratedConfig_AgreesWithSshDashG(int seed)
+        public void Resolve_GeneratedConfig_AgreesWithSshDashG(string suite, int seed)
         {
             var random = new Random(seed);
             using var dir = new TempDirectory();
             string path = RandomClientConfig.Write(random, dir);
             foreach (string host in RandomClientConfig.Destinations)
             {
-                AssertAgreesWithSsh(path, host);
+                AssertAgreesWithSsh(TestbedTools.For(suite), path, host);
             }
         }
 
-        private static void AssertAgreesWithSsh(string path, string host)
+        private static void AssertAgreesWithSsh(TestbedTools ssh, string path, string host)
         {
             string file = Path.GetFileName(path);
-            (int exitCode, string output, string errors) = RunSshDashG(path, host);
+            (int exitCode, string output, string errors) = RunSshDashG(ssh.Ssh, path, host);
+            ClientEnvironment environment = ClientEnvironment.Current();
+            environment.OpenSshVersion = OpenSshVersion.Parse(ssh.OpenSshVersion);
 
-            ClientResolution resolution = ClientConfigResolver.LoadFile(ClientEnvironment.Current(), path).Resolve(host);
+            ClientResolution resolution = ClientConfigResolver.LoadFile(environment, path).Resolve(host);
 
             if (exitCode != 0)
             {
@@ -70,7 +78,7 @@ namespace SshKeepAlive.Core.Tests.Config
                 return;
             }
 
-            AssertSameSettings($"{file} {host}", output, resolution);
+            AssertSameSettings($"{file} {host} (OpenSSH {ssh.OpenSshVersion})", output, resolution, environment.OpenSshVersion);
         }
 
         [Theory]
@@ -78,15 +86,17 @@ namespace SshKeepAlive.Core.Tests.Config
         [InlineData("admin@db.example.com")]
         public void Resolve_WithThisMachinesUserAndSystemConfig_AgreesWithSshDashG(string host)
         {
-            (int exitCode, string output, _) = RunSshDashG(null, host);
+            (int exitCode, string output, _) = RunSshDashG("ssh", null, host);
             Assert.Equal(0, exitCode);
 
-            ClientResolution resolution = ClientConfigResolver.Load(ClientEnvironment.Current()).Resolve(host);
+            ClientEnvironment environment = ClientEnvironment.Current();
+            environment.OpenSshVersion = OpenSshVersion.OfProgram("ssh");
+            ClientResolution resolution = ClientConfigResolver.Load(environment).Resolve(host);
 
-            AssertSameSettings(host, output, resolution);
+            AssertSameSettings(host, output, resolution, environment.OpenSshVersion);
         }
 
-        private static void AssertSameSettings(string what, string sshOutput, ClientResolution resolution)
+        private static void AssertSameSettings(string what, string sshOutput, ClientResolution resolution, OpenSshVersion? version)
         {
             Assert.False(resolution.HasErrors, string.Join("\n", resolution.Diagnostics));
             ILookup<string, string> ssh = sshOutput.Split('\n').Where(l => l.Length > 0)
@@ -96,7 +106,9 @@ namespace SshKeepAlive.Core.Tests.Config
                 string name = setting.Name.ToLowerInvariant();
                 if (!ssh.Contains(name))
                 {
-                    Assert.Equal(ClientKeyword.ChannelTimeout.Name, setting.Name); // not in every OpenSSH client
+                    // A keyword this ssh does not have (ChannelTimeout before 9.6): reported as its default, "none".
+                    Assert.False(OpenSshReleases.AcceptsKeyword(OpenSshProgram.Client, setting.Name, version), $"{what}: ssh -G prints no {name}");
+                    Assert.True(setting.IsDefault, $"{what}: {setting}");
                     continue;
                 }
 
@@ -107,8 +119,8 @@ namespace SshKeepAlive.Core.Tests.Config
         }
 
         // file null: ssh's own choice of files (~/.ssh/config, then /etc/ssh/ssh_config).
-        private static (int ExitCode, string Output, string Errors) RunSshDashG(string? file, string host) =>
-            ProcessRunner.RunWithError("ssh", file == null ? new[] { "-G", host } : new[] { "-G", "-F", file, host });
+        private static (int ExitCode, string Output, string Errors) RunSshDashG(string ssh, string? file, string host) =>
+            ProcessRunner.RunWithError(ssh, file == null ? new[] { "-G", host } : new[] { "-G", "-F", file, host });
 
         public sealed class MaterialisedCorpus : IDisposable
         {

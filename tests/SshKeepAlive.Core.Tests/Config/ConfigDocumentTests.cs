@@ -125,6 +125,26 @@ namespace SshKeepAlive.Core.Tests.Config
         }
 
         [Fact]
+        public void Parse_OfALargeFile_KeepsEveryByteAndNumbersLinesInOrder()
+        {
+            var text = new StringBuilder();
+            for (int i = 0; text.Length < 10 << 20; i++)
+            {
+                text.Append(i % 3 == 0 ? $"Host h{i}\r\n" : i % 3 == 1 ? $"  ServerAliveInterval {i}\n" : $"  # comment {i} é\n");
+            }
+
+            text.Append("Port 2222");
+            byte[] content = Encoding.UTF8.GetBytes(text.ToString());
+
+            var document = ConfigDocument.Parse(content, "big");
+
+            Assert.Equal(content, document.ToBytes());
+            Assert.Equal(Enumerable.Range(1, document.Lines.Count), document.Lines.Select(l => l.LineNumber));
+            Assert.All(document.Lines.Where(l => l.IsKeyword("ServerAliveInterval")), l => Assert.Equal((l.LineNumber - 1).ToString(), l.Value));
+            Assert.Equal("2222", document.Lines[document.Lines.Count - 1].Value);
+        }
+
+        [Fact]
         public void RemoveLine_RenumbersTheRest()
         {
             var edited = Parse("a 1\nb 2\nc 3\n").RemoveLine(2);

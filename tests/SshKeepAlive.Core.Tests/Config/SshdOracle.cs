@@ -7,30 +7,27 @@ using Xunit;
 namespace SshKeepAlive.Core.Tests.Config
 {
     /// <summary>
-    /// Runs the installed `sshd -T -f file -C spec` and reads what it prints: one lowercase keyword and its
-    /// effective value per line, times in seconds. sshd -T needs root and a host key; the key is generated once
-    /// per test run into a temp folder and passed with -h, so corpus files need no HostKey line. OpenSSH 9.2's
-    /// -C takes any of user=, host=, addr=, laddr=, lport=, rdomain=; every field is optional, but a config with
-    /// "Match LocalPort" makes sshd refuse a spec without lport= (and plain -T too).
+    /// Runs `sshd -T -f file -C spec` of a Debian release's OpenSSH (inside that release's testbed tools
+    /// container, on this machine's files: nothing here depends on this machine's sshd, its /run/sshd or its
+    /// accounts) and reads what it prints: one lowercase keyword and its effective value per line, times in
+    /// seconds. sshd -T needs root and a host key; the key is generated once per test run into a temp folder and
+    /// passed with -h, so corpus files need no HostKey line. -C takes any of user=, host=, addr=, laddr=, lport=,
+    /// rdomain=; every field is optional, but a config with "Match LocalPort" makes sshd refuse a spec without
+    /// lport= (and plain -T too).
     /// </summary>
     internal static class SshdOracle
     {
-        public const string SshdPath = "/usr/sbin/sshd";
-
         private static readonly Lazy<string> HostKey = new Lazy<string>(GenerateHostKey);
 
-        /// <summary>Why oracle tests cannot run here (not root, no sshd), or null when they can.</summary>
-        public static string? UnavailableReason =>
-            !File.Exists(SshdPath) ? SshdPath + " is not installed"
-            : Environment.UserName != "root" ? "sshd -T needs root"
-            : null;
+        /// <summary>Why to skip an oracle test: the tools containers need what the testbed needs (root, podman).</summary>
+        public static string? SkipReason => SshKeepAlive.Testing.Testbed.SkipReason;
 
-        /// <summary>Why to skip an oracle test: null when sshd can run, or when CI demands the test run anyway.</summary>
-        public static string? SkipReason =>
-            Environment.GetEnvironmentVariable("SSHKA_REQUIRE_TESTBED") == "1" ? null : UnavailableReason;
+        /// <summary>The sshd of <paramref name="suite"/> as a daemon to validate edits with (sshd -t); nothing runs under its PidFile.</summary>
+        public static Core.Server.SshdDaemon Daemon(TempDirectory directory, string suite = SshKeepAlive.Testing.Testbed.DefaultSuite) =>
+            new Core.Server.SshdDaemon(TestbedTools.For(suite).Sshd, directory.File("sshd.pid"));
 
-        /// <summary>Runs sshd -T; on failure returns its exit code and standard error instead of settings.</summary>
-        public static SshdOutput Run(string configPath, string? connectionSpec)
+        /// <summary>Runs sshd -T of <paramref name="suite"/>; on failure returns its exit code and standard error instead of settings.</summary>
+        public static SshdOutput Run(string configPath, string? connectionSpec, string suite = SshKeepAlive.Testing.Testbed.DefaultSuite)
         {
             var arguments = new List<string> { "-T", "-f", configPath, "-h", HostKey.Value };
             if (connectionSpec != null)
@@ -39,7 +36,7 @@ namespace SshKeepAlive.Core.Tests.Config
                 arguments.Add(connectionSpec);
             }
 
-            (int exitCode, string output, string error) = ProcessRunner.RunWithError(SshdPath, arguments.ToArray());
+            (int exitCode, string output, string error) = ProcessRunner.RunWithError(TestbedTools.For(suite).Sshd, arguments.ToArray());
             var settings = new Dictionary<string, string>(StringComparer.Ordinal);
             foreach (string line in output.Split('\n'))
             {
@@ -90,8 +87,8 @@ namespace SshKeepAlive.Core.Tests.Config
     }
 
     /// <summary>
-    /// A fact that needs the installed sshd as root: skipped elsewhere, but run (and failing) when
-    /// SSHKA_REQUIRE_TESTBED=1, as CI sets it.
+    /// A fact that needs OpenSSH's sshd in a testbed tools container (root, podman): skipped elsewhere, but run
+    /// (and failing) when SSHKA_REQUIRE_TESTBED=1, as CI sets it.
     /// </summary>
     public sealed class SshdOracleFactAttribute : FactAttribute
     {
@@ -102,8 +99,8 @@ namespace SshKeepAlive.Core.Tests.Config
     }
 
     /// <summary>
-    /// A theory that needs the installed sshd as root: skipped elsewhere, but run (and failing) when
-    /// SSHKA_REQUIRE_TESTBED=1, as CI sets it.
+    /// A theory that needs OpenSSH in testbed tools containers (root, podman): skipped elsewhere, but run (and
+    /// failing) when SSHKA_REQUIRE_TESTBED=1, as CI sets it.
     /// </summary>
     public sealed class SshdOracleTheoryAttribute : TheoryAttribute
     {

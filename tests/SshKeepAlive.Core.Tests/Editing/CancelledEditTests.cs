@@ -40,8 +40,10 @@ namespace SshKeepAlive.Core.Tests.Editing
             Assert.True(Wait.Until(() => SshdChecks(fx) == 0, Wait.Bounded), "sshd -t was left running");
         }
 
+        // A change to an included file is judged by sshd -t on the tree as it is before anything is written (and
+        // again once written): stopped during that first check, nothing has been written or backed up.
         [Fact]
-        public void Set_OfADropIn_StoppedWhileSshdChecksTheWrittenTree_PutsTheDropInBackAndKeepsNoBackup()
+        public void Set_OfADropIn_StoppedWhileSshdChecksTheTree_LeavesTheDropInAndKeepsNoBackup()
         {
             using var fx = new EditFixture();
             string dropIn = fx.Write("sshd_config.d/10-keepalive.conf", "ClientAliveInterval 300\n");
@@ -50,13 +52,14 @@ namespace SshKeepAlive.Core.Tests.Editing
             using var stop = new CancellationTokenSource();
             Task<EditResult> editing = Apply(fx, main, stop.Token);
             Assert.True(Wait.Until(() => SshdChecks(fx) == 1, Wait.Bounded), "sshd -t never ran");
-            Assert.Equal("ClientAliveInterval 30\n", File.ReadAllText(dropIn));
+            Assert.Equal("ClientAliveInterval 300\n", File.ReadAllText(dropIn));
 
             stop.Cancel();
 
             Assert.ThrowsAny<OperationCanceledException>(() => editing.GetAwaiter().GetResult());
             Assert.Equal("ClientAliveInterval 300\n", File.ReadAllText(dropIn));
             Assert.Equal(filesBefore, Files(fx));
+            Assert.DoesNotContain(Directory.GetFiles(fx.State.Path, "*", SearchOption.AllDirectories), f => f.Contains("/backups/"));
             Assert.True(Wait.Until(() => SshdChecks(fx) == 0, Wait.Bounded), "sshd -t was left running");
         }
 
@@ -64,7 +67,7 @@ namespace SshKeepAlive.Core.Tests.Editing
             Task.Run(() => EditFixture.Editor.Apply(
                 new EditRequest(EditScope.Server, main, IncludeRules.ForServerConfig(fx.Directory.Path, fx.Directory.Path), "*",
                     new[] { SettingChange.Set("ClientAliveInterval", SettingKind.Time, "30") }, createIfMissing: false),
-                new ApplyOptions { Daemon = new SshdDaemon(SshPlatform.SshdPath, fx.Directory.File("sshd.pid")), CancellationToken = cancellationToken }));
+                new ApplyOptions { Daemon = new SshdDaemon(SshPlatform.SshdPath, fx.Directory.File("sshd.pid")), StateDirectory = fx.State.Path, CancellationToken = cancellationToken }));
 
         private static string Fifo(EditFixture fx)
         {
@@ -76,8 +79,9 @@ namespace SshKeepAlive.Core.Tests.Editing
         private static string[] Files(EditFixture fx) =>
             Directory.GetFiles(fx.Directory.Path, "*", SearchOption.AllDirectories).OrderBy(f => f, StringComparer.Ordinal).ToArray();
 
-        // sshd -t processes checking a file of this fixture (the candidate or the top file).
+        // sshd -t processes checking a file of this fixture (the candidate in its state folder, or the top file).
         private static int SshdChecks(EditFixture fx) =>
-            RunningProcesses.Arguments().Count(argv => argv.Length >= 4 && argv[0] == SshPlatform.SshdPath && argv[1] == "-t" && argv[3].StartsWith(fx.Directory.Path, StringComparison.Ordinal));
+            RunningProcesses.Arguments().Count(argv => argv.Length >= 4 && argv[0] == SshPlatform.SshdPath && argv[1] == "-t" &&
+                (argv[3].StartsWith(fx.Directory.Path, StringComparison.Ordinal) || argv[3].StartsWith(fx.State.Path, StringComparison.Ordinal)));
     }
 }

@@ -188,19 +188,6 @@ namespace SshKeepAlive.Core.Tests.Editing
         }
 
         [Fact]
-        public void Set_WithBackup_CopiesTheOriginalBesideIt()
-        {
-            using var fx = new EditFixture();
-            string path = fx.Write("config", "Host *\n  ServerAliveInterval 10\n");
-
-            EditResult result = Editor.Apply(fx.ClientRequest(path, "*", Interval(60)), new ApplyOptions());
-
-            string backup = Assert.Single(result.BackupPaths);
-            Assert.Equal("Host *\n  ServerAliveInterval 10\n", File.ReadAllText(backup));
-            Assert.StartsWith(path + ".sshka-", backup);
-        }
-
-        [Fact]
         public void Plan_ShowsTheDiffAndWritesNothing()
         {
             using var fx = new EditFixture();

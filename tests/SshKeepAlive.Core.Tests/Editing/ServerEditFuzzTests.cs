@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Text;
@@ -19,11 +20,12 @@ namespace SshKeepAlive.Core.Tests.Editing
     {
         private static readonly string[] Keywords = { "ClientAliveInterval", "ClientAliveCountMax", "TCPKeepAlive" };
 
+        public static IEnumerable<object[]> SeedsPerRelease() =>
+            SshKeepAlive.Testing.Testbed.Suites.SelectMany(suite => Enumerable.Range(11, 3).Select(seed => new object[] { suite, seed }));
+
         [SshdOracleTheory]
-        [InlineData(11)]
-        [InlineData(12)]
-        [InlineData(13)]
-        public void RandomEdits_OfRandomServerConfigs_AreEffectiveOrRefused(int seed)
+        [MemberData(nameof(SeedsPerRelease))]
+        public void RandomEdits_OfRandomServerConfigs_AreEffectiveOrRefused(string suite, int seed)
         {
             var random = new Random(seed);
             int made = 0;
@@ -55,13 +57,13 @@ namespace SshKeepAlive.Core.Tests.Editing
                 }
 
                 made++;
-                SshdOutput sshd = SshdOracle.Run(main, null);
+                SshdOutput sshd = SshdOracle.Run(main, null, suite);
                 Assert.True(sshd.ExitCode == 0, sshd.Error);
                 foreach (SettingChange change in changes)
                 {
                     Assert.True(
                         change.IsHeldBy(ConfigDocument.Parse(change.Keyword + " " + sshd[change.Keyword], "sshd -T").Lines[0]),
-                        $"seed {seed} round {round}: {change} not effective (sshd -T: {sshd[change.Keyword]}):\n{File.ReadAllText(main)}\n--- drop-in\n{File.ReadAllText(dropIn)}");
+                        $"{suite} seed {seed} round {round}: {change} not effective (sshd -T: {sshd[change.Keyword]}):\n{File.ReadAllText(main)}\n--- drop-in\n{File.ReadAllText(dropIn)}");
                 }
 
                 AssertOtherKeywordsKept(originalMain, File.ReadAllText(main));

@@ -19,9 +19,9 @@ namespace SshKeepAlive.Core.Tests.Editing
         public void Set_OnADebianStyleServerWhoseDropInWins_EditsTheDropIn()
         {
             using var fx = new EditFixture();
-            string key = HostKey(fx);
+            string key = fx.HostKey();
             string dropIn = fx.Write("sshd_config.d/50-keepalive.conf", "ClientAliveInterval 300\n");
-            string main = fx.Write("sshd_config", $"Include {fx.Directory.Path}/sshd_config.d/*.conf\nHostKey {key}\nClientAliveInterval 900\nMatch User backup\n  ClientAliveInterval 5\n");
+            string main = fx.Write("sshd_config", $"Include {fx.Directory.Path}/sshd_config.d/*.conf\nHostKey {key}\nClientAliveInterval 900\nMatch User backup\n  X11Forwarding no\n");
             string mainBefore = File.ReadAllText(main);
 
             EditResult result = Apply(fx, main, Interval(15), SettingChange.Set("ClientAliveCountMax", SettingKind.Count, "2"));
@@ -37,12 +37,12 @@ namespace SshKeepAlive.Core.Tests.Editing
         public void Set_WithoutAnySetting_AddsAGlobalKeyBeforeTheFirstMatchBlock()
         {
             using var fx = new EditFixture();
-            string key = HostKey(fx);
-            string main = fx.Write("sshd_config", $"HostKey {key}\n\nMatch User backup\n\tClientAliveInterval 5\n");
+            string key = fx.HostKey();
+            string main = fx.Write("sshd_config", $"HostKey {key}\n\nMatch User backup\n\tX11Forwarding no\n");
 
             Apply(fx, main, Interval(30));
 
-            Assert.Equal($"HostKey {key}\nClientAliveInterval 30\n\nMatch User backup\n\tClientAliveInterval 5\n", File.ReadAllText(main));
+            Assert.Equal($"HostKey {key}\nClientAliveInterval 30\n\nMatch User backup\n\tX11Forwarding no\n", File.ReadAllText(main));
             Assert.Equal("30", SshdOracle.Run(main, null)["clientaliveinterval"]);
         }
 
@@ -61,17 +61,17 @@ namespace SshKeepAlive.Core.Tests.Editing
             Assert.Equal("ClientAliveInterval 300\n", File.ReadAllText(dropIn));
         }
 
-        [Fact]
+        [SshdOracleFact]
         public void Set_OfADropIn_WhenSshdRejectsTheResult_PutsTheDropInBackAndKeepsNoBackup()
         {
             using var fx = new EditFixture();
-            string key = HostKey(fx);
+            string key = fx.HostKey();
             string dropIn = fx.Write("sshd_config.d/10-keepalive.conf", "ClientAliveInterval 300\n");
             string main = fx.Write("sshd_config", $"Include {fx.Directory.Path}/sshd_config.d/*.conf\nHostKey {key}\nNoSuchKeyword yes\n");
 
             var error = Assert.Throws<ConfigEditException>(() => EditFixture.Editor.Apply(
                 new EditRequest(EditScope.Server, main, IncludeRules.ForServerConfig(fx.Directory.Path, fx.Directory.Path), "*", new[] { Interval(15) }, createIfMissing: false),
-                new ApplyOptions { Daemon = new SshdDaemon(SshPlatform.SshdPath, fx.Directory.File("sshd.pid")) }));
+                new ApplyOptions { Daemon = SshdOracle.Daemon(fx.Directory), StateDirectory = fx.State.Path }));
 
             Assert.Equal(ErrorId.SshdConfigRejected, error.Id);
             Assert.Equal("ClientAliveInterval 300\n", File.ReadAllText(dropIn));
@@ -93,11 +93,11 @@ namespace SshKeepAlive.Core.Tests.Editing
             Assert.Equal("ClientAliveInterval 300\n", File.ReadAllText(main));
         }
 
-        [Fact]
+        [SshdOracleFact]
         public void Set_WhenSshdRejectsTheCandidate_LeavesTheOriginalUntouched()
         {
             using var fx = new EditFixture();
-            string key = HostKey(fx);
+            string key = fx.HostKey();
             // sshd -t rejects the unknown keyword; our own parser has no opinion on keywords.
             string original = $"HostKey {key}\nClientAliveIntervall 5\n";
             string main = fx.Write("sshd_config", original);
@@ -114,14 +114,6 @@ namespace SshKeepAlive.Core.Tests.Editing
         private static EditResult Apply(EditFixture fx, string main, params SettingChange[] changes) =>
             EditFixture.Editor.Apply(
                 new EditRequest(EditScope.Server, main, IncludeRules.ForServerConfig(fx.Directory.Path, fx.Directory.Path), "*", changes, createIfMissing: false),
-                new ApplyOptions { NoBackup = true, Daemon = new SshdDaemon(SshPlatform.SshdPath, fx.Directory.File("sshd.pid")) });
-
-        private static string HostKey(EditFixture fx)
-        {
-            string key = Path.Combine(fx.Directory.Path, "keys", "host_ed25519");
-            Directory.CreateDirectory(Path.GetDirectoryName(key)!);
-            Assert.Equal(0, ProcessRunner.Run("ssh-keygen", "-q", "-t", "ed25519", "-N", string.Empty, "-f", key).ExitCode);
-            return key;
-        }
+                new ApplyOptions { NoBackup = true, Daemon = SshdOracle.Daemon(fx.Directory), StateDirectory = fx.State.Path });
     }
 }

@@ -46,20 +46,5 @@ namespace SshKeepAlive.Core.Tests.Files
             Assert.ThrowsAny<IOException>(() => AtomicFile.Write(path, new byte[] { 1 }));
             Assert.Empty(Directory.GetFileSystemEntries(dir.Path));
         }
-
-        [Fact]
-        public void Backup_CopiesBytesAndModeToATimestampedSibling()
-        {
-            using var dir = new TempDirectory();
-            string path = dir.File("sshd_config");
-            File.WriteAllBytes(path, new byte[] { 0x50, 0x0d, 0x0a });
-            ProcessRunner.Run("chmod", "604", path);
-
-            string backup = AtomicFile.Backup(path, new DateTimeOffset(2026, 11, 24, 10, 0, 0, TimeSpan.Zero));
-
-            Assert.Equal(path + ".sshka-20261124T100000000Z", backup);
-            Assert.Equal(File.ReadAllBytes(path), File.ReadAllBytes(backup));
-            Assert.Equal("604", ProcessRunner.Run("stat", "-c", "%a", backup).Output.Trim());
-        }
     }
 }

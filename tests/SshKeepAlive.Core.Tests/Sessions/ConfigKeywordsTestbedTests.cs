@@ -24,7 +24,10 @@ namespace SshKeepAlive.Core.Tests.Sessions
             string ca = GeneratedKey.Create(temp.Path, "ed25519").PrivateKeyFile;
             string key = GeneratedKey.Create(temp.Path, "ed25519").PrivateKeyFile;
             Assert.Equal(0, ProcessRunner.Run("ssh-keygen", "-q", "-s", ca, "-I", "sshka-test", "-n", bed.User, key + ".pub").ExitCode);
-            File.AppendAllText(bed.Server.SshdConfig, $"TrustedUserCAKeys {ca}.pub\n");
+            // The server's own folder is the one it sees at the same path (it runs in a container).
+            string trusted = Path.Combine(Path.GetDirectoryName(bed.Server.SshdConfig)!, "user_ca.pub");
+            File.Copy(ca + ".pub", trusted);
+            File.AppendAllText(bed.Server.SshdConfig, $"TrustedUserCAKeys {trusted}\n");
             bed.Reload();
             SshSessionSettings settings = Settings(bed);
             settings.KeyFiles.Clear();

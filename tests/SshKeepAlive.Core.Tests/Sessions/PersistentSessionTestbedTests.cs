@@ -111,7 +111,7 @@ namespace SshKeepAlive.Core.Tests.Sessions
                 Run(warmUp, "true");
             }
 
-            int socketsBefore = OpenSockets();
+            int socketsBefore = SettledSockets();
             int threadsBefore = Threads();
             var events = new ConcurrentQueue<SessionEvent>();
             using (PersistentSshSession session = Connect(settings, events))

@@ -137,13 +137,13 @@ namespace SshKeepAlive.Core.Tests.Sessions
         }
 
         [Fact]
-        public void AnUnknownKeyword_IsConfigInvalid_AsSshRefusesIt_UnlessIgnoreUnknownListsIt()
+        public void AnUnknownKeyword_IsConfigKeywordUnknown_AsSshRefusesIt_UnlessIgnoreUnknownListsIt()
         {
             var error = Assert.Throws<SshKeepAliveException>(() => Build(Config("Host web01\n  ServerAliveIntervall 5\n")));
             SessionSettingsResult ignored = Build(Config("IgnoreUnknown ServerAlive*\nHost web01\n  ServerAliveIntervall 5\n"));
 
-            Assert.Equal(ErrorId.ConfigInvalid, error.Id);
-            Assert.Contains("Bad configuration option: ServerAliveIntervall", error.Message);
+            Assert.Equal(ErrorId.ConfigKeywordUnknown, error.Id);
+            Assert.Contains("Bad configuration option: ServerAliveIntervall", error.Message, StringComparison.OrdinalIgnoreCase);
             Assert.Contains(":2", error.Message);
             Assert.Empty(ignored.Warnings);
         }

@@ -70,6 +70,29 @@ namespace SshKeepAlive.Core.Tests.Sessions
         public static int OpenSockets() =>
             new DirectoryInfo("/proc/self/fd").GetFileSystemInfos().Count(fd => (fd.LinkTarget ?? string.Empty).StartsWith("socket:", StringComparison.Ordinal));
 
+        /// <summary>
+        /// The number of open sockets once it has stayed the same for a second (at most 10 s): a connection just
+        /// disposed may close its socket a moment later.
+        /// </summary>
+        public static int SettledSockets()
+        {
+            int count = OpenSockets();
+            var deadline = Stopwatch.StartNew();
+            while (deadline.Elapsed < TimeSpan.FromSeconds(10))
+            {
+                Thread.Sleep(TimeSpan.FromSeconds(1));
+                int now = OpenSockets();
+                if (now == count)
+                {
+                    break;
+                }
+
+                count = now;
+            }
+
+            return count;
+        }
+
         public static int Threads() => Process.GetCurrentProcess().Threads.Count;
     }
 }

@@ -99,15 +99,39 @@ namespace SshKeepAlive.Core.Tests.Testbed
         }
 
         [TestbedFact]
-        public void Dispose_LeavesNoNamespacesLinksProcessesOrState()
+        public void Start_ServersAreContainersWhoseNetworkNamespaceIsBehindTheFirewall()
+        {
+            using var bed = SshKeepAlive.Testing.Testbed.Start(servers: 2);
+
+            string running = Podman("ps", "--filter", "status=running", "--format", "{{.Names}}");
+            string namespaces = ProcessRunner.Run("ip", "netns", "list").Output;
+
+            foreach (TestbedServer server in bed.Servers)
+            {
+                Assert.Contains(server.Container + "\n", running);
+                Assert.Contains(server.Namespace, namespaces);
+                // The container's network is the server namespace, which reaches this one only through the firewall.
+                string containerPid = Podman("inspect", "--format", "{{.State.Pid}}", server.Container).Trim();
+                Assert.Equal(Inode("/run/netns/" + server.Namespace), Inode($"/proc/{containerPid}/ns/net"));
+                Assert.Equal(bed.FirewallNamespace, server.Namespace.Substring(0, server.Namespace.LastIndexOf('-')) + "-fw");
+                // Its own files: no host key in its /etc/ssh, its own account for the tests.
+                Assert.Equal("absent\n", bed.Exec(server, "sh", "-c", "ls /etc/ssh/ssh_host_* >/dev/null 2>&1 && echo present || echo absent").Output);
+                Assert.Equal(bed.User + "\n", bed.Exec(server, "id", "-un", bed.User).Output);
+            }
+
+            Assert.Contains(bed.FirewallNamespace, namespaces);
+        }
+
+        [TestbedFact]
+        public void Dispose_LeavesNoContainersNamespacesLinksProcessesOrState()
         {
             var bed = SshKeepAlive.Testing.Testbed.Start(servers: 2);
             string running = Inventory(bed.RunId);
 
             bed.Dispose();
 
-            Assert.Equal("namespaces=3 links=1 sshd=2", running);
-            Assert.Equal("namespaces=0 links=0 sshd=0", Inventory(bed.RunId));
+            Assert.Equal("containers=2 namespaces=3 links=1 sshd=2", running);
+            Assert.Equal("containers=0 namespaces=0 links=0 sshd=0", Inventory(bed.RunId));
             Assert.False(Directory.Exists(bed.StateDirectory));
         }
 
@@ -125,7 +149,7 @@ namespace SshKeepAlive.Core.Tests.Testbed
 
             Assert.Equal(0, cleanup.ExitCode);
             Assert.Contains("removing stale run " + runId, cleanup.Error);
-            Assert.Equal("namespaces=0 links=0 sshd=0", Inventory(runId));
+            Assert.Equal("containers=0 namespaces=0 links=0 sshd=0", Inventory(runId));
         }
 
         [TestbedFact]
@@ -155,8 +179,15 @@ namespace SshKeepAlive.Core.Tests.Testbed
             string link = "ska" + runId.Substring("sshka-".Length);
             int links = ProcessRunner.Run("ip", "-o", "link", "show").Output.Split('\n').Count(l => l.Contains($" {link}@") || l.Contains($" {link}:"));
             int daemons = Directory.GetDirectories("/proc").Count(d => IsSshdOf(d, runId));
-            return $"namespaces={namespaces} links={links} sshd={daemons}";
+            int containers = Podman("ps", "--all", "--format", "{{.Names}}").Split('\n').Count(n => n.StartsWith(runId + "-", StringComparison.Ordinal));
+            return $"containers={containers} namespaces={namespaces} links={links} sshd={daemons}";
         }
+
+        // podman with the testbed's own settings, as the testbed script runs it.
+        private static string Podman(params string[] arguments) =>
+            ProcessRunner.Run("env", new[] { "CONTAINERS_CONF=" + Path.Combine(RepoPaths.Root, "tests", "testbed", "containers.conf"), "podman" }.Concat(arguments).ToArray()).Output;
+
+        private static string Inode(string path) => ProcessRunner.Run("stat", "-L", "-c", "%i", path).Output.Trim();
 
         private static bool IsSshdOf(string procDirectory, string runId)
         {

@@ -3,8 +3,8 @@ using System.Linq;
 using SshKeepAlive.Core.ConfigDocuments;
 using SshKeepAlive.Core.Errors;
 using SshKeepAlive.Core.ServerConfig;
-using SshKeepAlive.Core.Timeouts;
 using SshKeepAlive.Core.Tests.Config;
+using SshKeepAlive.Core.Timeouts;
 using SshKeepAlive.Testing;
 using Xunit;
 

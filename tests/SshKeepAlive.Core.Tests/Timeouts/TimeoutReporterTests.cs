@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using System.Linq;
+using SshKeepAlive.Core.OpenSsh;
 using SshKeepAlive.Core.Errors;
 using SshKeepAlive.Core.ServerConfig;
 using SshKeepAlive.Core.Timeouts;
@@ -21,6 +22,23 @@ namespace SshKeepAlive.Core.Tests.Timeouts
             var reporter = TimeoutReporter.Open(new TimeoutReportOptions(Environment(root)));
 
             Assert.Equal(new[] { TimeoutScope.Client, TimeoutScope.Server, TimeoutScope.Shell, TimeoutScope.Kernel }, reporter.Scopes);
+        }
+
+        [Theory]
+        [InlineData("9.2p1", true)]
+        [InlineData("9.6", false)]
+        [InlineData(null, false)]
+        public void Open_WithAnOpenSshVersion_ReadsTheClientConfigAsThatReleasesSshDoes(string? version, bool refused)
+        {
+            using var root = new TempDirectory();
+            Write(root, "config", "Host web01\n    ChannelTimeout session=5m\n");
+            string config = Path.Combine(root.Path, "config");
+            var options = new TimeoutReportOptions(Environment(root)) { ConfigPath = config, OpenSshVersion = version == null ? null : OpenSshVersion.Parse(version) };
+
+            TargetReport report = TimeoutReporter.Open(options).Report("web01");
+
+            Assert.Equal(refused, report.Diagnostics.Any(d => d.IsError && d.Message.Contains("new in 9.6")));
+            Assert.Equal(refused, report.Settings.Single(s => s.Name == "ChannelTimeout").IsDefault);
         }
 
         [Fact]
