@@ -6,9 +6,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Threading;
 using System.Threading.Tasks;
-using SshKeepAlive.Core.OpenSsh;
 using SshKeepAlive.Core.Sessions;
-using SshKeepAlive.Core.Ssh;
 using SshKeepAlive.Testing;
 
 namespace SshKeepAlive.Bench
@@ -21,13 +19,7 @@ namespace SshKeepAlive.Bench
         /// <summary>Settings that reach <paramref name="server"/> with the bed's key and known_hosts, and nothing of this machine's ~/.ssh.</summary>
         public static SshSessionSettings Settings(Testbed bed, TestbedServer server, int keepAliveSeconds, int countMax)
         {
-            SshSessionSettings settings = SshSessionSettings.ForTarget(new SshTarget(server.Address, bed.User, server.Port));
-            settings.DefaultKeyFiles.Clear();
-            settings.KeyFiles.Add(bed.PrivateKey);
-            settings.AgentSocket = null;
-            settings.UserKnownHostsFile = bed.KnownHosts;
-            settings.GlobalKnownHostsFiles.Clear();
-            settings.StrictHostKeyChecking = StrictHostKeyChecking.Yes;
+            SshSessionSettings settings = TestbedSessionSettings.For(bed, server);
             settings.ConnectTimeout = TimeSpan.FromSeconds(2);
             settings.KeepAliveInterval = TimeSpan.FromSeconds(keepAliveSeconds);
             settings.KeepAliveCountMax = countMax;

@@ -5,9 +5,7 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Threading;
-using SshKeepAlive.Core.OpenSsh;
 using SshKeepAlive.Core.Sessions;
-using SshKeepAlive.Core.Ssh;
 using SshKeepAlive.Testing;
 using static SshKeepAlive.Bench.BenchSessions;
 
@@ -33,19 +31,12 @@ namespace SshKeepAlive.Bench
         /// <summary>The child: connects one session, says "warm", waits for a line, connects the rest, says "ready", waits for end of input.</summary>
         public static int Host(string[] args)
         {
-            var bed = new { Address = args[1], Port = int.Parse(args[2], CultureInfo.InvariantCulture), User = args[3], Key = args[4], KnownHosts = args[5] };
             int count = int.Parse(args[6], CultureInfo.InvariantCulture);
             int interval = args.Length > 7 ? int.Parse(args[7], CultureInfo.InvariantCulture) : KeepAliveInterval;
             var sessions = new List<PersistentSshSession>();
             PersistentSshSession Open()
             {
-                SshSessionSettings settings = SshSessionSettings.ForTarget(new SshTarget(bed.Address, bed.User, bed.Port));
-                settings.DefaultKeyFiles.Clear();
-                settings.KeyFiles.Add(bed.Key);
-                settings.AgentSocket = null;
-                settings.UserKnownHostsFile = bed.KnownHosts;
-                settings.GlobalKnownHostsFiles.Clear();
-                settings.StrictHostKeyChecking = StrictHostKeyChecking.Yes;
+                SshSessionSettings settings = TestbedSessionSettings.For(args[1], int.Parse(args[2], CultureInfo.InvariantCulture), args[3], args[4], args[5]);
                 settings.KeepAliveInterval = TimeSpan.FromSeconds(interval);
                 return Connect(settings);
             }

@@ -53,7 +53,7 @@ namespace SshKeepAlive.Core.Tests.Sessions
         public void Connect_ThroughAProxyCommand_CarriesTheConnectionOverItsStandardInputAndOutput()
         {
             using var bed = Bastion(out TestbedServer bastion, out TestbedServer target);
-            SshSessionSettings settings = Settings(bed, target);
+            SshSessionSettings settings = TestbedSessions.Settings(bed, target);
             settings.ProxyCommand = "ssh " + string.Join(" ", bed.SshArguments(bastion, Array.Empty<string>()).Select(a => "'" + a + "'")) + $" -W {target.Address}:{target.Port}";
 
             using PersistentSshSession session = Connect(settings);
@@ -72,27 +72,10 @@ namespace SshKeepAlive.Core.Tests.Sessions
             return bed;
         }
 
-        private static SshSessionSettings Settings(Bed bed, TestbedServer server)
-        {
-            SshSessionSettings settings = TestbedSessions.Settings(bed);
-            SshSessionSettings forServer = SshSessionSettings.ForTarget(new SshTarget(server.Address, bed.User, server.Port));
-            forServer.DefaultKeyFiles.Clear();
-            forServer.KeyFiles.AddRange(settings.KeyFiles);
-            forServer.AgentSocket = null;
-            forServer.UserKnownHostsFile = settings.UserKnownHostsFile;
-            forServer.GlobalKnownHostsFiles.Clear();
-            forServer.StrictHostKeyChecking = settings.StrictHostKeyChecking;
-            forServer.ConnectTimeout = settings.ConnectTimeout;
-            forServer.KeepAliveInterval = settings.KeepAliveInterval;
-            forServer.KeepAliveCountMax = settings.KeepAliveCountMax;
-            forServer.ReconnectPolicy = settings.ReconnectPolicy;
-            return forServer;
-        }
-
         private static SshSessionSettings Through(Bed bed, TestbedServer bastion, TestbedServer target)
         {
-            SshSessionSettings settings = Settings(bed, target);
-            settings.JumpHosts.Add(Settings(bed, bastion));
+            SshSessionSettings settings = TestbedSessions.Settings(bed, target);
+            settings.JumpHosts.Add(TestbedSessions.Settings(bed, bastion));
             return settings;
         }
     }
