@@ -14,6 +14,7 @@ namespace SshKeepAlive.Core.Tests.Sessions
     /// Chains through a bastion: server 1 reaches server 2, which this process cannot reach at all; the session goes
     /// through server 1's channel, checks each host key, and treats a dead hop anywhere on the path like a dead server.
     /// </summary>
+    [Collection(ProcessWideCounts.Name)]
     public sealed class JumpHostTestbedTests
     {
         [TestbedFact]
@@ -60,6 +61,36 @@ namespace SshKeepAlive.Core.Tests.Sessions
 
             Assert.Equal("ok\n", Run(session, "echo ok"));
             Assert.Contains($"Connection from {bastion.Address} port", target.ReadLog());
+        }
+
+        [TestbedFact]
+        public void Dispose_ClosesEveryHopTheFrontAndTheForwardListener()
+        {
+            using var bed = Bastion(out TestbedServer bastion, out TestbedServer target);
+            using (PersistentSshSession warmUp = Connect(Through(bed, bastion, target)))
+            {
+                Run(warmUp, "true");
+            }
+
+            Assert.True(Wait.Until(() => bed.Processes(1).Count(p => p.CommandLine.Contains("sshd: " + bed.User)) == 0, Wait.Bounded), "the warm-up's hop stayed open");
+            int before = OpenSockets();
+            SshSessionSettings settings = Through(bed, bastion, target);
+            settings.Forwards.Add(ForwardSpec.ParseCommandLine(ForwardKind.Local, $"0.0.0.0:{FreePort()}:{target.Address}:22", out _)!);
+            PersistentSshSession session = Connect(settings);
+            Assert.Equal("ok\n", Run(session, "echo ok"));
+            Assert.True(OpenSockets() > before);
+
+            session.Dispose();
+
+            Assert.True(Wait.Until(() => OpenSockets() <= before, TimeSpan.FromSeconds(10)), $"{OpenSockets() - before} sockets left open");
+            Assert.True(Wait.Until(() => bed.Processes(1).Count(p => p.CommandLine.Contains("sshd: " + bed.User)) == 0, Wait.Bounded), "the bastion still serves the closed session");
+        }
+
+        private static int FreePort()
+        {
+            using var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+            probe.Start();
+            return ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
         }
 
         private static Bed Bastion(out TestbedServer bastion, out TestbedServer target)
