@@ -106,9 +106,13 @@ function Start-PwshPane {
     Stop-PwshPane $Socket
     $pwsh = Get-PwshCommand
     $variables = foreach ($name in $Environment.Keys) { '-e'; "$name=$($Environment[$name])" }
-    & tmux -L $Socket new-session -d -x 160 -y 40 -e TERM=xterm-256color @variables $pwsh.FilePath @($pwsh.Arguments) -NoProfile -NoLogo -NoExit `
-        -Command "Import-Module -Name '$($ModuleManifest.Replace("'", "''"))'; 'module imported'"
-    if ($LASTEXITCODE -ne 0) { throw "tmux could not start a pane on $Socket" }
+    # A server just killed may still hold its socket for a moment: try again then.
+    $started = Wait-Until -Seconds 10 {
+        & tmux -L $Socket new-session -d -x 160 -y 40 -e TERM=xterm-256color @variables $pwsh.FilePath @($pwsh.Arguments) -NoProfile -NoLogo -NoExit `
+            -Command "Import-Module -Name '$($ModuleManifest.Replace("'", "''"))'; 'module imported'" 2>&1 | Out-Null
+        $LASTEXITCODE -eq 0
+    }
+    if (-not $started) { throw "tmux could not start a pane on $Socket" }
     if (-not (Wait-Until { (Get-PaneScreen $Socket) -match 'module imported\s+PS [^\n]*>' })) {
         throw "pwsh never showed its prompt:`n$(Get-PaneScreen $Socket)"
     }

@@ -341,6 +341,23 @@ Describe 'New-PersistentSshSession reading ssh_config as ssh does' {
             Get-PaneScreen $Pane | Should -Not -BeLike '*correct horse*'
         }
 
+        It 'asks for the password as ssh does when no key is accepted, in a terminal, and keeps it for the reconnect' {
+            $config = New-SshTestbedConfig -Testbed $Bed -Path (Join-Path $TestDrive 'password_config') -PerHost @{ bed1 = 'PubkeyAuthentication no', 'ServerAliveInterval 1', 'ServerAliveCountMax 2' }
+
+            Start-PwshPane $Pane
+            Send-PaneKey $Pane "`$s = New-PersistentSshSession -HostName bed1 -ConfigPath $config -ReconnectDelay 0.2; 'state: ' + `$s.State" -Enter
+            Wait-Until { (Get-PaneScreen $Pane) -match "$($Bed.USER)@$([regex]::Escape($Bed.SERVER_1_ADDRESS))'s password: " } | Should -BeTrue -Because "ssh's question shows:`n$(Get-PaneScreen $Pane)"
+            Send-PaneKey $Pane $Bed.PASSWORD -Enter
+            Wait-Until { (Get-PaneScreen $Pane) -match 'state: Connected' } | Should -BeTrue -Because "the session connects:`n$(Get-PaneScreen $Pane)"
+            Invoke-SshTestbed -ArgumentList @('cut', $Bed.RUN_ID) | Out-Null
+            Start-Sleep -Seconds 4
+            Invoke-SshTestbed -ArgumentList @('restore', $Bed.RUN_ID) | Out-Null
+            Send-PaneKey $Pane "`$t = [datetime]::Now.AddSeconds(20); while ((`$s.ReconnectCount -lt 1 -or `"`$(`$s.State)`" -ne 'Connected') -and [datetime]::Now -lt `$t) { Start-Sleep -Milliseconds 200 }; 'after: ' + `$s.State + ' ' + `$s.ReconnectCount" -Enter
+
+            Wait-Until { (Get-PaneScreen $Pane) -match 'after: Connected 1' } | Should -BeTrue -Because "the session reconnects with the password it was given:`n$(Get-PaneScreen $Pane)"
+            Get-PaneScreen $Pane | Should -Not -BeLike "*$($Bed.PASSWORD)*"
+        }
+
         It 'shows each keyboard-interactive question as the server asks it, after the key (two factors), and connects' {
             $sshd = Get-Content -LiteralPath $Bed.SERVER_1_SSHD_CONFIG -Raw
             try {

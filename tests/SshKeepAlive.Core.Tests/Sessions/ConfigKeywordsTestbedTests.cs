@@ -96,7 +96,8 @@ namespace SshKeepAlive.Core.Tests.Sessions
             Assert.Equal(overlaps, failure == null);
             if (!overlaps)
             {
-                Assert.Contains("no matching cipher", bed.Server.ReadLog());
+                // sshd logs the refusal once the client has gone, a moment after the connect failed here.
+                Assert.True(Wait.Until(() => bed.Server.ReadLog().Contains("no matching cipher"), Wait.Bounded), bed.Server.ReadLog());
             }
         }
     }
