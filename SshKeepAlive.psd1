@@ -5,7 +5,7 @@
     Author               = 'SshKeepAlive contributors'
     CompanyName          = 'SshKeepAlive'
     Copyright            = '(c) SshKeepAlive contributors. MIT License.'
-    Description          = 'Keeps SSH sessions from dying of inactivity: reports every setting that ends idle sessions (client, server, shell, kernel) with its source, edits ssh_config and sshd_config safely and losslessly, and runs keepalive-enabled SSH sessions that detect dead peers and reconnect.'
+    Description          = 'Keeps SSH sessions from dying of inactivity: reports every setting that ends idle sessions (client, server, shell, kernel) with its source, finds why sessions die with runnable fixes and measures the path''s idle timeout, edits ssh_config and sshd_config safely and losslessly, and runs keepalive-enabled SSH sessions that detect dead peers and reconnect.'
     PowerShellVersion    = '5.1'
     CompatiblePSEditions = @('Desktop', 'Core')
     DotNetFrameworkVersion = '4.7.2'
@@ -15,11 +15,13 @@
         'Get-PersistentSshSession'
         'Get-SshTimeoutConfig'
         'Invoke-PersistentSshCommand'
+        'Measure-SshIdleTimeout'
         'New-PersistentSshSession'
         'Remove-PersistentSshSession'
         'Reset-SshKeepAlive'
         'Set-SshKeepAlive'
         'Set-SshTimeoutConfig'
+        'Test-SshKeepAlive'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -33,7 +33,7 @@ Describe 'Enter-PersistentSsh' {
     Context 'against the sshd testbed' -Skip:($null -ne $SkipReason) {
         BeforeAll {
             $Bed = Start-SshTestbed
-            # One tmux server per run (-L), so its only pane is the target of every command.
+            # One tmux server per run (-L); each test's windows are sessions of it, named after what runs in them.
             $script:TmuxSocket = "sshka-terminal-$PID"
 
             function Invoke-Tmux {
@@ -42,11 +42,43 @@ Describe 'Enter-PersistentSsh' {
                 $output
             }
 
-            function Get-Screen { (Invoke-Tmux capture-pane -p -J) -join "`n" }
+            function Get-Screen([string] $Pane) { (Invoke-Tmux capture-pane -p -J -t $Pane) -join "`n" }
 
             function Get-RemoteSleepCount {
                 @(Invoke-SshTestbed -ArgumentList 'procs', $Bed.RUN_ID | Where-Object { "$_" -match '^\d+ sleep 300$' }).Count
             }
+
+            # A command on server 1 through OpenSSH's client (not the module under test).
+            function Invoke-Remote([string] $Command) {
+                $output = & ssh @(Get-SshTestbedClientArgument -Testbed $Bed -Command $Command) 2>&1
+                if ($LASTEXITCODE -ne 0) { throw "ssh $Command failed: $output" }
+                $output
+            }
+
+            # A pane (a tmux session named $Pane, 120x30, TERM=xterm-256color) running pwsh with the module imported,
+            # at its prompt.
+            function Start-PwshPane([string] $Pane) {
+                $pwsh = Get-PwshCommand
+                Invoke-Tmux new-session -d -s $Pane -x 120 -y 30 -e TERM=xterm-256color $pwsh.FilePath @($pwsh.Arguments) -NoProfile -NoLogo -NoExit `
+                    -Command "Import-Module -Name '$($ModuleManifest.Replace("'", "''"))'; 'module imported'"
+                Wait-Until { (Get-Screen $Pane) -match 'module imported\s+PS [^\n]*>' } | Should -BeTrue -Because "pwsh shows its prompt:`n$(Get-Screen $Pane)"
+            }
+
+            # Types Enter-PersistentSsh to server 1 into the pane's pwsh, with the test key and known_hosts and no
+            # ssh_config; $Arguments are further parameters as typed.
+            function Send-EnterPersistentSsh([string] $Pane, [string] $Arguments, [string] $KnownHosts = $Bed.KNOWN_HOSTS) {
+                Invoke-Tmux send-keys -t $Pane -l ("Enter-PersistentSsh -HostName $($Bed.USER)@$($Bed.SERVER_1_ADDRESS) -KeyFile $($Bed.PRIVATE_KEY) " +
+                    "-KnownHostsFile $KnownHosts -StrictHostKeyChecking Yes -ConfigPath /dev/null $Arguments")
+                Invoke-Tmux send-keys -t $Pane Enter
+            }
+
+            # The remote bash's prompt, user@host:~$, on a line of its own (the typed command line names user@address too).
+            function Test-RemotePrompt([string] $Pane) { (Get-Screen $Pane) -match "(?m)^$($Bed.USER)@[^\s:]+:[^\n]*\$ *$" }
+
+            # pwsh's prompt as the last thing on the screen: the cmdlet has returned.
+            function Test-PwshPrompt([string] $Pane) { (Get-Screen $Pane) -match '\nPS [^\n]*>\s*$' }
+
+            function Stop-Pane([string] $Pane) { & tmux -L $TmuxSocket kill-session -t $Pane 2>&1 | Out-Null }
         }
         AfterAll {
             & tmux -L $TmuxSocket kill-server 2>&1 | Out-Null
@@ -69,33 +101,155 @@ Describe 'Enter-PersistentSsh' {
 
         It 'in a terminal, takes typed arrows and Ctrl-C to the remote shell, and exit back to pwsh' {
             $marker = 'ska' + [guid]::NewGuid().ToString('N').Substring(0, 8)
-            $pwsh = Get-PwshCommand
-            Invoke-Tmux new-session -d -x 120 -y 30 -e TERM=xterm-256color $pwsh.FilePath @($pwsh.Arguments) -NoProfile -NoLogo -NoExit `
-                -Command "Import-Module -Name '$($ModuleManifest.Replace("'", "''"))'; 'module imported'"
-            Wait-Until { (Get-Screen) -match 'module imported\s+PS [^\n]*>' } | Should -BeTrue -Because "pwsh shows its prompt:`n$(Get-Screen)"
-
-            Invoke-Tmux send-keys -l ("Enter-PersistentSsh -HostName $($Bed.USER)@$($Bed.SERVER_1_ADDRESS) -KeyFile $($Bed.PRIVATE_KEY) " +
-                "-KnownHostsFile $($Bed.KNOWN_HOSTS) -StrictHostKeyChecking Yes -ConfigPath /dev/null -Multiplexer None")
-            Invoke-Tmux send-keys Enter
-            # The remote bash's prompt, user@host:~$, on a line of its own (the typed command line names user@address too).
-            Wait-Until { (Get-Screen) -match "(?m)^$($Bed.USER)@[^\s:]+:[^\n]*\$ *$" } | Should -BeTrue -Because "the remote prompt shows:`n$(Get-Screen)"
+            Start-PwshPane 'keys'
+            Send-EnterPersistentSsh 'keys' '-Multiplexer None'
+            Wait-Until { Test-RemotePrompt 'keys' } | Should -BeTrue -Because "the remote prompt shows:`n$(Get-Screen 'keys')"
 
             # Arrow keys: the cursor goes back over "abc" and the X lands before it.
-            Invoke-Tmux send-keys -l "echo $marker-abc"
-            Invoke-Tmux send-keys Left Left Left X Enter
+            Invoke-Tmux send-keys -t keys -l "echo $marker-abc"
+            Invoke-Tmux send-keys -t keys Left Left Left X Enter
             # Ctrl-C interrupts a remote program; the shell then runs the next command.
-            Invoke-Tmux send-keys -l "sleep 300`r"
-            Wait-Until { (Get-RemoteSleepCount) -eq 1 } | Should -BeTrue -Because "the remote sleep starts:`n$(Get-Screen)"
-            Invoke-Tmux send-keys C-c
-            Invoke-Tmux send-keys -l "echo $marker-after`r"
+            Invoke-Tmux send-keys -t keys -l "sleep 300`r"
+            Wait-Until { (Get-RemoteSleepCount) -eq 1 } | Should -BeTrue -Because "the remote sleep starts:`n$(Get-Screen 'keys')"
+            Invoke-Tmux send-keys -t keys C-c
+            Invoke-Tmux send-keys -t keys -l "echo $marker-after`r"
 
-            Wait-Until { (Get-Screen).Contains("`n$marker-after`n") } | Should -BeTrue -Because "the shell runs the command after Ctrl-C:`n$(Get-Screen)"
-            Get-Screen | Should -BeLike "*`n$marker-Xabc`n*"
+            Wait-Until { (Get-Screen 'keys').Contains("`n$marker-after`n") } | Should -BeTrue -Because "the shell runs the command after Ctrl-C:`n$(Get-Screen 'keys')"
+            Get-Screen 'keys' | Should -BeLike "*`n$marker-Xabc`n*"
             Get-RemoteSleepCount | Should -Be 0
 
             # Leaving the remote shell ends the cmdlet and gives the prompt back.
-            Invoke-Tmux send-keys -l "exit`r"
-            Wait-Until { (Get-Screen) -match "$marker-after[\s\S]*\nPS [^\n]*>\s*$" } | Should -BeTrue -Because "pwsh shows its prompt again:`n$(Get-Screen)"
+            Invoke-Tmux send-keys -t keys -l "exit`r"
+            Wait-Until { (Get-Screen 'keys') -match "$marker-after[\s\S]*\nPS [^\n]*>\s*$" } | Should -BeTrue -Because "pwsh shows its prompt again:`n$(Get-Screen 'keys')"
+            Stop-Pane 'keys'
+        }
+
+        It 'sends every byte a terminal produces as ssh -t does: each C0 control, DEL, terminal replies, keys, UTF-8 and a 1 MiB paste' {
+            # The oracle: OpenSSH's ssh -t in one pane, the cmdlet in another, each reaching a remote recorder (a raw,
+            # echo-less pty copied to a file); the same keys go to both panes, and the two files must be equal.
+            $dir = "/tmp/sshka-fidelity-$([guid]::NewGuid().ToString('N').Substring(0, 8))"
+            $recorder = "stty raw -echo -iexten; printf 'rec%s\n' ready; exec cat > $dir/"
+            Invoke-Remote "mkdir -p $dir"
+            $pwsh = Get-PwshCommand
+            Invoke-Tmux new-session -d -s oracle -x 120 -y 30 -e TERM=xterm-256color ssh -tt @(Get-SshTestbedClientArgument -Testbed $Bed -Command "${recorder}ssh.bin")
+            Start-PwshPane 'ours'
+            Send-EnterPersistentSsh 'ours' '-Multiplexer None'
+            Wait-Until { Test-RemotePrompt 'ours' } | Should -BeTrue -Because "the remote prompt shows:`n$(Get-Screen 'ours')"
+            Invoke-Tmux send-keys -t ours -l "${recorder}ours.bin`r"
+            foreach ($pane in 'oracle', 'ours') {
+                Wait-Until { (Get-Screen $pane) -match '(?m)^recready' } | Should -BeTrue -Because "the recorder runs in $($pane):`n$(Get-Screen $pane)"
+            }
+
+            # Each C0 control alone (a read of one NUL once ended the session), then all in one read; terminal replies
+            # (DA1, DA2, cursor position, XTVERSION and OSC with ST and with BEL, DECRQSS, focus, SGR mouse), bracketed paste.
+            $controls = @(0..31 + 127 | ForEach-Object { '{0:x2}' -f $_ })
+            $hexInputs = @($controls | ForEach-Object { , @($_) }) + , $controls
+            $replies = @(
+                "`e[?64;1;2;6;9;15;16;17;18;21;22;28c", "`e[>41;330;0c", "`e[12;40R", "`eP>|tmux 3.3a`e\", "`e]11;rgb:0000/0000/0000`a",
+                "`e]10;rgb:ffff/ffff/ffff`e\", "`eP1`$r0m`e\", "`e[I", "`e[O", "`e[<0;10;5M", "`e[200~pasted text`e[201~")
+            $hexInputs += $replies | ForEach-Object { , @([Text.Encoding]::UTF8.GetBytes($_) | ForEach-Object { '{0:x2}' -f $_ }) }
+            # Keys as tmux encodes them for a pane: Alt, function keys, Ctrl-arrows, Shift-Tab, editing keys; and UTF-8 text.
+            $keys = @('M-a', 'M-x', 'F1', 'F5', 'F12', 'C-Left', 'C-Right', 'BTab', 'Up', 'Home', 'End', 'PageUp', 'DC', 'C-Space', 'C-\')
+            $text = "héllo €uro 😀 中文`r"
+            # A paste of 1 MiB: every byte value but '~' (ssh's escape character after a newline), in random order.
+            $paste = [byte[]]::new(1MB)
+            [Random]::new(1125).NextBytes($paste)
+            for ($i = [Array]::IndexOf($paste, [byte] 0x7e); $i -ge 0; $i = [Array]::IndexOf($paste, [byte] 0x7e, $i)) { $paste[$i] = 0x7f }
+            $pasteFile = Join-Path $TestDrive 'paste.bin'
+            [IO.File]::WriteAllBytes($pasteFile, $paste)
+            Invoke-Tmux load-buffer -b fidelity $pasteFile
+            $end = 'END' + [guid]::NewGuid().ToString('N')
+
+            foreach ($pane in 'oracle', 'ours') {
+                foreach ($hex in $hexInputs) { Invoke-Tmux send-keys -t $pane -H @hex }
+                foreach ($key in $keys) { Invoke-Tmux send-keys -t $pane $key }
+                Invoke-Tmux send-keys -t $pane -l $text
+                Invoke-Tmux paste-buffer -r -b fidelity -t $pane
+                Invoke-Tmux send-keys -t $pane -l $end
+            }
+
+            $ended = Wait-Until { (@(Invoke-Remote "grep -ac $end $dir/ssh.bin $dir/ours.bin; true") -match ':1$').Count -eq 2 } -Seconds 60
+            $report = @(Invoke-Remote "cd $dir && stat -c '%n %s' ssh.bin ours.bin && sha256sum ssh.bin ours.bin && cmp -l ssh.bin ours.bin | head -n 5; true")
+            Invoke-Remote "pkill -f '[c]at > $dir/'; rm -rf $dir; true" | Out-Null
+            Stop-Pane 'oracle'; Stop-Pane 'ours'
+
+            $ended | Should -BeTrue -Because "both recorders receive the last key: $($report -join '; ')"
+            ($report[2] -split ' ')[0] | Should -Be ($report[3] -split ' ')[0] -Because "the server must read what ssh -t sends (sizes, digests and the first differing bytes: $($report -join '; '))"
+        }
+
+        It 'attaches tmux as the channel''s command, not a line typed into the login shell, and the first line typed after attaching runs' {
+            # tmux asks the terminal for its version on attach; a reply that lost its final ESC swallowed the next typed line.
+            $name = 'ska' + [guid]::NewGuid().ToString('N').Substring(0, 8)
+            $logBefore = (Get-Content -LiteralPath $Bed.SERVER_1_SSHD_LOG).Count
+            Start-PwshPane 'tmux'
+            Send-EnterPersistentSsh 'tmux' "-Multiplexer Tmux -SessionName $name"
+            Wait-Until { (Invoke-Remote "tmux has-session -t $name 2>/dev/null && echo up; true") -eq 'up' } | Should -BeTrue -Because "tmux starts:`n$(Get-Screen 'tmux')"
+            Wait-Until { Test-RemotePrompt 'tmux' } | Should -BeTrue -Because "the shell in tmux shows its prompt:`n$(Get-Screen 'tmux')"
+
+            Invoke-Tmux send-keys -t tmux -l "echo first-`$((6*7))`r"
+
+            Wait-Until { (Get-Screen 'tmux') -match '(?m)^first-42$' } | Should -BeTrue -Because "the first line typed runs:`n$(Get-Screen 'tmux')"
+            $sessions = @(Get-Content -LiteralPath $Bed.SERVER_1_SSHD_LOG | Select-Object -Skip $logBefore | Where-Object { $_ -match 'Starting session: (\w+) on pts' } | ForEach-Object { $Matches[1] })
+            $sessions | Should -Be @('command') -Because 'sshd starts the pty session with the attach command, not a login shell'
+            Invoke-Remote "tmux kill-session -t $name" | Out-Null
+            Wait-Until { Test-PwshPrompt 'tmux' } | Should -BeTrue -Because "the cmdlet ends with the tmux session:`n$(Get-Screen 'tmux')"
+            Stop-Pane 'tmux'
+        }
+
+        It 'shows during an outage how long it lasts, the attempt, the next try and how to give up; Ctrl-C gives up with an error' {
+            Start-PwshPane 'giveup'
+            Send-EnterPersistentSsh 'giveup' '-Multiplexer None -KeepAliveInterval 1 -KeepAliveCountMax 2'
+            Wait-Until { Test-RemotePrompt 'giveup' } | Should -BeTrue -Because "the remote prompt shows:`n$(Get-Screen 'giveup')"
+            Invoke-SshTestbed -ArgumentList @('cut', $Bed.RUN_ID) | Out-Null
+            try {
+                $status = '\[SshKeepAlive\] Connection to \S+ lost (\d+) s ago; attempt (\d+) (in \d+ s|under way) \(Ctrl-C or ~\. to give up\)'
+                Wait-Until { (Get-Screen 'giveup') -match $status } | Should -BeTrue -Because "the status line shows:`n$(Get-Screen 'giveup')"
+                Wait-Until { (Get-Screen 'giveup') -match $status -and [int] $Matches[1] -ge 3 } | Should -BeTrue -Because "the status line counts the outage:`n$(Get-Screen 'giveup')"
+
+                Invoke-Tmux send-keys -t giveup C-c
+
+                Wait-Until { Test-PwshPrompt 'giveup' } -Seconds 10 | Should -BeTrue -Because "Ctrl-C gives up:`n$(Get-Screen 'giveup')"
+            }
+            finally {
+                Invoke-SshTestbed -ArgumentList @('restore', $Bed.RUN_ID) | Out-Null
+            }
+            Invoke-Tmux send-keys -t giveup -l "'succeeded=' + `$? + ' ' + `$Error[0].FullyQualifiedErrorId`r"
+            Wait-Until { (Get-Screen 'giveup') -match '(?m)^succeeded=\w+ \S*$' } | Should -BeTrue -Because "pwsh answers:`n$(Get-Screen 'giveup')"
+            Get-Screen 'giveup' | Should -Match '(?m)^succeeded=False SessionReconnectAbandoned,SshKeepAlive\.Commands\.EnterPersistentSshCommand$'
+            Stop-Pane 'giveup'
+        }
+
+        It 'reports a host key that changed while reconnecting as HostKeyChanged, with both fingerprints' {
+            $knownHosts = Join-Path $TestDrive 'known_hosts'
+            Copy-Item -LiteralPath $Bed.KNOWN_HOSTS -Destination $knownHosts
+            $serverFingerprint = (& ssh-keygen -l -E sha256 -f $Bed.SERVER_1_HOST_KEY) -split ' ' | Select-Object -Index 1
+            Start-PwshPane 'hostkey'
+            Send-EnterPersistentSsh 'hostkey' '-Multiplexer None -KeepAliveInterval 1 -KeepAliveCountMax 2 -ReconnectDelay 0.2' -KnownHosts $knownHosts
+            Wait-Until { Test-RemotePrompt 'hostkey' } | Should -BeTrue -Because "the remote prompt shows:`n$(Get-Screen 'hostkey')"
+            Invoke-SshTestbed -ArgumentList @('cut', $Bed.RUN_ID) | Out-Null
+            try {
+                Wait-Until { (Get-Screen 'hostkey') -match 'lost \d+ s ago' } | Should -BeTrue -Because "the loss is noticed:`n$(Get-Screen 'hostkey')"
+                # Another key for the server's address, as if the server had been replaced while the path was down.
+                $other = New-TestKey (Join-Path $TestDrive 'other_host_key')
+                $otherFingerprint = (& ssh-keygen -l -E sha256 -f "$other.pub") -split ' ' | Select-Object -Index 1
+                Set-Content -LiteralPath $knownHosts -Value "$($Bed.SERVER_1_ADDRESS) $((Get-Content -LiteralPath "$other.pub") -replace ' \S+$')"
+            }
+            finally {
+                Invoke-SshTestbed -ArgumentList @('restore', $Bed.RUN_ID) | Out-Null
+            }
+
+            Wait-Until { Test-PwshPrompt 'hostkey' } | Should -BeTrue -Because "the cmdlet gives up on a changed key:`n$(Get-Screen 'hostkey')"
+            Invoke-Tmux send-keys -t hostkey -l ("`$e = `$Error[0]; 'id=' + `$e.FullyQualifiedErrorId; 'category=' + `$e.CategoryInfo.Category; " +
+                "'message=' + `$e.Exception.Message; 'action=' + `$e.ErrorDetails.RecommendedAction`r")
+            Wait-Until { (Get-Screen 'hostkey') -match '(?m)^action=' } | Should -BeTrue -Because "pwsh answers:`n$(Get-Screen 'hostkey')"
+            $screen = Get-Screen 'hostkey'
+            $screen | Should -Match '(?m)^id=HostKeyChanged,SshKeepAlive\.Commands\.EnterPersistentSshCommand$'
+            $screen | Should -Match '(?m)^category=SecurityError$'
+            $message = ($screen -split "`n" | Where-Object { $_ -like 'message=*' }) -join ' '
+            $message | Should -BeLike "*$serverFingerprint*"
+            $message | Should -BeLike "*$otherFingerprint*"
+            $screen | Should -Not -Match 'did not come back|Get-PersistentSshSession'
+            Stop-Pane 'hostkey'
         }
     }
 }

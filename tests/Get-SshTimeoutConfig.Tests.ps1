@@ -17,7 +17,7 @@ BeforeAll {
         'ClientAliveInterval 60'
         'Match User alice Address 198.18.0.0/15'
         '    ClientAliveInterval 30'
-        '    ChannelTimeout session=5m'
+        '    ChannelTimeout session:*=5m'
     )
 
     $script:ExecConfig = Join-Path $TestDrive 'exec_config'

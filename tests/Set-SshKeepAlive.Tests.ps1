@@ -215,6 +215,8 @@ Describe 'Set-SshKeepAlive' {
         @{ Arguments = @{ Interval = '60'; HostName = '"web01"' }; ErrorId = 'HostPatternInvalid'; Category = 'InvalidArgument' }
         @{ Arguments = @{ Interval = '60'; Scope = 'Shell' }; ErrorId = 'ScopeNotEditable'; Category = 'InvalidArgument' }
         @{ Arguments = @{ Interval = '60'; Scope = 'Kernel' }; ErrorId = 'ScopeNotEditable'; Category = 'InvalidArgument' }
+        @{ Arguments = @{}; ErrorId = 'SettingMissing'; Category = 'InvalidArgument' }
+        @{ Arguments = @{ Reload = $true }; ErrorId = 'SettingMissing'; Category = 'InvalidArgument' }
     ) {
         Write-ConfigText $Config "Host *`n    ServerAliveInterval 10`n"
 
@@ -262,6 +264,15 @@ Describe 'Set-SshKeepAlive' {
 
         "$($caught.CategoryInfo.Category)" | Should -Be 'PermissionDenied'
         Read-ConfigText $Config | Should -BeExactly "Host *`n"
+    }
+
+    It 'with -Scope Server -Reload alone refuses a file sshd -t rejects with SshdConfigRejected, and changes nothing' {
+        Write-ConfigText $Config "PidFile $TestDrive/none.pid`nClientAliveIntervall 5`n"
+        & install -d -m 0755 /run/sshd 2>$null
+
+        { Set-SshKeepAlive -Scope Server -Path $Config -Reload } | Should -Throw -ErrorId 'SshdConfigRejected,SshKeepAlive.Commands.SetSshKeepAliveCommand'
+
+        Read-ConfigText $Config | Should -BeExactly "PidFile $TestDrive/none.pid`nClientAliveIntervall 5`n"
     }
 
     It 'sets -CountMax alone, without -Interval' {

@@ -49,7 +49,7 @@ namespace SshKeepAlive.Bench
             return process;
         }
 
-        public static void WaitForLine(Process process, string expected)
+        public static void WaitForLine(Process process, string expected, TimeSpan? deadline = null)
         {
             var reading = Task.Run(() =>
             {
@@ -60,7 +60,7 @@ namespace SshKeepAlive.Bench
 
                 return line != null;
             });
-            if (!reading.Wait(Deadline) || !reading.Result)
+            if (!reading.Wait(deadline ?? Deadline) || !reading.Result)
             {
                 throw new InvalidOperationException($"{process.StartInfo.FileName} never printed '{expected}'");
             }
@@ -98,8 +98,8 @@ namespace SshKeepAlive.Bench
 
             public void Set() => happened.TrySetResult(clock.Elapsed.TotalSeconds);
 
-            public double Wait(string what) =>
-                happened.Task.Wait(Deadline) ? happened.Task.Result : throw new InvalidOperationException($"timed out waiting {Deadline.TotalSeconds} s for {what}");
+            public double Wait(string what, TimeSpan? deadline = null) =>
+                happened.Task.Wait(deadline ?? Deadline) ? happened.Task.Result : throw new InvalidOperationException($"timed out waiting {(deadline ?? Deadline).TotalSeconds} s for {what}");
         }
     }
 }

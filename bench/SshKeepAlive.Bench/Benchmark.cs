@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 
 namespace SshKeepAlive.Bench
@@ -5,8 +6,9 @@ namespace SshKeepAlive.Bench
     /// <summary>One comparison: what we measure, against what, and whether the target was met.</summary>
     public sealed class Measurement
     {
-        public Measurement(string metric, double candidate, double baseline, string unit, double targetRatio, string notes)
+        public Measurement(string metric, double candidate, double baseline, string unit, double targetRatio, string notes, double? limit = null)
         {
+            Limit = limit;
             Metric = metric;
             Candidate = candidate;
             Baseline = baseline;
@@ -30,9 +32,15 @@ namespace SshKeepAlive.Bench
 
         public string Notes { get; }
 
+        /// <summary>An absolute target besides the ratio: our value must be at most this, in <see cref="Unit"/>.</summary>
+        public double? Limit { get; }
+
         public double Ratio => Candidate == 0 ? double.PositiveInfinity : Baseline / Candidate;
 
-        public bool MeetsTarget => Ratio >= TargetRatio;
+        public bool MeetsTarget => Ratio >= TargetRatio && (Limit == null || Candidate <= Limit);
+
+        /// <summary>The target as printed: the ratio, and the limit when there is one.</summary>
+        public string Target => FormattableString.Invariant($"{TargetRatio:G3}x") + (Limit == null ? string.Empty : FormattableString.Invariant($" and <= {Limit:G} {Unit}"));
     }
 
     /// <summary>A temp folder for a benchmark's generated files, removed afterwards.</summary>

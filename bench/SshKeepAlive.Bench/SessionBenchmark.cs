@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
+using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Threading;
@@ -24,23 +25,37 @@ namespace SshKeepAlive.Bench
     {
         // Detection time depends on where in the keepalive interval the cut falls, so it gets more trials.
         private const int DetectionTrials = 15;
-        private const int RecoveryTrials = 7;
 
         // Both clients' keepalive timers started when they connected; cutting a random fraction of an interval
         // later makes where in the interval the cut falls the same draw for both, not an artefact of start order.
         private static readonly Random CutPhase = new Random(20261125);
         private const int KeepAliveInterval = 1;
         private const int KeepAliveCountMax = 3;
-        private static readonly TimeSpan CutLength = TimeSpan.FromSeconds(10);
         private static readonly TimeSpan IdleWindow = TimeSpan.FromSeconds(30);
+
+        // Recovery: cuts of these lengths, that many times each; the target is at most a second after the path returns.
+        private static readonly (TimeSpan Cut, int Trials)[] Cuts =
+        {
+            (TimeSpan.FromSeconds(10), 5), (TimeSpan.FromSeconds(60), 3), (TimeSpan.FromSeconds(300), 1),
+        };
+
+        private const double UsableWithin = 1;
+
+        // Our sessions' default ConnectTimeout, given to ssh as well: an attempt begun during the cut may hang that long.
+        private static readonly TimeSpan DetectionConnectTimeout = TimeSpan.FromSeconds(2);
+
+        private static readonly TimeSpan RecoveryConnectTimeout = TimeSpan.FromSeconds(30);
+
+        // autossh backs off after failed restarts; how long to wait for it after a long cut.
+        private static readonly TimeSpan RecoveryDeadline = TimeSpan.FromMinutes(10);
 
         public string Name => "sessions";
 
         public string Description => "dead-path detection vs ssh, restore-to-usable vs autossh -M 0, keepalive bytes vs ssh (testbed, root)";
 
-        private static string[] KeepAliveOptions => new[]
+        private static string[] KeepAliveOptions(TimeSpan connectTimeout) => new[]
         {
-            $"ServerAliveInterval={KeepAliveInterval}", $"ServerAliveCountMax={KeepAliveCountMax}", "ConnectTimeout=2",
+            $"ServerAliveInterval={KeepAliveInterval}", $"ServerAliveCountMax={KeepAliveCountMax}", $"ConnectTimeout={connectTimeout.TotalSeconds:0}",
         };
 
         public IEnumerable<Measurement> Run()
@@ -52,23 +67,29 @@ namespace SshKeepAlive.Bench
 
             using var bed = Testbed.Start(servers: 2);
             var detection = new List<(double Ours, double OpenSsh)>();
-            var recovery = new List<(double Ours, double Autossh)>();
             for (int trial = 0; trial < DetectionTrials; trial++)
             {
                 detection.Add(MeasureDetection(bed));
             }
 
-            for (int trial = 0; trial < RecoveryTrials; trial++)
-            {
-                recovery.Add(MeasureRecovery(bed));
-            }
-
-            (double ourBytes, double sshBytes) = MeasureKeepAliveBytes(bed);
             string settings = $"ServerAliveInterval {KeepAliveInterval}, CountMax {KeepAliveCountMax}";
             yield return new Measurement("time to notice a dead path", Median(detection.Select(d => d.Ours)), Median(detection.Select(d => d.OpenSsh)), "s", 1,
                 $"median of {DetectionTrials}; OpenSSH ssh, {settings}; same cut");
-            yield return new Measurement("path restored to session usable", Median(recovery.Select(r => r.Ours)), Median(recovery.Select(r => r.Autossh)), "s", 1,
-                $"median of {RecoveryTrials}; AUTOSSH_GATETIME=0 autossh -M 0 with {settings}; ours ReconnectPolicy.Default; {CutLength.TotalSeconds:0} s cut");
+            foreach ((TimeSpan cut, int trials) in Cuts)
+            {
+                var recovery = new List<(double Ours, double Autossh)>();
+                for (int trial = 0; trial < trials; trial++)
+                {
+                    recovery.Add(MeasureRecovery(bed, cut));
+                }
+
+                yield return new Measurement($"path restored to session usable, {cut.TotalSeconds:0} s cut", Median(recovery.Select(r => r.Ours)), Median(recovery.Select(r => r.Autossh)), "s", 1,
+                    $"median of {trials}; until a command's output arrives; AUTOSSH_GATETIME=0 autossh -M 0 with {settings}, ConnectTimeout {RecoveryConnectTimeout.TotalSeconds:0}; ours the same, ReconnectPolicy.Default; " +
+                    $"ours {string.Join("/", recovery.Select(r => r.Ours.ToString("0.00", CultureInfo.InvariantCulture)))}, autossh {string.Join("/", recovery.Select(r => r.Autossh.ToString("0.00", CultureInfo.InvariantCulture)))}",
+                    UsableWithin);
+            }
+
+            (double ourBytes, double sshBytes) = MeasureKeepAliveBytes(bed);
             yield return new Measurement("keepalive traffic", ourBytes, sshBytes, "bytes/min", 1,
                 $"both directions at the server, idle {IdleWindow.TotalSeconds:0} s; {settings}");
         }
@@ -78,7 +99,7 @@ namespace SshKeepAlive.Bench
             var sinceCut = new Stopwatch();
             var ours = new Mark(sinceCut);
             var openSsh = new Mark(sinceCut);
-            using PersistentSshSession session = Connect(bed, bed.Servers[0], ReconnectPolicy.Never);
+            using PersistentSshSession session = Connect(bed, bed.Servers[0], ReconnectPolicy.Never, DetectionConnectTimeout);
             session.StateChanged += (_, e) =>
             {
                 if (e.Kind == SessionEventKind.Disconnected)
@@ -86,7 +107,7 @@ namespace SshKeepAlive.Bench
                     ours.Set();
                 }
             };
-            using Process ssh = StartOpenSsh("ssh", bed, bed.Servers[1], KeepAliveOptions, Array.Empty<string>(), "echo connected; sleep 600");
+            using Process ssh = StartOpenSsh("ssh", bed, bed.Servers[1], DetectionConnectTimeout, "echo connected; sleep 600");
             WaitForLine(ssh, "connected");
             ssh.EnableRaisingEvents = true;
             ssh.Exited += (_, _) => openSsh.Set();
@@ -105,34 +126,40 @@ namespace SshKeepAlive.Bench
             }
         }
 
-        private static (double Ours, double Autossh) MeasureRecovery(Testbed bed)
+        // Usable means a command's output arrives: ours runs one as soon as it has reconnected, autossh's restarted ssh
+        // prints one line.
+        private static (double Ours, double Autossh) MeasureRecovery(Testbed bed, TimeSpan cut)
         {
             var sinceRestore = new Stopwatch();
             var ours = new Mark(sinceRestore);
             var autosshBack = new Mark(sinceRestore);
-            using PersistentSshSession session = Connect(bed, bed.Servers[0], ReconnectPolicy.Default);
+            using PersistentSshSession session = Connect(bed, bed.Servers[0], ReconnectPolicy.Default, RecoveryConnectTimeout);
             session.StateChanged += (_, e) =>
             {
                 if (e.Kind == SessionEventKind.Reconnected)
                 {
-                    ours.Set();
+                    _ = Task.Run(async () =>
+                    {
+                        await session.RunCommandAsync("echo connected", RecoveryDeadline, CancellationToken.None).ConfigureAwait(false);
+                        ours.Set();
+                    });
                 }
             };
-            using Process autossh = StartOpenSsh("autossh", bed, bed.Servers[1], KeepAliveOptions, new[] { "-M", "0" }, "echo connected; sleep 600");
+            using Process autossh = StartOpenSsh("autossh", bed, bed.Servers[1], RecoveryConnectTimeout, "echo connected; sleep 600", "-M", "0");
             WaitForLine(autossh, "connected");
             _ = Task.Run(() =>
             {
-                WaitForLine(autossh, "connected");
+                WaitForLine(autossh, "connected", RecoveryDeadline + cut);
                 autosshBack.Set();
             });
 
             bed.Cut();
-            Thread.Sleep(CutLength);
+            Thread.Sleep(cut);
             bed.Restore();
             sinceRestore.Start();
             try
             {
-                return (ours.Wait("our session reconnecting"), autosshBack.Wait("autossh reconnecting"));
+                return (ours.Wait("our session reconnecting", RecoveryDeadline), autosshBack.Wait("autossh reconnecting", RecoveryDeadline));
             }
             finally
             {
@@ -142,8 +169,8 @@ namespace SshKeepAlive.Bench
 
         private static (double Ours, double OpenSsh) MeasureKeepAliveBytes(Testbed bed)
         {
-            using PersistentSshSession session = Connect(bed, bed.Servers[0], ReconnectPolicy.Never);
-            using Process ssh = StartOpenSsh("ssh", bed, bed.Servers[1], KeepAliveOptions, Array.Empty<string>(), "echo connected; sleep 600");
+            using PersistentSshSession session = Connect(bed, bed.Servers[0], ReconnectPolicy.Never, DetectionConnectTimeout);
+            using Process ssh = StartOpenSsh("ssh", bed, bed.Servers[1], DetectionConnectTimeout, "echo connected; sleep 600");
             WaitForLine(ssh, "connected");
             Thread.Sleep(TimeSpan.FromSeconds(2));
             long ours = InterfaceBytes(bed.Servers[0]);
@@ -160,16 +187,19 @@ namespace SshKeepAlive.Bench
             }
         }
 
-        private static PersistentSshSession Connect(Testbed bed, TestbedServer server, ReconnectPolicy policy)
+        private static PersistentSshSession Connect(Testbed bed, TestbedServer server, ReconnectPolicy policy, TimeSpan connectTimeout)
         {
             var target = new SshTarget(server.Address, bed.User, server.Port);
-            var connector = new SshConnector(target, server.Address, server.Port, bed.User, TimeSpan.FromSeconds(2),
+            var connector = new SshConnector(target, server.Address, server.Port, bed.User, connectTimeout,
                 () => new AuthenticationMethod[] { new PrivateKeyAuthenticationMethod(bed.User, new PrivateKeyFile(bed.PrivateKey)) },
                 new HostKeyVerifier(bed.KnownHosts, Array.Empty<string>(), StrictHostKeyChecking.Yes));
             var session = new PersistentSshSession(connector, TimeSpan.FromSeconds(KeepAliveInterval), KeepAliveCountMax, policy);
             session.Connect(CancellationToken.None);
             return session;
         }
+
+        private static Process StartOpenSsh(string program, Testbed bed, TestbedServer server, TimeSpan connectTimeout, string command, params string[] programOptions) =>
+            BenchSessions.StartOpenSsh(program, bed, server, KeepAliveOptions(connectTimeout), programOptions, command);
 
         // Bytes in and out of a server namespace's only interface.
         private static long InterfaceBytes(TestbedServer server)

@@ -55,7 +55,7 @@ namespace SshKeepAlive
                 case ErrorId.TimeoutInvalid: return Of(ErrorCategory.InvalidArgument, "Give the timeout in seconds (30) or as an OpenSSH time (5m, 1h30m).");
                 case ErrorId.ChannelTimeoutInvalid: return Of(ErrorCategory.InvalidArgument, "Give -ChannelTimeout entries as type=time, such as session=30m or global=1h.");
                 case ErrorId.HostPatternInvalid: return Of(ErrorCategory.InvalidArgument, "Give -HostName as one Host pattern, such as web01 or *.example.com.");
-                case ErrorId.SettingMissing: return Of(ErrorCategory.InvalidArgument, "Give a setting: -Interval, -CountMax or -TcpKeepAlive (Set-SshKeepAlive); -ConnectTimeout (client), or -LoginGraceTime, -ChannelTimeout or -UnusedConnectionTimeout with -Scope Server (Set-SshTimeoutConfig).");
+                case ErrorId.SettingMissing: return Of(ErrorCategory.InvalidArgument, "Give a setting: -Interval, -CountMax or -TcpKeepAlive (Set-SshKeepAlive; or -Scope Server -Reload alone, to reload sshd); -ConnectTimeout (client), or -LoginGraceTime, -ChannelTimeout or -UnusedConnectionTimeout with -Scope Server (Set-SshTimeoutConfig).");
                 case ErrorId.SettingNotInScope: return Of(ErrorCategory.InvalidArgument, "Use -Scope Client for -ConnectTimeout, and -Scope Server for -LoginGraceTime, -ChannelTimeout and -UnusedConnectionTimeout.");
                 case ErrorId.ScopeNotEditable: return Of(ErrorCategory.InvalidArgument, "Use -Scope Client or -Scope Server.");
                 case ErrorId.SettingOverriddenElsewhere: return Of(ErrorCategory.ResourceExists, "Change or remove the named line by hand; it would otherwise win over the edit.");
@@ -93,6 +93,7 @@ namespace SshKeepAlive
                 case ErrorId.CredentialMissing: return Of(ErrorCategory.AuthenticationError, "Give the secret up front (-Credential, -KeyPassphrase), load the key into ssh-agent, or run the command where it can ask (an interactive PowerShell host, without BatchMode yes).");
                 case ErrorId.AlgorithmsUnavailable: return Of(ErrorCategory.InvalidData, "Widen the named Ciphers, MACs, KexAlgorithms or HostKeyAlgorithms line so it includes an algorithm SSH.NET offers (the message lists them).");
                 case ErrorId.JumpHostInvalid: return Of(ErrorCategory.InvalidArgument, "Give -JumpHost (or ProxyJump) as [user@]host[:port] or ssh://[user@]host[:port], comma-separated, first hop first, with no hop reached through itself.");
+                case ErrorId.JumpHostUnsupported: return Of(ErrorCategory.NotImplemented, "Measure each leg on its own: the jump host from here (Measure-SshIdleTimeout <jump host>), and the destination from the jump host; or name the destination with a -ConfigPath whose ProxyJump is none.");
                 case ErrorId.ForwardSpecInvalid: return Of(ErrorCategory.InvalidArgument, "Give forwards as ssh does: -LocalForward/-RemoteForward [bind:]port:host:hostport, -DynamicForward [bind:]port.");
                 case ErrorId.ForwardFailed: return Of(ErrorCategory.ResourceUnavailable, "Free the local port (or pick another), or check that the server allows the forward (AllowTcpForwarding, PermitListen, PermitOpen); without ExitOnForwardFailure the session connects and shows the forward's state instead.");
                 case ErrorId.ConnectionFailed: return Of(ErrorCategory.ConnectionError, "Check the host name, port and network path; -Verbose shows where the connection goes.");
@@ -101,8 +102,10 @@ namespace SshKeepAlive
                 case ErrorId.SessionUnavailable: return Of(ErrorCategory.ConnectionError, "Wait for the session to reconnect (Get-PersistentSshSession shows its state), or create a new one with New-PersistentSshSession.");
                 case ErrorId.SessionLostDuringCommand: return Of(ErrorCategory.ConnectionError, "Check on the host whether the command ran before running it again.");
                 case ErrorId.CommandMissing: return Of(ErrorCategory.InvalidArgument, "Give -Command, or set RemoteCommand for the host in ssh_config.");
+                case ErrorId.SessionReconnectAbandoned: return Of(ErrorCategory.OperationStopped, "Run Enter-PersistentSsh again when the host is reachable: it re-attaches the tmux or screen session (-SessionName), whose programs kept running.");
                 case ErrorId.CommandFailed: return Of(ErrorCategory.InvalidOperation, "See the inner exception.");
                 case ErrorId.MultiplexerSessionNameInvalid: return Of(ErrorCategory.InvalidArgument, "Give -SessionName as 1-64 letters, digits, '.', '_' or '-'.");
+                case ErrorId.IdleProbeFailed: return Of(ErrorCategory.ConnectionError, "Check that the server accepts this many connections at once (sshd's MaxStartups, MaxSessions): lower -MaxConnections, then measure again.");
                 default: return null;
             }
         }

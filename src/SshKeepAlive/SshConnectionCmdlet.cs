@@ -12,9 +12,9 @@ using SshKeepAlive.Core.Sessions;
 namespace SshKeepAlive
 {
     /// <summary>
-    /// The connection parameters New-PersistentSshSession and Enter-PersistentSsh share, turned into
-    /// <see cref="SshSessionSettings"/>: what ssh_config says for the destination (as ssh -G), then the
-    /// parameters the user bound on top.
+    /// The connection parameters every cmdlet that connects shares (New-PersistentSshSession, Enter-PersistentSsh,
+    /// Measure-SshIdleTimeout), turned into <see cref="SshSessionSettings"/>: what ssh_config says for the
+    /// destination (as ssh -G), then the parameters the user bound on top.
     /// </summary>
     public abstract class SshConnectionCmdlet : SshKeepAliveCmdlet
     {
@@ -48,16 +48,6 @@ namespace SshKeepAlive
         [Parameter]
         public SecureString? KeyPassphrase { get; set; }
 
-        /// <summary>Seconds between keepalives that the server must answer (ServerAliveInterval); 0 turns them off. Default 15.</summary>
-        [Parameter]
-        [ValidateRange(0, 86400)]
-        public int? KeepAliveInterval { get; set; }
-
-        /// <summary>Unanswered keepalives in a row after which the connection is declared dead (ServerAliveCountMax). Default 3.</summary>
-        [Parameter]
-        [ValidateRange(1, 1000)]
-        public int? KeepAliveCountMax { get; set; }
-
         /// <summary>Which host keys to accept (StrictHostKeyChecking): Yes, AcceptNew (or accept-new), No or Ask; default Ask, which without a prompt means Yes.</summary>
         /// <remarks>
         /// A string, not the Core enum: a value-type field of a Core type would make PowerShell load Core
@@ -77,62 +67,9 @@ namespace SshKeepAlive
         [ValidateRange(1, 3600)]
         public int? ConnectTimeout { get; set; }
 
-        /// <summary>Seconds before the first reconnect attempt; later attempts double it. Default 1.</summary>
-        [Parameter]
-        [ValidateRange(0.0, 3600.0)]
-        public double? ReconnectDelay { get; set; }
-
-        /// <summary>The longest wait between reconnect attempts, in seconds. Default 30.</summary>
-        [Parameter]
-        [ValidateRange(0.0, 3600.0)]
-        public double? ReconnectMaxDelay { get; set; }
-
-        /// <summary>How many reconnect attempts to make before giving up; default unlimited (bounded by ReconnectTimeout).</summary>
-        [Parameter]
-        [ValidateRange(0, int.MaxValue)]
-        public int? ReconnectMaxAttempts { get; set; }
-
-        /// <summary>Seconds after a loss to keep trying to reconnect. Default 600.</summary>
-        [Parameter]
-        [ValidateRange(0, 604800)]
-        public int? ReconnectTimeout { get; set; }
-
-        /// <summary>Never reconnect: a lost connection leaves the session Broken.</summary>
-        [Parameter]
-        public SwitchParameter NoReconnect { get; set; }
-
-        /// <summary>
-        /// Jump hosts to go through, first hop first, as ssh -J: [user@]host[:port] or ssh://[user@]host[:port], in one
-        /// comma-separated string or as several; each is resolved from ssh_config under its own name. Wins over ProxyJump
-        /// and ProxyCommand; none turns both off.
-        /// </summary>
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        public string[]? JumpHost { get; set; }
-
-        /// <summary>Local port forwards as ssh -L: [bind_address:]port:host:hostport; kept up across reconnects (the listener stays bound).</summary>
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        public string[]? LocalForward { get; set; }
-
-        /// <summary>Remote port forwards as ssh -R: [bind_address:]port:host:hostport; asked of the server again after every reconnect.</summary>
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        public string[]? RemoteForward { get; set; }
-
-        /// <summary>Dynamic (SOCKS4/5) forwards as ssh -D: [bind_address:]port; kept up across reconnects.</summary>
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        public string[]? DynamicForward { get; set; }
-
         /// <summary>Runs the commands of Match exec lines in ssh_config to decide their blocks, as ssh does; without it such blocks do not match (a warning names each).</summary>
         [Parameter]
         public SwitchParameter AllowMatchExec { get; set; }
-
-        /// <summary>Answers passphrase, password and keyboard-interactive prompts on the pipeline thread while a connect waits.</summary>
-        private protected HostCredentialPrompter Prompter => prompter ??= new HostCredentialPrompter(Host?.UI);
-
-        private HostCredentialPrompter? prompter;
 
         /// <summary>
         /// The session settings: ssh_config for the destination, the parameters bound on top (Core decides how they
@@ -165,50 +102,8 @@ namespace SshKeepAlive
             return result.Settings;
         }
 
-        /// <summary>Creates and connects a session, or returns null after writing the error (or throws it when <paramref name="terminating"/>).</summary>
-        protected PersistentSshSession? Connect(SshSessionSettings settings, bool terminating)
-        {
-            WriteVerbose(
-                $"Connecting to {settings.User}@{settings.HostName}:{settings.Port} " +
-                $"(keepalive {(settings.KeepAliveInterval > TimeSpan.Zero ? $"every {settings.KeepAliveInterval.TotalSeconds:0.#} s, dead after {settings.KeepAliveCountMax} unanswered" : "off")}, " +
-                $"StrictHostKeyChecking {settings.StrictHostKeyChecking}, known hosts {settings.UserKnownHostsFile}).");
-            PersistentSshSession? session = null;
-            try
-            {
-                session = settings.CreateSession();
-                Prompter.Wait(session.ConnectAsync(CancellationToken), CancellationToken);
-                foreach (PortForward forward in session.PortForwards.Where(f => f.State == PortForwardState.Failed))
-                {
-                    WriteWarning($"{forward}: {forward.LastError} It is tried again on every reconnect.");
-                }
-                if (ConnectionErrors.KeepAliveReplyUnavailableWarning(settings) is string warning)
-                {
-                    WriteWarning(warning);
-                }
-
-                WriteVerbose(session.HostKey?.Message ?? "No host key check was made.");
-                WriteVerbose($"Connected to {session.Target} ({session.ServerVersion}).");
-                return session;
-            }
-            catch (OperationCanceledException) when (CancellationToken.IsCancellationRequested)
-            {
-                session?.Dispose();
-                throw new PipelineStoppedException();
-            }
-            catch (Exception ex) when (ConnectionErrors.For(ex, settings) is ErrorRecord record)
-            {
-                session?.Dispose();
-                if (terminating)
-                {
-                    ThrowTerminatingError(record);
-                }
-
-                WriteError(record);
-                return null;
-            }
-        }
-
-        private SshSessionRequest Request(string? name)
+        /// <summary>The request the bound parameters make; subclasses add their own choices.</summary>
+        protected virtual SshSessionRequest Request(string? name)
         {
             NetworkCredential? credential = Credential?.GetNetworkCredential();
             return new SshSessionRequest(HostName)
@@ -220,33 +115,14 @@ namespace SshKeepAlive
                 Password = credential?.Password,
                 KeyFiles = Array.ConvertAll(KeyFile ?? new string[0], k => FileSystemPath(k, expandWildcards: false)),
                 KeyPassphrase = KeyPassphrase == null ? null : new NetworkCredential(string.Empty, KeyPassphrase).Password,
-                KeepAliveInterval = Seconds(KeepAliveInterval),
-                KeepAliveCountMax = KeepAliveCountMax,
                 StrictHostKeyChecking = StrictHostKeyChecking,
                 KnownHostsFile = KnownHostsFile == null ? null : FileSystemPath(KnownHostsFile, expandWildcards: false),
                 ConnectTimeout = Seconds(ConnectTimeout),
-                ReconnectDelay = ReconnectDelay.HasValue ? TimeSpan.FromSeconds(ReconnectDelay.Value) : (TimeSpan?)null,
-                ReconnectMaxDelay = ReconnectMaxDelay.HasValue ? TimeSpan.FromSeconds(ReconnectMaxDelay.Value) : (TimeSpan?)null,
-                ReconnectMaxAttempts = ReconnectMaxAttempts,
-                ReconnectTimeout = Seconds(ReconnectTimeout),
-                NoReconnect = NoReconnect,
                 RunMatchExec = AllowMatchExec,
-                JumpHosts = JumpHost == null ? null : string.Join(",", JumpHost),
-                LocalForwards = LocalForward ?? new string[0],
-                RemoteForwards = RemoteForward ?? new string[0],
-                DynamicForwards = DynamicForward ?? new string[0],
-                Prompter = Prompter,
-                Interactive = this is Commands.EnterPersistentSshCommand,
             };
         }
 
-        /// <summary>Waits for a task on the pipeline thread, answering the authentication prompts it raises meanwhile.</summary>
-        protected T Await<T>(System.Threading.Tasks.Task<T> task)
-        {
-            Prompter.Wait(task, CancellationToken);
-            return task.GetAwaiter().GetResult();
-        }
-
-        private static TimeSpan? Seconds(int? seconds) => seconds.HasValue ? TimeSpan.FromSeconds(seconds.Value) : (TimeSpan?)null;
+        /// <summary>Whole seconds as a TimeSpan, null kept.</summary>
+        protected static TimeSpan? Seconds(int? seconds) => seconds.HasValue ? TimeSpan.FromSeconds(seconds.Value) : (TimeSpan?)null;
     }
 }

@@ -26,6 +26,7 @@ namespace SshKeepAlive.Core.Tests
             new[] { "Ssh", "Server" },
             new[] { "Editing", "Sessions" },
             new[] { "Terminal", "Timeouts" },
+            new[] { "Diagnostics" },
         };
 
         private static readonly Assembly Core = typeof(SshTarget).Assembly;

@@ -14,13 +14,14 @@ namespace SshKeepAlive.Core.ClientConfig
     {
         private readonly Dictionary<ClientKeyword, EffectiveSetting> byKeyword;
 
-        internal ClientResolution(SshTarget target, IReadOnlyList<EffectiveSetting> settings, IReadOnlyList<ConfigDiagnostic> diagnostics, IReadOnlyList<ClientDirective> directives, IReadOnlyDictionary<char, string> tokens)
+        internal ClientResolution(SshTarget target, IReadOnlyList<EffectiveSetting> settings, IReadOnlyList<ConfigDiagnostic> diagnostics, IReadOnlyList<UnappliedSetting> unapplied, IReadOnlyList<ClientDirective> directives, IReadOnlyDictionary<char, string> tokens)
         {
+            Unapplied = unapplied;
+            Directives = directives;
             Tokens = tokens;
             Target = target;
             Settings = settings;
             Diagnostics = diagnostics;
-            Directives = directives;
             byKeyword = settings.ToDictionary(s => ClientKeyword.Find(s.Name)!);
         }
 
@@ -48,6 +49,9 @@ namespace SshKeepAlive.Core.ClientConfig
         /// (%C %L %i %k %l %n %p %d %h %r %u), with the final host name, user and port.
         /// </summary>
         public IReadOnlyDictionary<char, string> Tokens { get; }
+
+        /// <summary>Lines that set a keyword for no effect here: an earlier line won, or their block does not match.</summary>
+        public IReadOnlyList<UnappliedSetting> Unapplied { get; }
 
         public bool HasErrors => Diagnostics.Any(d => d.IsError);
 

@@ -26,6 +26,8 @@ namespace SshKeepAlive.Core.ClientConfig
         private readonly HashSet<string> reported = new HashSet<string>();
         private readonly List<ClientDirective> directives = new List<ClientDirective>();
         private readonly HashSet<(string File, int Line)> directiveLines = new HashSet<(string, int)>();
+        private readonly HashSet<ConfigSource> activeLines = new HashSet<ConfigSource>();
+        private readonly Dictionary<ConfigSource, UnappliedSetting> unapplied = new Dictionary<ConfigSource, UnappliedSetting>();
         private string? firstPassHost;
         private string? ignoredUnknown;
 
@@ -103,8 +105,9 @@ namespace SshKeepAlive.Core.ClientConfig
                 ReadAllFiles();
             }
 
-            var settings = ClientKeyword.All.Select(Effective).ToList();
-            return new ClientResolution(target, settings, diagnostics, directives, FinalTokens(host));
+            // A line skipped in one pass but read in the other is not unapplied for that reason.
+            var notApplied = unapplied.Values.Where(u => u.Reason == UnappliedReason.EarlierValueWins || !activeLines.Contains(u.Source)).ToList();
+            return new ClientResolution(target, ClientKeyword.All.Select(Effective).ToList(), diagnostics, notApplied, directives, FinalTokens(host));
         }
 
         internal void Report(ConfigDiagnostic diagnostic)
@@ -223,6 +226,10 @@ namespace SshKeepAlive.Core.ClientConfig
                 {
                     Apply(line);
                 }
+                else if (line.Keyword != null && !line.IsNone && !line.Keyword.Accumulates && !unapplied.ContainsKey(line.Source))
+                {
+                    unapplied[line.Source] = new UnappliedSetting(line.Keyword.Name, line.Value, line.Line.ArgumentText, line.Source, UnappliedReason.BlockDoesNotMatch, null);
+                }
             }
         }
 
@@ -243,9 +250,14 @@ namespace SshKeepAlive.Core.ClientConfig
             ClientKeyword keyword = line.Keyword!;
             if (!keyword.Accumulates)
             {
-                if (!slots.ContainsKey(keyword))
+                activeLines.Add(line.Source);
+                if (!slots.TryGetValue(keyword, out Slot? winner))
                 {
                     slots[keyword] = new Slot(line.Value, line.Source, line.Line.ArgumentText);
+                }
+                else if (!line.Source.Equals(winner.Source))
+                {
+                    unapplied[line.Source] = new UnappliedSetting(keyword.Name, line.Value, line.Line.ArgumentText, line.Source, UnappliedReason.EarlierValueWins, winner.Source);
                 }
 
                 return;

@@ -61,7 +61,11 @@ namespace SshKeepAlive.Core.Editing
         public EditResult Apply(EditRequest request, ApplyOptions options) =>
             Apply(request, new LocalEditHost(options.Daemon, options.StateDirectory), options);
 
-        /// <summary>Makes the edit on <paramref name="host"/>.</summary>
+        /// <summary>
+        /// Makes the edit on <paramref name="host"/>. When the values already hold, nothing is written; a server edit
+        /// with <see cref="ApplyOptions.Reload"/> then still reloads the daemon, once sshd -t accepts the files as they
+        /// are, so that it runs with what is on disk.
+        /// </summary>
         public EditResult Apply(EditRequest request, IEditHost host, ApplyOptions options)
         {
             options.CancellationToken.ThrowIfCancellationRequested();
@@ -70,7 +74,7 @@ namespace SshKeepAlive.Core.Editing
             EditPlan plan = planner.Plan(request, tree, host.IsWritable);
             if (!plan.HasChanges)
             {
-                return EditResult.Unchanged(plan);
+                return request.Scope == EditScope.Server && options.Reload ? ReloadUnchanged(request, plan, host, options.CancellationToken) : EditResult.Unchanged(plan);
             }
 
             ThrowIfScratchIsIncluded(request, tree, plan, host);
@@ -132,6 +136,24 @@ namespace SshKeepAlive.Core.Editing
             }
 
             return new EditResult(plan, backups, options.NoBackup ? null : host.BackupFolder(request), validated, reload);
+        }
+
+        // Nothing to write: sshd -t judges the files as they are, and the daemon is reloaded with nothing to restore.
+        private static EditResult ReloadUnchanged(EditRequest request, EditPlan plan, IEditHost host, CancellationToken cancellationToken)
+        {
+            SshdValidation? verdict = host.Validate(request, null, cancellationToken);
+            if (verdict != null && !verdict.IsValid)
+            {
+                throw ValidationFailed(request.Path, verdict, "the current", "sshd was not reloaded");
+            }
+
+            SshdReloadOutcome? reload = host.Reload(request, restore: null, cancellationToken);
+            if (reload != null && reload.Failed)
+            {
+                throw new ConfigEditException(ErrorId.SshdReloadFailed, $"{request.Path} was not changed{(verdict != null ? " and passed sshd -t" : string.Empty)}, but {reload.Message}", request.Path);
+            }
+
+            return new EditResult(plan, Array.Empty<string>(), null, verdict != null, reload);
         }
 
         // An included file changed: sshd -t can only judge the whole tree, so it judges the files in place, and

@@ -19,7 +19,7 @@ namespace SshKeepAlive.Core.Editing
         Server,
     }
 
-    /// <summary>What to change in which config file, for which hosts or connections.</summary>
+    /// <summary>What to change in which config file, for which hosts or connections. A server request without changes only reloads sshd.</summary>
     public sealed class EditRequest
     {
         /// <param name="scope">Client or server.</param>
@@ -31,9 +31,9 @@ namespace SshKeepAlive.Core.Editing
         /// <param name="match">Server: the Match block to edit in; null for the global settings.</param>
         public EditRequest(EditScope scope, string path, IncludeRules includeRules, string hostPattern, IReadOnlyList<SettingChange> changes, bool createIfMissing, ServerMatchTarget? match = null)
         {
-            if (changes.Count == 0)
+            if (changes.Count == 0 && scope == EditScope.Client)
             {
-                throw new ArgumentException("An edit needs at least one setting.", nameof(changes));
+                throw new ArgumentException("A client edit needs at least one setting.", nameof(changes));
             }
 
             if (match != null && scope != EditScope.Server)

@@ -53,7 +53,7 @@ namespace SshKeepAlive.Core.Editing
         /// </summary>
         SshdValidation? Validate(EditRequest request, byte[]? topFileContent, CancellationToken cancellationToken);
 
-        /// <summary>Reloads the daemon that reads the request's file (see <see cref="SshdDaemon.Reload"/>); null when there is no daemon to ask.</summary>
-        SshdReloadOutcome? Reload(EditRequest request, Action restore, CancellationToken cancellationToken);
+        /// <summary>Reloads the daemon that reads the request's file (see <see cref="SshdDaemon.Reload"/>; <paramref name="restore"/> null when no file was changed); null when there is no daemon to ask.</summary>
+        SshdReloadOutcome? Reload(EditRequest request, Action? restore, CancellationToken cancellationToken);
     }
 }

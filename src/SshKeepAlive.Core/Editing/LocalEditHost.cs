@@ -184,7 +184,7 @@ namespace SshKeepAlive.Core.Editing
             }
         }
 
-        public SshdReloadOutcome? Reload(EditRequest request, Action restore, CancellationToken cancellationToken) => daemon?.Reload(request.Path, restore, cancellationToken);
+        public SshdReloadOutcome? Reload(EditRequest request, Action? restore, CancellationToken cancellationToken) => daemon?.Reload(request.Path, restore, cancellationToken);
 
         private static void ThrowIfUnreadable(string path)
         {

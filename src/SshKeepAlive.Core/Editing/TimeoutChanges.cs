@@ -11,9 +11,10 @@ namespace SshKeepAlive.Core.Editing
     {
         /// <summary>
         /// The keepalive settings for a scope (only those given, at least one): the interval (seconds or an OpenSSH
-        /// time), the number of unanswered keepalives before disconnecting, and TCPKeepAlive.
+        /// time), the number of unanswered keepalives before disconnecting, and TCPKeepAlive. With
+        /// <paramref name="reloadOnly"/> (a server edit that reloads sshd) none at all is a reload alone.
         /// </summary>
-        public static IReadOnlyList<SettingChange> KeepAlive(EditScope scope, string? interval, int? countMax, bool? tcpKeepAlive)
+        public static IReadOnlyList<SettingChange> KeepAlive(EditScope scope, string? interval, int? countMax, bool? tcpKeepAlive, bool reloadOnly = false)
         {
             string prefix = KeepAlivePrefix(scope);
             var changes = new List<SettingChange>();
@@ -33,7 +34,7 @@ namespace SshKeepAlive.Core.Editing
                 changes.Add(SettingChange.Set("TCPKeepAlive", SettingKind.Flag, tcpKeepAlive.Value ? "yes" : "no"));
             }
 
-            if (changes.Count == 0)
+            if (changes.Count == 0 && !(reloadOnly && scope == EditScope.Server))
             {
                 throw SettingMissing();
             }

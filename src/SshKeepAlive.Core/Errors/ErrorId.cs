@@ -155,6 +155,9 @@ namespace SshKeepAlive.Core.Errors
         /// <summary>A jump host list ssh would refuse, or one that loops.</summary>
         JumpHostInvalid,
 
+        /// <summary>A jump host (ProxyJump) where the command does not go through one: Measure-SshIdleTimeout probes a direct path.</summary>
+        JumpHostUnsupported,
+
         /// <summary>A port forward ssh would refuse, or a kind sessions do not offer (Unix sockets, remote dynamic).</summary>
         ForwardSpecInvalid,
 
@@ -179,6 +182,9 @@ namespace SshKeepAlive.Core.Errors
         /// <summary>The connection was lost while a command ran; whether it ran is unknown, so it is not retried.</summary>
         SessionLostDuringCommand,
 
+        /// <summary>The user gave up waiting for an interactive session to reconnect (Ctrl-C or ~. during the outage).</summary>
+        SessionReconnectAbandoned,
+
         /// <summary>Running a remote command failed for another reason.</summary>
         CommandFailed,
 
@@ -187,5 +193,8 @@ namespace SshKeepAlive.Core.Errors
 
         /// <summary>A tmux/screen session name with characters the multiplexer would misread.</summary>
         MultiplexerSessionNameInvalid,
+
+        /// <summary>The idle timeout measurement could not open or check any probe connection after the first.</summary>
+        IdleProbeFailed,
     }
 }

@@ -4,6 +4,19 @@ using System.Runtime.InteropServices;
 
 namespace SshKeepAlive.Core.Platform
 {
+    /// <summary>The operating systems whose kernel and shells are read differently.</summary>
+    public enum OsKind
+    {
+        /// <summary>Linux and other Unix systems with /proc/sys.</summary>
+        Linux,
+
+        /// <summary>macOS: kernel settings from sysctl, zsh as the default shell.</summary>
+        MacOS,
+
+        /// <summary>Windows: kernel settings from the registry, OpenSSH's files in %ProgramData%\ssh, no shell startup files.</summary>
+        Windows,
+    }
+
     /// <summary>
     /// Where OpenSSH lives on this machine (Linux, macOS, Windows): this account's home, the system ssh
     /// directory and the sshd binary. The one place these are worked out; everything else asks here.
@@ -13,6 +26,8 @@ namespace SshKeepAlive.Core.Platform
         private const int ERange = 34;
 
         public static bool IsWindows => RuntimeInformation.IsOSPlatform(OSPlatform.Windows);
+
+        public static OsKind Os => IsWindows ? OsKind.Windows : RuntimeInformation.IsOSPlatform(OSPlatform.OSX) ? OsKind.MacOS : OsKind.Linux;
 
         /// <summary>
         /// This account's home, what '~' means to ssh and sshd. On Unix the passwd database's entry for the real

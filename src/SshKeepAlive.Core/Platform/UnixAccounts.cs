@@ -96,6 +96,20 @@ namespace SshKeepAlive.Core.Platform
             return null;
         }
 
+        /// <summary>The login shell the passwd database gives <paramref name="user"/>; null when there is no such user or field.</summary>
+        public string? ShellOf(string user)
+        {
+            foreach (string[] fields in PasswdRecords)
+            {
+                if (fields.Length >= 7 && fields[0] == user)
+                {
+                    return fields[6].Length == 0 ? null : fields[6];
+                }
+            }
+
+            return null;
+        }
+
         // Match Group is evaluated on both of sshd's passes, and the shell scope looks up the user's home too.
         private IReadOnlyList<string[]> PasswdRecords => passwdRecords ??= Records(passwdPath);
 

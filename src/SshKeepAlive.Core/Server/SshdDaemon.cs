@@ -117,7 +117,7 @@ namespace SshKeepAlive.Core.Server
         /// Cancelled part-way: <paramref name="restore"/> was called and the daemon asked to read the restored
         /// config (it may already have loaded the new one), without waiting to see it survive.
         /// </exception>
-        public SshdReloadOutcome Reload(string configPath, Action restore, CancellationToken cancellationToken = default)
+        public SshdReloadOutcome Reload(string configPath, Action? restore, CancellationToken cancellationToken = default)
         {
             try
             {
@@ -127,9 +127,9 @@ namespace SshKeepAlive.Core.Server
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
-                restore();
+                restore?.Invoke();
                 RequestReload(configPath);
-                throw new OperationCanceledException("The reload of sshd was stopped; the previous config was restored and sshd asked to read it again.", cancellationToken);
+                throw new OperationCanceledException($"The reload of sshd was stopped; {(restore == null ? "the config was not changed" : "the previous config was restored")} and sshd asked to read it again.", cancellationToken);
             }
             catch (ExternalCommandTimeoutException ex)
             {
@@ -159,7 +159,7 @@ namespace SshKeepAlive.Core.Server
             return ServerConfigResolver.DefaultConfigPath;
         }
 
-        private SshdReloadOutcome ReloadUnixDaemon(string configPath, Action restore, CancellationToken cancellationToken)
+        private SshdReloadOutcome ReloadUnixDaemon(string configPath, Action? restore, CancellationToken cancellationToken)
         {
             string? unit = ActiveSystemdUnit(cancellationToken);
             int? unitPid = unit == null ? null : UnitMainPid(unit, cancellationToken);
@@ -194,8 +194,23 @@ namespace SshKeepAlive.Core.Server
             }
 
             string[] commandLine = RestartCommandOf(pid.Value, cancellationToken);
+            DateTime pidFileWritten = File.GetLastWriteTimeUtc(PidFile);
             Run(cancellationToken, "kill", "-HUP", pid.Value.ToString(CultureInfo.InvariantCulture));
-            if (SurvivesReload(pid.Value, cancellationToken))
+            bool survived;
+            try
+            {
+                survived = SurvivesReload(pid.Value, cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                // The daemon may be re-executing for that SIGHUP, and may already have read the edited file. Until
+                // it has rewritten its PidFile and catches SIGHUP again, the PidFile is missing and a second SIGHUP
+                // would be dropped: the caller's restore-and-reload waits for the re-exec to end.
+                DaemonProcess.WaitUntil(() => ReloadedSince(pid.Value, pidFileWritten), StartWait, CancellationToken.None);
+                throw;
+            }
+
+            if (survived)
             {
                 return SshdReloadOutcome.Done($"sent SIGHUP to sshd (pid {pid})");
             }
@@ -218,9 +233,15 @@ namespace SshKeepAlive.Core.Server
         private static bool SamePath(string a, string b) =>
             string.Equals(UnixFileSystem.RealPath(a), UnixFileSystem.RealPath(b), StringComparison.Ordinal);
 
-        // null when the restore worked; otherwise what went wrong, for the outcome's message.
-        private static string? TryRestore(Action restore)
+        // null when the restore worked; otherwise what went wrong (or that there was nothing to restore, for a
+        // reload that changed no file), for the outcome's message.
+        private static string? TryRestore(Action? restore)
         {
+            if (restore == null)
+            {
+                return "nothing was restored, the config having not been changed";
+            }
+
             try
             {
                 restore();
@@ -273,7 +294,7 @@ namespace SshKeepAlive.Core.Server
 
         // Windows' OpenSSH service has no reload: it is restarted (as Restart-Service sshd does) and must
         // still be running after the survival check. Not exercised by the test suite, which runs on Linux.
-        private static SshdReloadOutcome RestartWindowsService(string configPath, Action restore, CancellationToken cancellationToken)
+        private static SshdReloadOutcome RestartWindowsService(string configPath, Action? restore, CancellationToken cancellationToken)
         {
             if (!SamePath(configPath, ServerConfigResolver.DefaultConfigPath))
             {
@@ -314,6 +335,10 @@ namespace SshKeepAlive.Core.Server
             RuntimeInformation.IsOSPlatform(OSPlatform.Linux)
                 ? File.Exists($"/proc/{pid}/stat") && !File.ReadAllText($"/proc/{pid}/stat").Contains(") Z ")
                 : Run(CancellationToken.None, "kill", "-0", pid.ToString(CultureInfo.InvariantCulture)).ExitCode == 0;
+
+        // sshd unlinks its PidFile when it re-executes for a SIGHUP and writes it again once the new image listens.
+        private bool ReloadedSince(int pid, DateTime pidFileWrittenBefore) =>
+            !IsAlive(pid) || (File.Exists(PidFile) && File.GetLastWriteTimeUtc(PidFile) > pidFileWrittenBefore && DaemonProcess.CatchesHangup(pid));
 
         // sshd re-executes itself on SIGHUP: the same pid must be alive once the re-exec has settled.
         private static bool SurvivesReload(int pid, CancellationToken cancellationToken) =>

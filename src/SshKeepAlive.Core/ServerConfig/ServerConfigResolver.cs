@@ -90,7 +90,7 @@ namespace SshKeepAlive.Core.ServerConfig
                     : walk.Global.TryGetValue(k.Name, out s) ? s
                     : new EffectiveSetting(k.Name, k.DefaultValue, SettingOrigin.Default, Array.Empty<ConfigSource>(), null))
                 .ToArray();
-            return new ServerResolution(File.Document.Path, connection ?? ServerConnection.None, settings, walk.Diagnostics);
+            return new ServerResolution(File.Document.Path, connection ?? ServerConnection.None, settings, walk.Diagnostics, walk.Unapplied);
         }
 
         [Flags]
@@ -112,6 +112,8 @@ namespace SshKeepAlive.Core.ServerConfig
             private readonly UnixAccounts accounts;
             private readonly OpenSshVersion? version;
             private readonly List<ConfigDiagnostic> diagnostics = new List<ConfigDiagnostic>();
+            private readonly HashSet<ConfigSource> activeLines = new HashSet<ConfigSource>();
+            private readonly Dictionary<ConfigSource, UnappliedSetting> unapplied = new Dictionary<ConfigSource, UnappliedSetting>();
 
             public Walk(ServerConnection connection, UnixAccounts accounts, OpenSshVersion? version)
             {
@@ -125,6 +127,10 @@ namespace SshKeepAlive.Core.ServerConfig
             public Dictionary<string, EffectiveSetting> PerConnection { get; } = new Dictionary<string, EffectiveSetting>();
 
             public IReadOnlyList<ConfigDiagnostic> Diagnostics => diagnostics;
+
+            /// <summary>Lines skipped on both passes (their Match block does not hold), or read after an earlier line had won.</summary>
+            public IReadOnlyList<UnappliedSetting> Unapplied =>
+                unapplied.Values.Where(u => u.Reason == UnappliedReason.EarlierValueWins || !activeLines.Contains(u.Source)).ToList();
 
             // Both passes see the same lines: a problem is reported once.
             public void Report(ConfigDiagnostic diagnostic)
@@ -262,9 +268,21 @@ namespace SshKeepAlive.Core.ServerConfig
 
                 // Only keywords allowed in Match blocks are carried over from the second pass.
                 Dictionary<string, EffectiveSetting> target = perConnection ? PerConnection : Global;
-                if (active && (!perConnection || keyword.AllowedInMatch) && !target.ContainsKey(keyword.Name))
+                if (active && (!perConnection || keyword.AllowedInMatch))
                 {
-                    target.Add(keyword.Name, new EffectiveSetting(keyword.Name, value, SettingOrigin.ConfigFile, new[] { source }, line.ArgumentText));
+                    activeLines.Add(source);
+                    if (!target.TryGetValue(keyword.Name, out EffectiveSetting? winner))
+                    {
+                        target.Add(keyword.Name, new EffectiveSetting(keyword.Name, value, SettingOrigin.ConfigFile, new[] { source }, line.ArgumentText));
+                    }
+                    else if (!source.Equals(winner.Source))
+                    {
+                        unapplied[source] = new UnappliedSetting(keyword.Name, value, line.ArgumentText, source, UnappliedReason.EarlierValueWins, winner.Source);
+                    }
+                }
+                else if (!active && !unapplied.ContainsKey(source))
+                {
+                    unapplied[source] = new UnappliedSetting(keyword.Name, value, line.ArgumentText, source, UnappliedReason.BlockDoesNotMatch, null);
                 }
             }
         }

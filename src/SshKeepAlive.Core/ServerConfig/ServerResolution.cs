@@ -9,8 +9,9 @@ namespace SshKeepAlive.Core.ServerConfig
     public sealed class ServerResolution
     {
         internal ServerResolution(
-            string configPath, ServerConnection connection, IReadOnlyList<EffectiveSetting> settings, IReadOnlyList<ConfigDiagnostic> diagnostics)
+            string configPath, ServerConnection connection, IReadOnlyList<EffectiveSetting> settings, IReadOnlyList<ConfigDiagnostic> diagnostics, IReadOnlyList<UnappliedSetting> unapplied)
         {
+            Unapplied = unapplied;
             ConfigPath = configPath;
             Connection = connection;
             Settings = settings;
@@ -27,6 +28,9 @@ namespace SshKeepAlive.Core.ServerConfig
 
         /// <summary>Problems with file:line; with any error, sshd itself would refuse to start on this config.</summary>
         public IReadOnlyList<ConfigDiagnostic> Diagnostics { get; }
+
+        /// <summary>Lines that set a reported keyword for no effect on this connection: an earlier line won, or their Match block does not hold.</summary>
+        public IReadOnlyList<UnappliedSetting> Unapplied { get; }
 
         public bool HasErrors => Diagnostics.Any(d => d.IsError);
 

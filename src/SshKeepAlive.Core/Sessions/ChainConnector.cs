@@ -136,7 +136,7 @@ namespace SshKeepAlive.Core.Sessions
 
         public Task<RemoteCommandOutput> RunCommandAsync(string command, CancellationToken cancellationToken) => destination.RunCommandAsync(command, cancellationToken);
 
-        public ShellStream OpenShell(string terminal, int columns, int rows) => destination.OpenShell(terminal, columns, rows);
+        public ShellStream OpenShell(string terminal, int columns, int rows, string? command) => destination.OpenShell(terminal, columns, rows, command);
 
         public Task<Socket> OpenChannelAsync(string host, int port, CancellationToken cancellationToken) => destination.OpenChannelAsync(host, port, cancellationToken);
 

@@ -49,8 +49,11 @@ namespace SshKeepAlive.Core.Sessions
         /// <summary>Runs a command to its end (or until cancelled) and returns what it printed.</summary>
         Task<RemoteCommandOutput> RunCommandAsync(string command, CancellationToken cancellationToken);
 
-        /// <summary>Opens a shell on a pseudo-terminal.</summary>
-        ShellStream OpenShell(string terminal, int columns, int rows);
+        /// <summary>
+        /// Opens a pseudo-terminal running <paramref name="command"/> (as <c>ssh -t host command</c>), or the login
+        /// shell when it is null.
+        /// </summary>
+        ShellStream OpenShell(string terminal, int columns, int rows, string? command);
 
         /// <summary>
         /// Opens a channel to <paramref name="host"/>:<paramref name="port"/> as the server reaches it (direct-tcpip), as a

@@ -135,12 +135,20 @@ namespace SshKeepAlive.Core.Sessions
                 try
                 {
                     await connector.WaitForPathAsync(delay, unreachable, cancellationToken).ConfigureAwait(false);
-                    if (await TryTakeAsync(generation, attempt, cancellationToken).ConfigureAwait(false) || machine.Snapshot().State != SessionState.Reconnecting)
+                    bool? taken = await AttemptAsync(generation, attempt, cancellationToken).ConfigureAwait(false);
+                    if (taken == true || machine.Snapshot().State != SessionState.Reconnecting)
                     {
                         return;
                     }
 
-                    Note(generation, new SessionEvent(SessionEventKind.Reconnecting, clock.Now, $"Attempt {attempt} to reach {Target} was lost as soon as it connected.", attempt));
+                    unreachable = taken == null;
+                    Note(generation, new SessionEvent(
+                        SessionEventKind.Reconnecting,
+                        clock.Now,
+                        taken == null
+                            ? $"Attempt {attempt} to reach {Target} was abandoned: the path came back while it hung, so a fresh one starts at once."
+                            : $"Attempt {attempt} to reach {Target} was lost as soon as it connected.",
+                        attempt));
                 }
                 catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
                 {
@@ -148,7 +156,7 @@ namespace SshKeepAlive.Core.Sessions
                 }
                 catch (Exception ex) when (!SshConnector.IsRetryable(ex))
                 {
-                    _ = Apply(machine.Fire(Trigger.GaveUp(generation, $"{ex.Message} This will not change by retrying.")));
+                    _ = Apply(machine.Fire(Trigger.GaveUp(generation, $"{ex.Message} This will not change by retrying.", ex)));
                     return;
                 }
                 catch (Exception ex)
@@ -159,6 +167,28 @@ namespace SshKeepAlive.Core.Sessions
             }
 
             _ = Apply(machine.Fire(Trigger.GaveUp(generation, $"Gave up reconnecting to {Target} after {(clock.Elapsed - lostAt).TotalSeconds:0} s.")));
+        }
+
+        // One connect attempt, watched: when the path is seen down and then back while it runs (it began during the
+        // outage and hangs on lost packets, which TCP retries only after seconds), it is abandoned rather than left to
+        // its connect timeout. True when the machine took the connection, false when it did not, null when abandoned;
+        // throws what the connect threw. An abandoned attempt is cancelled, not awaited: a connection it makes all the
+        // same is offered like any other (taken if the session still wants one, else retired).
+        private async Task<bool?> AttemptAsync(long generation, int attempt, CancellationToken cancellationToken)
+        {
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            Task<bool> taking = TryTakeAsync(generation, attempt, stop.Token);
+            Task pathBack = connector.WaitForPathAsync(Timeout.InfiniteTimeSpan, unreachableBefore: false, stop.Token);
+            Task first = await Task.WhenAny(taking, pathBack).ConfigureAwait(false);
+            stop.Cancel();
+            if (first == taking || pathBack.Status != TaskStatus.RanToCompletion)
+            {
+                _ = pathBack.ContinueWith(t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+                return await taking.ConfigureAwait(false);
+            }
+
+            _ = taking.ContinueWith(t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            return null;
         }
 
         // Records a reconnect attempt's progress; false when this loop's attempt is no longer the session's.

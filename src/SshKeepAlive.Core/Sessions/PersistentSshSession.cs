@@ -134,6 +134,12 @@ namespace SshKeepAlive.Core.Sessions
         /// <summary>The session's port forwards and their state.</summary>
         public IReadOnlyList<PortForward> PortForwards => portForwards ??= Forwards.Select(f => new PortForward(this, f, GatewayPorts)).ToList();
 
+        /// <summary>
+        /// What made reconnecting give up for good (a changed host key, refused credentials); null while the session is
+        /// not Broken, or when it gave up for lack of time or attempts (see <see cref="History"/>).
+        /// </summary>
+        public Exception? Failure => machine.Failure;
+
         private ActiveConnection? Current => machine.Snapshot().Current;
 
         /// <summary>First connection: failures are thrown to the caller, not retried.</summary>
@@ -218,11 +224,15 @@ namespace SshKeepAlive.Core.Sessions
             return new CommandResult(Target.ToString(), command, output.Output, output.Error, output.ExitStatus, stopwatch.Elapsed);
         }
 
-        /// <summary>Opens a PTY shell on the current connection; the caller re-opens one after a reconnect.</summary>
-        public async Task<(ShellStream Shell, CancellationToken ConnectionLost)> OpenShellAsync(string terminal, int columns, int rows, TimeSpan waitForConnection, CancellationToken cancellationToken)
+        /// <summary>
+        /// Opens a pseudo-terminal on the current connection running <paramref name="command"/>, or the login shell when
+        /// it is null; the caller opens another after a reconnect. ConnectionLost is cancelled once the session has
+        /// left the connection (lost or closed).
+        /// </summary>
+        public async Task<(ShellStream Shell, CancellationToken ConnectionLost)> OpenShellAsync(string terminal, int columns, int rows, string? command, TimeSpan waitForConnection, CancellationToken cancellationToken)
         {
             ActiveConnection connection = await WaitForConnectionAsync(waitForConnection, cancellationToken).ConfigureAwait(false);
-            return (connection.Connection.OpenShell(terminal, columns, rows), connection.Ended);
+            return (connection.Connection.OpenShell(terminal, columns, rows, command), connection.Ended);
         }
 
         /// <summary>

@@ -41,6 +41,9 @@ namespace SshKeepAlive.Core.Sessions
 
         public int ReconnectCount { get; private set; }
 
+        /// <summary>The failure that made the session give up for good, if one did.</summary>
+        public Exception? Failure { get; private set; }
+
         /// <summary>The generation the first connect attempt must carry.</summary>
         public long FirstAttempt => 1;
 
@@ -82,6 +85,7 @@ namespace SshKeepAlive.Core.Sessions
                     case TriggerKind.ConnectFailed when State == SessionState.Connecting && attempt == trigger.Generation:
                     case TriggerKind.GaveUp when State == SessionState.Reconnecting && attempt == trigger.Generation:
                         Settle(SessionState.Broken, connected: false);
+                        Failure = trigger.Failure;
                         if (trigger.Reason != null)
                         {
                             Record(new SessionEvent(SessionEventKind.GaveUp, clock.Now, trigger.Reason));

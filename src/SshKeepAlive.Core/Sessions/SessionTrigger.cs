@@ -1,3 +1,5 @@
+using System;
+
 namespace SshKeepAlive.Core.Sessions
 {
     /// <summary>What happened to a session, as its state machine hears it.</summary>
@@ -25,8 +27,9 @@ namespace SshKeepAlive.Core.Sessions
     /// <summary>One input to <see cref="SessionStateMachine.Fire"/>; the generation says which connection or attempt it is about.</summary>
     internal sealed class Trigger
     {
-        private Trigger(TriggerKind kind, long generation, ActiveConnection? connection = null, SessionEvent? sessionEvent = null, string? reason = null, int attempt = 0)
+        private Trigger(TriggerKind kind, long generation, ActiveConnection? connection = null, SessionEvent? sessionEvent = null, string? reason = null, int attempt = 0, Exception? failure = null)
         {
+            Failure = failure;
             Kind = kind;
             Generation = generation;
             Connection = connection;
@@ -47,6 +50,9 @@ namespace SshKeepAlive.Core.Sessions
 
         public int Attempt { get; }
 
+        /// <summary>For <see cref="TriggerKind.GaveUp"/>: the failure retrying cannot mend, if that was why.</summary>
+        public Exception? Failure { get; }
+
         public static Trigger Connected(ActiveConnection connection, int attempt) => new Trigger(TriggerKind.Connected, connection.Generation, connection, attempt: attempt);
 
         public static Trigger ConnectFailed(long generation) => new Trigger(TriggerKind.ConnectFailed, generation);
@@ -55,7 +61,7 @@ namespace SshKeepAlive.Core.Sessions
 
         public static Trigger Attempting(long generation, SessionEvent sessionEvent) => new Trigger(TriggerKind.Attempting, generation, sessionEvent: sessionEvent);
 
-        public static Trigger GaveUp(long generation, string reason) => new Trigger(TriggerKind.GaveUp, generation, reason: reason);
+        public static Trigger GaveUp(long generation, string reason, Exception? failure = null) => new Trigger(TriggerKind.GaveUp, generation, reason: reason, failure: failure);
 
         public static Trigger Close() => new Trigger(TriggerKind.Close, 0);
     }

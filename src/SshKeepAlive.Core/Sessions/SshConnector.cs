@@ -86,6 +86,9 @@ namespace SshKeepAlive.Core.Sessions
         /// <summary>The SSH.NET internals keepalives with a reply use; by default those of the loaded SSH.NET.</summary>
         internal SshNetInternals Internals { get; set; } = SshNetInternals.Current;
 
+        /// <summary>The SSH.NET internals a command on a pseudo-terminal uses; by default those of the loaded SSH.NET.</summary>
+        internal SshNetPtyCommand PtyCommand { get; set; } = SshNetPtyCommand.Current;
+
         /// <summary>The verdict on the host key of the latest connection (or refused attempt).</summary>
         public HostKeyCheck? LastHostKeyCheck { get; private set; }
 
@@ -139,49 +142,49 @@ namespace SshKeepAlive.Core.Sessions
 
         public async Task<ISshConnection> ConnectAsync(CancellationToken cancellationToken)
         {
-            LoopbackFront? through = FrontFor();
-            AuthenticationMethod[] methods = authenticationMethods().ToArray();
-            ConnectionInfo info = through == null
-                ? new ConnectionInfo(HostName, Port, User, methods)
-                : new ConnectionInfo(HostName, Port, User, ProxyTypes.Socks5, "127.0.0.1", through.Port, through.User, through.Password, methods);
-            info.Timeout = ConnectTimeout;
-            Configure(info);
-            var client = new SshClient(info);
-            var connection = new SshNetConnection(client, Internals);
-            HostKeyCheck? refused = null;
-            client.HostKeyReceived += (_, e) =>
-            {
-                HostKeyCheck check = HostKeyVerifier.Verify(KnownHostsName, Port, e.HostKey);
-                LastHostKeyCheck = check;
-                e.CanTrust = check.Accepted;
-                refused = check.Accepted ? null : check;
-            };
-
+            (SshClient client, Func<HostKeyCheck?> refused, bool proxied) = NewClient();
+            var connection = new SshNetConnection(client, Internals, PtyCommand);
             try
             {
-                await client.ConnectAsync(cancellationToken).ConfigureAwait(false);
-                if (through == null && TcpKeepAlive && SshNetInternals.SocketOf(client) is Socket socket)
-                {
-                    socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive, true);
-                }
-
-                return connection;
-            }
-            catch (Exception ex) when (refused != null)
-            {
-                connection.Dispose();
-                throw new HostKeyVerificationException(refused, ex);
-            }
-            catch (Exception ex) when (ProxyCommandError != null && IsUnreachable(ex) || ex is SshConnectionException && ProxyCommand != null)
-            {
-                connection.Dispose();
-                throw new SshConnectionException($"The ProxyCommand '{ProxyCommand}' did not carry the connection to {Target}: {ProxyCommandError ?? ex.Message}", DisconnectReason.ConnectionLost, ex);
+                await ConnectedAsync(client, refused, proxied, () => client.ConnectAsync(cancellationToken)).ConfigureAwait(false);
             }
             catch
             {
                 connection.Dispose();
                 throw;
             }
+
+            return connection;
+        }
+
+        /// <summary>
+        /// Opens one authenticated SSH.NET client with host key checking, blocking the calling thread, for a caller
+        /// that drives the client itself (the idle probes). SSH.NET waits for the key exchange synchronously even in
+        /// ConnectAsync, so a caller with many connections to open gives each a thread of its own rather than a
+        /// thread-pool one. <paramref name="beforeConnect"/> sees the client first, to watch every transport error.
+        /// </summary>
+        internal SshClient ConnectClient(Action<SshClient> beforeConnect, CancellationToken cancellationToken)
+        {
+            (SshClient client, Func<HostKeyCheck?> refused, bool proxied) = NewClient();
+            beforeConnect(client);
+            try
+            {
+                using (cancellationToken.Register(client.Dispose))
+                {
+                    ConnectedAsync(client, refused, proxied, () =>
+                    {
+                        client.Connect();
+                        return Task.CompletedTask;
+                    }).GetAwaiter().GetResult();
+                }
+            }
+            catch (Exception ex) when (cancellationToken.IsCancellationRequested && !(ex is OperationCanceledException))
+            {
+                throw new OperationCanceledException("The connection was stopped.", ex, cancellationToken);
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
+            return client;
         }
 
         public Task WaitForPathAsync(TimeSpan delay, bool unreachableBefore, CancellationToken cancellationToken) =>
@@ -280,6 +283,58 @@ namespace SshKeepAlive.Core.Sessions
             else
             {
                 Prefer(algorithms, defaultOrder);
+            }
+        }
+
+        // A client for this host, reached directly or through its front, with host key checking; not yet connected.
+        private (SshClient Client, Func<HostKeyCheck?> Refused, bool Proxied) NewClient()
+        {
+            LoopbackFront? through = FrontFor();
+            AuthenticationMethod[] methods = authenticationMethods().ToArray();
+            ConnectionInfo info = through == null
+                ? new ConnectionInfo(HostName, Port, User, methods)
+                : new ConnectionInfo(HostName, Port, User, ProxyTypes.Socks5, "127.0.0.1", through.Port, through.User, through.Password, methods);
+            info.Timeout = ConnectTimeout;
+            Configure(info);
+            var client = new SshClient(info);
+            HostKeyCheck? refused = null;
+            client.HostKeyReceived += (_, e) =>
+            {
+                HostKeyCheck check = HostKeyVerifier.Verify(KnownHostsName, Port, e.HostKey);
+                LastHostKeyCheck = check;
+                e.CanTrust = check.Accepted;
+                refused = check.Accepted ? null : check;
+            };
+
+            return (client, () => refused, through != null);
+        }
+
+        // Connects: a refused host key is the reason a connect failed, whatever SSH.NET says, and a ProxyCommand's own
+        // words say why it carried nothing; a failed client is disposed. A direct socket gets TCPKeepAlive.
+        private async Task ConnectedAsync(SshClient client, Func<HostKeyCheck?> refused, bool proxied, Func<Task> connect)
+        {
+            try
+            {
+                await connect().ConfigureAwait(false);
+                if (!proxied && TcpKeepAlive && SshNetInternals.SocketOf(client) is Socket socket)
+                {
+                    socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive, true);
+                }
+            }
+            catch (Exception ex) when (refused() != null)
+            {
+                client.Dispose();
+                throw new HostKeyVerificationException(refused()!, ex);
+            }
+            catch (Exception ex) when ((ProxyCommandError != null && IsUnreachable(ex)) || (ex is SshConnectionException && ProxyCommand != null))
+            {
+                client.Dispose();
+                throw new SshConnectionException($"The ProxyCommand '{ProxyCommand}' did not carry the connection to {Target}: {ProxyCommandError ?? ex.Message}", DisconnectReason.ConnectionLost, ex);
+            }
+            catch
+            {
+                client.Dispose();
+                throw;
             }
         }
 

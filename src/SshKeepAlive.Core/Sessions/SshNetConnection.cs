@@ -12,14 +12,16 @@ namespace SshKeepAlive.Core.Sessions
     {
         private readonly SshClient client;
         private readonly SshNetInternals internals;
+        private readonly SshNetPtyCommand ptyCommand;
         private readonly TaskCompletionSource<string> failure = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
         private readonly ChannelOpener channels;
 
         /// <summary>Watches <paramref name="client"/> from before it connects, so no transport error goes unseen.</summary>
-        public SshNetConnection(SshClient client, SshNetInternals internals)
+        public SshNetConnection(SshClient client, SshNetInternals internals, SshNetPtyCommand ptyCommand)
         {
             this.client = client;
             this.internals = internals;
+            this.ptyCommand = ptyCommand;
             channels = new ChannelOpener(client);
             client.ErrorOccurred += (_, e) => failure.TrySetResult(e.Exception.Message);
         }
@@ -59,8 +61,25 @@ namespace SshKeepAlive.Core.Sessions
             return Read(sshCommand, command, encoding);
         }
 
-        public ShellStream OpenShell(string terminal, int columns, int rows) =>
-            client.CreateShellStream(terminal, (uint)columns, (uint)rows, 0, 0, 64 * 1024);
+        public ShellStream OpenShell(string terminal, int columns, int rows, string? command)
+        {
+            const int BufferSize = 64 * 1024;
+            if (command != null && ptyCommand.IsBound)
+            {
+                return ptyCommand.Open(client, terminal, columns, rows, command, BufferSize);
+            }
+
+            ShellStream shell = client.CreateShellStream(terminal, (uint)columns, (uint)rows, 0, 0, BufferSize);
+            if (command != null)
+            {
+                // Without the internals, the login shell is told to become the command.
+                byte[] line = client.ConnectionInfo.Encoding.GetBytes("exec " + command + "\n");
+                shell.Write(line, 0, line.Length);
+                shell.Flush();
+            }
+
+            return shell;
+        }
 
         public Task<System.Net.Sockets.Socket> OpenChannelAsync(string host, int port, CancellationToken cancellationToken) =>
             channels.OpenAsync(host, port, cancellationToken);

@@ -229,7 +229,7 @@ namespace SshKeepAlive.Core.Sessions
         /// or wrong passphrase throws <see cref="PrivateKeyFileException"/> before anything is sent.
         /// </summary>
         public PersistentSshSession CreateSession() =>
-            new PersistentSshSession(CreateConnector(), KeepAliveInterval, KeepAliveCountMax, ReconnectPolicy, Name)
+            new PersistentSshSession(CreateSessionConnector(), KeepAliveInterval, KeepAliveCountMax, ReconnectPolicy, Name)
             {
                 Forwards = Forwards.ToList(),
                 ExitOnForwardFailure = ExitOnForwardFailure,
@@ -239,12 +239,16 @@ namespace SshKeepAlive.Core.Sessions
                 RemoteCommand = RemoteCommand,
             };
 
-        /// <summary>The connector <see cref="CreateSession"/> uses (the chain of hops when there are jump hosts); reads the key files.</summary>
-        internal ISshConnector CreateConnector() =>
-            JumpHosts.Count == 0 && ProxyCommand == null ? CreateHopConnector() : new ChainConnector(Chain.Select(hop => hop.CreateHopConnector()).ToList());
+        /// <summary>The connector <see cref="CreateSession"/> uses: the chain of hops when there are jump hosts or a ProxyCommand.</summary>
+        internal ISshConnector CreateSessionConnector() =>
+            JumpHosts.Count == 0 && ProxyCommand == null ? CreateConnector() : new ChainConnector(Chain.Select(hop => hop.CreateConnector()).ToList());
 
-        /// <summary>The connector of this hop alone.</summary>
-        internal SshConnector CreateHopConnector()
+        /// <summary>
+        /// How to open plain authenticated connections to this hop with these settings (no keepalives, no reconnects, no
+        /// jump hosts: a ProxyCommand, though, carries them), for <see cref="CreateSession"/> and the idle probes. Key
+        /// files are read now, so a missing file or wrong passphrase throws <see cref="PrivateKeyFileException"/>.
+        /// </summary>
+        internal SshConnector CreateConnector()
         {
             var credentials = new SshCredentials(new CredentialOptions
             {

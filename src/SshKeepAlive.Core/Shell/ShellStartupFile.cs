@@ -31,7 +31,7 @@ namespace SshKeepAlive.Core.Shell
             "if", "then", "else", "elif", "do", "while", "until", "{", "!",
         };
 
-        private ShellStartupFile(string path, IReadOnlyList<ShellStep> steps, IReadOnlyList<ShellFileProblem> problems)
+        internal ShellStartupFile(string path, IReadOnlyList<ShellStep> steps, IReadOnlyList<ShellFileProblem> problems)
         {
             Path = path;
             Steps = steps;

@@ -2,16 +2,16 @@ using System.Collections.Generic;
 
 namespace SshKeepAlive.Core.Shell
 {
-    /// <summary>Which kind of interactive bash reads which startup files.</summary>
+    /// <summary>Which kind of interactive shell reads which startup files (see <see cref="ShellFamilies"/> for each family's).</summary>
     public enum ShellKind
     {
         /// <summary>
-        /// An interactive login shell — what <c>ssh host</c> starts: /etc/profile (and what it sources, e.g.
+        /// An interactive login shell — what <c>ssh host</c> starts. For bash: /etc/profile (and what it sources, e.g.
         /// /etc/profile.d/*.sh), then the first of ~/.bash_profile, ~/.bash_login, ~/.profile (and what it sources).
         /// </summary>
         Login,
 
-        /// <summary>An interactive non-login shell (a new tmux window, <c>bash</c> typed at a prompt): /etc/bash.bashrc, then ~/.bashrc.</summary>
+        /// <summary>An interactive non-login shell (a new tmux window, <c>bash</c> typed at a prompt); for bash /etc/bash.bashrc, then ~/.bashrc.</summary>
         Interactive,
     }
 
@@ -35,11 +35,12 @@ namespace SshKeepAlive.Core.Shell
         public override string ToString() => $"{File}:{Line}: {Message}";
     }
 
-    /// <summary>The TMOUT a kind of shell ends up with after reading its startup files in bash's order.</summary>
+    /// <summary>The idle logout (TMOUT, tcsh's autologout) a kind of shell ends up with after reading its startup files in its order.</summary>
     public sealed class ShellTimeout
     {
-        internal ShellTimeout(ShellKind kind, IReadOnlyList<string> files, TmoutStatement? source, bool isSet, TmoutStatement? readOnlySource, IReadOnlyList<TmoutStatement> refused)
+        internal ShellTimeout(ShellFamily family, ShellKind kind, IReadOnlyList<string> files, TmoutStatement? source, bool isSet, TmoutStatement? readOnlySource, IReadOnlyList<TmoutStatement> refused)
         {
+            Family = family;
             Kind = kind;
             Files = files;
             Source = source;
@@ -47,6 +48,8 @@ namespace SshKeepAlive.Core.Shell
             ReadOnlySource = readOnlySource;
             Refused = refused;
         }
+
+        public ShellFamily Family { get; }
 
         public ShellKind Kind { get; }
 
@@ -75,14 +78,17 @@ namespace SshKeepAlive.Core.Shell
     /// <summary>Every TMOUT statement found in the startup files, and what each kind of shell ends up with.</summary>
     public sealed class ShellTimeoutReport
     {
-        internal ShellTimeoutReport(IReadOnlyList<TmoutStatement> statements, IReadOnlyList<ShellFileProblem> problems, IReadOnlyList<string> filesRead, ShellTimeout login, ShellTimeout interactive)
+        internal ShellTimeoutReport(ShellFamily family, IReadOnlyList<TmoutStatement> statements, IReadOnlyList<ShellFileProblem> problems, IReadOnlyList<string> filesRead, ShellTimeout login, ShellTimeout interactive)
         {
+            Family = family;
             Statements = statements;
             Problems = problems;
             FilesRead = filesRead;
             Login = login;
             Interactive = interactive;
         }
+
+        public ShellFamily Family { get; }
 
         /// <summary>Every statement touching TMOUT in any file read, in the order the files were read, by line.</summary>
         public IReadOnlyList<TmoutStatement> Statements { get; }

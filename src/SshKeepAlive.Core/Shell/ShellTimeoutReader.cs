@@ -7,7 +7,8 @@ using SshKeepAlive.Core.OpenSsh;
 namespace SshKeepAlive.Core.Shell
 {
     /// <summary>
-    /// Finds TMOUT in bash's startup files and replays them in bash's reading order, as an interactive shell would.
+    /// Finds the idle logout (TMOUT; tcsh's autologout) in a shell's startup files and replays them in the shell's
+    /// reading order, as an interactive shell would. One reader reads one home; ask it one family at a time.
     /// </summary>
     /// <remarks>
     /// The model, chosen for "what will an SSH session's shell do": conditions (<c>if</c>, <c>&amp;&amp;</c>) are taken as
@@ -18,6 +19,8 @@ namespace SshKeepAlive.Core.Shell
     /// them only when called) and here-documents; subshells are read as if they ran in the shell itself.
     /// A read-only TMOUT cannot be changed by any later file: bash refuses the assignment.
     /// /etc/bash.bashrc is Debian's system-wide bashrc (a build option of bash); other systems have none.
+    /// zsh and ksh files are read with the same model (their assignment, export, readonly and typeset -r syntax
+    /// is bash's); tcsh files with <see cref="CshStartupFile"/>. ZDOTDIR and a custom ENV are not followed.
     /// </remarks>
     public sealed class ShellTimeoutReader
     {
@@ -27,6 +30,7 @@ namespace SshKeepAlive.Core.Shell
         private readonly string? homeDirectory;
         private readonly Dictionary<string, ShellStartupFile?> parsed = new Dictionary<string, ShellStartupFile?>(StringComparer.Ordinal);
         private readonly List<ShellFileProblem> readProblems = new List<ShellFileProblem>();
+        private ShellFamily family = ShellFamily.Bash;
 
         /// <param name="rootPath">Where the file system root is: "/" normally, a temporary folder in tests.</param>
         /// <param name="homeDirectory">The user's home directory, as a full path (not under <paramref name="rootPath"/>); null to read only the system-wide files.</param>
@@ -43,17 +47,28 @@ namespace SshKeepAlive.Core.Shell
 
         private IEnumerable<string> HomePaths(params string[] names) => names.Select(HomePath).Where(p => p != null).Select(p => p!);
 
-        public ShellTimeoutReport Read()
+        /// <summary>What bash's startup files do to TMOUT.</summary>
+        public ShellTimeoutReport Read() => Read(ShellFamily.Bash);
+
+        /// <summary>
+        /// What the startup files of <paramref name="family"/> do to its idle logout (TMOUT, or tcsh's autologout),
+        /// for a login shell and for an interactive non-login one.
+        /// </summary>
+        public ShellTimeoutReport Read(ShellFamily family)
         {
-            string? userProfile = HomePaths(".bash_profile", ".bash_login", ".profile").FirstOrDefault(File.Exists);
-            ShellTimeout login = Follow(ShellKind.Login, new[] { SystemPath("/etc/profile") }.Concat(userProfile == null ? new string[0] : new[] { userProfile }));
-            ShellTimeout interactive = Follow(ShellKind.Interactive, new[] { SystemPath("/etc/bash.bashrc") }.Concat(HomePaths(".bashrc")));
+            this.family = family;
+            parsed.Clear();
+            readProblems.Clear();
+            ShellTimeout login = Follow(ShellKind.Login, Existing(ShellFamilies.Steps(family, ShellKind.Login)));
+            ShellTimeout interactive = Follow(ShellKind.Interactive, Existing(ShellFamilies.Steps(family, ShellKind.Interactive)));
 
             // Files no shell kind reads still get listed: a TMOUT there is a trap worth seeing.
-            var candidates = new[] { SystemPath("/etc/profile") }
-                .Concat(ExpandGlob(SystemPath("/etc/profile.d"), "*.sh"))
-                .Concat(new[] { SystemPath("/etc/bash.bashrc") })
-                .Concat(HomePaths(".bash_profile", ".bash_login", ".profile", ".bashrc"));
+            var candidates = ShellFamilies.Steps(family, ShellKind.Login).Concat(ShellFamilies.Steps(family, ShellKind.Interactive))
+                .SelectMany(step => step.Candidates.Select(c => step.InHome ? HomePath(c) : SystemPath(c)))
+                .Concat(ShellFamilies.ExtraSystemFiles(family).SelectMany(glob => ExpandGlob(SystemPath(glob.Directory), glob.Pattern)))
+                .Where(p => p != null)
+                .Select(p => p!)
+                .Distinct();
             foreach (string candidate in candidates.Where(File.Exists))
             {
                 Parse(candidate);
@@ -66,8 +81,20 @@ namespace SshKeepAlive.Core.Shell
                 .Concat(statements.Where(s => s.Problem != null).Select(s => new ShellFileProblem(s.File, s.Line, s.Problem!)))
                 .OrderBy(p => p.File, StringComparer.Ordinal).ThenBy(p => p.Line)
                 .ToList();
-            return new ShellTimeoutReport(statements, problems, files.Select(f => f.Path).ToList(), login, interactive);
+            return new ShellTimeoutReport(family, statements, problems, files.Select(f => f.Path).ToList(), login, interactive);
         }
+
+        /// <summary>True when any startup file the family reads exists (apart from the ones every Bourne shell shares).</summary>
+        public bool HasOwnStartupFiles(ShellFamily family) =>
+            ShellFamilies.Steps(family, ShellKind.Login).Concat(ShellFamilies.Steps(family, ShellKind.Interactive))
+                .SelectMany(step => step.Candidates.Where(c => c != "/etc/profile" && c != ".profile").Select(c => step.InHome ? HomePath(c) : SystemPath(c)))
+                .Any(p => p != null && File.Exists(p));
+
+        /// <summary>For each step, its first candidate that exists.</summary>
+        private IEnumerable<string> Existing(IEnumerable<StartupStep> steps) =>
+            steps.Select(step => step.Candidates.Select(c => step.InHome ? HomePath(c) : SystemPath(c)).FirstOrDefault(p => p != null && File.Exists(p)))
+                .Where(p => p != null)
+                .Select(p => p!);
 
         /// <summary>Replays the given files in order (each with what it sources), as a shell of the given kind reads them.</summary>
         internal ShellTimeout Follow(ShellKind kind, IEnumerable<string> files)
@@ -78,7 +105,7 @@ namespace SshKeepAlive.Core.Shell
                 Replay(file, state, 0);
             }
 
-            return new ShellTimeout(kind, state.Files, state.Source, state.IsSet, state.ReadOnlySource, state.Refused);
+            return new ShellTimeout(family, kind, state.Files, state.Source, state.IsSet, state.ReadOnlySource, state.Refused);
         }
 
         private void Replay(string path, ReplayState state, int depth)
@@ -123,7 +150,7 @@ namespace SshKeepAlive.Core.Shell
             ShellStartupFile? file;
             try
             {
-                file = ShellStartupFile.Read(path);
+                file = family == ShellFamily.Tcsh ? CshStartupFile.Read(path) : ShellStartupFile.Read(path);
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {

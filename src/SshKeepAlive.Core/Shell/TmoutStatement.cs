@@ -13,10 +13,15 @@ namespace SshKeepAlive.Core.Shell
         Unset,
     }
 
-    /// <summary>One statement of a shell startup file that sets, freezes or unsets TMOUT.</summary>
+    /// <summary>One statement of a shell startup file that sets, freezes or unsets TMOUT (or tcsh's autologout).</summary>
     public sealed class TmoutStatement
     {
         public TmoutStatement(string file, int line, TmoutAction action, string? rawValue, bool makesReadOnly, string? problem)
+            : this(file, line, action, rawValue, makesReadOnly, problem, "TMOUT", action == TmoutAction.Assign && problem == null ? ParseSeconds(rawValue!) : null)
+        {
+        }
+
+        private TmoutStatement(string file, int line, TmoutAction action, string? rawValue, bool makesReadOnly, string? problem, string variable, int? seconds)
         {
             File = file;
             Line = line;
@@ -24,8 +29,20 @@ namespace SshKeepAlive.Core.Shell
             RawValue = rawValue;
             MakesReadOnly = makesReadOnly;
             Problem = problem;
-            Seconds = action == TmoutAction.Assign && problem == null ? ParseSeconds(rawValue!) : null;
+            Variable = variable;
+            Seconds = seconds;
         }
+
+        /// <summary>tcsh's <c>set autologout = minutes</c> (or <c>unset autologout</c>); its seconds are the minutes times 60.</summary>
+        internal static TmoutStatement Autologout(string file, int line, TmoutAction action, string? minutes, bool makesReadOnly)
+        {
+            int? value = minutes == null ? null : ParseSeconds(minutes);
+            string? problem = action == TmoutAction.Assign && value == null ? $"autologout value '{minutes}' is not a number of minutes." : null;
+            return new TmoutStatement(file, line, action, minutes, makesReadOnly, problem, "autologout", value * 60);
+        }
+
+        /// <summary>The variable: TMOUT (bash, zsh, ksh; seconds) or autologout (tcsh; minutes).</summary>
+        public string Variable { get; }
 
         /// <summary>Full path of the file.</summary>
         public string File { get; }
@@ -38,7 +55,7 @@ namespace SshKeepAlive.Core.Shell
         /// <summary>The assigned text after quote removal; null unless <see cref="Action"/> is Assign.</summary>
         public string? RawValue { get; }
 
-        /// <summary>The assigned seconds (0 = no timeout, as bash treats an empty TMOUT); null when not assigned or malformed.</summary>
+        /// <summary>The assigned seconds (0 = no timeout, as bash treats an empty TMOUT; autologout in seconds); null when not assigned or malformed.</summary>
         public int? Seconds { get; }
 
         /// <summary>True when the statement makes TMOUT read-only (<c>readonly</c>, <c>declare -r</c>, <c>typeset -r</c>).</summary>

@@ -11,6 +11,13 @@ namespace SshKeepAlive.Core.Terminal
         private bool atLineStart = true;
         private bool pendingTilde;
 
+        /// <summary>Takes the next byte as the start of a line (a pending <c>~</c> is dropped), as at the start of a session.</summary>
+        public void StartLine()
+        {
+            atLineStart = true;
+            pendingTilde = false;
+        }
+
         /// <summary>Bytes to forward for <paramref name="input"/>; <paramref name="disconnect"/> set on <c>~.</c>.</summary>
         public byte[] Filter(byte[] input, int count, out bool disconnect)
         {

@@ -11,8 +11,8 @@ namespace SshKeepAlive.Core.Terminal
         int Rows { get; }
 
         /// <summary>
-        /// Waits for input and copies it, encoded as a terminal sends it (VT sequences for special keys),
-        /// into <paramref name="buffer"/>; returns 0 when input has ended.
+        /// Waits for input and copies the bytes the terminal sent into <paramref name="buffer"/>, unchanged;
+        /// returns 0 only when input has ended.
         /// </summary>
         Task<int> ReadAsync(byte[] buffer, CancellationToken cancellationToken);
 
@@ -21,5 +21,11 @@ namespace SshKeepAlive.Core.Terminal
 
         /// <summary>Shows a one-line message of ours (not the remote's) on a line of its own.</summary>
         void WriteStatus(string message);
+
+        /// <summary>
+        /// Shows a status line that replaces the previous one shown this way (an outage's progress); the next
+        /// <see cref="WriteStatus"/> or remote output starts on a new line.
+        /// </summary>
+        void ShowProgress(string message);
     }
 }

@@ -3,7 +3,10 @@ using System.Text;
 
 namespace SshKeepAlive.Core.Terminal
 {
-    /// <summary>Turns a console key press into the bytes an xterm sends for it.</summary>
+    /// <summary>
+    /// Turns a console key press into the bytes an xterm sends for it. Used where the console gives keys, not the
+    /// terminal's bytes (Windows); elsewhere the terminal is read raw.
+    /// </summary>
     public static class KeyEncoder
     {
         public static byte[] Encode(ConsoleKeyInfo key)
@@ -15,14 +18,44 @@ namespace SshKeepAlive.Core.Terminal
                 return Encoding.ASCII.GetBytes(special);
             }
 
-            if (key.KeyChar == '\0')
+            // Ctrl-Space is NUL in an xterm, whatever character the console pairs it with.
+            bool controlSpace = key.Key == ConsoleKey.Spacebar && (key.Modifiers & ConsoleModifiers.Control) != 0;
+            char? character = key.KeyChar != '\0' && !controlSpace ? key.KeyChar : ControlCharacter(key);
+            if (character == null)
             {
                 return Array.Empty<byte>();
             }
 
-            // Ctrl+letter already arrives as its control character; Alt is an ESC prefix, as in xterm's metaSendsEscape.
-            string text = (alt ? "\u001b" : string.Empty) + key.KeyChar;
+            // Alt is an ESC prefix, as in xterm's metaSendsEscape.
+            string text = (alt ? "\u001b" : string.Empty) + character.Value;
             return Encoding.UTF8.GetBytes(text);
+        }
+
+        // Ctrl with a key whose character the console leaves out (NUL from Ctrl-Space or Ctrl-@, Ctrl-\ and its
+        // neighbours, and Ctrl+letter on consoles that give no character): the C0 control an xterm sends.
+        private static char? ControlCharacter(ConsoleKeyInfo key)
+        {
+            if ((key.Modifiers & ConsoleModifiers.Control) == 0)
+            {
+                return null;
+            }
+
+            if (key.Key >= ConsoleKey.A && key.Key <= ConsoleKey.Z)
+            {
+                return (char)(key.Key - ConsoleKey.A + 1);
+            }
+
+            switch (key.Key)
+            {
+                case ConsoleKey.Spacebar:
+                case ConsoleKey.D2: return '\u0000';
+                case ConsoleKey.Oem4: return '\u001b';
+                case ConsoleKey.Oem5: return '\u001c';
+                case ConsoleKey.Oem6: return '\u001d';
+                case ConsoleKey.D6: return '\u001e';
+                case ConsoleKey.OemMinus: return '\u001f';
+                default: return null;
+            }
         }
 
         private static string? Special(ConsoleKeyInfo key)

@@ -38,8 +38,12 @@ namespace SshKeepAlive.Core.Terminal
         /// <summary>A multiplexer by name, in any case: Auto, Tmux, Screen or None.</summary>
         public static Multiplexer Parse(string name) => (Multiplexer)Enum.Parse(typeof(Multiplexer), name, ignoreCase: true);
 
-        /// <summary>The line typed into the new shell; exec so that leaving the multiplexer ends the shell too.</summary>
-        public static string AttachLine(Multiplexer multiplexer, string sessionName)
+        /// <summary>
+        /// The command a pseudo-terminal channel runs instead of a login shell, so nothing is typed into a shell (or
+        /// its history): attach to the named session, or create it, detaching every other client first (those of
+        /// dead connections would otherwise stay attached and keep the window at their size). Null for no multiplexer.
+        /// </summary>
+        public static string? AttachCommand(Multiplexer multiplexer, string sessionName)
         {
             if (!IsValidSessionName(sessionName))
             {
@@ -48,9 +52,9 @@ namespace SshKeepAlive.Core.Terminal
 
             switch (multiplexer)
             {
-                case Multiplexer.Tmux: return "exec tmux new-session -A -s " + sessionName + "\n";
-                case Multiplexer.Screen: return "exec screen -xRR -S " + sessionName + "\n";
-                case Multiplexer.None: return string.Empty;
+                case Multiplexer.Tmux: return "tmux new-session -A -D -s " + sessionName;
+                case Multiplexer.Screen: return "screen -D -RR -S " + sessionName;
+                case Multiplexer.None: return null;
                 default: throw new ArgumentOutOfRangeException(nameof(multiplexer), multiplexer, "Resolve Auto before attaching.");
             }
         }

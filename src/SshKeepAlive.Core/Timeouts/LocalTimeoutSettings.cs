@@ -5,29 +5,44 @@ using SshKeepAlive.Core.Shell;
 
 namespace SshKeepAlive.Core.Timeouts
 {
-    /// <summary>Rows for the settings of this machine that do not depend on a host: the shell's TMOUT and the kernel's.</summary>
+    /// <summary>Rows for the settings of this machine that do not depend on a host: the shells', logind's and the kernel's.</summary>
     internal static class LocalTimeoutSettings
     {
+        /// <summary>The row of the user's login shell (what <c>ssh host</c> starts), whichever shell it is.</summary>
         public const string LoginShellTarget = "login shell";
+
+        /// <summary>The row of the user's shell started without login (a new tmux window).</summary>
         public const string InteractiveShellTarget = "interactive shell";
+
+        public const string LogindTarget = "systemd-logind";
         public const string KernelTarget = "kernel";
 
-        /// <summary>Linux's built-in values, to tell a tuned setting from an untouched one.</summary>
-        private static readonly Dictionary<string, int> KernelDefaults = new Dictionary<string, int>
-        {
-            ["net.ipv4.tcp_keepalive_time"] = 7200,
-            ["net.ipv4.tcp_keepalive_intvl"] = 75,
-            ["net.ipv4.tcp_keepalive_probes"] = 9,
-            ["net.netfilter.nf_conntrack_tcp_timeout_established"] = 432000,
-        };
+        /// <summary>The target of a shell installed here that is not the user's login shell: "zsh login shell".</summary>
+        public static string OtherShellTarget(ShellFamily family) => ShellFamilies.Name(family) + " " + LoginShellTarget;
 
-        /// <param name="report">What the startup files set.</param>
+        /// <param name="report">What the startup files of the user's login shell set.</param>
         /// <param name="user">The user whose home was read, when not the current one.</param>
-        public static IEnumerable<TimeoutSetting> Shell(ShellTimeoutReport report, string? user)
+        public static IEnumerable<TimeoutSetting> LoginShell(ShellTimeoutReport report, string? user)
         {
-            yield return Tmout(report.Login, LoginShellTarget, user);
-            yield return Tmout(report.Interactive, InteractiveShellTarget, user);
+            string? shell = report.Family == ShellFamily.Bash ? null : ShellFamilies.Name(report.Family) + " (the user's login shell)";
+            yield return Logout(report.Login, LoginShellTarget, user, shell);
+            yield return Logout(report.Interactive, InteractiveShellTarget, user, shell);
         }
+
+        /// <summary>The login-shell row of a shell the user does not log in with, whose files are on the machine all the same.</summary>
+        public static TimeoutSetting OtherShell(ShellTimeoutReport report, string? user) =>
+            Logout(report.Login, OtherShellTarget(report.Family), user, "not the user's login shell");
+
+        public static TimeoutSetting Logind(LogindIdleSetting logind) =>
+            new TimeoutSetting(
+                TimeoutScope.Shell,
+                LogindTarget,
+                LogindIdleReader.Keyword,
+                logind.Seconds,
+                logind.File == null,
+                logind.File ?? TimeoutSetting.DefaultSource,
+                logind.Line,
+                logind.RawValue != null && logind.RawValue != (logind.Seconds?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "infinity") ? "written as " + logind.RawValue : null);
 
         public static IEnumerable<TimeoutSetting> Kernel(IEnumerable<KernelSetting> settings) =>
             settings.Select(s => new TimeoutSetting(
@@ -35,15 +50,21 @@ namespace SshKeepAlive.Core.Timeouts
                 KernelTarget,
                 s.Name,
                 s.Value,
-                s.Value != null && KernelDefaults.TryGetValue(s.Name, out int builtIn) && builtIn == s.Value,
+                s.Value != null && s.BuiltInDefault == s.Value,
                 s.Source,
                 null,
-                s.Problem ?? (s.Name.StartsWith("net.netfilter.", System.StringComparison.Ordinal) ? "per network namespace: a firewall elsewhere has its own" : null)));
+                s.Problem ?? s.Note ?? (s.Role == KernelRole.ConntrackEstablished ? "per network namespace: a firewall elsewhere has its own" : null)));
 
-        private static TimeoutSetting Tmout(ShellTimeout shell, string target, string? user)
+        private static TimeoutSetting Logout(ShellTimeout shell, string target, string? user, string? about)
         {
             TmoutStatement? source = shell.Source;
+            string variable = ShellFamilies.IdleVariable(shell.Family);
             var notes = new List<string>();
+            if (about != null)
+            {
+                notes.Add(about);
+            }
+
             if (user != null)
             {
                 notes.Add("user " + user);
@@ -54,6 +75,11 @@ namespace SshKeepAlive.Core.Timeouts
                 notes.Add(source.Problem);
             }
 
+            if (source?.Variable == "autologout" && source.RawValue != null)
+            {
+                notes.Add(source.RawValue + " min");
+            }
+
             if (shell.IsReadOnly)
             {
                 notes.Add("read-only (" + shell.ReadOnlySource + ")");
@@ -61,13 +87,13 @@ namespace SshKeepAlive.Core.Timeouts
 
             if (shell.Refused.Count > 0)
             {
-                notes.Add("bash refuses the later " + string.Join(", ", shell.Refused) + ": TMOUT is read-only");
+                notes.Add($"{ShellFamilies.Name(shell.Family)} refuses the later {string.Join(", ", shell.Refused)}: {variable} is read-only");
             }
 
             return new TimeoutSetting(
                 TimeoutScope.Shell,
                 target,
-                "TMOUT",
+                variable,
                 shell.Seconds,
                 source == null,
                 source?.File ?? TimeoutSetting.DefaultSource,

@@ -6,8 +6,10 @@ namespace SshKeepAlive.Core.Timeouts
     /// <summary>The settings and summary for one target.</summary>
     public sealed class TargetReport
     {
-        internal TargetReport(string target, IReadOnlyList<TimeoutSetting> settings, TimeoutSummary summary, IReadOnlyList<ConfigDiagnostic> diagnostics)
+        internal TargetReport(string target, IReadOnlyList<TimeoutSetting> settings, TimeoutSummary summary, IReadOnlyList<ConfigDiagnostic> diagnostics, IReadOnlyList<UnappliedSetting> unapplied, int? pathIdleTimeout)
         {
+            PathIdleTimeout = pathIdleTimeout;
+            Unapplied = unapplied;
             Target = target;
             Settings = settings;
             Summary = summary;
@@ -21,6 +23,12 @@ namespace SshKeepAlive.Core.Timeouts
 
         /// <summary>Summary over the target's settings and every local one.</summary>
         public TimeoutSummary Summary { get; }
+
+        /// <summary>Client lines for the reported keywords that do not take effect for this target (an earlier line wins, or their block does not match).</summary>
+        public IReadOnlyList<UnappliedSetting> Unapplied { get; }
+
+        /// <summary>The path's idle timeout the report was made with (given or measured); null when unknown.</summary>
+        public int? PathIdleTimeout { get; }
 
         /// <summary>Problems resolving this target (e.g. an unevaluated Match exec).</summary>
         public IReadOnlyList<ConfigDiagnostic> Diagnostics { get; }

@@ -1,22 +1,36 @@
 using System.IO;
-using System.Runtime.InteropServices;
 using SshKeepAlive.Core.ClientConfig;
 using SshKeepAlive.Core.OpenSsh;
 using SshKeepAlive.Core.Platform;
 
 namespace SshKeepAlive.Core.Timeouts
 {
-    /// <summary>Where this machine keeps what the report reads; tests point it at temporary folders.</summary>
+    /// <summary>
+    /// Where the machine keeps what the report reads: its files under <see cref="RootPath"/>, and what only the
+    /// machine can say (<see cref="Machine"/>: file owners and times, processes, command output). Tests point it at
+    /// temporary folders and recorded answers; a reader of another machine at a copy of its files and a
+    /// <see cref="IMachine"/> that asks over SSH.
+    /// </summary>
     public sealed class TimeoutEnvironment
     {
         /// <param name="rootPath">The file system root: /etc and /proc/sys are found under it.</param>
         /// <param name="client">The client side's home, user and config paths.</param>
-        /// <param name="isWindows">Whether the machine is Windows (no shell or kernel scope).</param>
+        /// <param name="isWindows">Whether the machine is Windows (no shell scope; kernel from the registry).</param>
         public TimeoutEnvironment(string rootPath, ClientEnvironment client, bool isWindows)
+            : this(rootPath, client, isWindows ? OsKind.Windows : OsKind.Linux, LocalMachine.Instance)
+        {
+        }
+
+        /// <param name="rootPath">The file system root: /etc and /proc/sys are found under it.</param>
+        /// <param name="client">The client side's home, user and config paths.</param>
+        /// <param name="os">How the kernel and the shells are read.</param>
+        /// <param name="machine">File facts, processes and commands of the machine.</param>
+        public TimeoutEnvironment(string rootPath, ClientEnvironment client, OsKind os, IMachine machine)
         {
             RootPath = rootPath;
             Client = client;
-            IsWindows = isWindows;
+            Os = os;
+            Machine = machine;
         }
 
         public string RootPath { get; }
@@ -24,7 +38,12 @@ namespace SshKeepAlive.Core.Timeouts
         /// <summary>Home directory, local user, ~/.ssh/config and the system ssh_config.</summary>
         public ClientEnvironment Client { get; }
 
-        public bool IsWindows { get; }
+        public OsKind Os { get; }
+
+        public bool IsWindows => Os == OsKind.Windows;
+
+        /// <summary>What the machine says besides its files' contents.</summary>
+        public IMachine Machine { get; }
 
         /// <summary>The user's home: ~/.ssh/config and the user's shell startup files.</summary>
         public string HomeDirectory => Client.HomeDirectory;
@@ -41,22 +60,29 @@ namespace SshKeepAlive.Core.Timeouts
         /// <summary>Linux's /proc/sys; absent elsewhere.</summary>
         public string ProcSysPath => Path.Combine(RootPath, "proc", "sys");
 
+        /// <summary>A path of the machine's file system, under <see cref="RootPath"/>.</summary>
+        public string UnderRoot(string absolutePath) => Path.Combine(RootPath, absolutePath.TrimStart('/'));
+
         /// <summary>A machine laid out under <paramref name="rootPath"/>, with the user's home at <paramref name="homeDirectory"/>.</summary>
-        public static TimeoutEnvironment UnderRoot(string rootPath, string homeDirectory, string localUser)
+        public static TimeoutEnvironment UnderRoot(string rootPath, string homeDirectory, string localUser) =>
+            UnderRoot(rootPath, homeDirectory, localUser, OsKind.Linux, LocalMachine.Instance);
+
+        /// <summary>A machine of <paramref name="os"/> laid out under <paramref name="rootPath"/>, answering through <paramref name="machine"/>.</summary>
+        public static TimeoutEnvironment UnderRoot(string rootPath, string homeDirectory, string localUser, OsKind os, IMachine machine)
         {
             string system = Path.Combine(rootPath, "etc", "ssh");
             var client = new ClientEnvironment(homeDirectory, localUser, Path.Combine(homeDirectory, ".ssh", "config"), Path.Combine(system, "ssh_config"), system);
-            return new TimeoutEnvironment(rootPath, client, isWindows: false);
+            return new TimeoutEnvironment(rootPath, client, os, machine);
         }
 
         /// <summary>This process's machine and user.</summary>
         public static TimeoutEnvironment Current()
         {
-            bool isWindows = RuntimeInformation.IsOSPlatform(OSPlatform.Windows);
+            OsKind os = SshPlatform.Os;
             // The releases this machine's own ssh and sshd say they are, so the report follows what they accept.
             ClientEnvironment client = ClientEnvironment.Current();
             client.OpenSshVersion = OpenSshVersion.OfProgram("ssh");
-            return new TimeoutEnvironment(isWindows ? Path.GetPathRoot(System.Environment.SystemDirectory) ?? "C:\\" : "/", client, isWindows)
+            return new TimeoutEnvironment(os == OsKind.Windows ? Path.GetPathRoot(System.Environment.SystemDirectory) ?? "C:\\" : "/", client, os, LocalMachine.Instance)
             {
                 ServerOpenSshVersion = OpenSshVersion.OfProgram(SshPlatform.SshdPath),
             };

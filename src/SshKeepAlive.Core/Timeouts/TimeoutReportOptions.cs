@@ -27,6 +27,12 @@ namespace SshKeepAlive.Core.Timeouts
         /// <summary>The connection the server's Match blocks are evaluated for (<c>sshd -C</c>).</summary>
         public ServerConnection Connection { get; set; } = ServerConnection.None;
 
+        /// <summary>Idle seconds after which the network path forgets a connection (measured, or known), for the summary; null when unknown.</summary>
+        public int? PathIdleTimeout { get; set; }
+
+        /// <summary>Where <see cref="PathIdleTimeout"/> comes from, e.g. "measured by Measure-SshIdleTimeout".</summary>
+        public string? PathIdleTimeoutSource { get; set; }
+
         /// <summary>Run the commands of client <c>Match exec</c> lines; off: such blocks are reported as unevaluated.</summary>
         public bool AllowMatchExec { get; set; }
 

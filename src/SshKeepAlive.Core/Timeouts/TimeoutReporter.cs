@@ -24,6 +24,8 @@ namespace SshKeepAlive.Core.Timeouts
         private readonly List<TimeoutSetting> localSettings = new List<TimeoutSetting>();
         private readonly UnixAccounts accounts;
         private ClientConfigResolver? client;
+        private ServerResolution? serverResolution;
+        private LoadedConfig? serverConfig;
         private bool reportedLocalTarget;
 
         private TimeoutReporter(TimeoutReportOptions options, IReadOnlyList<TimeoutScope> scopes)
@@ -44,6 +46,24 @@ namespace SshKeepAlive.Core.Timeouts
 
         /// <summary>Settings that do not depend on a target: server, shell, kernel.</summary>
         public IReadOnlyList<TimeoutSetting> LocalSettings => localSettings;
+
+        /// <summary>Where everything was read.</summary>
+        public TimeoutEnvironment Environment => options.Environment;
+
+        /// <summary>The client config files read (user then system, or the -Path file), each with its Includes; empty without the client scope.</summary>
+        public IReadOnlyList<LoadedConfig> ClientFiles => client?.Files ?? (IReadOnlyList<LoadedConfig>)new LoadedConfig[0];
+
+        /// <summary>True when the client config read is one explicit file (-Path), as <c>ssh -F</c> reads it.</summary>
+        public bool ClientFromPath => client != null && options.ConfigPath != null;
+
+        /// <summary>The sshd_config read, with its Includes; null without the server scope.</summary>
+        public LoadedConfig? ServerConfig => serverConfig;
+
+        /// <summary>The server's resolution for the connection; null without the server scope.</summary>
+        public ServerResolution? ServerResolution => serverResolution;
+
+        /// <summary>The login shell the passwd database gives the user whose startup files were read; null when unknown or without the shell scope.</summary>
+        public string? LoginShell { get; private set; }
 
         /// <summary>The target the client scope resolves when no host is named: the host "*", matched only by catch-all blocks.</summary>
         public const string DefaultHostName = "*";
@@ -102,11 +122,18 @@ namespace SshKeepAlive.Core.Timeouts
 
         /// <summary>The report for one client target, <c>[user@]host</c>; null for <see cref="DefaultHostName"/>.</summary>
         /// <exception cref="SshKeepAliveException"><see cref="ErrorId.HostNameInvalid"/>: not something ssh would connect to.</exception>
-        public TargetReport Report(string? hostName)
+        public TargetReport Report(string? hostName) => Report(hostName, options.PathIdleTimeout, options.PathIdleTimeoutSource);
+
+        /// <summary>
+        /// The report for one client target, with the path's idle timeout for this target (e.g. measured for this
+        /// host) instead of <see cref="TimeoutReportOptions.PathIdleTimeout"/>; null when unknown.
+        /// </summary>
+        /// <exception cref="SshKeepAliveException"><see cref="ErrorId.HostNameInvalid"/>: not something ssh would connect to.</exception>
+        public TargetReport Report(string? hostName, int? pathIdleTimeout, string? pathIdleSource)
         {
             if (client == null)
             {
-                return new TargetReport(LocalTarget, new TimeoutSetting[0], TimeoutSummary.Create(LocalTarget, localSettings), new ConfigDiagnostic[0]);
+                return new TargetReport(LocalTarget, new TimeoutSetting[0], Summarize(LocalTarget, localSettings, pathIdleTimeout, pathIdleSource), new ConfigDiagnostic[0], new UnappliedSetting[0], pathIdleTimeout);
             }
 
             string target = hostName ?? DefaultHostName;
@@ -117,8 +144,12 @@ namespace SshKeepAlive.Core.Timeouts
 
             // Load problems are reported once, by Open, not again for every host.
             var targetDiagnostics = resolution.Diagnostics.Except(client.LoadDiagnostics).ToList();
-            return new TargetReport(target, settings, TimeoutSummary.Create(target, settings.Concat(localSettings).ToList()), targetDiagnostics);
+            var unapplied = resolution.Unapplied.Where(u => ClientKeywords.Any(k => k.Name == u.Name)).ToList();
+            return new TargetReport(target, settings, Summarize(target, settings.Concat(localSettings).ToList(), pathIdleTimeout, pathIdleSource), targetDiagnostics, unapplied, pathIdleTimeout);
         }
+
+        private static TimeoutSummary Summarize(string target, IReadOnlyList<TimeoutSetting> settings, int? pathIdleTimeout, string? pathIdleSource) =>
+            TimeoutSummary.Create(target, settings, pathIdleTimeout, pathIdleSource);
 
         /// <summary>The client keywords that bear on idle sessions, in report order.</summary>
         private static readonly ClientKeyword[] ClientKeywords =
@@ -193,7 +224,7 @@ namespace SshKeepAlive.Core.Timeouts
                 applicable.Add(TimeoutScope.Shell);
             }
 
-            if (Directory.Exists(environment.ProcSysPath))
+            if (Directory.Exists(environment.ProcSysPath) || environment.Os != OsKind.Linux)
             {
                 applicable.Add(TimeoutScope.Kernel);
             }
@@ -219,6 +250,8 @@ namespace SshKeepAlive.Core.Timeouts
             TimeoutEnvironment environment = options.Environment;
             var server = ServerConfigResolver.Load(options.ConfigPath ?? environment.ServerConfig, environment.SystemConfigDirectory, accounts, options.OpenSshVersion ?? environment.ServerOpenSshVersion);
             ServerResolution resolution = server.Resolve(options.Connection);
+            serverConfig = server.File;
+            serverResolution = resolution;
             AddFilesRead(new[] { server.File });
             diagnostics.AddRange(resolution.Diagnostics);
             localSettings.AddRange(ServerKeywordNames.Select(name => Row(TimeoutScope.Server, ServerTarget, resolution[name])));
@@ -237,31 +270,79 @@ namespace SshKeepAlive.Core.Timeouts
             return new TimeoutSetting(scope, target, setting.Name, value, setting.IsDefault, setting.Source?.Path ?? TimeoutSetting.DefaultSource, setting.Source?.Line, note);
         }
 
-        /// <summary>Reads the startup files of the connection's user (-User) when one is given, else of the current user.</summary>
+        /// <summary>
+        /// Reads the startup files of the connection's user (-User) when one is given, else of the current user: those
+        /// of the user's login shell (passwd; zsh on macOS when passwd does not say, bash elsewhere), the login-shell
+        /// files of other shells that have their own files here, and systemd-logind's StopIdleSessionSec.
+        /// </summary>
         private void ReadShell()
         {
+            TimeoutEnvironment environment = options.Environment;
             string? user = options.Connection.User;
-            string? home = options.Environment.HomeDirectory;
+            string? home = environment.HomeDirectory;
             if (user != null)
             {
                 string? passwdHome = accounts.HomeOf(user);
-                home = passwdHome == null ? null : Path.Combine(options.Environment.RootPath, passwdHome.TrimStart('/'));
+                home = passwdHome == null ? null : environment.UnderRoot(passwdHome);
                 if (home == null)
                 {
                     diagnostics.Add(new ConfigDiagnostic(ConfigDiagnosticSeverity.Warning, $"user {user} is not in the passwd file: only the system-wide shell startup files are read", null));
                 }
             }
 
-            ShellTimeoutReport shell = new ShellTimeoutReader(options.Environment.RootPath, home).Read();
+            LoginShell = accounts.ShellOf(user ?? environment.Client.LocalUser);
+            ShellFamily loginFamily = ShellFamilies.FromPath(LoginShell) ?? (environment.Os == OsKind.MacOS ? ShellFamily.Zsh : ShellFamily.Bash);
+            ShellTimeoutReport shell = new ShellTimeoutReader(environment.RootPath, home).Read(loginFamily);
             filesRead.AddRange(shell.FilesRead);
             diagnostics.AddRange(shell.Problems.Select(p => new ConfigDiagnostic(ConfigDiagnosticSeverity.Warning, p.Message, new ConfigSource(p.File, p.Line))));
-            localSettings.AddRange(LocalTimeoutSettings.Shell(shell, user));
+            localSettings.AddRange(LocalTimeoutSettings.LoginShell(shell, user));
+            foreach (ShellFamily other in Enum.GetValues(typeof(ShellFamily)).Cast<ShellFamily>().Where(f => f != loginFamily))
+            {
+                var reader = new ShellTimeoutReader(environment.RootPath, home);
+                if (reader.HasOwnStartupFiles(other))
+                {
+                    ShellTimeoutReport report = reader.Read(other);
+                    filesRead.AddRange(report.FilesRead.Except(filesRead).ToList());
+                    localSettings.Add(LocalTimeoutSettings.OtherShell(report, user));
+                }
+            }
+
+            var logind = new LogindIdleReader(environment.RootPath);
+            if (environment.Os == OsKind.Linux && logind.IsPresent)
+            {
+                LogindIdleSetting idle = logind.Read();
+                filesRead.AddRange(idle.FilesRead);
+                diagnostics.AddRange(idle.Problems.Select(p => new ConfigDiagnostic(ConfigDiagnosticSeverity.Warning, p.Message, new ConfigSource(p.File, p.Line))));
+                localSettings.Add(LocalTimeoutSettings.Logind(idle));
+            }
         }
 
+        /// <summary>Linux: /proc/sys. macOS: sysctl's output. Windows: the Tcpip registry key, through reg query.</summary>
         private void ReadKernel()
         {
-            var kernel = new KernelTimeoutReader(options.Environment.ProcSysPath).Read();
-            filesRead.AddRange(kernel.Select(k => k.Source));
+            TimeoutEnvironment environment = options.Environment;
+            IReadOnlyList<KernelSetting> kernel;
+            if (environment.Os == OsKind.Linux)
+            {
+                kernel = new KernelTimeoutReader(environment.ProcSysPath).Read();
+                filesRead.AddRange(kernel.Select(k => k.Source));
+            }
+            else
+            {
+                bool mac = environment.Os == OsKind.MacOS;
+                string[] command = mac ? new[] { "sysctl" }.Concat(KernelTimeoutReader.MacOSSysctlNames).ToArray() : new[] { "reg", "query", KernelTimeoutReader.WindowsTcpipKey };
+                CommandOutput output = environment.Machine.Run(command[0], command.Skip(1).ToArray());
+                string commandLine = string.Join(" ", command);
+                if (!output.Started)
+                {
+                    diagnostics.Add(ConfigDiagnostic.Warning($"{commandLine}: {output.Error.Trim()}; the kernel's TCP keepalive settings are not reported", null));
+                    return;
+                }
+
+                // reg query fails when the key has no value at all: then every value is Windows' default.
+                kernel = mac ? KernelTimeoutReader.FromSysctl(output.Output, commandLine) : KernelTimeoutReader.FromWindowsRegistry(output.Output);
+            }
+
             diagnostics.AddRange(kernel.Where(k => k.Problem != null).Select(k => new ConfigDiagnostic(ConfigDiagnosticSeverity.Warning, k.Name + ": " + k.Problem, new ConfigSource(k.Source, 0))));
             localSettings.AddRange(LocalTimeoutSettings.Kernel(kernel));
         }

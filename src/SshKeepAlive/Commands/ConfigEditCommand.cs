@@ -90,6 +90,9 @@ namespace SshKeepAlive.Commands
         [Parameter]
         public SwitchParameter PassThru { get; set; }
 
+        /// <summary>True when the server is edited with -Reload: the daemon is reloaded even when the values already hold.</summary>
+        protected bool ReloadsServer => Reload && Scope == ConfigScope.Server;
+
         /// <summary>The scope as Core names it.</summary>
         protected EditScope EditScope => Scope == ConfigScope.Server ? EditScope.Server : EditScope.Client;
 
@@ -148,12 +151,26 @@ namespace SshKeepAlive.Commands
                 WriteWarning(warning);
             }
 
-            if (!plan.HasChanges)
+            if (!plan.HasChanges && !ReloadsServer)
             {
                 // No second plan under the lock: it would only repeat this one, or (had the file just
                 // changed) write without the -WhatIf/-Confirm this path skips.
                 WriteVerbose($"{request.Path}: the values already hold; nothing written.");
                 Emit(EditResult.Unchanged(plan));
+                return;
+            }
+
+            if (!plan.HasChanges)
+            {
+                WriteVerbose($"{request.Path}: the values already hold; nothing written.");
+                if (ShouldProcess(request.Path, "Reload sshd with the config as it is"))
+                {
+                    EditResult reloaded = Editor.Apply(request, Options(request));
+                    WriteVerbose(reloaded.ReloadOutcome ?? "Not reloaded.");
+                    ReportNotReloaded(reloaded, request.Path);
+                    Emit(reloaded);
+                }
+
                 return;
             }
 
@@ -167,15 +184,20 @@ namespace SshKeepAlive.Commands
                 (result.Validated ? "; sshd -t accepts it" : string.Empty) +
                 (result.BackupPaths.Count > 0 ? $"; backup {string.Join(", ", result.BackupPaths)}" : string.Empty) +
                 (result.ReloadOutcome != null ? $"; {result.ReloadOutcome}" : string.Empty) + ".");
-            if (Reload && result.Changed && !result.Reloaded && result.ReloadOutcome != null)
+            ReportNotReloaded(result, request.Path);
+            Emit(result);
+        }
+
+        // -Reload asked for a reload the daemon did not do (none reads the file, or it is not running).
+        private void ReportNotReloaded(EditResult result, string path)
+        {
+            if (Reload && !result.Reloaded && result.ReloadOutcome != null)
             {
                 WriteError(ErrorRecords.Create(
                     ErrorId.SshdNotReloaded,
-                    $"{request.Path} was written{(result.Validated ? " and passed sshd -t" : string.Empty)}, but not reloaded: {result.ReloadOutcome}.",
-                    request.Path));
+                    $"{path} was {(result.Changed ? "written" : "not changed")}{(result.Validated ? " and passed sshd -t" : string.Empty)}, but not reloaded: {result.ReloadOutcome}.",
+                    path));
             }
-
-            Emit(result);
         }
 
         // The Match block of the -Match parameters; null when none is given.

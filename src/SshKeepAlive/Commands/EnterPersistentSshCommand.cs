@@ -13,7 +13,7 @@ namespace SshKeepAlive.Commands
     /// </summary>
     [Cmdlet(VerbsCommon.Enter, "PersistentSsh")]
     [OutputType(typeof(void))]
-    public sealed class EnterPersistentSshCommand : SshConnectionCmdlet
+    public sealed class EnterPersistentSshCommand : PersistentSessionCmdlet
     {
         /// <summary>Which terminal multiplexer keeps the remote session: Auto (tmux, else screen, else none), Tmux, Screen or None.</summary>
         /// <remarks>A string for the reason given on <see cref="SshConnectionCmdlet.StrictHostKeyChecking"/>.</remarks>
@@ -43,10 +43,11 @@ namespace SshKeepAlive.Commands
                 ThrowTerminatingError(ErrorRecords.From(ex));
             }
 
-            using PersistentSshSession session = Connect(BuildSettings(), terminating: true)!;
+            SshSessionSettings settings = BuildSettings();
+            using PersistentSshSession session = Connect(settings, terminating: true)!;
             try
             {
-                RunShell(session);
+                RunShell(session, settings);
             }
             catch (OperationCanceledException) when (CancellationToken.IsCancellationRequested)
             {
@@ -54,29 +55,49 @@ namespace SshKeepAlive.Commands
             }
             catch (SessionUnavailableException ex)
             {
-                WriteError(SessionErrors.Unavailable(session, ex));
+                WriteError(SessionErrors.Unavailable(session, ex, ComeBackAdvice(MultiplexerCommands.Parse(Multiplexer))));
             }
         }
 
-        private void RunShell(PersistentSshSession session)
+        private string ComeBackAdvice(MultiplexerKind multiplexer) => multiplexer == MultiplexerKind.None
+            ? "Check the path to the host, then run Enter-PersistentSsh again; without tmux or screen the old shell and its programs are gone."
+            : $"Check the path to the host, then run Enter-PersistentSsh again: it re-attaches the multiplexer session '{SessionName}', whose programs kept running.";
+
+        private void RunShell(PersistentSshSession session, SshSessionSettings settings)
         {
             TimeSpan wait = TimeSpan.FromSeconds(ReconnectWaitSeconds);
-            using var terminal = new ConsoleTerminal();
-            var shell = new InteractiveShell(session, terminal, ConsoleTerminal.TerminalType);
             MultiplexerKind requested = MultiplexerCommands.Parse(Multiplexer);
-            MultiplexerKind multiplexer = Await(shell.ResolveAsync(requested, wait, CancellationToken));
+            MultiplexerKind multiplexer = Await(InteractiveShell.ResolveAsync(session, requested, wait, CancellationToken));
             if (multiplexer == MultiplexerKind.None && requested != MultiplexerKind.None)
             {
                 WriteWarning($"{session.Target} has neither tmux nor screen: a plain shell, whose programs end if the connection drops.");
             }
 
             WriteVerbose($"Attaching {(multiplexer == MultiplexerKind.None ? "a plain shell" : $"{multiplexer.ToString().ToLowerInvariant()} session '{SessionName}'")} with TERM={ConsoleTerminal.TerminalType}; type ~. after Enter to disconnect.");
-            // Awaited so: a reconnect that must ask for a password or a one-time code asks in this terminal.
-            ShellEnd end = Await(shell.RunAsync(multiplexer, SessionName, wait, CancellationToken));
-            WriteVerbose($"The shell ended: {end}.");
-            if (end == ShellEnd.SessionLost)
+            ShellEnd end;
+            InteractiveShell shell;
+            using (var terminal = new ConsoleTerminal())
             {
-                WriteError(SessionErrors.Unavailable(session, new SessionUnavailableException($"The connection to {session.Target} was lost and did not come back within {ReconnectWaitSeconds} s.")));
+                // The console is raw until disposed: errors are written after, where a newline is a newline again.
+                shell = new InteractiveShell(session, terminal, ConsoleTerminal.TerminalType);
+                // Awaited so: a reconnect that must ask for a password or a one-time code asks in this terminal.
+                end = Await(shell.RunAsync(multiplexer, SessionName, wait, CancellationToken));
+            }
+
+            WriteVerbose($"The shell ended: {end}.");
+            switch (shell.FailureOf(end, wait))
+            {
+                case SshKeepAliveException failure:
+                    WriteError(failure.Id == ErrorId.SessionReconnectAbandoned
+                        ? ErrorRecords.From(failure)
+                        : SessionErrors.Unavailable(session, failure, ComeBackAdvice(multiplexer)));
+                    break;
+                case Exception failure when ConnectionErrors.For(failure, settings) is ErrorRecord record:
+                    WriteError(record);
+                    break;
+                case Exception failure:
+                    WriteError(SessionErrors.Unavailable(session, failure, ComeBackAdvice(multiplexer)));
+                    break;
             }
         }
     }

@@ -6,7 +6,7 @@ namespace SshKeepAlive.Commands
     /// <summary>Opens a persistent SSH session: keepalives the server answers, dead-peer detection, reconnect with backoff.</summary>
     [Cmdlet(VerbsCommon.New, "PersistentSshSession", SupportsShouldProcess = true)]
     [OutputType(typeof(PersistentSshSession))]
-    public sealed class NewPersistentSshSessionCommand : SshConnectionCmdlet
+    public sealed class NewPersistentSshSessionCommand : PersistentSessionCmdlet
     {
         /// <summary>The session's name for Get-PersistentSshSession -Name; default: the destination as given.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]

@@ -11,8 +11,9 @@ namespace SshKeepAlive.Commands
         public static ErrorRecord NotFound(object idOrName) =>
             ErrorRecords.Create(ErrorId.SessionNotFound, new ItemNotFoundException($"No persistent SSH session '{idOrName}' in this runspace."), idOrName);
 
-        public static ErrorRecord Unavailable(PersistentSshSession session, Exception exception) =>
-            ErrorRecords.Create(ErrorId.SessionUnavailable, exception, session);
+        /// <summary>The session is not usable; <paramref name="recommendedAction"/> replaces the advice for scripted sessions.</summary>
+        public static ErrorRecord Unavailable(PersistentSshSession session, Exception exception, string? recommendedAction = null) =>
+            ErrorRecords.Create(ErrorId.SessionUnavailable, exception, session, recommendedAction);
 
         public static ErrorRecord Lost(PersistentSshSession session, Exception exception) =>
             ErrorRecords.Create(ErrorId.SessionLostDuringCommand, exception, session);

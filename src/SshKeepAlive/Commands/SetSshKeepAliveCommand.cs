@@ -13,7 +13,10 @@ namespace SshKeepAlive.Commands
     [OutputType(typeof(EditResult))]
     public sealed class SetSshKeepAliveCommand : ConfigEditCommand
     {
-        /// <summary>Seconds between keepalives (e.g. 60) or an OpenSSH time string (e.g. 5m); 0 turns them off. At least one of -Interval, -CountMax and -TcpKeepAlive.</summary>
+        /// <summary>
+        /// Seconds between keepalives (e.g. 60) or an OpenSSH time string (e.g. 5m); 0 turns them off. At least one of
+        /// -Interval, -CountMax and -TcpKeepAlive, except that -Scope Server -Reload alone only reloads sshd.
+        /// </summary>
         [Parameter(Position = 0)]
         [ValidateNotNullOrEmpty]
         public string? Interval { get; set; }
@@ -31,6 +34,6 @@ namespace SshKeepAlive.Commands
         protected override string Action => "Set keepalive";
 
         /// <inheritdoc />
-        protected override IReadOnlyList<SettingChange> Changes() => TimeoutChanges.KeepAlive(EditScope, Interval, CountMax, TcpKeepAlive);
+        protected override IReadOnlyList<SettingChange> Changes() => TimeoutChanges.KeepAlive(EditScope, Interval, CountMax, TcpKeepAlive, reloadOnly: ReloadsServer);
     }
 }

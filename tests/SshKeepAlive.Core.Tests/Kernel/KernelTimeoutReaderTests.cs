@@ -73,6 +73,29 @@ namespace SshKeepAlive.Core.Tests.Kernel
             }
         }
 
+        [Fact]
+        public void FromSysctl_MacOS_ConvertsMillisecondsToSeconds_AndKnowsTheRoles()
+        {
+            var settings = KernelTimeoutReader.FromSysctl("net.inet.tcp.keepidle: 7200000\nnet.inet.tcp.keepintvl: 75000\nnet.inet.tcp.keepcnt: 8\n", "sysctl");
+
+            Assert.Equal(new int?[] { 7200, 75, 8 }, settings.Select(s => s.Value));
+            Assert.Equal(new[] { KernelRole.KeepAliveTime, KernelRole.KeepAliveInterval, KernelRole.KeepAliveProbes }, settings.Select(s => s.Role));
+            Assert.All(settings, s => Assert.Equal(s.BuiltInDefault, s.Value));
+            Assert.Equal("7200000 ms", settings[0].Note);
+        }
+
+        [Fact]
+        public void FromWindowsRegistry_ReadsKeepAliveTime_AndFallsBackToWindowsDefaults()
+        {
+            var tuned = KernelTimeoutReader.FromWindowsRegistry("HKEY_LOCAL_MACHINE\\...\r\n    KeepAliveTime    REG_DWORD    0x493e0\r\n    EnableDHCP    REG_DWORD    0x1\r\n");
+            var untouched = KernelTimeoutReader.FromWindowsRegistry(string.Empty);
+
+            Assert.Equal(300, tuned.Single(s => s.Name == "KeepAliveTime").Value);
+            Assert.Equal(KernelTimeoutReader.WindowsTcpipKey, tuned.Single(s => s.Name == "KeepAliveTime").Source);
+            Assert.Equal(new int?[] { 7200, 1, 10 }, untouched.Select(s => s.Value));
+            Assert.All(untouched, s => Assert.Equal("default", s.Source));
+        }
+
         private static void Write(TempDirectory sys, string relative, string text)
         {
             string path = Path.Combine(sys.Path, relative);

@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using System.Linq;
 using System.Collections.Concurrent;
 using System.Text;
 using System.Threading;
@@ -95,6 +96,32 @@ namespace SshKeepAlive.Core.Tests.Sessions
             Assert.Equal(SessionState.Connected, session.State);
             Assert.Equal(1, session.ReconnectCount);
             Assert.Equal("b\n", Run(session, "echo b"));
+        }
+
+        [TestbedFact]
+        public void ConnectAttemptStartedDuringACut_IsAbandonedWhenThePathReturns_NotLeftToItsConnectTimeout()
+        {
+            using var bed = SshKeepAlive.Testing.Testbed.Start();
+            SshSessionSettings settings = Settings(bed);
+            settings.ConnectTimeout = TimeSpan.FromSeconds(30);
+            settings.ReconnectPolicy = new ReconnectPolicy(TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(60), null, TimeSpan.FromMinutes(2), jitter: 0);
+            var events = new ConcurrentQueue<SessionEvent>();
+            using PersistentSshSession session = Connect(settings, events);
+            TimeSpan cutAfterTheAttemptStarts = TimeSpan.FromSeconds(20);
+
+            bed.Cut();
+            Assert.True(Wait.Until(() => First(events, SessionEventKind.Disconnected) != null, Wait.Bounded), "the cut was never noticed");
+            Thread.Sleep(cutAfterTheAttemptStarts);
+            DateTimeOffset restoredAt = DateTimeOffset.Now;
+            bed.Restore();
+            Assert.True(Wait.Until(() => First(events, SessionEventKind.Reconnected) != null, Wait.Bounded), "no reconnect: " + string.Join("; ", events));
+
+            // Left alone, the attempt (its SYN lost in the cut, and TCP's next resend 31 s after the first) would end only at
+            // its connect timeout, 10 s after the restore.
+            string history = $"restored at {restoredAt:HH:mm:ss.fff}; " + string.Join(" | ", events.Select(e => $"{e.Time:HH:mm:ss.fff} {e.Message}"));
+            Assert.True(First(events, SessionEventKind.Reconnected)!.Time - restoredAt < (settings.ConnectTimeout - cutAfterTheAttemptStarts) / 3, history);
+            Assert.True(events.Any(e => e.Kind == SessionEventKind.Reconnecting && e.Message.Contains("abandoned")), history);
+            Assert.Equal("back\n", Run(session, "echo back"));
         }
 
         [TestbedFact]

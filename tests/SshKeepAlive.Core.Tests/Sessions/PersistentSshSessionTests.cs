@@ -348,6 +348,59 @@ namespace SshKeepAlive.Core.Tests.Sessions
         }
 
         [Fact]
+        public async Task ReconnectRefusedForGood_KeepsWhatRefusedIt_ForTheCallerToReport()
+        {
+            using var test = new SessionTest();
+            FakeConnection first = await test.ConnectAsync();
+            first.Fail("connection reset");
+            (await test.Connector.NextWaitAsync()).End();
+            var refused = new SshAuthenticationException("Permission denied (publickey).");
+
+            (await test.Connector.NextAttemptAsync()).Fail(refused);
+
+            await test.EventAsync(SessionEventKind.GaveUp);
+            Assert.Same(refused, test.Session.Failure);
+        }
+
+        [Fact]
+        public async Task ConnectAttemptHangingWhenThePathComesBack_IsAbandoned_AndANewOneStartsAtOnce()
+        {
+            using var test = new SessionTest();
+            FakeConnection first = await test.ConnectAsync();
+            first.Fail("connection reset");
+            (await test.Connector.NextWaitAsync()).End();
+            PendingConnect hanging = await test.Connector.NextAttemptAsync();
+            PendingWait watch = await test.Connector.NextWatchAsync();
+
+            watch.End();
+
+            SessionEvent abandoned = await test.EventAsync(SessionEventKind.Reconnecting, 2);
+            Assert.Contains("Attempt 1", abandoned.Message);
+            Assert.Contains("abandoned", abandoned.Message);
+            Assert.True(hanging.Token.IsCancellationRequested);
+            FakeConnection second = await test.ReconnectAsync();
+            await test.EventAsync(SessionEventKind.Reconnected);
+            Assert.Equal(second.ServerVersion, test.Session.ServerVersion);
+        }
+
+        [Fact]
+        public async Task ConnectAttemptThatSucceeds_StopsTheWatchBesideIt()
+        {
+            using var test = new SessionTest();
+            FakeConnection first = await test.ConnectAsync();
+            first.Fail("connection reset");
+            (await test.Connector.NextWaitAsync()).End();
+            PendingConnect attempt = await test.Connector.NextAttemptAsync();
+            PendingWait watch = await test.Connector.NextWatchAsync();
+
+            attempt.Succeed();
+
+            await test.EventAsync(SessionEventKind.Reconnected);
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => watch.Over.WaitAsync(Wait.Bounded));
+            Assert.Equal(SessionState.Connected, test.Session.State);
+        }
+
+        [Fact]
         public async Task ReconnectAttemptsRunOut_LeavesTheSessionBroken_AfterBackingOff()
         {
             using var test = new SessionTest(new ReconnectPolicy(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(3), 3, null, jitter: 0));

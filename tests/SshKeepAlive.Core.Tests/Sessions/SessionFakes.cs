@@ -147,11 +147,12 @@ namespace SshKeepAlive.Core.Tests.Sessions
         }
     }
 
-    /// <summary>A connector whose connect attempts and reconnect delays the test ends one by one.</summary>
+    /// <summary>A connector whose connect attempts, reconnect delays and path watches the test ends one by one.</summary>
     internal sealed class FakeConnector : ISshConnector
     {
         private readonly Arrivals<PendingConnect> attempts = new Arrivals<PendingConnect>("connect attempt");
         private readonly Arrivals<PendingWait> waits = new Arrivals<PendingWait>("reconnect delay");
+        private readonly Arrivals<PendingWait> watches = new Arrivals<PendingWait>("watch for the path's return");
 
         public SshTarget Target { get; } = new SshTarget("web01", "alice", 22);
 
@@ -166,8 +167,9 @@ namespace SshKeepAlive.Core.Tests.Sessions
 
         public Task WaitForPathAsync(TimeSpan delay, bool unreachableBefore, CancellationToken cancellationToken)
         {
+            // A wait without end is the watch beside a connect attempt: it ends only when the path comes back.
             var wait = new PendingWait(delay, cancellationToken);
-            waits.Add(wait);
+            (delay == Timeout.InfiniteTimeSpan ? watches : waits).Add(wait);
             return wait.Over;
         }
 
@@ -176,6 +178,9 @@ namespace SshKeepAlive.Core.Tests.Sessions
 
         /// <summary>The next reconnect delay, once the session waits it out.</summary>
         public Task<PendingWait> NextWaitAsync() => waits.NextAsync();
+
+        /// <summary>The watch for the path's return beside the next connect attempt, once the session starts it.</summary>
+        public Task<PendingWait> NextWatchAsync() => watches.NextAsync();
 
         /// <summary>Connect attempts and delays the session started that the test has not taken.</summary>
         public int Untaken => attempts.Count + waits.Count;
@@ -287,7 +292,7 @@ namespace SshKeepAlive.Core.Tests.Sessions
 
         public Task<RemoteCommandOutput> RunCommandAsync(string command, CancellationToken cancellationToken) => Command(command, cancellationToken);
 
-        public ShellStream OpenShell(string terminal, int columns, int rows) => throw new NotSupportedException("no shells in the fakes");
+        public ShellStream OpenShell(string terminal, int columns, int rows, string? command) => throw new NotSupportedException("no shells in the fakes");
 
         public Task<System.Net.Sockets.Socket> OpenChannelAsync(string host, int port, CancellationToken cancellationToken) => throw new NotSupportedException("no channels in the fakes");
 

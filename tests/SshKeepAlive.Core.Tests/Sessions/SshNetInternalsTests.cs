@@ -43,6 +43,24 @@ namespace SshKeepAlive.Core.Tests.Sessions
             Assert.Equal(ConnectFailureKind.KeepAliveReplyUnavailable, ConnectFailure.Classify(problem));
         }
 
+        [Fact]
+        public void PtyCommand_BindsEveryMember_InTheSshNetThisModuleShips()
+        {
+            // If this fails after an SSH.NET upgrade, Enter-PersistentSsh types the multiplexer's command into a shell.
+            SshNetPtyCommand bound = SshNetPtyCommand.Current;
+
+            Assert.True(bound.IsBound, "missing: " + bound.Missing);
+        }
+
+        [Fact]
+        public void PtyCommand_BindToAnAssemblyWithoutTheMembers_SaysWhichIsMissing_WithoutThrowing()
+        {
+            SshNetPtyCommand unbound = SshNetPtyCommand.Bind(typeof(object).Assembly);
+
+            Assert.False(unbound.IsBound);
+            Assert.Equal("Renci.SshNet.BaseClient.Session", unbound.Missing);
+        }
+
         [TestbedFact]
         public void Keepalives_OnTheTestbedsSshd_AreAnswered()
         {
@@ -61,7 +79,7 @@ namespace SshKeepAlive.Core.Tests.Sessions
             SshSessionSettings settings = Settings(bed);
             settings.KeepAliveInterval = TimeSpan.FromSeconds(2);
             settings.ReconnectPolicy = ReconnectPolicy.Never;
-            SshConnector connector = settings.CreateHopConnector();
+            SshConnector connector = settings.CreateConnector();
             connector.Internals = SshNetInternals.Bind(typeof(object).Assembly);
             using var session = new PersistentSshSession(connector, settings.KeepAliveInterval, settings.KeepAliveCountMax, settings.ReconnectPolicy);
             using (var deadline = new CancellationTokenSource(Wait.Bounded))

@@ -4,9 +4,7 @@ using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using System.Threading;
-using SshKeepAlive.Core.OpenSsh;
 using SshKeepAlive.Core.Sessions;
-using SshKeepAlive.Core.Ssh;
 using SshKeepAlive.Testing;
 
 namespace SshKeepAlive.Core.Tests.Sessions

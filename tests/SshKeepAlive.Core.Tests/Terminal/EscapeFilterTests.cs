@@ -37,5 +37,36 @@ namespace SshKeepAlive.Core.Tests.Terminal
             Assert.False(early);
             Assert.True(disconnect);
         }
+    
+        [Fact]
+        public void Filter_PassesEveryOtherByteUnchanged_ControlsAndStringTerminatorsIncluded()
+        {
+            var filter = new EscapeFilter();
+            byte[] input = new byte[256];
+            for (int i = 0; i < input.Length; i++)
+            {
+                input[i] = (byte)i;
+            }
+
+            byte[] output = filter.Filter(input, input.Length, out bool disconnect);
+
+            // '~' (0x7e) follows '}', not a newline, so it too is sent as typed.
+            Assert.Equal(input, output);
+            Assert.False(disconnect);
+            Assert.Equal(new byte[] { 0x1b, 0x5c }, filter.Filter(new byte[] { 0x1b, 0x5c }, 2, out _));
+        }
+
+        [Fact]
+        public void StartLine_MakesTheNextTildeDotDisconnect_WithoutANewlineFirst()
+        {
+            var filter = new EscapeFilter();
+            filter.Filter(new[] { (byte)'l', (byte)'s', (byte)'~' }, 3, out _);
+
+            filter.StartLine();
+            byte[] output = filter.Filter(new[] { (byte)'~', (byte)'.' }, 2, out bool disconnect);
+
+            Assert.Empty(output);
+            Assert.True(disconnect);
+        }
     }
 }

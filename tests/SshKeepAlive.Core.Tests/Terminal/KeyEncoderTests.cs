@@ -19,7 +19,16 @@ namespace SshKeepAlive.Core.Tests.Terminal
         [InlineData(ConsoleKey.C, '\u0003', false, false, true, "\u0003")]
         [InlineData(ConsoleKey.B, 'b', false, true, false, "\u001bb")]
         [InlineData(ConsoleKey.E, 'é', false, false, false, "é")]
-        public void Encode_ProducesXtermSequences(ConsoleKey key, char keyChar, bool shift, bool alt, bool control, string expected)
+        [InlineData(ConsoleKey.Spacebar, '\0', false, false, true, "\0")]
+        [InlineData(ConsoleKey.Spacebar, ' ', false, false, true, "\0")]
+        [InlineData(ConsoleKey.D2, '\0', true, false, true, "\0")]
+        [InlineData(ConsoleKey.Oem5, '\0', false, false, true, "\u001c")]
+        [InlineData(ConsoleKey.Oem6, '\0', false, false, true, "\u001d")]
+        [InlineData(ConsoleKey.D6, '\0', true, false, true, "\u001e")]
+        [InlineData(ConsoleKey.OemMinus, '\0', true, false, true, "\u001f")]
+        [InlineData(ConsoleKey.A, '\0', false, false, true, "\u0001")]
+        [InlineData(ConsoleKey.Spacebar, '\0', false, true, true, "\u001b\0")]
+        public void Encode_ProducesXtermSequences_IncludingTheControlsTheConsoleGivesNoCharacterFor(ConsoleKey key, char keyChar, bool shift, bool alt, bool control, string expected)
         {
             byte[] bytes = KeyEncoder.Encode(new ConsoleKeyInfo(keyChar, key, shift, alt, control));
 

@@ -7,12 +7,12 @@ namespace SshKeepAlive.Core.Tests.Terminal
     public sealed class MultiplexerCommandsTests
     {
         [Theory]
-        [InlineData(Multiplexer.Tmux, "work", "exec tmux new-session -A -s work\n")]
-        [InlineData(Multiplexer.Screen, "work", "exec screen -xRR -S work\n")]
-        [InlineData(Multiplexer.None, "work", "")]
-        public void AttachLine_AttachesOrCreatesTheNamedSession(Multiplexer multiplexer, string name, string expected)
+        [InlineData(Multiplexer.Tmux, "work", "tmux new-session -A -D -s work")]
+        [InlineData(Multiplexer.Screen, "work", "screen -D -RR -S work")]
+        [InlineData(Multiplexer.None, "work", null)]
+        public void AttachCommand_AttachesOrCreatesTheNamedSession_DetachingOtherClients(Multiplexer multiplexer, string name, string? expected)
         {
-            Assert.Equal(expected, MultiplexerCommands.AttachLine(multiplexer, name));
+            Assert.Equal(expected, MultiplexerCommands.AttachCommand(multiplexer, name));
         }
 
         [Theory]
@@ -20,9 +20,9 @@ namespace SshKeepAlive.Core.Tests.Terminal
         [InlineData("x;reboot")]
         [InlineData("$(id)")]
         [InlineData("")]
-        public void AttachLine_RefusesNamesTheShellWouldInterpret(string name)
+        public void AttachCommand_RefusesNamesTheShellWouldInterpret(string name)
         {
-            Assert.Throws<ArgumentException>(() => MultiplexerCommands.AttachLine(Multiplexer.Tmux, name));
+            Assert.Throws<ArgumentException>(() => MultiplexerCommands.AttachCommand(Multiplexer.Tmux, name));
         }
 
         [Theory]

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Text;
@@ -12,13 +13,18 @@ namespace SshKeepAlive.Core.Tests.Terminal
     {
         private readonly BlockingCollection<byte[]> typed = new BlockingCollection<byte[]>();
         private readonly ConcurrentQueue<string> statuses = new ConcurrentQueue<string>();
+        private readonly ConcurrentQueue<(DateTimeOffset Time, string Line)> progress = new ConcurrentQueue<(DateTimeOffset, string)>();
         private readonly StringBuilder output = new StringBuilder();
 
-        public int Columns => 100;
+        /// <summary>The size the shell sees; a test changes it as a user resizes the window.</summary>
+        public int Columns { get; set; } = 100;
 
-        public int Rows => 30;
+        public int Rows { get; set; } = 30;
 
         public IReadOnlyCollection<string> Statuses => statuses.ToArray();
+
+        /// <summary>Every progress line shown, with when it was shown.</summary>
+        public IReadOnlyCollection<(DateTimeOffset Time, string Line)> Progress => progress.ToArray();
 
         public string Output
         {
@@ -57,5 +63,7 @@ namespace SshKeepAlive.Core.Tests.Terminal
         }
 
         public void WriteStatus(string message) => statuses.Enqueue(message);
+
+        public void ShowProgress(string message) => progress.Enqueue((DateTimeOffset.Now, message));
     }
 }

@@ -113,7 +113,7 @@ namespace SshKeepAlive.Core.Tests.Timeouts
         public void Report_ServerMatchBlock_IsTheSourceAndFeedsTheSummary()
         {
             using var root = new TempDirectory();
-            string config = Write(root, "sshd_config", "ClientAliveInterval 60\nMatch User alice\n    ClientAliveInterval 30\n    ChannelTimeout session=5m\n");
+            string config = Write(root, "sshd_config", "ClientAliveInterval 60\nMatch User alice\n    ClientAliveInterval 30\n    ChannelTimeout session:*=5m\n");
             var options = new TimeoutReportOptions(Environment(root))
             {
                 ConfigPath = config,

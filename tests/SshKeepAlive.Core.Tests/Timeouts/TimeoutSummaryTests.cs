@@ -61,7 +61,7 @@ namespace SshKeepAlive.Core.Tests.Timeouts
             var summary = Summarize(
                 new TimeoutSetting(TimeoutScope.Shell, LocalTimeoutSettings.LoginShellTarget, "TMOUT", 900, false, "/etc/profile", 4),
                 new TimeoutSetting(TimeoutScope.Shell, LocalTimeoutSettings.InteractiveShellTarget, "TMOUT", 60, false, "/etc/bash.bashrc", 1),
-                Server("ChannelTimeout", "global=1h session=10m"));
+                Server("ChannelTimeout", "global=1h session:shell=10m"));
 
             Assert.Equal(600, summary.IdleTimeoutSeconds);
             Assert.Equal("ChannelTimeout (/etc/ssh/sshd_config:9)", summary.IdleTimeoutSource);
@@ -92,15 +92,17 @@ namespace SshKeepAlive.Core.Tests.Timeouts
         }
 
         [Theory]
-        [InlineData("session=5m", 300)]
-        [InlineData("global=1h session=10m", 600)]
-        [InlineData("session=10m global=2m", 120)]
+        [InlineData("session:shell=5m", 300)]
+        [InlineData("global=1h session:*=10m", 600)]
+        [InlineData("session:shell=10m global=2m", 120)]
         [InlineData("*=30s", 30)]
         [InlineData("session:*=45", 45)]
         [InlineData("x11-connection=1m direct-tcpip=5m", null)]
-        [InlineData("session=0", null)]
-        [InlineData("session=0 global=2m", 120)]
-        [InlineData("session=bogus", null)]
+        [InlineData("session:shell=0", null)]
+        [InlineData("session:*=0 global=2m", 120)]
+        [InlineData("session:*=bogus", null)]
+        [InlineData("session=5m", null)] // sshd looks the timeout up as session:shell, which "session" does not match
+        [InlineData("global=1h session=10m", 3600)]
         public void ChannelTimeoutForSession_FollowsTypePatterns(string value, int? expected)
         {
             Assert.Equal(expected, ChannelTimeouts.ForSession(value));
