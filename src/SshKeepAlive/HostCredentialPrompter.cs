@@ -51,12 +51,24 @@ namespace SshKeepAlive
             return answers;
         });
 
-        /// <summary>Runs on the pipeline thread until <paramref name="task"/> ends, answering the questions it asks meanwhile.</summary>
-        public void Wait(Task task, CancellationToken cancellationToken)
+        /// <summary>Runs <paramref name="start"/> and, on the pipeline thread, answers the questions it asks until it ends.</summary>
+        public void Wait(Func<Task> start, CancellationToken cancellationToken) => AnswerWhileRunning(() => Task.Run(start), cancellationToken);
+
+        /// <summary>Runs <paramref name="start"/> and, on the pipeline thread, answers the questions it asks until it ends.</summary>
+        public T Wait<T>(Func<Task<T>> start, CancellationToken cancellationToken) =>
+            ((Task<T>)AnswerWhileRunning(() => Task.Run(start), cancellationToken)).GetAwaiter().GetResult();
+
+        // Questions are answered from before the task starts (it may ask at once), and the task runs on the thread pool,
+        // never on this thread: SSH.NET goes on with the key exchange and authentication on whichever thread finished
+        // the socket connect, so a question it asks on its listener thread (keyboard-interactive) while it holds this
+        // thread could never be answered.
+        private Task AnswerWhileRunning(Func<Task> run, CancellationToken cancellationToken)
         {
             Interlocked.Increment(ref waiting);
+            Task? task = null;
             try
             {
+                task = run();
                 while (!task.IsCompleted)
                 {
                     if (questions.TryTake(out (Action Ask, Action Refuse) question, PollInterval))
@@ -79,6 +91,7 @@ namespace SshKeepAlive
             }
 
             task.GetAwaiter().GetResult();
+            return task;
         }
 
         private static string? Plain(SecureString? secret) => secret == null ? null : new NetworkCredential(string.Empty, secret).Password;

@@ -106,7 +106,7 @@ namespace SshKeepAlive
             try
             {
                 session = settings.CreateSession();
-                Prompter.Wait(session.ConnectAsync(CancellationToken), CancellationToken);
+                Prompter.Wait(() => session.ConnectAsync(CancellationToken), CancellationToken);
                 foreach (PortForward forward in session.PortForwards.Where(f => f.State == PortForwardState.Failed))
                 {
                     WriteWarning($"{forward}: {forward.LastError} It is tried again every few seconds and after every reconnect.");
@@ -139,11 +139,7 @@ namespace SshKeepAlive
             }
         }
 
-        /// <summary>Waits for a task on the pipeline thread, answering the authentication prompts it raises meanwhile.</summary>
-        protected T Await<T>(System.Threading.Tasks.Task<T> task)
-        {
-            Prompter.Wait(task, CancellationToken);
-            return task.GetAwaiter().GetResult();
-        }
+        /// <summary>Runs a task and waits for it on the pipeline thread, answering the authentication prompts it raises meanwhile.</summary>
+        protected T Await<T>(Func<System.Threading.Tasks.Task<T>> start) => Prompter.Wait(start, CancellationToken);
     }
 }
