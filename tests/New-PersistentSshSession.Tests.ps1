@@ -368,8 +368,9 @@ Describe 'New-PersistentSshSession reading ssh_config as ssh does' {
 
                 Start-PwshPane $Pane
                 Send-PaneKey $Pane "`$s = New-PersistentSshSession -HostName bed1 -ConfigPath $config; 'state: ' + `$s.State" -Enter
-                # PAM's own prompt, as sshd sends it.
-                Wait-Until { (Get-PaneScreen $Pane) -match '(?m)^Password: ' } | Should -BeTrue -Because "the server's question shows:`n$(Get-PaneScreen $Pane)"
+                # PAM's own prompt, as sshd sends it: at the start of a line, or after the blanks of a typed line that
+                # reached the pane's last column (capture-pane -J joins a wrapped line with the next).
+                Wait-Until { (Get-PaneScreen $Pane) -cmatch '(?m)(^|\s)Password: ' } | Should -BeTrue -Because "the server's question shows:`n$(Get-PaneScreen $Pane)"
                 Send-PaneKey $Pane $Bed.PASSWORD -Enter
                 Wait-Until { (Get-PaneScreen $Pane) -match 'state: Connected' } | Should -BeTrue -Because "the session connects:`n$(Get-PaneScreen $Pane)"
                 Get-Content -LiteralPath $Bed.SERVER_1_SSHD_LOG -Raw | Should -Match 'Accepted keyboard-interactive/pam for'
