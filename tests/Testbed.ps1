@@ -28,9 +28,20 @@ function Invoke-SshTestbed {
 # trixie: 10.0p2, bullseye: 8.4p1); its image is built on first use.
 function Start-SshTestbed {
     param([int] $IdleTimeout = 300, [int] $Servers = 1, [string] $Suite = 'bookworm')
+    ConvertFrom-SshTestbedFacts (Invoke-SshTestbed -ArgumentList @('up', '--idle-timeout', $IdleTimeout, '--servers', $Servers, '--suite', $Suite, '--owner', $PID))
+}
+
+# Starts -Count more servers of -Suite in the run; returns the run's facts, now with them (SERVER_<k>_...).
+function Add-SshTestbedServer {
+    param([Parameter(Mandatory)] $Testbed, [int] $Count = 1, [string] $Suite = 'bookworm')
+    ConvertFrom-SshTestbedFacts (Invoke-SshTestbed -ArgumentList @('add-servers', $Testbed.RUN_ID, $Count, '--suite', $Suite))
+}
+
+# The KEY=VALUE lines the testbed prints, as an object.
+function ConvertFrom-SshTestbedFacts([string[]] $Line) {
     $facts = [ordered]@{}
-    foreach ($line in Invoke-SshTestbed -ArgumentList @('up', '--idle-timeout', $IdleTimeout, '--servers', $Servers, '--suite', $Suite, '--owner', $PID)) {
-        $name, $value = "$line" -split '=', 2
+    foreach ($text in $Line) {
+        $name, $value = "$text" -split '=', 2
         if ($null -ne $value) { $facts[$name] = $value }
     }
     [pscustomobject] $facts
@@ -107,4 +118,45 @@ function New-SshTestbedConfig {
     }
     Set-Content -LiteralPath $Path -Value $lines
     $Path
+}
+
+# The servers of a run as -ComputerName takes them (user@address), in server order.
+function Get-SshTestbedComputerName {
+    param([Parameter(Mandatory)] $Testbed)
+    foreach ($k in 1..[int] $Testbed.SERVER_COUNT) { "$($Testbed.USER)@$($Testbed."SERVER_$($k)_ADDRESS")" }
+}
+
+# Connection parameters of the fleet cmdlets (-ComputerName) for a run's servers: its key and known_hosts, host keys checked.
+function Get-SshTestbedFleetParameter {
+    param([Parameter(Mandatory)] $Testbed, [int] $ConnectTimeout = 10)
+    @{
+        KeyFile               = $Testbed.PRIVATE_KEY
+        KnownHostsFile        = $Testbed.KNOWN_HOSTS
+        StrictHostKeyChecking = 'Yes'
+        ConnectTimeout        = $ConnectTimeout
+    }
+}
+
+# What sudo asks of the test account on server -Server: nothing (NoPassword), its password (Password), or not allowed (None).
+function Set-SshTestbedSudo {
+    param([Parameter(Mandatory)] $Testbed, [int] $Server = 1, [ValidateSet('NoPassword', 'Password', 'None')] [string] $Mode = 'NoPassword')
+    $rule = @{ NoPassword = "$($Testbed.USER) ALL=(ALL) NOPASSWD: ALL"; Password = "$($Testbed.USER) ALL=(ALL) ALL"; None = '' }[$Mode]
+    Invoke-SshTestbedServerCommand -Testbed $Testbed -Server $Server -Command @(
+        'sh', '-c', 'printf "%s\n" "$1" > /etc/sudoers.d/sshka && chmod 0440 /etc/sudoers.d/sshka', 'sh', $rule) | Out-Null
+}
+
+# Makes server -Server's sshd act up once it loads a config holding the line -Marker (tests/testbed/sshd-fault): deny the test
+# account's new logins, or die. sshd -t, -T and the running daemon are unchanged. -Remove puts the real sshd back.
+function Set-SshTestbedSshdFault {
+    param([Parameter(Mandatory)] $Testbed, [int] $Server = 1, [string] $Marker, [ValidateSet('deny', 'die')] [string] $Action = 'deny', [switch] $Remove)
+    if ($Remove) {
+        Invoke-SshTestbedServerCommand -Testbed $Testbed -Server $Server -Command @('sh', '-c', 'if [ -e /usr/sbin/sshd.real ]; then mv -f /usr/sbin/sshd.real /usr/sbin/sshd; fi; rm -f /etc/sshka-fault') | Out-Null
+        return
+    }
+    # The server's folder is mounted at the same path inside its container.
+    $folder = Split-Path -Parent $Testbed."SERVER_$($Server)_SSHD_CONFIG"
+    Copy-Item -LiteralPath (Join-Path $PSScriptRoot 'testbed/sshd-fault') -Destination (Join-Path $folder 'sshd-fault')
+    Invoke-SshTestbedServerCommand -Testbed $Testbed -Server $Server -Command @(
+        'sh', '-c', '[ -e /usr/sbin/sshd.real ] || mv /usr/sbin/sshd /usr/sbin/sshd.real; install -m 0755 "$1/sshd-fault" /usr/sbin/sshd && printf "%s\n%s\n" "$2" "$3" > /etc/sshka-fault',
+        'sh', $folder, $Marker, $Action) | Out-Null
 }

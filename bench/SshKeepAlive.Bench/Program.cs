@@ -22,6 +22,7 @@ namespace SshKeepAlive.Bench
             new ForwardBenchmark(),
             new JumpBenchmark(),
             new IdleCostBenchmark(),
+            new FleetBenchmark(),
         };
 
         private static int Main(string[] args)

@@ -105,6 +105,11 @@ namespace SshKeepAlive
                 case ErrorId.SessionReconnectAbandoned: return Of(ErrorCategory.OperationStopped, "Run Enter-PersistentSsh again when the host is reachable: it re-attaches the tmux or screen session (-SessionName), whose programs kept running.");
                 case ErrorId.CommandFailed: return Of(ErrorCategory.InvalidOperation, "See the inner exception.");
                 case ErrorId.MultiplexerSessionNameInvalid: return Of(ErrorCategory.InvalidArgument, "Give -SessionName as 1-64 letters, digits, '.', '_' or '-'.");
+                case ErrorId.ComputerNameMissing: return Of(ErrorCategory.InvalidArgument, "Give -ComputerName with the connection parameters (-Credential, -KeyFile, -KnownHostsFile, -StrictHostKeyChecking, -ConnectTimeout, -ConfigPath, -SudoCredential, -User), or leave them out for this machine.");
+                case ErrorId.RemotePathInvalid: return Of(ErrorCategory.InvalidArgument, "With -ComputerName, give -Path or -LiteralPath as the remote machine's absolute path (/etc/ssh/sshd_config) or ~/...; wildcards are not expanded there.");
+                case ErrorId.SudoPasswordMissing: return Of(ErrorCategory.PermissionDenied, "Give the login user's password with -SudoCredential, allow it sudo without a password (NOPASSWD), or connect as root; nothing was changed on that host.");
+                case ErrorId.SudoFailed: return Of(ErrorCategory.PermissionDenied, "Check that the login user may run /bin/sh as root with sudo (sudo -l on the host) and, with -SudoCredential, its password; nothing was changed on that host.");
+                case ErrorId.EditVerificationFailed: return Of(ErrorCategory.InvalidResult, "Check the host's sshd log for why the new login failed; the message says whether the previous config is back and confirmed.");
                 case ErrorId.IdleProbeFailed: return Of(ErrorCategory.ConnectionError, "Check that the server accepts this many connections at once (sshd's MaxStartups, MaxSessions): lower -MaxConnections, then measure again.");
                 default: return null;
             }

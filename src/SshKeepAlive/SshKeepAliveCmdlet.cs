@@ -20,7 +20,7 @@ namespace SshKeepAlive
         protected CancellationToken CancellationToken => stopping.Token;
 
         /// <inheritdoc />
-        public void Dispose() => stopping.Dispose();
+        public virtual void Dispose() => stopping.Dispose();
 
         /// <inheritdoc />
         protected override void StopProcessing() => stopping.Cancel();

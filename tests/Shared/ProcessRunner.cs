@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Generic;
+using System.Linq;
 using System.Text;
 using System.Threading;
 using CliWrap;
@@ -49,7 +51,11 @@ namespace SshKeepAlive.Testing
         /// Runs a program with standard input closed, killing it (and its children) if it has not exited within
         /// <paramref name="deadline"/>.
         /// </summary>
-        public static ProcessOutcome Run(TimeSpan deadline, string fileName, params string[] arguments)
+        public static ProcessOutcome Run(TimeSpan deadline, string fileName, params string[] arguments) =>
+            RunIn(deadline, null, null, fileName, arguments);
+
+        /// <summary>As <see cref="Run(TimeSpan, string, string[])"/>, in <paramref name="workingDirectory"/> and with <paramref name="environment"/> added to this process's.</summary>
+        public static ProcessOutcome RunIn(TimeSpan deadline, string? workingDirectory, IReadOnlyDictionary<string, string>? environment, string fileName, params string[] arguments)
         {
             var output = new StringBuilder();
             var error = new StringBuilder();
@@ -57,6 +63,8 @@ namespace SshKeepAlive.Testing
             try
             {
                 CommandResult result = Cli.Wrap(fileName)
+                    .WithWorkingDirectory(workingDirectory ?? System.IO.Directory.GetCurrentDirectory())
+                    .WithEnvironmentVariables(environment?.ToDictionary(e => e.Key, e => (string?)e.Value) ?? new Dictionary<string, string?>())
                     .WithArguments(arguments)
                     .WithValidation(CommandResultValidation.None)
                     .WithStandardOutputPipe(PipeTarget.ToStringBuilder(output, Encoding.UTF8))

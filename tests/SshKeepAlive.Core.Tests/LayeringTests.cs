@@ -20,13 +20,14 @@ namespace SshKeepAlive.Core.Tests
         /// <summary>Bottom first; a namespace may use those of lower layers, never its own layer's others or higher ones.</summary>
         private static readonly string[][] Layers =
         {
-            new[] { "Errors", "OpenSsh", "Platform" },
+            new[] { "Errors" },
+            new[] { "OpenSsh", "Platform" },
             new[] { "ConfigDocuments", "Files", "Kernel", "Shell" },
             new[] { "ClientConfig", "ServerConfig" },
             new[] { "Ssh", "Server" },
             new[] { "Editing", "Sessions" },
             new[] { "Terminal", "Timeouts" },
-            new[] { "Diagnostics" },
+            new[] { "Diagnostics", "Fleet" },
         };
 
         private static readonly Assembly Core = typeof(SshTarget).Assembly;

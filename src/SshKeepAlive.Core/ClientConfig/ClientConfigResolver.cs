@@ -74,11 +74,11 @@ namespace SshKeepAlive.Core.ClientConfig
         {
             var files = new[]
             {
-                LoadedConfig.Load(environment.UserConfigPath, IncludeRules.ForUserClientConfig(environment.HomeDirectory)),
-                LoadedConfig.Load(environment.SystemConfigPath, IncludeRules.ForSystemClientConfig(environment.SystemDirectory, environment.HomeDirectory)),
+                LoadedConfig.Load(environment.UserConfigPath, IncludeRules.ForUserClientConfig(environment.HomeDirectory, environment.NumericUserId), environment.Files),
+                LoadedConfig.Load(environment.SystemConfigPath, IncludeRules.ForSystemClientConfig(environment.SystemDirectory, environment.HomeDirectory), environment.Files),
             };
             var resolver = new ClientConfigResolver(environment, files);
-            if (LoadedConfig.HasUnsafePermissions(environment.UserConfigPath))
+            if (LoadedConfig.HasUnsafePermissions(environment.Files.Stat(environment.UserConfigPath), environment.NumericUserId))
             {
                 resolver.loadDiagnostics.Add(ConfigDiagnostic.Error($"bad owner or permissions on {environment.UserConfigPath}", null));
             }
@@ -98,7 +98,7 @@ namespace SshKeepAlive.Core.ClientConfig
                 return new ClientConfigResolver(environment, new LoadedConfig[0]);
             }
 
-            LoadedConfig file = LoadedConfig.Load(configFile, IncludeRules.ForUserClientConfig(environment.HomeDirectory));
+            LoadedConfig file = LoadedConfig.Load(configFile, IncludeRules.ForUserClientConfig(environment.HomeDirectory, environment.NumericUserId), environment.Files);
             var resolver = new ClientConfigResolver(environment, new[] { file });
             if (!file.Exists)
             {

@@ -45,6 +45,12 @@ namespace SshKeepAlive.Core.ClientConfig
         /// <summary>The ssh release whose rules the resolver follows (which keywords it knows); null: the newest.</summary>
         public OpenSshVersion? OpenSshVersion { get; set; }
 
+        /// <summary>Where the config files are read: this machine's files, or a remote machine's.</summary>
+        public IReadOnlyFileSystem Files { get; set; } = LocalFileSystem.Instance;
+
+        /// <summary>The account ssh runs as, whose own config files pass ssh's permission check (<see cref="UserId"/> as a number).</summary>
+        internal uint NumericUserId => uint.TryParse(UserId, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out uint id) ? id : 0;
+
         /// <summary>This machine, this process's user, the platform's OpenSSH paths.</summary>
         public static ClientEnvironment Current()
         {

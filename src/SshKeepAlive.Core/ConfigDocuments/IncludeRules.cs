@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using SshKeepAlive.Core.Platform;
 
 namespace SshKeepAlive.Core.ConfigDocuments
 {
@@ -13,12 +14,13 @@ namespace SshKeepAlive.Core.ConfigDocuments
         /// <summary>OpenSSH's limit on nested Include (READCONF_MAX_DEPTH / SERVCONF_MAX_DEPTH).</summary>
         public const int MaxDepth = 16;
 
-        public IncludeRules(string relativeBaseDirectory, string homeDirectory, bool allowsTilde, bool checksPermissions = true)
+        public IncludeRules(string relativeBaseDirectory, string homeDirectory, bool allowsTilde, bool checksPermissions = true, uint? userId = null)
         {
             RelativeBaseDirectory = relativeBaseDirectory;
             HomeDirectory = homeDirectory;
             AllowsTilde = allowsTilde;
             ChecksPermissions = checksPermissions;
+            UserId = userId;
         }
 
         /// <summary>Directory that relative Include paths are resolved against.</summary>
@@ -33,9 +35,12 @@ namespace SshKeepAlive.Core.ConfigDocuments
         /// <summary>True when included files that others could write to are refused ("bad owner or permissions").</summary>
         public bool ChecksPermissions { get; }
 
-        /// <summary>Rules for ~/.ssh/config or an ssh -F file: relative to ~/.ssh.</summary>
-        public static IncludeRules ForUserClientConfig(string homeDirectory) =>
-            new IncludeRules(Path.Combine(homeDirectory, ".ssh"), homeDirectory, allowsTilde: true);
+        /// <summary>The account ssh reads the config as (a file it owns passes the permission check); null: this process's.</summary>
+        public uint? UserId { get; }
+
+        /// <summary>Rules for ~/.ssh/config or an ssh -F file: relative to ~/.ssh; read as <paramref name="userId"/> (null: this process's account).</summary>
+        public static IncludeRules ForUserClientConfig(string homeDirectory, uint? userId = null) =>
+            new IncludeRules(FileSystemExtensions.JoinPath(homeDirectory, ".ssh"), homeDirectory, allowsTilde: true, userId: userId);
 
         /// <summary>Rules for the system ssh_config: relative to <paramref name="systemDirectory"/> (/etc/ssh).</summary>
         public static IncludeRules ForSystemClientConfig(string systemDirectory, string homeDirectory) =>

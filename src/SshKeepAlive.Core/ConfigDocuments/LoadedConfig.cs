@@ -71,14 +71,15 @@ namespace SshKeepAlive.Core.ConfigDocuments
         /// <summary>Problems found while loading this file and everything it includes.</summary>
         public IReadOnlyList<ConfigDiagnostic> Diagnostics => diagnostics;
 
-        /// <summary>Loads a file and, recursively, what its Include lines name.</summary>
-        public static LoadedConfig Load(string path, IncludeRules rules) => Load(path, rules, 0, new List<string>(), includedFrom: null);
+        /// <summary>Loads a file and, recursively, what its Include lines name, from <paramref name="files"/> (default: this machine's).</summary>
+        public static LoadedConfig Load(string path, IncludeRules rules, IReadOnlyFileSystem? files = null) =>
+            Load(path, rules, files ?? LocalFileSystem.Instance, 0, new List<string>(), includedFrom: null);
 
         /// <summary>Expands the Include lines of an already-parsed document (e.g. one being edited).</summary>
-        public static LoadedConfig FromDocument(ConfigDocument document, IncludeRules rules)
+        public static LoadedConfig FromDocument(ConfigDocument document, IncludeRules rules, IReadOnlyFileSystem? files = null)
         {
             var loaded = new LoadedConfig(document, 0, exists: true);
-            loaded.ExpandIncludes(rules, new List<string> { FullPath(document.Path) });
+            loaded.ExpandIncludes(rules, files ?? LocalFileSystem.Instance, new List<string> { FullPath(document.Path) });
             return loaded;
         }
 
@@ -148,12 +149,12 @@ namespace SshKeepAlive.Core.ConfigDocuments
             new[] { this }.Concat(Document.Lines.Select(l => IncludesAt(l.LineNumber)).Where(e => e != null).SelectMany(e => e!.Files).SelectMany(f => f.AllFiles()));
 
         // includedFrom: the Include line that named this file (null for a top file, whose permissions ssh checks elsewhere).
-        private static LoadedConfig Load(string path, IncludeRules rules, int depth, List<string> chain, ConfigSource? includedFrom)
+        private static LoadedConfig Load(string path, IncludeRules rules, IReadOnlyFileSystem files, int depth, List<string> chain, ConfigSource? includedFrom)
         {
             ConfigDocument document;
             try
             {
-                FileKind kind = UnixFileSystem.KindOf(path);
+                FileKind kind = files.KindOf(path);
                 if (kind == FileKind.Fifo || kind == FileKind.Socket)
                 {
                     // Opening a FIFO waits for a writer; nothing a config should be.
@@ -162,7 +163,7 @@ namespace SshKeepAlive.Core.ConfigDocuments
                     return skipped;
                 }
 
-                document = kind == FileKind.Directory ? ConfigDocument.Parse(Array.Empty<byte>(), path) : ConfigDocument.Load(path);
+                document = ConfigDocument.Parse(kind == FileKind.Directory ? Array.Empty<byte>() : files.ReadAllBytes(path), path);
             }
             catch (Exception e) when (e is FileNotFoundException || e is DirectoryNotFoundException)
             {
@@ -178,16 +179,16 @@ namespace SshKeepAlive.Core.ConfigDocuments
             var loaded = new LoadedConfig(document, depth, exists: true);
             if (includedFrom != null && rules.ChecksPermissions)
             {
-                loaded.CheckPermissions(includedFrom);
+                loaded.CheckPermissions(includedFrom, files, rules);
             }
 
             chain.Add(FullPath(path));
-            loaded.ExpandIncludes(rules, chain);
+            loaded.ExpandIncludes(rules, files, chain);
             chain.RemoveAt(chain.Count - 1);
             return loaded;
         }
 
-        private void ExpandIncludes(IncludeRules rules, List<string> chain)
+        private void ExpandIncludes(IncludeRules rules, IReadOnlyFileSystem fileSystem, List<string> chain)
         {
             foreach (ConfigLine line in Document.Lines.Where(l => l.IsInclude && l.Error == null))
             {
@@ -205,7 +206,7 @@ namespace SshKeepAlive.Core.ConfigDocuments
                     }
 
                     patterns.Add(pattern);
-                    foreach (string path in ConfigGlob.Expand(pattern))
+                    foreach (string path in IncludeGlob.Expand(pattern, fileSystem))
                     {
                         if (chain.Contains(FullPath(path), StringComparer.Ordinal))
                         {
@@ -219,7 +220,7 @@ namespace SshKeepAlive.Core.ConfigDocuments
                             continue;
                         }
 
-                        LoadedConfig included = Load(path, rules, Depth + 1, chain, source);
+                        LoadedConfig included = Load(path, rules, fileSystem, Depth + 1, chain, source);
                         files.Add(included);
                         diagnostics.AddRange(included.Diagnostics);
                     }
@@ -229,28 +230,20 @@ namespace SshKeepAlive.Core.ConfigDocuments
             }
         }
 
-        private void CheckPermissions(ConfigSource includedFrom)
+        private void CheckPermissions(ConfigSource includedFrom, IReadOnlyFileSystem files, IncludeRules rules)
         {
-            if (HasUnsafePermissions(Document.Path))
+            if (HasUnsafePermissions(files.Stat(Document.Path), rules.UserId ?? (UnixFileSystem.IsUnix ? UnixFileSystem.EffectiveUserId : 0)))
             {
                 diagnostics.Add(ConfigDiagnostic.Error($"bad owner or permissions on {Document.Path}", includedFrom));
             }
         }
 
         /// <summary>
-        /// True where ssh refuses a file it checks (~/.ssh/config and included files): owned by another non-root
-        /// user, or writable by group or others. Always false on Windows.
+        /// True where ssh, running as <paramref name="userId"/>, refuses a file it checks (~/.ssh/config and included
+        /// files): owned by another non-root user, or writable by group or others. False without owner and mode (Windows).
         /// </summary>
-        internal static bool HasUnsafePermissions(string path)
-        {
-            if (!UnixFileSystem.IsUnix || !File.Exists(path))
-            {
-                return false;
-            }
-
-            UnixFileInfo info = UnixFileSystem.Stat(path);
-            return (info.UserId != 0 && info.UserId != UnixFileSystem.EffectiveUserId) || (info.Mode & 0x12) != 0;
-        }
+        internal static bool HasUnsafePermissions(UnixFileInfo? info, uint userId) =>
+            info != null && info.Kind == FileKind.Regular && ((info.UserId != 0 && info.UserId != userId) || (info.Mode & 0x12) != 0);
 
         private static string FullPath(string path) => System.IO.Path.GetFullPath(path);
     }

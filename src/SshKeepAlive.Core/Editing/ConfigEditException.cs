@@ -5,14 +5,15 @@ using SshKeepAlive.Core.Server;
 
 namespace SshKeepAlive.Core.Editing
 {
-    /// <summary>An edit that was refused before any byte changed (or, for reloads, was rolled back).</summary>
+    /// <summary>An edit that was refused before any byte changed (or, after a failed reload or check, was rolled back: <see cref="RolledBack"/>).</summary>
     public sealed class ConfigEditException : SshKeepAliveException
     {
-        public ConfigEditException(ErrorId id, string message, string? path = null, ConfigSource? location = null, Exception? inner = null)
+        public ConfigEditException(ErrorId id, string message, string? path = null, ConfigSource? location = null, Exception? inner = null, bool rolledBack = false)
             : base(id, message, location?.ToString() ?? path, inner)
         {
             Path = path;
             Location = location;
+            RolledBack = rolledBack;
         }
 
         /// <summary>The file concerned, when there is one.</summary>
@@ -20,6 +21,9 @@ namespace SshKeepAlive.Core.Editing
 
         /// <summary>The line concerned (e.g. the winning line that cannot be overridden), when there is one.</summary>
         public ConfigSource? Location { get; }
+
+        /// <summary>True when the edit had been written and the previous files were put back (a failed reload or check).</summary>
+        public bool RolledBack { get; }
 
         /// <summary>The refusal of a server edit that sshd -t cannot judge on this machine (not the file's fault).</summary>
         internal static ConfigEditException CannotValidate(string path, SshdPrerequisite missing) =>

@@ -32,6 +32,12 @@ namespace SshKeepAlive.Core.Editing
 
         /// <summary>Stops sshd -t and the reload (Ctrl-C); whatever was written is put back first.</summary>
         public CancellationToken CancellationToken { get; set; }
+
+        /// <summary>
+        /// Once files are written, <see cref="CancellationToken"/> no longer stops the edit: the reload, the check and any
+        /// rollback run to their end, so the host is left untouched or with the edit completed and checked (a fleet's Ctrl-C).
+        /// </summary>
+        public bool FinishOnceWritten { get; set; }
     }
 
     /// <summary>
@@ -39,14 +45,21 @@ namespace SshKeepAlive.Core.Editing
     /// planned again; a server edit is judged by sshd -t before anything is replaced (a new top file as a
     /// candidate; a tree whose included file changes is judged as it is first, and again once written, the files
     /// put back if sshd rejects it); each changed file is backed up, then written atomically; with a reload,
-    /// the daemon reading the file is reloaded and the old config put back if it dies. The result says what was
-    /// written, validated, reloaded and restored.
+    /// the daemon reading the file is reloaded and the old config put back if it dies. Where the host can ask OpenSSH
+    /// itself (<see cref="IEditHost.Observe"/>: a remote host, on a brand-new login), the result must then read as the
+    /// resolver says it should; if not, the previous files go back, the daemon is reloaded on them and that is checked
+    /// in turn. The result says what was written, validated, reloaded, checked and restored.
     /// </summary>
     public sealed class ConfigEditor
     {
         private readonly EditPlanner planner;
+        private readonly IWinningDirectiveLookup lookup;
 
-        public ConfigEditor(IWinningDirectiveLookup lookup, UnixAccounts? accounts = null) => planner = new EditPlanner(lookup, accounts);
+        public ConfigEditor(IWinningDirectiveLookup lookup, UnixAccounts? accounts = null)
+        {
+            this.lookup = lookup;
+            planner = new EditPlanner(lookup, accounts);
+        }
 
         /// <summary>The editor the cmdlets use: OpenSSH's resolvers for this machine's user.</summary>
         public static ConfigEditor ForThisMachine() => new ConfigEditor(new ResolverLookup(ClientEnvironment.Current()));
@@ -112,12 +125,14 @@ namespace SshKeepAlive.Core.Editing
                 validated = ValidateInPlace(request, plan, host, backups, options.CancellationToken);
             }
 
+            // From here on the edit is in place: with FinishOnceWritten, a Ctrl-C no longer stops the reload or the check.
+            CancellationToken afterWrite = options.FinishOnceWritten ? CancellationToken.None : options.CancellationToken;
             SshdReloadOutcome? reload = null;
             if (server && options.Reload)
             {
                 try
                 {
-                    reload = host.Reload(request, () => host.Restore(plan.Files), options.CancellationToken);
+                    reload = host.Reload(request, () => host.Restore(plan.Files), afterWrite);
                 }
                 catch (OperationCanceledException)
                 {
@@ -129,14 +144,85 @@ namespace SshKeepAlive.Core.Editing
 
             if (reload != null && reload.Failed)
             {
+                OracleReading? back = reload.Restored ? host.Observe(request, newLogin: true, afterWrite) : null;
+                string confirmed = back == null ? string.Empty : back.Problem == null ? " A new login works again." : $" A new login still fails: {back.Problem}.";
                 throw new ConfigEditException(
                     ErrorId.SshdReloadFailed,
-                    $"{request.Path} was written{(validated ? " and passed sshd -t" : string.Empty)}, but {reload.Message}",
-                    request.Path);
+                    $"{request.Path} was written{(validated ? " and passed sshd -t" : string.Empty)}, but {reload.Message}{confirmed}",
+                    request.Path,
+                    rolledBack: reload.Restored);
             }
 
-            return new EditResult(plan, backups, options.NoBackup ? null : host.BackupFolder(request), validated, reload);
+            bool reloaded = reload?.Reloaded ?? false;
+            OracleReading? reading = server && !reloaded ? null : host.Observe(request, newLogin: server, afterWrite);
+            if (reading != null)
+            {
+                string? wrong = reading.Problem ?? Differences(request, Edited(tree, plan), reading);
+                if (wrong != null)
+                {
+                    throw RollBack(request, plan, tree, host, options, afterWrite, validated, reading, wrong);
+                }
+            }
+
+            return new EditResult(plan, backups, options.NoBackup ? null : host.BackupFolder(request), validated, reload, reading);
         }
+
+        /// <summary>
+        /// Whether what OpenSSH printed (<paramref name="reading"/>) is what the resolver reads for the request's keywords in
+        /// the tree <paramref name="plan"/> was made on (a plan that changes nothing: the values hold). Null when it is;
+        /// otherwise what differs, in a sentence.
+        /// </summary>
+        public string? Disagreement(EditPlan plan, OracleReading reading) => reading.Problem ?? Differences(plan.Request, plan.Tree, reading);
+
+        // What OpenSSH printed that is not what the resolver reads in the tree; null when all agree.
+        private string? Differences(EditRequest request, LoadedConfig tree, OracleReading reading)
+        {
+            Func<string, EffectiveSetting> expected = request.Scope == EditScope.Server
+                ? lookup.ServerSettings(tree, reading.Connection)
+                : lookup.ClientSettings(tree, request.ProbeTarget);
+            var wrong = new List<string>();
+            foreach (SettingChange change in request.Changes)
+            {
+                string want = expected(change.Keyword).Text;
+                string? got = reading.Values.TryGetValue(change.Keyword.ToLowerInvariant(), out string? value) ? value : null;
+                if (!string.Equals(want, got, StringComparison.OrdinalIgnoreCase))
+                {
+                    wrong.Add($"{change.Keyword} is {got ?? "not reported"}, not {want}");
+                }
+            }
+
+            return wrong.Count == 0 ? null : "says " + string.Join(", ", wrong);
+        }
+
+        // The edit is in place but OpenSSH does not confirm it: the previous files go back, the daemon reloads them, and
+        // a new login must confirm the previous values in turn.
+        private ConfigEditException RollBack(EditRequest request, EditPlan plan, LoadedConfig tree, IEditHost host, ApplyOptions options, CancellationToken token, bool validated, OracleReading reading, string wrong)
+        {
+            bool server = request.Scope == EditScope.Server;
+            string done = $"{request.Path} was written{(validated ? ", passed sshd -t" : string.Empty)}{(server && options.Reload ? " and sshd reloaded" : string.Empty)}, but {reading.Source} {wrong}";
+            try
+            {
+                host.Restore(plan.Files);
+            }
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is SshKeepAliveException)
+            {
+                return new ConfigEditException(ErrorId.EditVerificationFailed, $"{done}; the previous config could NOT be restored ({ex.Message}): restore it from the backup by hand.", request.Path, inner: ex);
+            }
+
+            SshdReloadOutcome? again = server && options.Reload ? host.Reload(request, () => { }, token) : null;
+            OracleReading? back = server && again?.Reloaded != true ? null : host.Observe(request, newLogin: server, token);
+            string? stillWrong = back == null ? null : back.Problem ?? Differences(request, tree, back);
+            string outcome = again != null && !again.Reloaded
+                ? $"the previous config was restored, but {again.Message}"
+                : back == null ? "the previous config was restored"
+                : stillWrong == null ? $"the previous config was restored{(again != null ? ", sshd reloaded" : string.Empty)}, and {back.Source} confirms it"
+                : $"the previous config was restored{(again != null ? " and sshd reloaded" : string.Empty)}, but {back.Source} {stillWrong}";
+            return new ConfigEditException(ErrorId.EditVerificationFailed, $"{done}; {outcome}.", request.Path, rolledBack: true);
+        }
+
+        // The tree as OpenSSH reads it once the plan is written.
+        private static LoadedConfig Edited(LoadedConfig tree, EditPlan plan) =>
+            tree.WithDocuments(plan.Files.ToDictionary(f => f.Path, f => ConfigDocument.Parse(f.NewBytes, f.Path), StringComparer.Ordinal));
 
         // Nothing to write: sshd -t judges the files as they are, and the daemon is reloaded with nothing to restore.
         private static EditResult ReloadUnchanged(EditRequest request, EditPlan plan, IEditHost host, CancellationToken cancellationToken)

@@ -46,15 +46,19 @@ namespace SshKeepAlive.Core.Editing
     /// </summary>
     public sealed class EditPlan
     {
-        internal EditPlan(EditRequest request, IReadOnlyList<FileChange> files, IReadOnlyList<string> decisions, IReadOnlyList<string> warnings)
+        internal EditPlan(EditRequest request, LoadedConfig tree, IReadOnlyList<FileChange> files, IReadOnlyList<string> decisions, IReadOnlyList<string> warnings)
         {
             Request = request;
+            Tree = tree;
             Files = files;
             Decisions = decisions;
             Warnings = warnings;
         }
 
         public EditRequest Request { get; }
+
+        /// <summary>The tree as it was read when planned.</summary>
+        internal LoadedConfig Tree { get; }
 
         public IReadOnlyList<FileChange> Files { get; }
 

@@ -69,22 +69,29 @@ namespace SshKeepAlive.Core.Editing
         /// if missing), the system ssh_config with <paramref name="allUsers"/>, or sshd_config for the server. The
         /// home is this account's from the passwd database, as ssh and sshd take it.
         /// </summary>
-        public static EditRequest For(EditScope scope, string? path, bool allUsers, string hostPattern, IReadOnlyList<SettingChange> changes, ServerMatchTarget? match = null)
+        public static EditRequest For(EditScope scope, string? path, bool allUsers, string hostPattern, IReadOnlyList<SettingChange> changes, ServerMatchTarget? match = null) =>
+            ForMachine(scope, path, allUsers, hostPattern, changes, match, SshPlatform.SystemDirectory, SshPlatform.HomeDirectory, null);
+
+        /// <summary>
+        /// As <see cref="For"/>, on a machine whose system ssh directory is <paramref name="systemDirectory"/> and whose
+        /// user (uid <paramref name="userId"/>, null: this process's) has the home <paramref name="homeDirectory"/>: another
+        /// machine, or another user's ~/.ssh/config.
+        /// </summary>
+        public static EditRequest ForMachine(EditScope scope, string? path, bool allUsers, string hostPattern, IReadOnlyList<SettingChange> changes, ServerMatchTarget? match, string systemDirectory, string homeDirectory, uint? userId)
         {
-            string home = SshPlatform.HomeDirectory;
-            string system = SshPlatform.SystemDirectory;
             if (scope == EditScope.Server)
             {
-                return new EditRequest(scope, path ?? System.IO.Path.Combine(system, "sshd_config"), IncludeRules.ForServerConfig(system, home), hostPattern, changes, createIfMissing: false, match);
+                return new EditRequest(scope, path ?? FileSystemExtensions.JoinPath(systemDirectory, "sshd_config"), IncludeRules.ForServerConfig(systemDirectory, homeDirectory), hostPattern, changes, createIfMissing: false, match);
             }
 
             if (path == null && allUsers)
             {
-                return new EditRequest(scope, System.IO.Path.Combine(system, "ssh_config"), IncludeRules.ForSystemClientConfig(system, home), hostPattern, changes, createIfMissing: false, match);
+                return new EditRequest(scope, FileSystemExtensions.JoinPath(systemDirectory, "ssh_config"), IncludeRules.ForSystemClientConfig(systemDirectory, homeDirectory), hostPattern, changes, createIfMissing: false, match);
             }
 
             // An explicit file is read as ssh -F reads it; only the user's own config is created when missing.
-            return new EditRequest(scope, path ?? System.IO.Path.Combine(home, ".ssh", "config"), IncludeRules.ForUserClientConfig(home), hostPattern, changes, createIfMissing: path == null, match);
+            string userConfig = FileSystemExtensions.JoinPath(FileSystemExtensions.JoinPath(homeDirectory, ".ssh"), "config");
+            return new EditRequest(scope, path ?? userConfig, IncludeRules.ForUserClientConfig(homeDirectory, userId), hostPattern, changes, createIfMissing: path == null, match);
         }
 
         public EditScope Scope { get; }
@@ -159,5 +166,11 @@ namespace SshKeepAlive.Core.Editing
 
         /// <summary>Frees what was prepared to resolve <paramref name="config"/> (the edit resolves it no more).</summary>
         void Release(LoadedConfig config);
+
+        /// <summary>Every keyword's effective setting for <paramref name="destination"/>: what ssh -G would print, with its line.</summary>
+        Func<string, EffectiveSetting> ClientSettings(LoadedConfig config, SshTarget destination);
+
+        /// <summary>Every keyword's effective setting for <paramref name="connection"/>: what sshd -T -C would print, with its line.</summary>
+        Func<string, EffectiveSetting> ServerSettings(LoadedConfig config, ServerConnection? connection);
     }
 }

@@ -11,8 +11,11 @@ namespace SshKeepAlive.Core.Editing
     /// </summary>
     public sealed class EditResult
     {
-        internal EditResult(EditPlan plan, IReadOnlyList<string> backupPaths, string? backupFolder, bool validated, SshdReloadOutcome? reload)
+        internal EditResult(EditPlan plan, IReadOnlyList<string> backupPaths, string? backupFolder, bool validated, SshdReloadOutcome? reload, OracleReading? check = null)
         {
+            Verified = check != null && check.Problem == null;
+            VerifyOutcome = check == null ? null : $"{check.Source} confirms it";
+            Observed = check?.Values;
             Scope = plan.Request.Scope;
             HostName = plan.Request.Scope == EditScope.Client ? (plan.Request.User == null ? string.Empty : plan.Request.User + "@") + plan.Request.HostPattern : "*";
             Match = plan.Request.Match?.Text;
@@ -76,6 +79,15 @@ namespace SshKeepAlive.Core.Editing
 
         /// <summary>What the reload did, in a sentence; null when no reload was asked or nothing changed.</summary>
         public string? ReloadOutcome { get; }
+
+        /// <summary>True when OpenSSH on the host confirmed the edited values (a remote edit: on a brand-new login).</summary>
+        public bool Verified { get; }
+
+        /// <summary>How the edit was confirmed; null when it was not asked (this machine).</summary>
+        public string? VerifyOutcome { get; }
+
+        /// <summary>What ssh -G or sshd -T -C printed when confirming it (lowercase keyword → value); null when not asked.</summary>
+        public IReadOnlyDictionary<string, string>? Observed { get; }
 
         /// <summary>Per setting, the line chosen and why.</summary>
         public IReadOnlyList<string> Decisions { get; }

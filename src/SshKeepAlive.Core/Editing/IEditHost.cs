@@ -55,5 +55,46 @@ namespace SshKeepAlive.Core.Editing
 
         /// <summary>Reloads the daemon that reads the request's file (see <see cref="SshdDaemon.Reload"/>; <paramref name="restore"/> null when no file was changed); null when there is no daemon to ask.</summary>
         SshdReloadOutcome? Reload(EditRequest request, Action? restore, CancellationToken cancellationToken);
+
+        /// <summary>
+        /// What OpenSSH's own tool on the host says the request's keywords are (sshd -T -C for a connection, ssh -G for
+        /// the destination): on a brand-new login when <paramref name="newLogin"/> (after a server edit and its reload,
+        /// the login itself is part of the answer), else through the host as it is. Null when the host has no way to
+        /// ask (this machine: the edit's own checks stand).
+        /// </summary>
+        OracleReading? Observe(EditRequest request, bool newLogin, CancellationToken cancellationToken);
+    }
+
+    /// <summary>What ssh -G or sshd -T -C printed for an edit's keywords, and whether the login that asked worked.</summary>
+    public sealed class OracleReading
+    {
+        public OracleReading(IReadOnlyDictionary<string, string> values, string source, ServerConfig.ServerConnection? connection = null)
+        {
+            Values = values;
+            Source = source;
+            Connection = connection;
+        }
+
+        private OracleReading(string problem, string source)
+        {
+            Values = new Dictionary<string, string>();
+            Source = source;
+            Problem = problem;
+        }
+
+        /// <summary>Lowercase keyword → its value as the tool printed it.</summary>
+        public IReadOnlyDictionary<string, string> Values { get; }
+
+        /// <summary>What was asked, e.g. "sshd -T -C user=admin,addr=10.0.0.5 on a new login".</summary>
+        public string Source { get; }
+
+        /// <summary>The server connection sshd -T -C evaluated; null for the client.</summary>
+        public ServerConfig.ServerConnection? Connection { get; }
+
+        /// <summary>Why there is no answer (the new login failed, the tool refused); null when there is one.</summary>
+        public string? Problem { get; }
+
+        /// <summary>No answer: the login or the tool failed, as <paramref name="problem"/> says.</summary>
+        public static OracleReading Failed(string problem, string source) => new OracleReading(problem, source);
     }
 }

@@ -186,6 +186,9 @@ namespace SshKeepAlive.Core.Editing
 
         public SshdReloadOutcome? Reload(EditRequest request, Action? restore, CancellationToken cancellationToken) => daemon?.Reload(request.Path, restore, cancellationToken);
 
+        /// <summary>Null: on this machine the planner's own check (the resolvers, sshd -t) is what an edit is judged by.</summary>
+        public OracleReading? Observe(EditRequest request, bool newLogin, CancellationToken cancellationToken) => null;
+
         private static void ThrowIfUnreadable(string path)
         {
             try

@@ -86,7 +86,7 @@ namespace SshKeepAlive.Core.Editing
                 }
             }
 
-            return new EditPlan(Request, files, Decisions, Warnings);
+            return new EditPlan(Request, Tree, files, Decisions, Warnings);
         }
 
         private Dictionary<string, (ConfigDocument Document, IReadOnlyList<int> Written)> Build()

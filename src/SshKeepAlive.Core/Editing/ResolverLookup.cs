@@ -20,14 +20,19 @@ namespace SshKeepAlive.Core.Editing
     {
         private readonly ClientEnvironment environment;
         private readonly UnixAccounts accounts;
+        private readonly OpenSshVersion? serverVersion;
 
         // A tree is compiled for the client resolver once, however many destinations an edit checks on it.
         private readonly ConditionalWeakTable<LoadedConfig, ClientConfigResolver> compiled = new ConditionalWeakTable<LoadedConfig, ClientConfigResolver>();
 
-        public ResolverLookup(ClientEnvironment environment, UnixAccounts? accounts = null)
+        /// <param name="environment">The client side: whose home, which ssh release (<see cref="ClientEnvironment.OpenSshVersion"/>).</param>
+        /// <param name="accounts">Where Match Group looks users up (default this machine's).</param>
+        /// <param name="serverVersion">The sshd release server configs are read as; null: the newest.</param>
+        public ResolverLookup(ClientEnvironment environment, UnixAccounts? accounts = null, OpenSshVersion? serverVersion = null)
         {
             this.environment = environment;
             this.accounts = accounts ?? new UnixAccounts();
+            this.serverVersion = serverVersion;
         }
 
         public Func<string, ConfigSource?> ResolveClient(LoadedConfig config, SshTarget destination)
@@ -41,12 +46,24 @@ namespace SshKeepAlive.Core.Editing
         {
             // Global settings: a Match condition that needs a connection to judge (Match LocalPort without one) is
             // no reason to refuse editing them. An unknown keyword is left to sshd -t, which knows its own version.
-            ServerResolution server = ServerConfigResolver.ForLoaded(config, accounts).Resolve(connection);
+            ServerResolution server = ServerConfigResolver.ForLoaded(config, accounts, serverVersion).Resolve(connection);
             ThrowIfRefused(server.Diagnostics.FirstOrDefault(d => d.IsError && (connection != null || !IsMatchLine(config, d.Source))), config.Document.Path);
             return keyword => server[keyword].Source;
         }
 
         public void Release(LoadedConfig config) => compiled.Remove(config);
+
+        public Func<string, EffectiveSetting> ClientSettings(LoadedConfig config, SshTarget destination)
+        {
+            ClientResolution client = ClientConfigResolver.ForLoaded(environment, config).Resolve(destination);
+            return keyword => client[keyword];
+        }
+
+        public Func<string, EffectiveSetting> ServerSettings(LoadedConfig config, ServerConnection? connection)
+        {
+            ServerResolution server = ServerConfigResolver.ForLoaded(config, accounts, serverVersion).Resolve(connection);
+            return keyword => server[keyword];
+        }
 
         private static bool IsMatchLine(LoadedConfig config, ConfigSource? source) =>
             source != null && config.AllFiles().Any(f => f.Document.Path == source.Path && source.Line <= f.Document.Lines.Count && f.Document.GetLine(source.Line).IsKeyword("Match"));

@@ -194,6 +194,23 @@ namespace SshKeepAlive.Core.Errors
         /// <summary>A tmux/screen session name with characters the multiplexer would misread.</summary>
         MultiplexerSessionNameInvalid,
 
+        /// <summary>Connection parameters (-Credential, -KeyFile, -SudoCredential, -User, ...) given without -ComputerName.</summary>
+        ComputerNameMissing,
+
+        /// <summary>A -Path or -LiteralPath for a remote machine that is not an absolute POSIX path (or ~/...).</summary>
+        RemotePathInvalid,
+
+        /// <summary>On a remote machine, sudo -n wants a password to run as root, and none was given (-SudoCredential).</summary>
+        SudoPasswordMissing,
+
+        /// <summary>On a remote machine, sudo refused to run as root (not in sudoers, a wrong password, no sudo).</summary>
+        SudoFailed,
+
+        /// <summary>
+        /// A remote edit was installed and sshd reloaded, but a brand-new login, or that login's sshd -T, did not confirm
+        /// it; the message says whether the previous config was restored, reloaded and confirmed in turn.
+        /// </summary>
+        EditVerificationFailed,
         /// <summary>The idle timeout measurement could not open or check any probe connection after the first.</summary>
         IdleProbeFailed,
     }

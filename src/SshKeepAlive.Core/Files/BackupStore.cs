@@ -22,7 +22,8 @@ namespace SshKeepAlive.Core.Files
         /// <summary>How many copies of each file are kept unless told otherwise.</summary>
         public const int DefaultKept = 10;
 
-        private const string TimestampFormat = "yyyyMMdd'T'HHmmssfff'Z'";
+        /// <summary>The UTC time suffix of each copy: sorting the names sorts the copies by age.</summary>
+        internal const string TimestampFormat = "yyyyMMdd'T'HHmmssfff'Z'";
 
         public BackupStore(string root, int kept = DefaultKept)
         {
@@ -43,14 +44,19 @@ namespace SshKeepAlive.Core.Files
         public int Kept { get; }
 
         /// <summary>The folder holding the backups of the tree whose top file is <paramref name="topFile"/>.</summary>
-        public string FolderFor(string topFile)
+        public string FolderFor(string topFile) => Path.Combine(Root, FolderNameFor(UnixFileSystem.RealPath(topFile)));
+
+        /// <summary>The name of the folder of a tree whose top file's real path is <paramref name="realTopFile"/> (also on another machine).</summary>
+        internal static string FolderNameFor(string realTopFile)
         {
-            string real = UnixFileSystem.RealPath(topFile);
-            string name = new string(real.Select(c => char.IsLetterOrDigit(c) || c == '.' || c == '-' ? c : '_').ToArray()).Trim('_');
+            string name = new string(realTopFile.Select(c => char.IsLetterOrDigit(c) || c == '.' || c == '-' ? c : '_').ToArray()).Trim('_');
             using var sha = SHA256.Create();
-            string hash = string.Concat(sha.ComputeHash(Encoding.UTF8.GetBytes(real)).Take(4).Select(b => b.ToString("x2", CultureInfo.InvariantCulture)));
-            return Path.Combine(Root, (name.Length > 80 ? name.Substring(name.Length - 80) : name) + "-" + hash);
+            string hash = string.Concat(sha.ComputeHash(Encoding.UTF8.GetBytes(realTopFile)).Take(4).Select(b => b.ToString("x2", CultureInfo.InvariantCulture)));
+            return (name.Length > 80 ? name.Substring(name.Length - 80) : name) + "-" + hash;
         }
+
+        /// <summary>A file's real path without its root, as it lies below its tree's folder.</summary>
+        internal static string RelativePathOf(string realFile) => realFile.Substring(Path.GetPathRoot(realFile)?.Length ?? 0).TrimStart('/').Replace(':', '_');
 
         /// <summary>Where a backup of <paramref name="file"/> (of the tree of <paramref name="topFile"/>) taken at <paramref name="time"/> goes.</summary>
         public string PathFor(string topFile, string file, DateTimeOffset time) =>
@@ -110,9 +116,7 @@ namespace SshKeepAlive.Core.Files
         // The tree's folder, then the file's own path without its root.
         private string BaseFor(string topFile, string file)
         {
-            string real = UnixFileSystem.RealPath(file);
-            string relative = real.Substring(Path.GetPathRoot(real)?.Length ?? 0).Replace(':', '_');
-            return Path.Combine(FolderFor(topFile), relative);
+            return Path.Combine(FolderFor(topFile), RelativePathOf(UnixFileSystem.RealPath(file)));
         }
     }
 }

@@ -80,7 +80,8 @@ namespace SshKeepAlive.Core.Files
 
         public void Dispose() => stream.Dispose();
 
-        private static string LockNameFor(string realPath)
+        /// <summary>The lock file's name for a file's real path (also on another machine, where the same name is locked).</summary>
+        internal static string LockNameFor(string realPath)
         {
             using var sha = SHA256.Create();
             byte[] hash = sha.ComputeHash(Encoding.UTF8.GetBytes(realPath));

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Linq;
+using SshKeepAlive.Core.Platform;
 
 namespace SshKeepAlive.Core.Kernel
 {
@@ -100,11 +101,14 @@ namespace SshKeepAlive.Core.Kernel
         private const int WindowsProbes = 10;
 
         private readonly string procSysPath;
+        private readonly IReadOnlyFileSystem files;
 
         /// <param name="procSysPath">The /proc/sys directory (a temporary folder in tests).</param>
-        public KernelTimeoutReader(string procSysPath)
+        /// <param name="files">The machine whose files are read (default: this one).</param>
+        public KernelTimeoutReader(string procSysPath, IReadOnlyFileSystem? files = null)
         {
             this.procSysPath = procSysPath;
+            this.files = files ?? LocalFileSystem.Instance;
         }
 
         /// <summary>The role of a setting name of any platform; null for a name the reader does not know.</summary>
@@ -123,8 +127,8 @@ namespace SshKeepAlive.Core.Kernel
             var settings = new List<KernelSetting>();
             foreach (string name in Linux.Keys)
             {
-                string path = Path.Combine(procSysPath, name.Replace('.', Path.DirectorySeparatorChar));
-                if (!File.Exists(path))
+                string path = FileSystemExtensions.JoinPath(procSysPath, name.Replace('.', procSysPath.StartsWith("/", StringComparison.Ordinal) ? '/' : Path.DirectorySeparatorChar));
+                if (!files.FileExists(path))
                 {
                     continue;
                 }
@@ -132,7 +136,7 @@ namespace SshKeepAlive.Core.Kernel
                 string text;
                 try
                 {
-                    text = File.ReadAllText(path).Trim();
+                    text = files.ReadAllText(path).Trim();
                 }
                 catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
                 {

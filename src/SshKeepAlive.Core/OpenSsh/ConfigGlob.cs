@@ -1,76 +1,15 @@
 using System;
-using System.Collections.Generic;
-using System.IO;
-using System.Linq;
 
 namespace SshKeepAlive.Core.OpenSsh
 {
     /// <summary>
-    /// Expands an Include pattern the way glob(3) does for OpenSSH: '*', '?' and '[...]' per path segment,
-    /// wildcards never match a leading '.', results sorted by byte order (OpenSSH runs in the C collation);
-    /// a pattern without wildcards yields the path only when it exists.
+    /// glob(3)'s matching, as OpenSSH's Include uses it: '*', '?' and '[...]' per path segment, wildcards never
+    /// match a leading '.'. Expanding a pattern against a machine's files is <c>IncludeGlob</c>'s (ConfigDocuments).
     /// </summary>
     internal static class ConfigGlob
     {
-        public static IReadOnlyList<string> Expand(string pattern)
-        {
-            if (!HasWildcard(pattern))
-            {
-                return File.Exists(pattern) || Directory.Exists(pattern) ? new[] { pattern } : Array.Empty<string>();
-            }
-
-            char separator = pattern.IndexOf('/') >= 0 ? '/' : System.IO.Path.DirectorySeparatorChar;
-            string root = System.IO.Path.GetPathRoot(pattern) ?? string.Empty;
-            string[] segments = pattern.Substring(root.Length).Split(new[] { '/', '\\' }, StringSplitOptions.RemoveEmptyEntries);
-            var candidates = new List<string> { root };
-            for (int i = 0; i < segments.Length; i++)
-            {
-                bool last = i == segments.Length - 1;
-                var next = new List<string>();
-                foreach (string directory in candidates)
-                {
-                    next.AddRange(ExpandSegment(directory, segments[i], separator, last));
-                }
-
-                candidates = next;
-            }
-
-            return candidates.OrderBy(p => p, StringComparer.Ordinal).ToList();
-        }
-
-        private static IEnumerable<string> ExpandSegment(string directory, string segment, char separator, bool last)
-        {
-            string prefix = directory.Length == 0 || directory.EndsWith("/", StringComparison.Ordinal) || directory.EndsWith("\\", StringComparison.Ordinal)
-                ? directory
-                : directory + separator;
-            if (!HasWildcard(segment))
-            {
-                string path = prefix + segment;
-                return (last ? File.Exists(path) || Directory.Exists(path) : Directory.Exists(path)) ? new[] { path } : Array.Empty<string>();
-            }
-
-            string listed = directory.Length == 0 ? "." : directory;
-            if (!Directory.Exists(listed))
-            {
-                return Array.Empty<string>();
-            }
-
-            try
-            {
-                IEnumerable<string> entries = last ? Directory.EnumerateFileSystemEntries(listed) : Directory.EnumerateDirectories(listed);
-                return entries.Select(System.IO.Path.GetFileName)
-                    .Where(name => name.Length > 0 && Matches(name!, segment))
-                    .Select(name => prefix + name)
-                    .ToList();
-            }
-            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
-            {
-                return Array.Empty<string>();
-            }
-        }
-
         /// <summary>
-        /// True when <see cref="Expand"/> of <paramref name="pattern"/> would list <paramref name="path"/> were it to
+        /// True when expanding <paramref name="pattern"/> would list <paramref name="path"/> were it to
         /// exist: the same number of segments, each matched as glob(3) matches one (leading-period rule included).
         /// </summary>
         public static bool CouldMatch(string pattern, string path)
@@ -94,7 +33,7 @@ namespace SshKeepAlive.Core.OpenSsh
             return true;
         }
 
-        private static bool HasWildcard(string text) => text.IndexOfAny(new[] { '*', '?', '[' }) >= 0;
+        public static bool HasWildcard(string text) => text.IndexOfAny(new[] { '*', '?', '[' }) >= 0;
 
         /// <summary>fnmatch for one path segment with glob's leading-period rule.</summary>
         internal static bool Matches(string name, string pattern)

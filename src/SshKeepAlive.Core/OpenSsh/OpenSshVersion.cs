@@ -42,6 +42,16 @@ namespace SshKeepAlive.Core.OpenSsh
         }
 
         /// <summary>
+        /// The release named anywhere in what an OpenSSH program printed or sent ("OpenSSH_9.2p1 Debian-2+deb12u10, OpenSSL
+        /// ...", an SSH banner "SSH-2.0-OpenSSH_10.0p2 Debian-7"); null when it names none.
+        /// </summary>
+        public static OpenSshVersion? FromBanner(string? text)
+        {
+            Match match = text == null ? Match.Empty : Banner.Match(text);
+            return match.Success ? From(match) : null;
+        }
+
+        /// <summary>
         /// The version of an OpenSSH program (ssh, sshd) as it reports itself with -V, or null when it cannot be run
         /// or names no version. An sshd older than 9.2 has no -V; it still names its version in the usage it prints.
         /// </summary>
@@ -60,8 +70,7 @@ namespace SshKeepAlive.Core.OpenSsh
                     return null;
                 }
 
-                Match match = Banner.Match(error + "\n" + output.Result);
-                return match.Success ? From(match) : null;
+                return FromBanner(error + "\n" + output.Result);
             }
             catch (Exception ex) when (ex is System.ComponentModel.Win32Exception || ex is InvalidOperationException)
             {

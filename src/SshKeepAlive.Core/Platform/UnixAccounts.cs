@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.IO;
 using System.Linq;
 
 namespace SshKeepAlive.Core.Platform
@@ -14,17 +13,22 @@ namespace SshKeepAlive.Core.Platform
     {
         private readonly string passwdPath;
         private readonly string groupPath;
+        private readonly IReadOnlyFileSystem files;
         private IReadOnlyList<string[]>? passwdRecords;
         private IReadOnlyList<string[]>? groupRecords;
 
-        public UnixAccounts(string passwdPath = "/etc/passwd", string groupPath = "/etc/group")
+        /// <param name="passwdPath">The passwd file.</param>
+        /// <param name="groupPath">The group file.</param>
+        /// <param name="files">The machine they are read on (default: this one).</param>
+        public UnixAccounts(string passwdPath = "/etc/passwd", string groupPath = "/etc/group", IReadOnlyFileSystem? files = null)
         {
             this.passwdPath = passwdPath;
             this.groupPath = groupPath;
+            this.files = files ?? LocalFileSystem.Instance;
         }
 
         /// <summary>True when the account files exist to be read (false on Windows).</summary>
-        public bool IsAvailable => File.Exists(passwdPath) && File.Exists(groupPath);
+        public bool IsAvailable => files.FileExists(passwdPath) && files.FileExists(groupPath);
 
         /// <summary>The names of the groups <paramref name="user"/> belongs to; null when there is no such user.</summary>
         public IReadOnlyList<string>? GroupsOf(string user)
@@ -82,6 +86,20 @@ namespace SshKeepAlive.Core.Platform
             return null;
         }
 
+        /// <summary>The numeric user and primary group ids of <paramref name="user"/> ("1000:1000", as chown takes them); null when there is no such user.</summary>
+        public string? OwnerOf(string user)
+        {
+            foreach (string[] fields in PasswdRecords)
+            {
+                if (fields.Length >= 4 && fields[0] == user)
+                {
+                    return fields[2] + ":" + fields[3];
+                }
+            }
+
+            return null;
+        }
+
         /// <summary>The home directory the passwd database gives <paramref name="user"/>; null when there is no such user.</summary>
         public string? HomeOf(string user)
         {
@@ -115,14 +133,14 @@ namespace SshKeepAlive.Core.Platform
 
         private IReadOnlyList<string[]> GroupRecords => groupRecords ??= Records(groupPath);
 
-        private static IReadOnlyList<string[]> Records(string path)
+        private IReadOnlyList<string[]> Records(string path)
         {
-            if (!File.Exists(path))
+            if (!files.FileExists(path))
             {
                 return Array.Empty<string[]>();
             }
 
-            return File.ReadAllLines(path)
+            return files.ReadAllLines(path)
                 .Where(line => line.Length > 0 && line[0] != '#')
                 .Select(line => line.Split(':'))
                 .ToList();

@@ -140,9 +140,11 @@ namespace SshKeepAlive.Core.Server
         }
 
         /// <summary>The config file the sshd process <paramref name="pid"/> reads: its -f argument, else the default sshd_config.</summary>
-        public static string ConfigPathOf(int pid)
+        public static string ConfigPathOf(int pid) => ConfigPathIn(CommandLineOf(pid)) ?? ServerConfigResolver.DefaultConfigPath;
+
+        /// <summary>The config file a daemon started with <paramref name="commandLine"/> reads: its -f argument; null when it names none (the default).</summary>
+        internal static string? ConfigPathIn(string[] commandLine)
         {
-            string[] commandLine = CommandLineOf(pid);
             for (int i = 1; i < commandLine.Length; i++)
             {
                 if (commandLine[i] == "-f" && i + 1 < commandLine.Length)
@@ -156,7 +158,7 @@ namespace SshKeepAlive.Core.Server
                 }
             }
 
-            return ServerConfigResolver.DefaultConfigPath;
+            return null;
         }
 
         private SshdReloadOutcome ReloadUnixDaemon(string configPath, Action? restore, CancellationToken cancellationToken)
@@ -233,25 +235,8 @@ namespace SshKeepAlive.Core.Server
         private static bool SamePath(string a, string b) =>
             string.Equals(UnixFileSystem.RealPath(a), UnixFileSystem.RealPath(b), StringComparison.Ordinal);
 
-        // null when the restore worked; otherwise what went wrong (or that there was nothing to restore, for a
-        // reload that changed no file), for the outcome's message.
-        private static string? TryRestore(Action? restore)
-        {
-            if (restore == null)
-            {
-                return "nothing was restored, the config having not been changed";
-            }
-
-            try
-            {
-                restore();
-                return null;
-            }
-            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException || e is System.ComponentModel.Win32Exception)
-            {
-                return $"the previous config could NOT be restored ({e.Message})";
-            }
-        }
+        private static string? TryRestore(Action? restore) =>
+            SshdReloadOutcome.TryRestore(restore, e => e is IOException || e is UnauthorizedAccessException || e is System.ComponentModel.Win32Exception);
 
         private static int? UnitMainPid(string unit, CancellationToken cancellationToken) =>
             int.TryParse(Run(cancellationToken, "systemctl", "show", "-p", "MainPID", "--value", unit).Output.Trim(), out int pid) && pid > 0 ? pid : (int?)null;
@@ -373,12 +358,13 @@ namespace SshKeepAlive.Core.Server
         private static string[] CommandLineOf(int pid)
         {
             string path = $"/proc/{pid}/cmdline";
-            if (!File.Exists(path))
-            {
-                return new string[0];
-            }
+            return File.Exists(path) ? ParseCommandLine(File.ReadAllText(path)) : new string[0];
+        }
 
-            string[] commandLine = File.ReadAllText(path).Split(new[] { '\0' }, StringSplitOptions.RemoveEmptyEntries);
+        /// <summary>The arguments in a daemon's /proc/PID/cmdline (NUL-separated), read back from a listener's title where sshd wrote one.</summary>
+        internal static string[] ParseCommandLine(string cmdline)
+        {
+            string[] commandLine = cmdline.Split(new[] { '\0' }, StringSplitOptions.RemoveEmptyEntries);
             if (commandLine.Length == 1 && commandLine[0].StartsWith(ListenerTitlePrefix, StringComparison.Ordinal))
             {
                 string title = commandLine[0].Substring(ListenerTitlePrefix.Length);
@@ -436,6 +422,28 @@ namespace SshKeepAlive.Core.Server
     /// <summary>What a reload did: reloaded or not (and why), and after a failed one whether the config was restored.</summary>
     public sealed class SshdReloadOutcome
     {
+        /// <summary>
+        /// Runs a failed reload's <paramref name="restore"/>: null when it worked; otherwise what went wrong (an exception
+        /// <paramref name="isExpected"/> accepts), or that there was nothing to restore for a reload that changed no file.
+        /// </summary>
+        internal static string? TryRestore(Action? restore, Func<Exception, bool> isExpected)
+        {
+            if (restore == null)
+            {
+                return "nothing was restored, the config having not been changed";
+            }
+
+            try
+            {
+                restore();
+                return null;
+            }
+            catch (Exception e) when (isExpected(e))
+            {
+                return $"the previous config could NOT be restored ({e.Message})";
+            }
+        }
+
         private SshdReloadOutcome(bool reloaded, bool failed, bool restored, bool running, string message)
         {
             Reloaded = reloaded;

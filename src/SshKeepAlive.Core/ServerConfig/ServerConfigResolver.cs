@@ -61,10 +61,10 @@ namespace SshKeepAlive.Core.ServerConfig
         /// <paramref name="accounts"/> (default /etc/passwd and /etc/group). The file is read as the sshd of
         /// <paramref name="version"/> reads it (null: the newest release).
         /// </summary>
-        public static ServerConfigResolver Load(string? path = null, string? systemDirectory = null, UnixAccounts? accounts = null, OpenSshVersion? version = null)
+        public static ServerConfigResolver Load(string? path = null, string? systemDirectory = null, UnixAccounts? accounts = null, OpenSshVersion? version = null, IReadOnlyFileSystem? files = null)
         {
             var rules = IncludeRules.ForServerConfig(systemDirectory ?? SshPlatform.SystemDirectory, SshPlatform.HomeDirectory);
-            return new ServerConfigResolver(LoadedConfig.Load(path ?? DefaultConfigPath, rules), accounts ?? new UnixAccounts(), version);
+            return new ServerConfigResolver(LoadedConfig.Load(path ?? DefaultConfigPath, rules, files), accounts ?? new UnixAccounts(files: files), version);
         }
 
         /// <summary>A resolver over an already-loaded sshd_config (e.g. one being edited, possibly not yet written).</summary>

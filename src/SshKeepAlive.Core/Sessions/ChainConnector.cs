@@ -6,6 +6,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Renci.SshNet;
 using SshKeepAlive.Core.OpenSsh;
+using SshKeepAlive.Core.Platform;
 using SshKeepAlive.Core.Ssh;
 
 namespace SshKeepAlive.Core.Sessions
@@ -135,6 +136,10 @@ namespace SshKeepAlive.Core.Sessions
         public IKeepAliveProbe? StartKeepAlive(TimeSpan interval, Action onReply) => destination.StartKeepAlive(interval, onReply);
 
         public Task<RemoteCommandOutput> RunCommandAsync(string command, CancellationToken cancellationToken) => destination.RunCommandAsync(command, cancellationToken);
+
+        public Task<RemoteProcessResult> RunAsync(string command, byte[]? input, CancellationToken cancellationToken) => destination.RunAsync(command, input, cancellationToken);
+
+        public IRemoteProcess Start(string command) => destination.Start(command);
 
         public ShellStream OpenShell(string terminal, int columns, int rows, string? command) => destination.OpenShell(terminal, columns, rows, command);
 

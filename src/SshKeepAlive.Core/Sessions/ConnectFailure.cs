@@ -2,6 +2,7 @@ using System;
 using System.IO;
 using System.Net.Sockets;
 using Renci.SshNet.Common;
+using SshKeepAlive.Core.Errors;
 using SshKeepAlive.Core.Ssh;
 
 namespace SshKeepAlive.Core.Sessions
@@ -39,6 +40,25 @@ namespace SshKeepAlive.Core.Sessions
     /// </summary>
     public static class ConnectFailure
     {
+        /// <summary>The error id of a failed connect, or null when the exception is not a connection failure.</summary>
+        public static ErrorId? IdOf(Exception exception)
+        {
+            switch (Classify(exception))
+            {
+                case ConnectFailureKind.HostKeyUnknown: return ErrorId.HostKeyUnknown;
+                case ConnectFailureKind.HostKeyChanged: return ErrorId.HostKeyChanged;
+                case ConnectFailureKind.HostKeyRevoked: return ErrorId.HostKeyRevoked;
+                case ConnectFailureKind.KeyFileUnusable: return ErrorId.KeyFileUnusable;
+                case ConnectFailureKind.AuthenticationFailed: return ErrorId.AuthenticationFailed;
+                case ConnectFailureKind.AuthenticationAttemptsExhausted: return ErrorId.AuthenticationAttemptsExhausted;
+                case ConnectFailureKind.CredentialMissing: return ErrorId.CredentialMissing;
+                case ConnectFailureKind.ForwardFailed: return ErrorId.ForwardFailed;
+                case ConnectFailureKind.Unreachable: return ErrorId.ConnectionFailed;
+                case ConnectFailureKind.KeepAliveReplyUnavailable: return ErrorId.KeepAliveReplyUnavailable;
+                default: return null;
+            }
+        }
+
         public static ConnectFailureKind Classify(Exception exception)
         {
             switch (exception)

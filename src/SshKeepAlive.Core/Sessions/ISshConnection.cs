@@ -3,6 +3,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Renci.SshNet;
 using SshKeepAlive.Core.OpenSsh;
+using SshKeepAlive.Core.Platform;
 using SshKeepAlive.Core.Ssh;
 
 namespace SshKeepAlive.Core.Sessions
@@ -48,6 +49,12 @@ namespace SshKeepAlive.Core.Sessions
 
         /// <summary>Runs a command to its end (or until cancelled) and returns what it printed.</summary>
         Task<RemoteCommandOutput> RunCommandAsync(string command, CancellationToken cancellationToken);
+
+        /// <summary>Runs a command with <paramref name="input"/> on its standard input (then end of file), to its end; both outputs as bytes.</summary>
+        Task<RemoteProcessResult> RunAsync(string command, byte[]? input, CancellationToken cancellationToken);
+
+        /// <summary>Starts a command whose standard input stays open until the returned process is disposed.</summary>
+        IRemoteProcess Start(string command);
 
         /// <summary>
         /// Opens a pseudo-terminal running <paramref name="command"/> (as <c>ssh -t host command</c>), or the login

@@ -4,6 +4,7 @@ using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 using Renci.SshNet;
+using SshKeepAlive.Core.Platform;
 
 namespace SshKeepAlive.Core.Sessions
 {
@@ -60,6 +61,30 @@ namespace SshKeepAlive.Core.Sessions
 
             return Read(sshCommand, command, encoding);
         }
+
+        public async Task<RemoteProcessResult> RunAsync(string command, byte[]? input, CancellationToken cancellationToken)
+        {
+            using SshCommand sshCommand = client.CreateCommand(command);
+            Task execution = sshCommand.ExecuteAsync(cancellationToken);
+            // SSH.NET sends end of file only once something was written: no input at all is the caller's </dev/null.
+            if (input != null && input.Length > 0)
+            {
+                try
+                {
+                    using Stream stdin = sshCommand.CreateInputStream();
+                    await stdin.WriteAsync(input, 0, input.Length, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is InvalidOperationException || ex is IOException || ex is ObjectDisposedException || ex is Renci.SshNet.Common.SshException)
+                {
+                    // It ended without reading its input (sudo refusing, say): what it said is in its result.
+                }
+            }
+
+            await execution.ConfigureAwait(false);
+            return new RemoteProcessResult(sshCommand.ExitStatus, ReadAll(sshCommand.OutputStream), ReadAll(sshCommand.ExtendedOutputStream));
+        }
+
+        public IRemoteProcess Start(string command) => new SshNetProcess(client.CreateCommand(command));
 
         public ShellStream OpenShell(string terminal, int columns, int rows, string? command)
         {

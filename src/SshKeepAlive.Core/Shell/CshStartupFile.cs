@@ -21,10 +21,11 @@ namespace SshKeepAlive.Core.Shell
 
         private static readonly Regex Source = new Regex(@"^source\s+(?<file>\S+)$", RegexOptions.CultureInvariant);
 
-        public static ShellStartupFile Read(string path)
+        /// <summary>The tcsh file <paramref name="path"/> whose text is <paramref name="text"/>.</summary>
+        public static ShellStartupFile Parse(string text, string path)
         {
             var steps = new List<ShellStep>();
-            string[] lines = File.ReadAllText(path).Replace("\r\n", "\n").Split('\n');
+            string[] lines = text.Replace("\r\n", "\n").Split('\n');
             for (int i = 0; i < lines.Length; i++)
             {
                 foreach (string command in Commands(lines[i]))

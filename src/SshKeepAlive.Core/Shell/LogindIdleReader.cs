@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Linq;
+using SshKeepAlive.Core.Platform;
 
 namespace SshKeepAlive.Core.Shell
 {
@@ -53,11 +54,14 @@ namespace SshKeepAlive.Core.Shell
         };
 
         private readonly string rootPath;
+        private readonly IReadOnlyFileSystem fileSystem;
 
         /// <param name="rootPath">Where the file system root is: "/" normally, a temporary folder in tests.</param>
-        public LogindIdleReader(string rootPath)
+        /// <param name="fileSystem">The machine whose files are read (default: this one).</param>
+        public LogindIdleReader(string rootPath, IReadOnlyFileSystem? fileSystem = null)
         {
             this.rootPath = rootPath;
+            this.fileSystem = fileSystem ?? LocalFileSystem.Instance;
         }
 
         /// <summary>True when this machine has logind configuration to read (a systemd machine).</summary>
@@ -70,10 +74,10 @@ namespace SshKeepAlive.Core.Shell
             (string File, int Line, string Value)? winner = null;
             foreach (string file in files)
             {
-                string[] lines;
+                IReadOnlyList<string> lines;
                 try
                 {
-                    lines = System.IO.File.ReadAllLines(file);
+                    lines = fileSystem.ReadAllLines(file);
                 }
                 catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
                 {
@@ -82,7 +86,7 @@ namespace SshKeepAlive.Core.Shell
                 }
 
                 bool inLogin = false;
-                for (int i = 0; i < lines.Length; i++)
+                for (int i = 0; i < lines.Count; i++)
                 {
                     string line = lines[i].Trim();
                     if (line.StartsWith("[", StringComparison.Ordinal))
@@ -191,13 +195,13 @@ namespace SshKeepAlive.Core.Shell
         {
             string main = Under("/etc/systemd/logind.conf");
             string vendor = Under("/usr/lib/systemd/logind.conf");
-            var first = System.IO.File.Exists(main) ? new[] { main } : System.IO.File.Exists(vendor) ? new[] { vendor } : new string[0];
+            var first = fileSystem.FileExists(main) ? new[] { main } : fileSystem.FileExists(vendor) ? new[] { vendor } : new string[0];
             var byName = new SortedDictionary<string, string>(StringComparer.Ordinal);
-            foreach (string folder in DropInFolders.Select(Under).Where(Directory.Exists))
+            foreach (string folder in DropInFolders.Select(Under))
             {
-                foreach (string file in Directory.GetFiles(folder, "*.conf"))
+                foreach (string file in fileSystem.FilesOf(folder).Where(f => f.EndsWith(".conf", StringComparison.Ordinal)))
                 {
-                    string name = Path.GetFileName(file);
+                    string name = file.Substring(file.LastIndexOfAny(new[] { '/', '\\' }) + 1);
                     if (!byName.ContainsKey(name))
                     {
                         byName[name] = file;
@@ -208,6 +212,6 @@ namespace SshKeepAlive.Core.Shell
             return first.Concat(byName.Values);
         }
 
-        private string Under(string absolute) => Path.Combine(rootPath, absolute.TrimStart('/'));
+        private string Under(string absolute) => FileSystemExtensions.JoinPath(rootPath, absolute.TrimStart('/'));
     }
 }

@@ -44,9 +44,12 @@ namespace SshKeepAlive.Core.Shell
 
         public IReadOnlyList<ShellFileProblem> Problems { get; }
 
-        public static ShellStartupFile Read(string path)
+        public static ShellStartupFile Read(string path) => Parse(File.ReadAllText(path), path);
+
+        /// <summary>The startup file <paramref name="path"/> whose text is <paramref name="text"/>.</summary>
+        public static ShellStartupFile Parse(string text, string path)
         {
-            ShellLexer lexer = ShellLexer.Parse(File.ReadAllText(path));
+            ShellLexer lexer = ShellLexer.Parse(text);
             var steps = new List<ShellStep>();
             var commands = lexer.Commands;
             for (int i = 0; i < commands.Count; i++)

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using SshKeepAlive.Core.OpenSsh;
+using SshKeepAlive.Core.Platform;
 
 namespace SshKeepAlive.Core.Shell
 {
@@ -28,24 +29,25 @@ namespace SshKeepAlive.Core.Shell
 
         private readonly string rootPath;
         private readonly string? homeDirectory;
+        private readonly IReadOnlyFileSystem files;
         private readonly Dictionary<string, ShellStartupFile?> parsed = new Dictionary<string, ShellStartupFile?>(StringComparer.Ordinal);
         private readonly List<ShellFileProblem> readProblems = new List<ShellFileProblem>();
         private ShellFamily family = ShellFamily.Bash;
 
         /// <param name="rootPath">Where the file system root is: "/" normally, a temporary folder in tests.</param>
         /// <param name="homeDirectory">The user's home directory, as a full path (not under <paramref name="rootPath"/>); null to read only the system-wide files.</param>
-        public ShellTimeoutReader(string rootPath, string? homeDirectory)
+        /// <param name="files">The machine whose files are read (default: this one).</param>
+        public ShellTimeoutReader(string rootPath, string? homeDirectory, IReadOnlyFileSystem? files = null)
         {
             this.rootPath = rootPath;
             this.homeDirectory = homeDirectory;
+            this.files = files ?? LocalFileSystem.Instance;
         }
 
-        private string SystemPath(string absolute) => Path.Combine(rootPath, absolute.TrimStart('/'));
+        private string SystemPath(string absolute) => FileSystemExtensions.JoinPath(rootPath, absolute.TrimStart('/'));
 
         /// <summary>A file in the home directory; null without one.</summary>
-        private string? HomePath(string name) => homeDirectory == null ? null : Path.Combine(homeDirectory, name);
-
-        private IEnumerable<string> HomePaths(params string[] names) => names.Select(HomePath).Where(p => p != null).Select(p => p!);
+        private string? HomePath(string name) => homeDirectory == null ? null : FileSystemExtensions.JoinPath(homeDirectory, name);
 
         /// <summary>What bash's startup files do to TMOUT.</summary>
         public ShellTimeoutReport Read() => Read(ShellFamily.Bash);
@@ -69,30 +71,30 @@ namespace SshKeepAlive.Core.Shell
                 .Where(p => p != null)
                 .Select(p => p!)
                 .Distinct();
-            foreach (string candidate in candidates.Where(File.Exists))
+            foreach (string candidate in candidates.Where(files.FileExists))
             {
                 Parse(candidate);
             }
 
-            var files = parsed.Where(p => p.Value != null).Select(p => p.Value!).ToList();
-            var statements = files.SelectMany(f => f.Steps).SelectMany(s => s.Statements).ToList();
+            var read = parsed.Where(p => p.Value != null).Select(p => p.Value!).ToList();
+            var statements = read.SelectMany(f => f.Steps).SelectMany(s => s.Statements).ToList();
             var problems = readProblems
-                .Concat(files.SelectMany(f => f.Problems))
+                .Concat(read.SelectMany(f => f.Problems))
                 .Concat(statements.Where(s => s.Problem != null).Select(s => new ShellFileProblem(s.File, s.Line, s.Problem!)))
                 .OrderBy(p => p.File, StringComparer.Ordinal).ThenBy(p => p.Line)
                 .ToList();
-            return new ShellTimeoutReport(family, statements, problems, files.Select(f => f.Path).ToList(), login, interactive);
+            return new ShellTimeoutReport(family, statements, problems, read.Select(f => f.Path).ToList(), login, interactive);
         }
 
         /// <summary>True when any startup file the family reads exists (apart from the ones every Bourne shell shares).</summary>
         public bool HasOwnStartupFiles(ShellFamily family) =>
             ShellFamilies.Steps(family, ShellKind.Login).Concat(ShellFamilies.Steps(family, ShellKind.Interactive))
                 .SelectMany(step => step.Candidates.Where(c => c != "/etc/profile" && c != ".profile").Select(c => step.InHome ? HomePath(c) : SystemPath(c)))
-                .Any(p => p != null && File.Exists(p));
+                .Any(p => p != null && files.FileExists(p));
 
         /// <summary>For each step, its first candidate that exists.</summary>
         private IEnumerable<string> Existing(IEnumerable<StartupStep> steps) =>
-            steps.Select(step => step.Candidates.Select(c => step.InHome ? HomePath(c) : SystemPath(c)).FirstOrDefault(p => p != null && File.Exists(p)))
+            steps.Select(step => step.Candidates.Select(c => step.InHome ? HomePath(c) : SystemPath(c)).FirstOrDefault(p => p != null && files.FileExists(p)))
                 .Where(p => p != null)
                 .Select(p => p!);
 
@@ -110,7 +112,7 @@ namespace SshKeepAlive.Core.Shell
 
         private void Replay(string path, ReplayState state, int depth)
         {
-            ShellStartupFile? file = depth > MaxSourceDepth || !File.Exists(path) ? null : Parse(path);
+            ShellStartupFile? file = depth > MaxSourceDepth || !files.FileExists(path) ? null : Parse(path);
             if (file == null)
             {
                 return;
@@ -150,7 +152,8 @@ namespace SshKeepAlive.Core.Shell
             ShellStartupFile? file;
             try
             {
-                file = family == ShellFamily.Tcsh ? CshStartupFile.Read(path) : ShellStartupFile.Read(path);
+                string text = files.ReadAllText(path);
+                file = family == ShellFamily.Tcsh ? CshStartupFile.Parse(text, path) : ShellStartupFile.Parse(text, path);
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {
@@ -207,24 +210,13 @@ namespace SshKeepAlive.Core.Shell
             string name = item.Text.Substring(slash + 1);
             string directory = SystemPath(item.Text.Substring(0, slash + 1));
             return name.IndexOfAny(new[] { '*', '?', '[' }) < 0
-                ? new[] { Path.Combine(directory, name) }.Where(File.Exists)
+                ? new[] { FileSystemExtensions.JoinPath(directory, name) }.Where(files.FileExists)
                 : ExpandGlob(directory, name);
         }
 
         /// <summary>Files of <paramref name="directory"/> matching a glob, in byte order; like bash, a wildcard never matches a leading dot.</summary>
-        private static IEnumerable<string> ExpandGlob(string directory, string glob)
-        {
-            if (!Directory.Exists(directory))
-            {
-                return Enumerable.Empty<string>();
-            }
-
-            return Directory.GetFiles(directory)
-                .Select(Path.GetFileName)
-                .Where(n => ConfigGlob.Matches(n, glob))
-                .OrderBy(n => n, StringComparer.Ordinal)
-                .Select(n => Path.Combine(directory, n));
-        }
+        private IEnumerable<string> ExpandGlob(string directory, string glob) =>
+            files.FilesOf(directory).Where(path => ConfigGlob.Matches(path.Substring(path.LastIndexOfAny(new[] { '/', '\\' }) + 1), glob));
 
         /// <summary>TMOUT as bash holds it while reading the files.</summary>
         private sealed class ReplayState

@@ -51,11 +51,20 @@ namespace SshKeepAlive.Core.Timeouts
         /// <summary>The directory of the system-wide configs: /etc/ssh, or %ProgramData%\ssh on Windows.</summary>
         public string SystemConfigDirectory => Client.SystemDirectory;
 
-        /// <summary>sshd_config beside the system ssh_config.</summary>
-        public string ServerConfig => Path.Combine(SystemConfigDirectory, "sshd_config");
+        private string? serverConfig;
+
+        /// <summary>The sshd_config the server reads: by default the one beside the system ssh_config; on a remote machine, the one its sshd runs with.</summary>
+        public string ServerConfig
+        {
+            get => serverConfig ?? FileSystemExtensions.JoinPath(SystemConfigDirectory, "sshd_config");
+            set => serverConfig = value;
+        }
 
         /// <summary>The release of the machine's sshd, whose rules the server scope follows; null: unknown (the newest is assumed).</summary>
         public OpenSshVersion? ServerOpenSshVersion { get; set; }
+
+        /// <summary>Where every file is read: this machine's files (the default), or a remote machine's.</summary>
+        public IReadOnlyFileSystem Files => Client.Files;
 
         /// <summary>Linux's /proc/sys; absent elsewhere.</summary>
         public string ProcSysPath => Path.Combine(RootPath, "proc", "sys");

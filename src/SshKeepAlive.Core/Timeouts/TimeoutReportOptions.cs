@@ -42,6 +42,9 @@ namespace SshKeepAlive.Core.Timeouts
         /// </summary>
         public OpenSshVersion? OpenSshVersion { get; set; }
 
+        /// <summary>The machine the environment is (as given to -ComputerName): every row names it; null for this machine.</summary>
+        public string? ComputerName { get; set; }
+
         /// <summary>Stops a running Match exec command (Ctrl-C); the report then throws <see cref="System.OperationCanceledException"/>.</summary>
         public CancellationToken CancellationToken { get; set; }
     }

@@ -32,7 +32,8 @@ namespace SshKeepAlive.Core.Timeouts
         {
             this.options = options;
             Scopes = scopes;
-            accounts = new UnixAccounts(Path.Combine(options.Environment.RootPath, "etc", "passwd"), Path.Combine(options.Environment.RootPath, "etc", "group"));
+            accounts = new UnixAccounts(
+                FileSystemExtensions.JoinPath(options.Environment.RootPath, "etc/passwd"), FileSystemExtensions.JoinPath(options.Environment.RootPath, "etc/group"), options.Environment.Files);
         }
 
         /// <summary>The scopes reported, in order.</summary>
@@ -46,6 +47,9 @@ namespace SshKeepAlive.Core.Timeouts
 
         /// <summary>Settings that do not depend on a target: server, shell, kernel.</summary>
         public IReadOnlyList<TimeoutSetting> LocalSettings => localSettings;
+
+        /// <summary>The release the server scope was read as; null when unknown (the newest).</summary>
+        public OpenSshVersion? ServerOpenSshVersion => options.OpenSshVersion ?? options.Environment.ServerOpenSshVersion;
 
         /// <summary>Where everything was read.</summary>
         public TimeoutEnvironment Environment => options.Environment;
@@ -139,7 +143,7 @@ namespace SshKeepAlive.Core.Timeouts
             string target = hostName ?? DefaultHostName;
             ClientResolution resolution = Resolve(client, target);
             var settings = ClientKeywords
-                .Select(keyword => Row(TimeoutScope.Client, target, resolution[keyword]))
+                .Select(keyword => Row(TimeoutScope.Client, target, resolution[keyword], client.Environment.OpenSshVersion))
                 .ToList();
 
             // Load problems are reported once, by Open, not again for every host.
@@ -200,7 +204,7 @@ namespace SshKeepAlive.Core.Timeouts
                         scopes);
                 }
 
-                if (!File.Exists(options.ConfigPath))
+                if (!environment.Files.FileExists(options.ConfigPath))
                 {
                     throw new SshKeepAliveException(ErrorId.ConfigFileNotFound, $"The config file '{options.ConfigPath}' does not exist.", options.ConfigPath);
                 }
@@ -214,7 +218,7 @@ namespace SshKeepAlive.Core.Timeouts
             }
 
             var applicable = new List<TimeoutScope> { TimeoutScope.Client };
-            if (File.Exists(environment.ServerConfig))
+            if (environment.Files.FileExists(environment.ServerConfig))
             {
                 applicable.Add(TimeoutScope.Server);
             }
@@ -224,7 +228,7 @@ namespace SshKeepAlive.Core.Timeouts
                 applicable.Add(TimeoutScope.Shell);
             }
 
-            if (Directory.Exists(environment.ProcSysPath) || environment.Os != OsKind.Linux)
+            if (environment.Files.DirectoryExists(environment.ProcSysPath) || environment.Os != OsKind.Linux)
             {
                 applicable.Add(TimeoutScope.Kernel);
             }
@@ -248,26 +252,26 @@ namespace SshKeepAlive.Core.Timeouts
         private void ReadServer()
         {
             TimeoutEnvironment environment = options.Environment;
-            var server = ServerConfigResolver.Load(options.ConfigPath ?? environment.ServerConfig, environment.SystemConfigDirectory, accounts, options.OpenSshVersion ?? environment.ServerOpenSshVersion);
+            var server = ServerConfigResolver.Load(options.ConfigPath ?? environment.ServerConfig, environment.SystemConfigDirectory, accounts, ServerOpenSshVersion, environment.Files);
             ServerResolution resolution = server.Resolve(options.Connection);
             serverConfig = server.File;
             serverResolution = resolution;
             AddFilesRead(new[] { server.File });
             diagnostics.AddRange(resolution.Diagnostics);
-            localSettings.AddRange(ServerKeywordNames.Select(name => Row(TimeoutScope.Server, ServerTarget, resolution[name])));
+            localSettings.AddRange(ServerKeywordNames.Select(name => Row(TimeoutScope.Server, ServerTarget, resolution[name], ServerOpenSshVersion)));
         }
 
         private void AddFilesRead(IEnumerable<LoadedConfig> configs) =>
             filesRead.AddRange(configs.SelectMany(c => c.AllFiles()).Where(f => f.Exists).Select(f => f.Document.Path));
 
         /// <summary>A resolver's setting as a report row: lists as ssh -G prints them, the text as written when it differs.</summary>
-        private static TimeoutSetting Row(TimeoutScope scope, string target, EffectiveSetting setting)
+        private TimeoutSetting Row(TimeoutScope scope, string target, EffectiveSetting setting, OpenSshVersion? version)
         {
             object? value = setting.Value is IEnumerable<string> ? setting.Text : setting.Value;
             string? note = setting.Origin == SettingOrigin.CommandLine
                 ? "from the destination"
                 : setting.RawText != null && !string.Equals(setting.RawText, setting.Text, StringComparison.OrdinalIgnoreCase) ? "written as " + setting.RawText : null;
-            return new TimeoutSetting(scope, target, setting.Name, value, setting.IsDefault, setting.Source?.Path ?? TimeoutSetting.DefaultSource, setting.Source?.Line, note);
+            return new TimeoutSetting(scope, target, setting.Name, value, setting.IsDefault, setting.Source?.Path ?? TimeoutSetting.DefaultSource, setting.Source?.Line, note, options.ComputerName, version?.ToString());
         }
 
         /// <summary>
@@ -292,28 +296,28 @@ namespace SshKeepAlive.Core.Timeouts
 
             LoginShell = accounts.ShellOf(user ?? environment.Client.LocalUser);
             ShellFamily loginFamily = ShellFamilies.FromPath(LoginShell) ?? (environment.Os == OsKind.MacOS ? ShellFamily.Zsh : ShellFamily.Bash);
-            ShellTimeoutReport shell = new ShellTimeoutReader(environment.RootPath, home).Read(loginFamily);
+            ShellTimeoutReport shell = new ShellTimeoutReader(environment.RootPath, home, environment.Files).Read(loginFamily);
             filesRead.AddRange(shell.FilesRead);
             diagnostics.AddRange(shell.Problems.Select(p => new ConfigDiagnostic(ConfigDiagnosticSeverity.Warning, p.Message, new ConfigSource(p.File, p.Line))));
-            localSettings.AddRange(LocalTimeoutSettings.LoginShell(shell, user));
+            localSettings.AddRange(LocalTimeoutSettings.LoginShell(shell, user).Select(OnThisMachine));
             foreach (ShellFamily other in Enum.GetValues(typeof(ShellFamily)).Cast<ShellFamily>().Where(f => f != loginFamily))
             {
-                var reader = new ShellTimeoutReader(environment.RootPath, home);
+                var reader = new ShellTimeoutReader(environment.RootPath, home, environment.Files);
                 if (reader.HasOwnStartupFiles(other))
                 {
                     ShellTimeoutReport report = reader.Read(other);
                     filesRead.AddRange(report.FilesRead.Except(filesRead).ToList());
-                    localSettings.Add(LocalTimeoutSettings.OtherShell(report, user));
+                    localSettings.Add(OnThisMachine(LocalTimeoutSettings.OtherShell(report, user)));
                 }
             }
 
-            var logind = new LogindIdleReader(environment.RootPath);
+            var logind = new LogindIdleReader(environment.RootPath, environment.Files);
             if (environment.Os == OsKind.Linux && logind.IsPresent)
             {
                 LogindIdleSetting idle = logind.Read();
                 filesRead.AddRange(idle.FilesRead);
                 diagnostics.AddRange(idle.Problems.Select(p => new ConfigDiagnostic(ConfigDiagnosticSeverity.Warning, p.Message, new ConfigSource(p.File, p.Line))));
-                localSettings.Add(LocalTimeoutSettings.Logind(idle));
+                localSettings.Add(OnThisMachine(LocalTimeoutSettings.Logind(idle)));
             }
         }
 
@@ -324,7 +328,7 @@ namespace SshKeepAlive.Core.Timeouts
             IReadOnlyList<KernelSetting> kernel;
             if (environment.Os == OsKind.Linux)
             {
-                kernel = new KernelTimeoutReader(environment.ProcSysPath).Read();
+                kernel = new KernelTimeoutReader(environment.ProcSysPath, environment.Files).Read();
                 filesRead.AddRange(kernel.Select(k => k.Source));
             }
             else
@@ -344,7 +348,11 @@ namespace SshKeepAlive.Core.Timeouts
             }
 
             diagnostics.AddRange(kernel.Where(k => k.Problem != null).Select(k => new ConfigDiagnostic(ConfigDiagnosticSeverity.Warning, k.Name + ": " + k.Problem, new ConfigSource(k.Source, 0))));
-            localSettings.AddRange(LocalTimeoutSettings.Kernel(kernel));
+            localSettings.AddRange(LocalTimeoutSettings.Kernel(kernel).Select(OnThisMachine));
         }
+
+        // Rows made without the machine's name get it, and its OpenSSH release (every row of a remote machine names both).
+        private TimeoutSetting OnThisMachine(TimeoutSetting row) =>
+            options.ComputerName == null ? row : new TimeoutSetting(row.Scope, row.Target, row.Name, row.Value, row.IsDefault, row.Source, row.Line, row.Note, options.ComputerName, row.OpenSshVersion ?? ServerOpenSshVersion?.ToString());
     }
 }

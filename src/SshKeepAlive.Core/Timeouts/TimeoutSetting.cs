@@ -24,8 +24,10 @@ namespace SshKeepAlive.Core.Timeouts
         /// <summary>The <see cref="Source"/> of a built-in default.</summary>
         public const string DefaultSource = "default";
 
-        public TimeoutSetting(TimeoutScope scope, string target, string name, object? value, bool isDefault, string source, int? line, string? note = null)
+        public TimeoutSetting(TimeoutScope scope, string target, string name, object? value, bool isDefault, string source, int? line, string? note = null, string? computerName = null, string? openSshVersion = null)
         {
+            ComputerName = computerName;
+            OpenSshVersion = openSshVersion;
             Scope = scope;
             Target = target;
             Name = name;
@@ -35,6 +37,12 @@ namespace SshKeepAlive.Core.Timeouts
             Line = line;
             Note = note;
         }
+
+        /// <summary>The machine the setting was read on (as given to -ComputerName); null for this machine.</summary>
+        public string? ComputerName { get; }
+
+        /// <summary>The OpenSSH release whose rules resolved it (a client or server row; on a remote machine every row names the machine's), e.g. 9.2p1; null when unknown.</summary>
+        public string? OpenSshVersion { get; }
 
         public TimeoutScope Scope { get; }
 
@@ -62,6 +70,6 @@ namespace SshKeepAlive.Core.Timeouts
         /// <summary>"path:line", the path alone, or "default".</summary>
         public string Location => Line == null ? Source : Source + ":" + Line;
 
-        public override string ToString() => $"{Scope} {Target} {Name}={OpenSshValues.Format(Value)} ({Location})";
+        public override string ToString() => $"{(ComputerName == null ? string.Empty : ComputerName + ": ")}{Scope} {Target} {Name}={OpenSshValues.Format(Value)} ({Location})";
     }
 }

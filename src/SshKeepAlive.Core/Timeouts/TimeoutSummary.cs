@@ -21,6 +21,9 @@ namespace SshKeepAlive.Core.Timeouts
             Settings = settings;
         }
 
+        /// <summary>The machine the settings were read on; null for this machine.</summary>
+        public string? ComputerName => Settings.Select(s => s.ComputerName).FirstOrDefault(c => c != null);
+
         public string Target { get; }
 
         /// <summary>Seconds until ssh gives up on a silent server; null when nothing on the client side ever does.</summary>

@@ -1,17 +1,20 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
 using SshKeepAlive.Core.Editing;
 using SshKeepAlive.Core.Errors;
+using SshKeepAlive.Core.Fleet;
 using SshKeepAlive.Core.Server;
 
 namespace SshKeepAlive.Commands
 {
     /// <summary>
     /// What Set-SshKeepAlive, Set-SshTimeoutConfig and Reset-SshKeepAlive share: where the edit goes, and
-    /// plan, confirm (showing the diff), apply, report.
+    /// plan, confirm (showing the diff), apply, report — on this machine, or with -ComputerName on every host named
+    /// (Core's <see cref="RemoteConfigEdit"/>, one result object per host).
     /// </summary>
-    public abstract class ConfigEditCommand : SshKeepAliveCmdlet
+    public abstract class ConfigEditCommand : FleetCmdlet
     {
         /// <summary>Parameter set of -Path (wildcards allowed).</summary>
         protected const string ByPath = "Path";
@@ -22,6 +25,30 @@ namespace SshKeepAlive.Commands
         private const string EveryHost = "*";
 
         private static readonly ConfigEditor Editor = ConfigEditor.ForThisMachine();
+
+        private FleetRun<RemoteEditResult>? fleet;
+        private FleetConnection? connection;
+
+        /// <summary>
+        /// Hosts to edit over SSH instead of this machine ([user@]host or ssh://[user@]host[:port]), in parallel
+        /// (-ThrottleLimit), nothing installed there: each is planned, checked by its own sshd -t, installed with a
+        /// backup there, reloaded and confirmed by a brand-new login, or rolled back. From the pipeline: strings, or
+        /// objects with a ComputerName property (Import-Csv).
+        /// </summary>
+        [Parameter(ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [AllowNull]
+        [AllowEmptyCollection]
+        [ArgumentCompleter(typeof(SshHostNameCompleter))]
+        public SshComputerName[]? ComputerName { get; set; }
+
+        /// <summary>With -ComputerName -Scope Client: whose ~/.ssh/config on the hosts (default: the login user's).</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? User { get; set; }
+
+        /// <inheritdoc />
+        /// <remarks>-User names an account on the hosts: without them it means nothing.</remarks>
+        protected override string[] ConnectionParameterNames => base.ConnectionParameterNames.Concat(new[] { nameof(User) }).ToArray();
 
         /// <summary>
         /// The client Host pattern the settings are for (default *: every host); a destination user@host names its
@@ -121,6 +148,14 @@ namespace SshKeepAlive.Commands
                 WriteWarning("-Reload applies to -Scope Server only; ssh reads its config anew for each connection.");
             }
 
+            string[] hosts = (ComputerName ?? new SshComputerName[0]).Where(c => c != null && c.Name.Length > 0).Select(c => c.Name).ToArray();
+            if (hosts.Length > 0)
+            {
+                EditOn(hosts);
+                return;
+            }
+
+            ThrowIfConnectionParametersWithoutHosts();
             string? path = LiteralPath != null ? FileSystemPath(LiteralPath, expandWildcards: false)
                 : Path != null ? FileSystemPath(Path, expandWildcards: true)
                 : null;
@@ -135,6 +170,74 @@ namespace SshKeepAlive.Commands
             catch (OperationCanceledException) when (CancellationToken.IsCancellationRequested)
             {
                 throw new PipelineStoppedException();
+            }
+        }
+
+        /// <inheritdoc />
+        protected override void EndProcessing()
+        {
+            if (fleet != null)
+            {
+                Pump(fleet, untilFinished: true, Write);
+            }
+        }
+
+        // Queues the hosts (their work starts at once) and writes what earlier hosts have finished.
+        private void EditOn(string[] hosts)
+        {
+            RemoteEdit edit;
+            try
+            {
+                edit = new RemoteEdit(EditScope, HostName ?? EveryHost, Changes(), Action)
+                {
+                    Path = RemotePath(),
+                    AllUsers = AllUsers,
+                    Match = MatchTarget(),
+                    User = User,
+                    NoBackup = NoBackup,
+                };
+            }
+            catch (SshKeepAliveException ex)
+            {
+                ThrowTerminatingError(ErrorRecords.From(ex, HostName));
+                return;
+            }
+
+            connection ??= FleetConnection();
+            FleetConnection reach = connection;
+            fleet ??= Run(host => RemoteConfigEdit.Run(host, (RemoteEdit)host.Item!, reach), result => result.Failed);
+            foreach (string host in hosts)
+            {
+                fleet.Add(host, edit);
+            }
+
+            Pump(fleet, untilFinished: false, Write);
+        }
+
+        // A path on the hosts, as written. A provider path (PSPath) names a file of this machine: it comes from the pipeline
+        // (Get-Content's lines carry the file they were read from) and is not the hosts' config.
+        private string? RemotePath()
+        {
+            if (LiteralPath != null && LiteralPath.Contains("::"))
+            {
+                WriteVerbose($"-LiteralPath {LiteralPath} is a path of this machine, not of the hosts; their own config is edited.");
+                return null;
+            }
+
+            return LiteralPath ?? Path;
+        }
+
+        private void Write(RemoteEditResult result)
+        {
+            if (!result.Ran)
+            {
+                return;
+            }
+
+            WriteObject(result);
+            if (result.ErrorId is ErrorId id)
+            {
+                WriteError(ErrorRecords.Create(id, result.Error ?? id.ToString(), result.ComputerName));
             }
         }
 

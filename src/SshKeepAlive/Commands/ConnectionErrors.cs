@@ -31,7 +31,7 @@ namespace SshKeepAlive.Commands
         /// <summary>The record for a failed connect, or null when the exception is not a connection failure.</summary>
         public static ErrorRecord? For(Exception exception, SshSessionSettings settings)
         {
-            ErrorId? id = IdOf(ConnectFailure.Classify(exception));
+            ErrorId? id = ConnectFailure.IdOf(exception);
             if (id == null)
             {
                 return null;
@@ -49,24 +49,6 @@ namespace SshKeepAlive.Commands
             }
 
             return ErrorRecords.Create(id.Value, exception, target, action);
-        }
-
-        private static ErrorId? IdOf(ConnectFailureKind kind)
-        {
-            switch (kind)
-            {
-                case ConnectFailureKind.HostKeyUnknown: return ErrorId.HostKeyUnknown;
-                case ConnectFailureKind.HostKeyChanged: return ErrorId.HostKeyChanged;
-                case ConnectFailureKind.HostKeyRevoked: return ErrorId.HostKeyRevoked;
-                case ConnectFailureKind.KeyFileUnusable: return ErrorId.KeyFileUnusable;
-                case ConnectFailureKind.AuthenticationFailed: return ErrorId.AuthenticationFailed;
-                case ConnectFailureKind.AuthenticationAttemptsExhausted: return ErrorId.AuthenticationAttemptsExhausted;
-                case ConnectFailureKind.CredentialMissing: return ErrorId.CredentialMissing;
-                case ConnectFailureKind.ForwardFailed: return ErrorId.ForwardFailed;
-                case ConnectFailureKind.Unreachable: return ErrorId.ConnectionFailed;
-                case ConnectFailureKind.KeepAliveReplyUnavailable: return ErrorId.KeepAliveReplyUnavailable;
-                default: return null;
-            }
         }
     }
 }

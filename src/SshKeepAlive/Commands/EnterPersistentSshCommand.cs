@@ -16,7 +16,7 @@ namespace SshKeepAlive.Commands
     public sealed class EnterPersistentSshCommand : PersistentSessionCmdlet
     {
         /// <summary>Which terminal multiplexer keeps the remote session: Auto (tmux, else screen, else none), Tmux, Screen or None.</summary>
-        /// <remarks>A string for the reason given on <see cref="SshConnectionCmdlet.StrictHostKeyChecking"/>.</remarks>
+        /// <remarks>A string for the reason given on <see cref="ConnectionParametersCmdlet.StrictHostKeyChecking"/>.</remarks>
         [Parameter]
         [ValidateSet("Auto", "Tmux", "Screen", "None")]
         public string Multiplexer { get; set; } = "Auto";

@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Management.Automation;
 using SshKeepAlive.Core.Editing;
+using SshKeepAlive.Core.Fleet;
 
 namespace SshKeepAlive.Commands
 {
@@ -9,7 +10,7 @@ namespace SshKeepAlive.Commands
     /// defaults or other lines apply; the rest of the file is untouched.
     /// </summary>
     [Cmdlet(VerbsCommon.Reset, "SshKeepAlive", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = ByPath)]
-    [OutputType(typeof(EditResult))]
+    [OutputType(typeof(EditResult), typeof(RemoteEditResult))]
     public sealed class ResetSshKeepAliveCommand : ConfigEditCommand
     {
         /// <inheritdoc />

@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Management.Automation;
 using SshKeepAlive.Core.Editing;
+using SshKeepAlive.Core.Fleet;
 
 namespace SshKeepAlive.Commands
 {
@@ -10,7 +11,7 @@ namespace SshKeepAlive.Commands
     /// atomic, validated, with -WhatIf showing the diff.
     /// </summary>
     [Cmdlet(VerbsCommon.Set, "SshKeepAlive", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = ByPath)]
-    [OutputType(typeof(EditResult))]
+    [OutputType(typeof(EditResult), typeof(RemoteEditResult))]
     public sealed class SetSshKeepAliveCommand : ConfigEditCommand
     {
         /// <summary>

@@ -1,6 +1,8 @@
 using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
 using SshKeepAlive.Core.Editing;
+using SshKeepAlive.Core.Fleet;
 
 namespace SshKeepAlive.Commands
 {
@@ -9,12 +11,19 @@ namespace SshKeepAlive.Commands
     /// UnusedConnectionTimeout (server), with the same guarantees as Set-SshKeepAlive.
     /// </summary>
     [Cmdlet(VerbsCommon.Set, "SshTimeoutConfig", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = ByPath)]
-    [OutputType(typeof(EditResult))]
+    [OutputType(typeof(EditResult), typeof(RemoteEditResult))]
     public sealed class SetSshTimeoutConfigCommand : ConfigEditCommand
     {
         /// <summary>Client: how long ssh waits for the TCP connection (seconds, an OpenSSH time, or none, written as the 0 ssh takes as no timeout).</summary>
+        /// <remarks>
+        /// The setting to write: it hides the connection parameter of the same name, so with -ComputerName this cmdlet waits
+        /// for the hosts as ssh_config's ConnectTimeout for them says (-ConfigPath), else 30 s.
+        /// </remarks>
         [Parameter]
-        public string? ConnectTimeout { get; set; }
+        public new string? ConnectTimeout { get; set; }
+
+        /// <inheritdoc />
+        protected override string[] ConnectionParameterNames => base.ConnectionParameterNames.Where(name => name != nameof(ConnectTimeout)).ToArray();
 
         /// <summary>Server: how long a client has to log in (seconds or an OpenSSH time; 0 means no limit).</summary>
         [Parameter]

@@ -6,6 +6,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Renci.SshNet;
 using SshKeepAlive.Core.OpenSsh;
+using SshKeepAlive.Core.Platform;
 using SshKeepAlive.Core.Sessions;
 using SshKeepAlive.Core.Ssh;
 using SshKeepAlive.Testing;
@@ -297,6 +298,10 @@ namespace SshKeepAlive.Core.Tests.Sessions
         public Task<System.Net.Sockets.Socket> OpenChannelAsync(string host, int port, CancellationToken cancellationToken) => throw new NotSupportedException("no channels in the fakes");
 
         public int StartRemoteForward(string bindHost, int port, string connectHost, int connectPort) => throw new NotSupportedException("no forwards in the fakes");
+
+        public Task<RemoteProcessResult> RunAsync(string command, byte[]? input, CancellationToken cancellationToken) => throw new NotSupportedException("no binary commands in the fakes");
+
+        public IRemoteProcess Start(string command) => throw new NotSupportedException("no started commands in the fakes");
 
         public void Dispose() => disposed.TrySetResult(true);
     }
