@@ -289,3 +289,166 @@ Describe 'Test-SshKeepAlive in the sshd testbed' -Skip:($null -ne $TestbedSkipRe
         Get-ServerFinding $config | Where-Object Id -EQ 'SshdConfigNotLoaded' | Should -BeNullOrEmpty
     }
 }
+
+Describe 'Test-SshKeepAlive -ComputerName on three sshd containers of three OpenSSH releases' -Skip:($null -ne $TestbedSkipReason) {
+    BeforeAll {
+        $script:Bed = Start-SshTestbed -Suite bookworm
+        $script:Bed = Add-SshTestbedServer -Testbed $Bed -Suite trixie
+        $script:Bed = Add-SshTestbedServer -Testbed $Bed -Suite bullseye
+        foreach ($k in 1..3) { Set-SshTestbedSudo -Testbed $Bed -Server $k -Mode NoPassword }
+        $script:Hosts = @(Get-SshTestbedComputerName -Testbed $Bed)
+        $script:Connect = Get-SshTestbedFleetParameter -Testbed $Bed
+        # How a Fix reaches the testbed (its key and known_hosts), as ssh_config would say it; Set-SshTimeoutConfig's own
+        # -ConnectTimeout is the ssh_config setting it writes, so the hosts are waited for as ssh_config says.
+        $script:Reach = $Connect.Clone()
+        $Reach.Remove('ConnectTimeout')
+        # Every server keeps its dead clients' sessions in check, so a finding below is the test's own.
+        foreach ($k in 1..3) {
+            $path = $Bed."SERVER_$($k)_SSHD_CONFIG"
+            Write-ConfigText $path ((Read-ConfigText $path) + "ClientAliveInterval 60`n")
+            Invoke-SshTestbed -ArgumentList @('reload', $Bed.RUN_ID, $k) | Out-Null
+        }
+        $script:Original = @{}
+        foreach ($k in 1..3) { $Original[$k] = Read-ConfigText $Bed."SERVER_$($k)_SSHD_CONFIG" }
+
+        function Get-RemoteFinding([int] $Server, [string] $Id) {
+            @(Test-SshKeepAlive -ComputerName $Hosts[$Server - 1] -Scope Server, Shell @Connect | Where-Object Id -EQ $Id)
+        }
+    }
+    AfterAll { if ($Bed) { Stop-SshTestbed -Testbed $Bed } }
+
+    AfterEach {
+        Invoke-SshTestbed -ArgumentList @('restore', $Bed.RUN_ID) | Out-Null
+        foreach ($k in 1..3) {
+            Invoke-SshTestbedServerCommand -Testbed $Bed -Server $k -Command @('rm', '-f', '/etc/profile.d/zz-idle.sh') | Out-Null
+            if ((Read-ConfigText $Bed."SERVER_$($k)_SSHD_CONFIG") -cne $Original[$k]) {
+                Write-ConfigText $Bed."SERVER_$($k)_SSHD_CONFIG" $Original[$k]
+                Invoke-SshTestbed -ArgumentList @('reload', $Bed.RUN_ID, $k) | Out-Null
+            }
+        }
+    }
+
+    It 'finds nothing worth a warning on a clean server: -Quiet says $true for all three' {
+        Test-SshKeepAlive -ComputerName $Hosts -Scope Server, Shell @Connect -Quiet | Should -BeTrue
+    }
+
+    It 'finds <Id> in the server''s config, names the host and its file:line, and the Fix run as given clears it (sshd -T there: <Keyword> <After>)' -ForEach @(
+        @{ Id = 'ClientAliveCountMaxZero'; Line = 'ClientAliveCountMax 0'; Keyword = 'clientalivecountmax'; After = '3' }
+        @{ Id = 'SessionChannelTimeout'; Line = 'ChannelTimeout session:*=10m'; Keyword = 'channeltimeout'; After = 'session:*=0' }
+    ) {
+        $config = $Bed.SERVER_1_SSHD_CONFIG
+        Write-ConfigText $config ($Original[1] + "$Line`n")
+        Invoke-SshTestbed -ArgumentList @('reload', $Bed.RUN_ID, 1) | Out-Null
+        $line = @((Read-ConfigText $config) -split "`n").IndexOf($Line) + 1
+
+        $finding = Get-RemoteFinding 1 $Id
+
+        $finding | Should -HaveCount 1
+        $finding[0].ComputerName | Should -Be $Hosts[0]
+        $finding[0].Evidence | Should -BeLike "$($Hosts[0]): *$($config):$line*"
+        $finding[0].FixKind | Should -Be 'Command'
+        $finding[0].Fix | Should -BeLike "* -ComputerName $($Hosts[0]) *"
+
+        # The Fix as given; only how to reach the testbed is added.
+        Invoke-Expression ($finding[0].Fix + ' @Reach') | Out-Null
+
+        Get-RemoteFinding 1 $Id | Should -BeNullOrEmpty
+        $said = Invoke-SshTestbedServerCommand -Testbed $Bed -Server 1 -Command @('/usr/sbin/sshd', '-T', '-f', $config) | Where-Object { $_ -like "$Keyword *" }
+        $said | Should -Be "$Keyword $After"
+    }
+
+    It 'finds TMOUT in /etc/profile.d there as ShellIdleLogout, names the host, and taking its manual step there clears it' {
+        Invoke-SshTestbedServerCommand -Testbed $Bed -Server 2 -Command @('sh', '-c', 'printf "# idle shells\nTMOUT=600\n" > /etc/profile.d/zz-idle.sh') | Out-Null
+
+        $finding = Get-RemoteFinding 2 'ShellIdleLogout'
+
+        $finding | Should -HaveCount 1
+        $finding[0].IdleSeconds | Should -Be 600
+        $finding[0].Evidence | Should -BeLike "$($Hosts[1]): *TMOUT 600 (/etc/profile.d/zz-idle.sh:2)*"
+        $finding[0].FixKind | Should -Be 'Manual'
+        $finding[0].Fix | Should -BeLike "On $($Hosts[1]): Remove line 2 of /etc/profile.d/zz-idle.sh*"
+
+        Invoke-SshTestbedServerCommand -Testbed $Bed -Server 2 -Command @('sed', '-i', '2d', '/etc/profile.d/zz-idle.sh') | Out-Null
+
+        Get-RemoteFinding 2 'ShellIdleLogout' | Should -BeNullOrEmpty
+    }
+
+    It 'reports a server whose sshd_config changed after its last reload as not loaded, and not after its Fix reloads it there' {
+        $config = $Bed.SERVER_3_SSHD_CONFIG
+        Get-RemoteFinding 3 'SshdConfigNotLoaded' | Should -BeNullOrEmpty
+        Start-Sleep -Milliseconds 1500
+        Write-ConfigText $config ($Original[3] + "LoginGraceTime 90`n")
+
+        $finding = Get-RemoteFinding 3 'SshdConfigNotLoaded'
+
+        $finding | Should -HaveCount 1
+        $finding[0].Severity | Should -Be 'Error'
+        $finding[0].Message | Should -BeLike "*pid $(Get-Content -LiteralPath $Bed.SERVER_3_PID_FILE)*"
+        $finding[0].Evidence | Should -BeLike "$($Hosts[2]): *$config modified*"
+        $finding[0].Fix | Should -Be "Set-SshKeepAlive -Scope Server -ComputerName $($Hosts[2]) -Reload"
+
+        $result = Invoke-Expression ($finding[0].Fix + ' @Reach')
+
+        $result.Changed | Should -BeFalse
+        $result.Error | Should -BeNullOrEmpty
+        Get-RemoteFinding 3 'SshdConfigNotLoaded' | Should -BeNullOrEmpty
+    }
+
+    It 'with one host unreachable, diagnoses the other two and names the third in a non-terminating error; -Quiet is then $false' {
+        Write-ConfigText $Bed.SERVER_2_SSHD_CONFIG ($Original[2] + "ClientAliveCountMax 0`n")
+        Invoke-SshTestbed -ArgumentList @('reload', $Bed.RUN_ID, 2) | Out-Null
+        Invoke-SshTestbed -ArgumentList @('cut', $Bed.RUN_ID, 3) | Out-Null
+        $reach = Get-SshTestbedFleetParameter -Testbed $Bed -ConnectTimeout 3
+
+        $findings = @(Test-SshKeepAlive -ComputerName $Hosts -Scope Server, Shell @reach -ErrorVariable failures -ErrorAction SilentlyContinue)
+        $quiet = Test-SshKeepAlive -ComputerName $Hosts[0], $Hosts[2] -Scope Server @reach -Quiet -ErrorAction SilentlyContinue
+
+        ($findings | Where-Object Id -EQ 'ClientAliveCountMaxZero').ComputerName | Should -Be $Hosts[1]
+        $findings.ComputerName | Should -Not -Contain $Hosts[2]
+        $failures | Should -HaveCount 1
+        $failures[0].TargetObject | Should -Be $Hosts[2]
+        "$failures" | Should -Match ([regex]::Escape($Hosts[2]))
+        $failures[0].FullyQualifiedErrorId | Should -BeLike '*,SshKeepAlive.Commands.TestSshKeepAliveCommand'
+        $quiet | Should -BeFalse
+    }
+
+    It 'takes hosts from the pipeline by property name (Import-Csv rows) and each pipeline input''s host (-ComputerName { $_ })' {
+        Write-ConfigText $Bed.SERVER_2_SSHD_CONFIG ($Original[2] + "ClientAliveCountMax 0`n")
+        Invoke-SshTestbed -ArgumentList @('reload', $Bed.RUN_ID, 2) | Out-Null
+
+        $byName = @([pscustomobject] @{ ComputerName = $Hosts[1] } | Test-SshKeepAlive -Scope Server @Connect)
+        $byValue = @($Hosts[0], $Hosts[1] | Test-SshKeepAlive -ComputerName { $_ } -Scope Server @Connect)
+
+        ($byName | Where-Object Id -EQ 'ClientAliveCountMaxZero').ComputerName | Should -Be $Hosts[1]
+        ($byValue | Where-Object Id -EQ 'ClientAliveCountMaxZero').ComputerName | Should -Be $Hosts[1]
+        ($byValue | Where-Object ComputerName -EQ $Hosts[0]) | Where-Object Severity -NE 'Info' | Should -BeNullOrEmpty
+    }
+
+    It 'writes progress while -ThrottleLimit 2 of the three hosts run: done of total, the hosts running, then Completed' {
+        $shell = [powershell]::Create()
+        try {
+            $null = $shell.AddCommand('Import-Module').AddParameter('Name', $ModuleManifest).AddStatement()
+            $null = $shell.AddCommand('Test-SshKeepAlive').AddParameters(@{ ComputerName = $Hosts; Scope = 'Server'; ThrottleLimit = 2; Quiet = $true } + $Connect)
+            $results = $shell.Invoke()
+            $progress = @($shell.Streams.Progress | Where-Object ActivityId -EQ 14)
+        }
+        finally { $shell.Dispose() }
+
+        $results | Should -Be @($true)
+        $progress.Activity | Select-Object -Unique | Should -Be 'Test-SshKeepAlive'
+        $progress.StatusDescription | Should -Contain '3 of 3 hosts done, 0 failed'
+        ($progress.CurrentOperation -match ([regex]::Escape($Hosts[0]))) | Should -Not -BeNullOrEmpty
+        $progress[-1].RecordType | Should -Be 'Completed'
+    }
+
+    It 'renders a host''s findings as a report naming it' {
+        Write-ConfigText $Bed.SERVER_2_SSHD_CONFIG ($Original[2] + "ClientAliveCountMax 0`n")
+        Invoke-SshTestbed -ArgumentList @('reload', $Bed.RUN_ID, 2) | Out-Null
+
+        $shown = Test-SshKeepAlive -ComputerName $Hosts[1] -Scope Server @Connect | Out-String -Width 300
+
+        $shown | Should -Match "Target: sshd .* on $([regex]::Escape($Hosts[1]))"
+        $shown | Should -Match 'Warning ClientAliveCountMaxZero'
+        $shown | Should -Match "Fix: +Set-SshKeepAlive -Scope Server -ComputerName $([regex]::Escape($Hosts[1]))"
+    }
+}

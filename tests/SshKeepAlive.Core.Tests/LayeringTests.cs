@@ -27,7 +27,8 @@ namespace SshKeepAlive.Core.Tests
             new[] { "Ssh", "Server" },
             new[] { "Editing", "Sessions" },
             new[] { "Terminal", "Timeouts" },
-            new[] { "Diagnostics", "Fleet" },
+            new[] { "Diagnostics" },
+            new[] { "Fleet" },
         };
 
         private static readonly Assembly Core = typeof(SshTarget).Assembly;

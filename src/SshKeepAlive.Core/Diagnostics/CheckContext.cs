@@ -49,8 +49,11 @@ namespace SshKeepAlive.Core.Diagnostics
         /// <summary>The path's idle limit from the summary (this machine's conntrack, or the one given or measured) when no keepalive beats it.</summary>
         public IdleLimit? PathLimit => Summary.IdleLimits.FirstOrDefault(l => l.Kind == IdleLimitKind.Firewall || l.Kind == IdleLimitKind.Path);
 
+        /// <summary>A finding about the target; on a remote machine its evidence names the machine, and a manual step says to take it there.</summary>
         public Finding Make(FindingId id, FindingSeverity severity, string message, string evidence, string fix, FixKind kind, IdleLimit? limit = null, int? idleSeconds = null) =>
-            new Finding(Target.Target, id, severity, message, evidence, fix, kind, limit, idleSeconds);
+            Fixes.ComputerName is string computerName
+                ? new Finding(Target.Target, id, severity, message, computerName + ": " + evidence, kind == FixKind.Manual ? Fixes.Manual(fix) : fix, kind, limit, idleSeconds) { ComputerName = computerName }
+                : new Finding(Target.Target, id, severity, message, evidence, fix, kind, limit, idleSeconds);
 
         /// <summary>"Name value (path:line)", or "Name value (default)".</summary>
         public static string Describe(TimeoutSetting setting) => $"{setting.Name} {OpenSshValues.Format(setting.Value)} ({setting.Location})";

@@ -1,6 +1,5 @@
 using System.Collections.Generic;
 using System.Linq;
-using SshKeepAlive.Core.ClientConfig;
 using SshKeepAlive.Core.Errors;
 using SshKeepAlive.Core.ServerConfig;
 using SshKeepAlive.Core.Timeouts;
@@ -74,11 +73,10 @@ namespace SshKeepAlive.Core.Diagnostics
 
         /// <summary>Reads everything that does not depend on a target, as <see cref="TimeoutReporter.Open"/> does, and the machine's facts.</summary>
         /// <exception cref="SshKeepAliveException">As <see cref="TimeoutReporter.Open"/>.</exception>
-        public static Diagnosis Open(TimeoutReportOptions options)
-        {
-            TimeoutReporter reporter = TimeoutReporter.Open(options);
-            return new Diagnosis(reporter, MachineSnapshot.Read(reporter, options.AllowMatchExec));
-        }
+        public static Diagnosis Open(TimeoutReportOptions options) => Of(TimeoutReporter.Open(options), options.AllowMatchExec);
+
+        /// <summary>The diagnosis of what <paramref name="reporter"/> read, the machine's facts read through its environment's machine (this one, or one reached over SSH).</summary>
+        public static Diagnosis Of(TimeoutReporter reporter, bool allowMatchExec) => new Diagnosis(reporter, MachineSnapshot.Read(reporter, allowMatchExec));
 
         /// <summary>
         /// The findings for one client target (<c>[user@]host</c>; null for every host), or the local target without
@@ -121,14 +119,27 @@ namespace SshKeepAlive.Core.Diagnostics
             return int.MaxValue;
         }
 
-        /// <summary>Fixes name the files this run read, unless they are the ones the cmdlets edit by default.</summary>
+        /// <summary>
+        /// Fixes name the files this run read, unless they are the ones the cmdlets edit by default; on a remote machine
+        /// (-ComputerName) the cmdlets edit the config its sshd runs with, and another account's ~/.ssh/config is named by -User.
+        /// </summary>
         private FixCommands Fixes(string? hostName)
         {
+            TimeoutEnvironment environment = Reporter.Environment;
+            string? computerName = Reporter.ComputerName;
+            bool otherAccount = environment.Client.UserConfigPath != environment.CommandUserConfigPath;
             string? clientPath = Reporter.ClientFromPath ? Reporter.ClientFiles[0].Document.Path
-                : Reporter.Environment.Client.UserConfigPath != ClientEnvironment.Current().UserConfigPath ? Reporter.Environment.Client.UserConfigPath
+                : otherAccount && computerName == null ? environment.Client.UserConfigPath
                 : null;
             string? serverPath = Reporter.ServerConfig?.Document.Path;
-            return new FixCommands(hostName, clientPath, serverPath == ServerConfigResolver.DefaultConfigPath ? null : serverPath, Machine.Sshd?.Pid != null);
+            string defaultServerPath = computerName == null ? ServerConfigResolver.DefaultConfigPath : environment.ServerConfig;
+            return new FixCommands(
+                hostName,
+                clientPath,
+                serverPath == defaultServerPath ? null : serverPath,
+                Machine.Sshd?.Pid != null,
+                computerName,
+                otherAccount && computerName != null ? environment.Client.LocalUser : null);
         }
     }
 }

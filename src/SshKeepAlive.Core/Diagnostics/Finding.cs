@@ -41,6 +41,9 @@ namespace SshKeepAlive.Core.Diagnostics
             Limit = limit;
         }
 
+        /// <summary>The machine the finding is about (as given to -ComputerName); null for this machine.</summary>
+        public string? ComputerName { get; internal set; }
+
         /// <summary>The target the finding is for: the host, or the local target (sshd, localhost) without the client scope.</summary>
         public string Target { get; }
 
@@ -65,6 +68,6 @@ namespace SshKeepAlive.Core.Diagnostics
         /// <summary>The entry of the target's <see cref="TimeoutSummary.IdleLimits"/> this finding is about; null for other findings.</summary>
         internal IdleLimit? Limit { get; }
 
-        public override string ToString() => $"{Severity} {Id} ({Target}): {Message}";
+        public override string ToString() => $"{(ComputerName == null ? string.Empty : ComputerName + ": ")}{Severity} {Id} ({Target}): {Message}";
     }
 }

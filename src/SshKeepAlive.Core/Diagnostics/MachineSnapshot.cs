@@ -71,6 +71,13 @@ namespace SshKeepAlive.Core.Diagnostics
         public CommandOutput? Validation { get; }
 
         public string? ValidationSkipped { get; }
+
+        /// <summary>What was learnt of the daemon, for the verbose stream.</summary>
+        public IEnumerable<string> Describe()
+        {
+            yield return Pid is int pid ? $"sshd pid {pid} (PidFile {PidFile}) last loaded its configuration at {LoadedAt:u}." : $"No running sshd reads {ConfigPath} (PidFile {PidFile ?? "none"}).";
+            yield return Validation != null ? $"sshd -t -f {ConfigPath}: exit {Validation.ExitCode}." : $"sshd -t not run: {ValidationSkipped}.";
+        }
     }
 
     /// <summary>
@@ -108,6 +115,9 @@ namespace SshKeepAlive.Core.Diagnostics
         /// <summary>Whether client Match exec lines may be run (then ssh -G may run too).</summary>
         public bool AllowMatchExec { get; }
 
+        /// <summary>What was learnt of the machine's daemon, for the verbose stream; nothing without the server scope.</summary>
+        public IEnumerable<string> Describe() => Sshd?.Describe() ?? Enumerable.Empty<string>();
+
         /// <summary>Reads the client files' and the daemon's facts through the reporter's machine.</summary>
         public static MachineSnapshot Read(TimeoutReporter reporter, bool allowMatchExec)
         {
@@ -142,7 +152,7 @@ namespace SshKeepAlive.Core.Diagnostics
             int? pid = null;
             DateTimeOffset? started = null;
             DateTimeOffset? written = null;
-            if (pidFile != null && ReadPid(environment.UnderRoot(pidFile)) is int candidate && machine.ProcessStartTime(candidate) is DateTimeOffset start)
+            if (pidFile != null && ReadPid(environment.Files, environment.UnderRoot(pidFile)) is int candidate && machine.ProcessStartTime(candidate) is DateTimeOffset start)
             {
                 pid = candidate;
                 started = start;
@@ -156,25 +166,21 @@ namespace SshKeepAlive.Core.Diagnostics
         /// <summary>sshd -t needs the host keys, which only root (or an administrator on Windows) may read.</summary>
         private static (CommandOutput?, string?) Validate(IMachine machine, TimeoutEnvironment environment, string configPath)
         {
-            string sshd = SshPlatform.SshdPath;
+            string sshd = environment.SshdPath;
             if (machine.Stat(sshd) == null)
             {
                 return (null, $"{sshd} is not installed");
             }
 
-            if (!environment.IsWindows && machine.UserId != 0)
-            {
-                return (null, "sshd -t needs root to read the host keys");
-            }
-
-            return (machine.Run(sshd, "-t", "-f", configPath), null);
+            CommandOutput? validation = environment.IsWindows ? machine.Run(sshd, "-t", "-f", configPath) : machine.RunAsRoot(sshd, "-t", "-f", configPath);
+            return validation == null ? (null, "sshd -t needs root to read the host keys") : (validation, null);
         }
 
-        private static int? ReadPid(string path)
+        private static int? ReadPid(IReadOnlyFileSystem files, string path)
         {
             try
             {
-                return int.TryParse(File.ReadAllText(path).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out int pid) && pid > 0 ? pid : (int?)null;
+                return int.TryParse(files.ReadAllText(path).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out int pid) && pid > 0 ? pid : (int?)null;
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {

@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using SshKeepAlive.Core.ClientConfig;
 using SshKeepAlive.Core.Platform;
 using SshKeepAlive.Core.Timeouts;
 
@@ -25,6 +24,9 @@ namespace SshKeepAlive.Core.Diagnostics
 
         /// <summary>Why ssh was not run: not installed, a Match exec it would run, another account's files.</summary>
         public string? Skipped { get; }
+
+        /// <summary>What ssh said or why it was not asked, for the verbose stream.</summary>
+        public string Describe() => Output != null ? $"{CommandLine}: exit {Output.ExitCode}." : $"{CommandLine} not run: {Skipped}.";
 
         /// <summary>True when ssh ran and refused the configuration.</summary>
         public bool Refused => Output != null && Output.Started && Output.ExitCode != 0;
@@ -55,7 +57,7 @@ namespace SshKeepAlive.Core.Diagnostics
                 return new SshConfigCheck(commandLine, null, "the configuration has a Match exec, which ssh -G would run (-AllowMatchExec allows it)");
             }
 
-            if (!reporter.ClientFromPath && reporter.Environment.Client.UserConfigPath != ClientEnvironment.Current().UserConfigPath)
+            if (!reporter.ClientFromPath && reporter.Environment.Client.UserConfigPath != reporter.Environment.CommandUserConfigPath)
             {
                 return new SshConfigCheck(commandLine, null, "ssh reads this account's files, not " + reporter.Environment.Client.UserConfigPath);
             }

@@ -50,6 +50,9 @@ namespace SshKeepAlive.Core.Fleet
 
         public bool NoBackup { get; set; }
 
+        /// <summary>Server: reload sshd even when the values already hold (-Reload: a daemon that has not loaded the file on disk).</summary>
+        public bool Reload { get; set; }
+
         /// <summary>How long to wait for another edit of the same file on the host.</summary>
         public TimeSpan LockTimeout { get; set; } = TimeSpan.FromSeconds(30);
     }
@@ -105,7 +108,8 @@ namespace SshKeepAlive.Core.Fleet
                     host.Warning(warning);
                 }
 
-                if (!plan.HasChanges)
+                bool reloadOnly = !plan.HasChanges && edit.Reload && request.Scope == EditScope.Server;
+                if (!plan.HasChanges && !reloadOnly)
                 {
                     result.After = result.Before;
                     result.Verified = before != null && editor.Disagreement(plan, before) == null;
@@ -113,7 +117,9 @@ namespace SshKeepAlive.Core.Fleet
                     return result;
                 }
 
-                if (!host.ShouldProcess($"{host.ComputerName}: {request.Path}", edit.Action, plan.Diff))
+                if (reloadOnly
+                    ? !host.ShouldProcess($"{host.ComputerName}: {request.Path}", "Reload sshd with the config as it is", string.Empty)
+                    : !host.ShouldProcess($"{host.ComputerName}: {request.Path}", edit.Action, plan.Diff))
                 {
                     result.Ran = false;
                     return result;
@@ -134,10 +140,10 @@ namespace SshKeepAlive.Core.Fleet
                 result.Verified = done.Verified;
                 result.After = done.Observed == null ? null : result.Named(new OracleReading(done.Observed, string.Empty));
                 result.Outcome = string.Join("; ", new[] { done.Validated ? "sshd -t passed" : null, done.ReloadOutcome, done.VerifyOutcome }.Where(s => s != null));
-                if (done.Changed && request.Scope == EditScope.Server && !done.Reloaded)
+                if ((done.Changed || reloadOnly) && request.Scope == EditScope.Server && !done.Reloaded)
                 {
                     result.ErrorId = Errors.ErrorId.SshdNotReloaded;
-                    result.Error = $"{host.ComputerName}: {request.Path} was written{(done.Validated ? " and passed sshd -t" : string.Empty)}, but not reloaded: {done.ReloadOutcome}.";
+                    result.Error = $"{host.ComputerName}: {request.Path} was {(done.Changed ? "written" : "not changed")}{(done.Validated ? " and passed sshd -t" : string.Empty)}, but not reloaded: {done.ReloadOutcome}.";
                 }
             }
             catch (SshKeepAliveException ex)

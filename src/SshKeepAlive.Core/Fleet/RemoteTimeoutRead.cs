@@ -3,14 +3,12 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.Linq;
 using System.Threading;
-using SshKeepAlive.Core.ClientConfig;
 using SshKeepAlive.Core.ConfigDocuments;
 using SshKeepAlive.Core.Errors;
 using SshKeepAlive.Core.OpenSsh;
 using SshKeepAlive.Core.Platform;
 using SshKeepAlive.Core.Server;
 using SshKeepAlive.Core.ServerConfig;
-using SshKeepAlive.Core.Sessions;
 using SshKeepAlive.Core.Timeouts;
 
 namespace SshKeepAlive.Core.Fleet
@@ -84,50 +82,10 @@ namespace SshKeepAlive.Core.Fleet
         {
             var clock = Stopwatch.StartNew();
             var report = new RemoteTimeoutReport(host.ComputerName);
-            CancellationToken cancellationToken = host.CancellationToken;
-            try
+            report.Error = RemoteTimeoutSource.Read(host, query, connection, source =>
             {
-                using FleetLogin login = connection.Open(host.ComputerName, cancellationToken);
-                RemoteMachine machine = login.Machine;
-                var sshd = new RemoteSshd(machine);
-                report.OpenSshVersion = sshd.Version?.ToString();
-                var files = new RemoteFileSystem(machine.Shell, asRoot: false, cancellationToken);
-                var accounts = new UnixAccounts(files: files);
-                string user = query.User ?? machine.UserName;
-                string home = (user == machine.UserName ? machine.HomeDirectory : accounts.HomeOf(user)) ?? machine.HomeDirectory;
-
-                // The usual places, in one round trip; whatever else the files name is read as they name it.
-                files.Prefetch(
-                    new[] { query.ConfigPath ?? sshd.ConfigPath, "/etc/passwd", "/etc/group", "/etc/ssh/ssh_config", home + "/.ssh/config", "/etc/profile", "/etc/bash.bashrc", home + "/.bashrc", home + "/.profile", home + "/.bash_profile" },
-                    new[] { "/etc/ssh/sshd_config.d", "/etc/ssh/ssh_config.d", "/etc/profile.d", "/proc/sys/net/ipv4" });
-                var client = new ClientEnvironment(home, user, home.TrimEnd('/') + "/.ssh/config", "/etc/ssh/ssh_config", "/etc/ssh")
-                {
-                    LocalHostName = machine.MachineName,
-                    UserId = accounts.OwnerOf(user)?.Split(':')[0] ?? machine.UserId.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                    OpenSshVersion = OpenSshVersion.FromBanner(machine.SshVersionText),
-                    Files = files,
-                };
-                var environment = new TimeoutEnvironment("/", client, isWindows: false)
-                {
-                    ServerOpenSshVersion = sshd.Version,
-                    ServerConfig = sshd.ConfigPath,
-                };
-                var serverConnection = new ServerConnection(
-                    user,
-                    query.ClientHostName ?? machine.ClientAddress,
-                    query.ClientAddress ?? machine.ClientAddress,
-                    query.LocalAddress ?? machine.ServerAddress,
-                    query.LocalPort ?? machine.ServerPort);
-                TimeoutReporter reporter = TimeoutReporter.Open(new TimeoutReportOptions(environment)
-                {
-                    Scopes = query.Scopes,
-                    ConfigPath = query.ConfigPath,
-                    Connection = serverConnection,
-                    OpenSshVersion = query.OpenSshVersion,
-                    ComputerName = host.ComputerName,
-                    CancellationToken = cancellationToken,
-                });
-
+                TimeoutReporter reporter = source.Reporter;
+                report.OpenSshVersion = source.Sshd.Version?.ToString();
                 var diagnostics = reporter.Diagnostics.ToList();
                 var settings = new List<TimeoutSetting>();
                 var summaries = new List<TimeoutSummary>();
@@ -142,33 +100,21 @@ namespace SshKeepAlive.Core.Fleet
                 IEnumerable<TimeoutSetting> local = reporter.LocalSettings;
                 if (reporter.Scopes.Contains(TimeoutScope.Server))
                 {
-                    local = CheckAgainstSshd(host, sshd, query.ConfigPath ?? sshd.ConfigPath, serverConnection, local, diagnostics, cancellationToken);
+                    local = CheckAgainstSshd(host, source.Sshd, source.ServerConfigPath, source.Connection, local, diagnostics, host.CancellationToken);
                 }
 
                 settings.AddRange(local);
-                if (files.ElevationProblem != null)
+                if (source.ElevationWarning() is ConfigDiagnostic elevation)
                 {
-                    diagnostics.Add(new ConfigDiagnostic(ConfigDiagnosticSeverity.Warning, $"{host.ComputerName}: files {machine.UserName} may not read were not read: {files.ElevationProblem}", null));
+                    diagnostics.Add(elevation);
                 }
 
                 report.Settings = settings;
                 report.Summaries = summaries;
                 report.Diagnostics = diagnostics;
                 report.FilesRead = reporter.FilesRead;
-            }
-            catch (SshKeepAliveException ex)
-            {
-                report.Error = ex.Message.StartsWith(host.ComputerName + ":", StringComparison.Ordinal) ? ex : new SshKeepAliveException(ex.Id, $"{host.ComputerName}: {ex.Message}", ex.Target ?? host.ComputerName, ex);
-            }
-            catch (Exception ex) when (!(ex is OperationCanceledException) && ConnectFailure.IdOf(ex) is ErrorId lost)
-            {
-                report.Error = new SshKeepAliveException(lost, $"{host.ComputerName}: the session was lost: {ex.Message}", host.ComputerName, ex);
-            }
-            finally
-            {
-                report.Duration = clock.Elapsed;
-            }
-
+            });
+            report.Duration = clock.Elapsed;
             return report;
         }
 

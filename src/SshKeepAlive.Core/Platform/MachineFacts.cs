@@ -51,6 +51,9 @@ namespace SshKeepAlive.Core.Platform
 
         /// <summary>Runs a program to completion (a missing one gives <see cref="CommandOutput.Started"/> false).</summary>
         CommandOutput Run(string program, params string[] arguments);
+
+        /// <summary>Runs a program as root (sshd -t reads the host keys); null when this machine will not (not root, no sudo).</summary>
+        CommandOutput? RunAsRoot(string program, params string[] arguments);
     }
 
     /// <summary>This machine, as the process sees it.</summary>
@@ -105,21 +108,33 @@ namespace SshKeepAlive.Core.Platform
             }
         }
 
-        /// <summary>
-        /// A process's start from /proc: field 22 of /proc/PID/stat (clock ticks after boot) plus btime of /proc/stat;
-        /// null for no such process or a zombie, which no longer runs anything.
-        /// </summary>
+        /// <summary>This process runs programs as root when it is root; it never asks sudo.</summary>
+        public CommandOutput? RunAsRoot(string program, params string[] arguments) => UserId == 0 ? Run(program, arguments) : null;
+
+        /// <summary>A process's start from the /proc under <paramref name="procPath"/>; null for no such process.</summary>
         internal static DateTimeOffset? LinuxProcessStart(string procPath, int pid, long ticksPerSecond)
         {
-            string statPath = Path.Combine(procPath, pid.ToString(CultureInfo.InvariantCulture), "stat");
-            string stat;
-            string[] bootLines;
             try
             {
-                stat = File.ReadAllText(statPath);
-                bootLines = File.ReadAllLines(Path.Combine(procPath, "stat"));
+                return LinuxProcessStart(
+                    File.ReadAllText(Path.Combine(procPath, pid.ToString(CultureInfo.InvariantCulture), "stat")),
+                    File.ReadAllText(Path.Combine(procPath, "stat")),
+                    ticksPerSecond);
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+            {
+                return null;
+            }
+        }
+
+        /// <summary>
+        /// A process's start from its /proc/PID/stat line (field 22: clock ticks after boot) and btime of /proc/stat
+        /// (<paramref name="bootStat"/>); null for a zombie, which no longer runs anything, or text that says neither.
+        /// </summary>
+        internal static DateTimeOffset? LinuxProcessStart(string stat, string bootStat, long ticksPerSecond)
+        {
+            string[] bootLines = bootStat.Split('\n');
+            if (stat.LastIndexOf(')') < 0 || stat.LastIndexOf(')') + 2 > stat.Length)
             {
                 return null;
             }

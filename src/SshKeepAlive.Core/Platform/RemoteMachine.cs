@@ -13,10 +13,30 @@ namespace SshKeepAlive.Core.Platform
     /// connection (the topmost sshd among the login shell's ancestors, by the name of its binary, sshd-session aside:
     /// its pid, command line and systemd unit), and what
     /// its ssh and sshd say their versions are. Its <see cref="Shell"/> runs scripts as the login user or as root;
-    /// disposing it closes the connection.
+    /// disposing it closes the connection. As an <see cref="IMachine"/> it answers what the diagnostics ask of a machine
+    /// there: stat(1) for files, /proc for a process's start, and its programs (as the login user, or as root through sudo).
     /// </summary>
-    public sealed class RemoteMachine : IDisposable
+    public sealed class RemoteMachine : IMachine, IDisposable
     {
+        // "<uid> <octal mode> <seconds> <date> <time.fraction> <zone>" (GNU stat), or "<uid> <octal mode> <seconds>" (BSD stat).
+        private const string StatScript = @"[ -e ""$1"" ] || { echo missing; exit 0; }
+stat -L -c '%u %a %Y %y' -- ""$1"" 2>/dev/null || stat -L -f '%u %Lp %m' -- ""$1""
+";
+
+        // The process's /proc stat line, the boot time and the clock's ticks per second; without /proc, ps's elapsed time.
+        private const string ProcessStartScript = @"if [ -r /proc/stat ]; then
+  stat=$(cat ""/proc/$1/stat"" 2>/dev/null) || exit 3
+  printf '%s\n' ""$stat""; grep '^btime ' /proc/stat; echo ""ticks $(getconf CLK_TCK)""
+else
+  echo ""etime $(ps -o etime= -p ""$1"")""
+fi
+";
+
+        // A program run as it is, with its arguments; 127: not found.
+        private const string RunScript = @"command -v ""$1"" >/dev/null 2>&1 || { echo ""$1: not found"" >&2; exit 127; }
+exec ""$@""
+";
+
         private readonly IRemoteCommandChannel channel;
 
         private const string FactsScript = @"hex() { printf '%s' ""$1"" | od -An -v -tx1 | tr -d ' \n'; }
@@ -155,7 +175,82 @@ echo ""ssh_version=$(hex ""$(ssh -V 2>&1 </dev/null | head -n 1)"")""
             return new RemoteMachine(channel, new RemoteShell(channel, root, sudoPassword), facts);
         }
 
+        uint? IMachine.UserId => UserId;
+
+        /// <summary>stat(1) of the file there, symbolic links followed: as the login user, or as root where that user may not look.</summary>
+        public FileFacts? Stat(string path)
+        {
+            RemoteShellResult result = Shell.Run(StatScript, new[] { path });
+            if (!result.Succeeded && Shell.UsesSudo && TryAsRoot(StatScript, new[] { path }) is RemoteShellResult asRoot)
+            {
+                result = asRoot;
+            }
+
+            string[] fields = result.OutputText.Trim().Split(' ');
+            if (!result.Succeeded || fields.Length < 3
+                || !uint.TryParse(fields[0], NumberStyles.None, CultureInfo.InvariantCulture, out uint owner)
+                || !long.TryParse(fields[2], NumberStyles.None, CultureInfo.InvariantCulture, out long seconds))
+            {
+                return null;
+            }
+
+            // GNU stat's %y carries the nanoseconds %Y leaves out: "07:00:59.123456789".
+            DateTimeOffset written = DateTimeOffset.FromUnixTimeSeconds(seconds);
+            int dot = fields.Length >= 5 ? fields[4].IndexOf('.') : -1;
+            if (dot >= 0 && double.TryParse("0" + fields[4].Substring(dot), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out double fraction))
+            {
+                written = written.AddTicks((long)(fraction * TimeSpan.TicksPerSecond));
+            }
+
+            return new FileFacts(path, owner, Convert.ToInt32(fields[1], 8), written);
+        }
+
+        /// <summary>The process's start there, from its /proc (ps elsewhere); null when there is no such live process.</summary>
+        public DateTimeOffset? ProcessStartTime(int pid)
+        {
+            RemoteShellResult result = Shell.Run(ProcessStartScript, new[] { pid.ToString(CultureInfo.InvariantCulture) });
+            string output = result.OutputText;
+            if (!result.Succeeded)
+            {
+                return null;
+            }
+
+            if (output.StartsWith("etime ", StringComparison.Ordinal))
+            {
+                return LocalMachine.ParseElapsed(output.Substring(6).Trim()) is TimeSpan elapsed ? DateTimeOffset.UtcNow - elapsed : (DateTimeOffset?)null;
+            }
+
+            int boot = output.LastIndexOf("\nbtime ", StringComparison.Ordinal);
+            int ticks = output.LastIndexOf("\nticks ", StringComparison.Ordinal);
+            return boot < 0 || ticks < boot || !long.TryParse(output.Substring(ticks + 7).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out long perSecond)
+                ? null
+                : LocalMachine.LinuxProcessStart(output.Substring(0, boot), output.Substring(boot + 1, ticks - boot - 1), perSecond);
+        }
+
+        /// <summary>Runs the program there as the login user (its PATH, its ~/.ssh/config); a missing one is not started.</summary>
+        public CommandOutput Run(string program, params string[] arguments) => Output(program, Shell.Run(RunScript, new[] { program }.Concat(arguments).ToList()));
+
+        /// <summary>Runs the program there as root: as the login user when that is root, else through sudo; null when sudo refuses.</summary>
+        public CommandOutput? RunAsRoot(string program, params string[] arguments) =>
+            TryAsRoot(RunScript, new[] { program }.Concat(arguments).ToList()) is RemoteShellResult result ? Output(program, result) : null;
+
         /// <summary>Closes the connection.</summary>
         public void Dispose() => channel.Dispose();
+
+        private static CommandOutput Output(string program, RemoteShellResult result) =>
+            result.ExitStatus == 127 ? CommandOutput.NotStarted(result.ErrorText.Length > 0 ? result.ErrorText : program + ": not found")
+            : new CommandOutput(result.ExitStatus ?? -1, result.OutputText, result.ErrorText);
+
+        private RemoteShellResult? TryAsRoot(string script, IReadOnlyList<string> arguments)
+        {
+            try
+            {
+                return Shell.Run(script, arguments, asRoot: true);
+            }
+            catch (Errors.SshKeepAliveException ex) when (ex.Id == Errors.ErrorId.SudoPasswordMissing || ex.Id == Errors.ErrorId.SudoFailed)
+            {
+                return null;
+            }
+        }
     }
 }

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using System.Text.RegularExpressions;
 using SshKeepAlive.Core.OpenSsh;
 using SshKeepAlive.Core.Platform;
 
@@ -201,6 +202,14 @@ namespace SshKeepAlive.Core.Shell
 
         private IEnumerable<string> ExpandLoopItem(ShellWord item)
         {
+            // Debian 13's /etc/profile: for i in $(run-parts --list --regex '^[a-zA-Z0-9_][a-zA-Z0-9._-]*\.sh$' /etc/profile.d)
+            Match runParts = RunPartsList.Match(item.Text);
+            if (runParts.Success)
+            {
+                var names = new Regex(runParts.Groups["regex"].Value, RegexOptions.CultureInvariant);
+                return files.FilesOf(SystemPath(runParts.Groups["dir"].Value)).Where(path => names.IsMatch(path.Substring(path.LastIndexOf('/') + 1)));
+            }
+
             if (item.HasExpansion || !item.Text.StartsWith("/", StringComparison.Ordinal))
             {
                 return Enumerable.Empty<string>();
@@ -213,6 +222,9 @@ namespace SshKeepAlive.Core.Shell
                 ? new[] { FileSystemExtensions.JoinPath(directory, name) }.Where(files.FileExists)
                 : ExpandGlob(directory, name);
         }
+
+        /// <summary><c>$(run-parts --list --regex 'RE' /dir)</c>: the regular files of /dir whose names match RE, in byte order.</summary>
+        private static readonly Regex RunPartsList = new Regex(@"^\$\(run-parts --list --regex '(?<regex>[^']*)' (?<dir>/[^\s)]+)\)$", RegexOptions.CultureInvariant);
 
         /// <summary>Files of <paramref name="directory"/> matching a glob, in byte order; like bash, a wildcard never matches a leading dot.</summary>
         private IEnumerable<string> ExpandGlob(string directory, string glob) =>

@@ -60,6 +60,26 @@ namespace SshKeepAlive.Core.Timeouts
             set => serverConfig = value;
         }
 
+        private string? sshdPath;
+        private string? commandUserConfigPath;
+
+        /// <summary>The machine's sshd binary (sshd -t judges the server config with it): this machine's by default, on a remote machine the one that runs there.</summary>
+        public string SshdPath
+        {
+            get => sshdPath ?? SshPlatform.SshdPath;
+            set => sshdPath = value;
+        }
+
+        /// <summary>
+        /// The ~/.ssh/config of the account the machine's programs run as (<see cref="IMachine.Run"/>): what its ssh -G
+        /// reads, which says nothing of another account's file. This process's by default; on a remote machine, the login user's.
+        /// </summary>
+        public string CommandUserConfigPath
+        {
+            get => commandUserConfigPath ??= ClientEnvironment.Current().UserConfigPath;
+            set => commandUserConfigPath = value;
+        }
+
         /// <summary>The release of the machine's sshd, whose rules the server scope follows; null: unknown (the newest is assumed).</summary>
         public OpenSshVersion? ServerOpenSshVersion { get; set; }
 

@@ -51,6 +51,9 @@ namespace SshKeepAlive.Core.Timeouts
         /// <summary>The release the server scope was read as; null when unknown (the newest).</summary>
         public OpenSshVersion? ServerOpenSshVersion => options.OpenSshVersion ?? options.Environment.ServerOpenSshVersion;
 
+        /// <summary>The remote machine read (as given to -ComputerName); null for this machine.</summary>
+        public string? ComputerName => options.ComputerName;
+
         /// <summary>Where everything was read.</summary>
         public TimeoutEnvironment Environment => options.Environment;
 

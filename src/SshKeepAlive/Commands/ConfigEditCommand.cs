@@ -195,6 +195,7 @@ namespace SshKeepAlive.Commands
                     Match = MatchTarget(),
                     User = User,
                     NoBackup = NoBackup,
+                    Reload = ReloadsServer,
                 };
             }
             catch (SshKeepAliveException ex)

@@ -255,6 +255,35 @@ namespace SshKeepAlive.Core.Tests.Diagnostics
         }
 
         [Fact]
+        public void Findings_OfARemoteMachine_NameItInTheirEvidence_AndTheirFixesRunThere()
+        {
+            using var machine = new DiagnosisFixture();
+            machine.Write("etc/ssh/sshd_config", "ClientAliveInterval 60\nClientAliveCountMax 0\n");
+            machine.Write("etc/profile", "TMOUT=600\n");
+            DateTimeOffset started = DateTimeOffset.UtcNow.AddMinutes(-10);
+            StartDaemon(machine, 4242, started, pidWritten: started);
+            machine.Machine.Files[machine.ServerConfig] = new FileFacts(machine.ServerConfig, 0, 0x1A4, started.AddMinutes(5));
+            void Remote(TimeoutReportOptions options)
+            {
+                // The config the host's sshd runs with is the one remote edits default to; ssh -G there reads the login user's files.
+                options.ComputerName = "admin@web01";
+                options.Environment.ServerConfig = machine.ServerConfig;
+                options.Environment.CommandUserConfigPath = "/home/admin/.ssh/config";
+            }
+
+            var findings = machine.Findings("db01", Remote, pathIdleTimeout: 30);
+
+            Assert.All(findings, f => Assert.Equal("admin@web01", f.ComputerName));
+            Assert.All(findings, f => Assert.StartsWith("admin@web01: ", f.Evidence));
+            Finding countMax = Single(findings, FindingId.ClientAliveCountMaxZero);
+            Assert.Contains(machine.ServerConfig + ":2", countMax.Evidence);
+            Assert.Equal("Set-SshKeepAlive -Scope Server -ComputerName admin@web01 -Interval 60 -CountMax 3 -Reload", countMax.Fix);
+            Assert.Equal("Set-SshKeepAlive -Scope Server -ComputerName admin@web01 -Reload", Single(findings, FindingId.SshdConfigNotLoaded).Fix);
+            Assert.Equal("Set-SshKeepAlive -ComputerName admin@web01 -User u -HostName db01 -Interval 15", Single(findings, FindingId.KeepAliveTooSlow).Fix);
+            Assert.StartsWith($"On admin@web01: Remove line 1 of {machine.Path("etc/profile")}", Single(findings, FindingId.ShellIdleLogout).Fix);
+        }
+
+        [Fact]
         public void DeadPeerUndetected_OnEachSideWithTcpKeepAliveOffAndNoApplicationKeepalive()
         {
             using var machine = new DiagnosisFixture();
@@ -525,6 +554,8 @@ namespace SshKeepAlive.Core.Tests.Diagnostics
             public DateTimeOffset? ProcessStartTime(int pid) => recorded.ProcessStartTime(pid);
 
             public CommandOutput Run(string program, params string[] arguments) => LocalMachine.Instance.Run(program, arguments);
+
+            public CommandOutput? RunAsRoot(string program, params string[] arguments) => recorded.UserId == 0 ? Run(program, arguments) : null;
         }
     }
 }

@@ -41,6 +41,8 @@ namespace SshKeepAlive.Core.Tests.Diagnostics
             Asked.Add(line);
             return Commands.TryGetValue(line, out CommandOutput? output) ? output : CommandOutput.NotStarted(program + ": not recorded");
         }
+
+        public CommandOutput? RunAsRoot(string program, params string[] arguments) => UserId == 0 ? Run(program, arguments) : null;
     }
 
 }

@@ -82,6 +82,22 @@ namespace SshKeepAlive.Core.Tests.Shell
         }
 
         [Fact]
+        public void Read_LoginShell_Debian13ProfileLoopOverRunParts_SourcesTheFilesRunPartsLists()
+        {
+            using var root = new FakeRoot();
+            root.Write("etc/profile", "if [ -d /etc/profile.d ]; then\n  for i in $(run-parts --list --regex '^[a-zA-Z0-9_][a-zA-Z0-9._-]*\\.sh$' /etc/profile.d); do\n    if [ -r $i ]; then\n      . $i\n    fi\n  done\n  unset i\nfi\n");
+            root.Write("etc/profile.d/zz-idle.sh", "TMOUT=600\n");
+            root.Write("etc/profile.d/a.sh", "TMOUT=200\n");
+            root.Write("etc/profile.d/-late.sh", "TMOUT=999\n");
+            root.Write("etc/profile.d/b.sh.dpkg-old", "TMOUT=998\n");
+
+            ShellTimeoutReport report = root.Read();
+
+            Assert.Equal(600, report.Login.Seconds);
+            Assert.Equal(new[] { root.Path("etc/profile"), root.Path("etc/profile.d/a.sh"), root.Path("etc/profile.d/zz-idle.sh") }, report.Login.Files.Take(3));
+        }
+
+        [Fact]
         public void Read_LoginShell_ProfileLoopWithNegatedBracket_SourcesTheFilesBashWould()
         {
             using var root = new FakeRoot();

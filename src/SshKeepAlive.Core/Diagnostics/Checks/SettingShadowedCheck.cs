@@ -90,7 +90,7 @@ namespace SshKeepAlive.Core.Diagnostics
                     FindingSeverity.Warning,
                     Beaten(context, line, effective),
                     $"{line.Source}: {line.Name} {line.RawText}; {line.Winner}: {line.Name} {OpenSshValues.Format(effective.Value)}",
-                    $"Keep one of the two lines: remove line {line.Winner?.Line} of {line.Winner?.Path} so that {line.Name} {line.RawText} applies, or remove line {line.Source.Line} of {line.Source.Path}; then reload sshd (Set-SshKeepAlive -Scope Server -Reload).",
+                    $"Keep one of the two lines: remove line {line.Winner?.Line} of {line.Winner?.Path} so that {line.Name} {line.RawText} applies, or remove line {line.Source.Line} of {line.Source.Path}; then reload sshd ({context.Fixes.ServerReload()}).",
                     FixKind.Manual);
             }
 
