@@ -178,13 +178,32 @@ namespace SshKeepAlive.Core.Sessions
                     }).GetAwaiter().GetResult();
                 }
             }
-            catch (Exception ex) when (cancellationToken.IsCancellationRequested && !(ex is OperationCanceledException))
+            catch (Exception ex) when (cancellationToken.IsCancellationRequested)
             {
+                Abandon(client);
+                if (ex is OperationCanceledException)
+                {
+                    throw;
+                }
+
                 throw new OperationCanceledException("The connection was stopped.", ex, cancellationToken);
             }
 
-            cancellationToken.ThrowIfCancellationRequested();
+            if (cancellationToken.IsCancellationRequested)
+            {
+                Abandon(client);
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
             return client;
+        }
+
+        // A client disposed while it connected may still hold a connected session: SSH.NET's Connect assigns the session
+        // it was opening after Dispose has run, and nothing disposes it then. Its socket is closed here, which ends it.
+        private static void Abandon(SshClient client)
+        {
+            client.Dispose();
+            SshNetInternals.SocketOf(client)?.Dispose();
         }
 
         public Task WaitForPathAsync(TimeSpan delay, bool unreachableBefore, CancellationToken cancellationToken) =>
