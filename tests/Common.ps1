@@ -98,3 +98,31 @@ function Measure-PipelineStop([scriptblock] $Script, [hashtable] $Parameters, [s
         $shell.Dispose()
     }
 }
+
+# A person's pwsh in a real terminal: a tmux pane (its own tmux server, -L $Socket) running pwsh with the built module
+# imported (a pane the socket already has is ended first). Keys go in with Send-PaneKey, the screen comes back with Get-PaneScreen; Stop-PwshPane ends it all.
+function Start-PwshPane {
+    param([Parameter(Mandatory)] [string] $Socket, [hashtable] $Environment = @{})
+    Stop-PwshPane $Socket
+    $pwsh = Get-PwshCommand
+    $variables = foreach ($name in $Environment.Keys) { '-e'; "$name=$($Environment[$name])" }
+    # A server just killed may still hold its socket for a moment: try again then.
+    $started = Wait-Until -Seconds 10 {
+        & tmux -L $Socket new-session -d -x 160 -y 40 -e TERM=xterm-256color @variables $pwsh.FilePath @($pwsh.Arguments) -NoProfile -NoLogo -NoExit `
+            -Command "Import-Module -Name '$($ModuleManifest.Replace("'", "''"))'; 'module imported'" 2>&1 | Out-Null
+        $LASTEXITCODE -eq 0
+    }
+    if (-not $started) { throw "tmux could not start a pane on $Socket" }
+    if (-not (Wait-Until { (Get-PaneScreen $Socket) -match 'module imported\s+PS [^\n]*>' })) {
+        throw "pwsh never showed its prompt:`n$(Get-PaneScreen $Socket)"
+    }
+}
+
+function Send-PaneKey([string] $Socket, [string] $Text, [switch] $Enter) {
+    & tmux -L $Socket send-keys -l $Text
+    if ($Enter) { & tmux -L $Socket send-keys Enter }
+}
+
+function Get-PaneScreen([string] $Socket) { (& tmux -L $Socket capture-pane -p -J -S -200) -join "`n" }
+
+function Stop-PwshPane([string] $Socket) { & tmux -L $Socket kill-server 2>&1 | Out-Null }

@@ -51,6 +51,59 @@ Describe 'Invoke-PersistentSshCommand' {
             (Invoke-PersistentSshCommand -Id $two.Id -Command whoami).Output | Should -Be "$($bed.USER)`n"
         }
 
+        It 'returns what a command printed before its connection was lost, then SessionLostDuringCommand' {
+            $session = New-PersistentSshSession @connection -Name lost -KeepAliveInterval 1 -KeepAliveCountMax 2 -ErrorAction Stop
+            $state = [System.Management.Automation.Runspaces.InitialSessionState]::CreateDefault2()
+            $state.ImportPSModule($ModuleManifest)
+            $shell = [powershell]::Create($state)
+            try {
+                $null = $shell.AddCommand('Invoke-PersistentSshCommand').AddParameter('Session', $session).AddParameter('Command', 'echo first; echo oops >&2; sleep 60')
+                $running = $shell.BeginInvoke()
+                Start-Sleep -Seconds 2
+                Invoke-SshTestbed -ArgumentList @('cut', $bed.RUN_ID) | Out-Null
+                $output = $shell.EndInvoke($running)
+
+                $output | Should -HaveCount 1
+                $output[0].Output | Should -BeExactly "first`n"
+                $output[0].Error | Should -BeExactly "oops`n"
+                $output[0].ExitStatus | Should -BeNullOrEmpty
+                $shell.Streams.Error[0].FullyQualifiedErrorId | Should -Be 'SessionLostDuringCommand,SshKeepAlive.Commands.InvokePersistentSshCommandCommand'
+            }
+            finally {
+                Invoke-SshTestbed -ArgumentList @('restore', $bed.RUN_ID) | Out-Null
+                $shell.Dispose()
+            }
+        }
+
+        It 'with keepalives off, finds a connection the firewall forgot, reconnects, and runs the command once' {
+            Invoke-SshTestbed -ArgumentList @('idle-timeout', $bed.RUN_ID, 3) | Out-Null
+            try {
+                $session = New-PersistentSshSession @connection -Name bare -KeepAliveInterval 0 -ConnectTimeout 3 -ReconnectDelay 0.2 -ErrorAction Stop
+                (Invoke-PersistentSshCommand -Session $session -Command 'echo a').Output | Should -Be "a`n"
+                Start-Sleep -Seconds 6
+
+                $timer = [Diagnostics.Stopwatch]::StartNew()
+                (Invoke-PersistentSshCommand -Session $session -Command 'echo b' -ErrorAction Stop).Output | Should -Be "b`n"
+                $timer.Elapsed.TotalSeconds | Should -BeLessThan 15
+                $session.ReconnectCount | Should -Be 1
+                ($session.History | Where-Object Kind -eq Disconnected).Message | Should -BeLike '*keepalive sent before a command*'
+            }
+            finally { Invoke-SshTestbed -ArgumentList @('idle-timeout', $bed.RUN_ID, 300) | Out-Null }
+        }
+
+        It 'runs the RemoteCommand of ssh_config when given no -Command' {
+            $config = New-SshTestbedConfig -Testbed $bed -Path (Join-Path $TestDrive 'remote_command') -PerHost @{ bed1 = 'RemoteCommand echo from %r' }
+            $session = New-PersistentSshSession -HostName bed1 -ConfigPath $config -ErrorAction Stop
+            (Invoke-PersistentSshCommand -Session $session).Output | Should -Be "from $($bed.USER)`n"
+        }
+
+        It 'writes CommandMissing without -Command for a session whose ssh_config has no RemoteCommand' {
+            $session = New-PersistentSshSession @connection -ErrorAction Stop
+            Invoke-PersistentSshCommand -Session $session -ErrorVariable failures -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+            $failures[0].FullyQualifiedErrorId | Should -Be 'CommandMissing,SshKeepAlive.Commands.InvokePersistentSshCommandCommand'
+            $failures[0].ErrorDetails.RecommendedAction | Should -BeLike '*RemoteCommand*'
+        }
+
         It 'writes SessionUnavailable for a closed session' {
             $session = New-PersistentSshSession @connection -Name closed -ErrorAction Stop
             Remove-PersistentSshSession -Session $session -Confirm:$false

@@ -132,3 +132,14 @@ Describe 'Measure-SshIdleTimeout in the sshd testbed' -Skip:($null -ne $TestbedS
         finally { Stop-SshTestbed -Testbed $bed }
     }
 }
+
+Describe 'Measure-SshIdleTimeout through a jump host' {
+    It 'refuses a host ssh_config reaches through ProxyJump with JumpHostUnsupported, before connecting' {
+        $config = Join-Path $TestDrive 'jump_config'
+        Write-ConfigText $config "Host inner`n  ProxyJump bastion.invalid`n"
+
+        $err = { Measure-SshIdleTimeout -HostName inner -ConfigPath $config -Maximum 4 } |
+            Should -Throw -ErrorId 'JumpHostUnsupported,SshKeepAlive.Commands.MeasureSshIdleTimeoutCommand' -PassThru
+        $err.Exception.Message | Should -BeLike '*through bastion.invalid (ProxyJump)*'
+    }
+}

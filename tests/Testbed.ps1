@@ -93,6 +93,33 @@ function Get-SshTestbedSessionParameter {
     }
 }
 
+# Server 1 as the bastion of server 2, which is then reachable only through it (testbed link and isolate).
+function Set-SshTestbedBastion {
+    param([Parameter(Mandatory)] $Testbed)
+    Invoke-SshTestbed -ArgumentList @('link', $Testbed.RUN_ID, 1, 2) | Out-Null
+    Invoke-SshTestbed -ArgumentList @('isolate', $Testbed.RUN_ID, 2) | Out-Null
+}
+
+# An ssh_config with a Host block per testbed server (bed1, bed2, ...): its address, user, the test key (-NoKey: none)
+# and known_hosts, StrictHostKeyChecking yes; -Extra lines go at the top, where they apply to every host, and -PerHost
+# lines first in a host's block, so they win.
+function New-SshTestbedConfig {
+    param([Parameter(Mandatory)] $Testbed, [Parameter(Mandatory)] [string] $Path, [string[]] $Extra = @(), [hashtable] $PerHost = @{}, [switch] $NoKey)
+    $lines = @($Extra)
+    for ($k = 1; $k -le [int] $Testbed.SERVER_COUNT; $k++) {
+        $lines += "Host bed$k"
+        $lines += "  HostName $($Testbed."SERVER_$($k)_ADDRESS")"
+        $lines += "  Port $($Testbed."SERVER_$($k)_PORT")"
+        $lines += "  User $($Testbed.USER)"
+        if ($PerHost.ContainsKey("bed$k")) { $lines += $PerHost["bed$k"] | ForEach-Object { "  $_" } }
+        if (-not $NoKey) { $lines += "  IdentityFile $($Testbed.PRIVATE_KEY)" }
+        $lines += "  UserKnownHostsFile $($Testbed.KNOWN_HOSTS)"
+        $lines += '  StrictHostKeyChecking yes'
+    }
+    Set-Content -LiteralPath $Path -Value $lines
+    $Path
+}
+
 # The servers of a run as -ComputerName takes them (user@address), in server order.
 function Get-SshTestbedComputerName {
     param([Parameter(Mandatory)] $Testbed)

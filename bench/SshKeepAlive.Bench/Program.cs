@@ -19,11 +19,19 @@ namespace SshKeepAlive.Bench
             new ClientConfigBenchmark(),
             new IdleTimeoutBenchmark(),
             new EditBenchmark(),
+            new ForwardBenchmark(),
+            new JumpBenchmark(),
+            new IdleCostBenchmark(),
             new FleetBenchmark(),
         };
 
         private static int Main(string[] args)
         {
+            if (args.Length > 0 && args[0] == IdleCostBenchmark.HostMode)
+            {
+                return IdleCostBenchmark.Host(args);
+            }
+
             if (args.Contains("--list"))
             {
                 foreach (IBenchmark benchmark in All)

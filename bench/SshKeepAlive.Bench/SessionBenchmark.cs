@@ -11,6 +11,7 @@ using SshKeepAlive.Core.OpenSsh;
 using SshKeepAlive.Core.Sessions;
 using SshKeepAlive.Core.Ssh;
 using SshKeepAlive.Testing;
+using static SshKeepAlive.Bench.BenchSessions;
 
 namespace SshKeepAlive.Bench
 {
@@ -30,7 +31,6 @@ namespace SshKeepAlive.Bench
         private static readonly Random CutPhase = new Random(20261125);
         private const int KeepAliveInterval = 1;
         private const int KeepAliveCountMax = 3;
-        private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
         private static readonly TimeSpan IdleWindow = TimeSpan.FromSeconds(30);
 
         // Recovery: cuts of these lengths, that many times each; the target is at most a second after the path returns.
@@ -198,34 +198,8 @@ namespace SshKeepAlive.Bench
             return session;
         }
 
-        private static Process StartOpenSsh(string program, Testbed bed, TestbedServer server, TimeSpan connectTimeout, string command, params string[] programOptions)
-        {
-            var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardInput = true, UseShellExecute = false };
-            start.Environment["AUTOSSH_GATETIME"] = "0";
-            foreach (string argument in programOptions.Concat(bed.SshArguments(server, KeepAliveOptions(connectTimeout), command)))
-            {
-                start.ArgumentList.Add(argument);
-            }
-
-            return Process.Start(start)!;
-        }
-
-        private static void WaitForLine(Process process, string expected, TimeSpan? deadline = null)
-        {
-            var reading = Task.Run(() =>
-            {
-                string? line;
-                while ((line = process.StandardOutput.ReadLine()) != null && line != expected)
-                {
-                }
-
-                return line != null;
-            });
-            if (!reading.Wait(deadline ?? Deadline) || !reading.Result)
-            {
-                throw new InvalidOperationException($"{process.StartInfo.FileName} never printed '{expected}'");
-            }
-        }
+        private static Process StartOpenSsh(string program, Testbed bed, TestbedServer server, TimeSpan connectTimeout, string command, params string[] programOptions) =>
+            BenchSessions.StartOpenSsh(program, bed, server, KeepAliveOptions(connectTimeout), programOptions, command);
 
         // Bytes in and out of a server namespace's only interface.
         private static long InterfaceBytes(TestbedServer server)
@@ -234,35 +208,6 @@ namespace SshKeepAlive.Bench
                 .Split('\n').Single(l => l.TrimStart().StartsWith("eth0:"));
             string[] fields = line.Substring(line.IndexOf(':') + 1).Split(' ', StringSplitOptions.RemoveEmptyEntries);
             return long.Parse(fields[0]) + long.Parse(fields[8]);
-        }
-
-        private static void Stop(Process process)
-        {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-                process.WaitForExit();
-            }
-        }
-
-        /// <summary>The moment something happened, on a stopwatch started by the event that provoked it.</summary>
-        private sealed class Mark
-        {
-            private readonly Stopwatch clock;
-            private readonly TaskCompletionSource<double> happened = new TaskCompletionSource<double>(TaskCreationOptions.RunContinuationsAsynchronously);
-
-            public Mark(Stopwatch clock) => this.clock = clock;
-
-            public void Set() => happened.TrySetResult(clock.Elapsed.TotalSeconds);
-
-            public double Wait(string what, TimeSpan? deadline = null) =>
-                happened.Task.Wait(deadline ?? Deadline) ? happened.Task.Result : throw new InvalidOperationException($"timed out waiting {(deadline ?? Deadline).TotalSeconds} s for {what}");
-        }
-
-        private static double Median(IEnumerable<double> values)
-        {
-            var sorted = values.OrderBy(v => v).ToList();
-            return sorted[sorted.Count / 2];
         }
     }
 }

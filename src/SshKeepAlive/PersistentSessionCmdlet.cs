@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.Management.Automation;
 using SshKeepAlive.Commands;
 using SshKeepAlive.Core.Sessions;
@@ -45,6 +46,35 @@ namespace SshKeepAlive
         [Parameter]
         public SwitchParameter NoReconnect { get; set; }
 
+        /// <summary>
+        /// Jump hosts to go through, first hop first, as ssh -J: [user@]host[:port] or ssh://[user@]host[:port], in one
+        /// comma-separated string or as several; each is resolved from ssh_config under its own name. Wins over ProxyJump
+        /// and ProxyCommand; none turns both off.
+        /// </summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string[]? JumpHost { get; set; }
+
+        /// <summary>Local port forwards as ssh -L: [bind_address:]port:host:hostport; kept up across reconnects (the listener stays bound).</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string[]? LocalForward { get; set; }
+
+        /// <summary>Remote port forwards as ssh -R: [bind_address:]port:host:hostport; asked of the server again after every reconnect.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string[]? RemoteForward { get; set; }
+
+        /// <summary>Dynamic (SOCKS4/5) forwards as ssh -D: [bind_address:]port; kept up across reconnects.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string[]? DynamicForward { get; set; }
+
+        /// <summary>Answers passphrase, password and keyboard-interactive prompts on the pipeline thread while a connect waits.</summary>
+        private protected HostCredentialPrompter Prompter => prompter ??= new HostCredentialPrompter(Host?.UI);
+
+        private HostCredentialPrompter? prompter;
+
         /// <inheritdoc />
         protected override SshSessionRequest Request(string? name)
         {
@@ -56,6 +86,12 @@ namespace SshKeepAlive
             request.ReconnectMaxAttempts = ReconnectMaxAttempts;
             request.ReconnectTimeout = Seconds(ReconnectTimeout);
             request.NoReconnect = NoReconnect;
+            request.JumpHosts = JumpHost == null ? null : string.Join(",", JumpHost);
+            request.LocalForwards = LocalForward ?? new string[0];
+            request.RemoteForwards = RemoteForward ?? new string[0];
+            request.DynamicForwards = DynamicForward ?? new string[0];
+            request.Prompter = Prompter;
+            request.Interactive = this is EnterPersistentSshCommand;
             return request;
         }
 
@@ -70,7 +106,12 @@ namespace SshKeepAlive
             try
             {
                 session = settings.CreateSession();
-                session.Connect(CancellationToken);
+                Prompter.Wait(() => session.ConnectAsync(CancellationToken), CancellationToken);
+                foreach (PortForward forward in session.PortForwards.Where(f => f.State == PortForwardState.Failed))
+                {
+                    WriteWarning($"{forward}: {forward.LastError} It is tried again every few seconds and after every reconnect.");
+                }
+
                 if (ConnectionErrors.KeepAliveReplyUnavailableWarning(settings) is string warning)
                 {
                     WriteWarning(warning);
@@ -97,5 +138,8 @@ namespace SshKeepAlive
                 return null;
             }
         }
+
+        /// <summary>Runs a task and waits for it on the pipeline thread, answering the authentication prompts it raises meanwhile.</summary>
+        protected T Await<T>(Func<System.Threading.Tasks.Task<T>> start) => Prompter.Wait(start, CancellationToken);
     }
 }

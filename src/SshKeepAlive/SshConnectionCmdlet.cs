@@ -27,6 +27,10 @@ namespace SshKeepAlive
         [ValidateRange(1, 65535)]
         public int? Port { get; set; }
 
+        /// <summary>Runs the commands of Match exec lines in ssh_config to decide their blocks, as ssh does; without it such blocks do not match (a warning names each).</summary>
+        [Parameter]
+        public SwitchParameter AllowMatchExec { get; set; }
+
         /// <summary>
         /// The session settings: ssh_config for the destination, the parameters bound on top (Core decides how they
         /// combine). Warnings go to the warning stream; a destination, config or delay Core refuses ends the command.
@@ -46,7 +50,12 @@ namespace SshKeepAlive
 
             foreach (ConfigDiagnostic warning in result.Warnings)
             {
-                WriteWarning(warning.ToString());
+                WriteWarning(warning.Problem == ConfigProblem.MatchExecNotRun && !AllowMatchExec ? warning + " (-AllowMatchExec runs it)" : warning.ToString());
+            }
+
+            if (result.UnsupportedWarning is string unsupported)
+            {
+                WriteWarning(unsupported);
             }
 
             WriteVerbose("From ssh_config: " + string.Join("; ", result.FromConfig.Select(s => s.ToString())));
@@ -59,6 +68,7 @@ namespace SshKeepAlive
             SshSessionRequest request = ConnectionRequest(HostName);
             request.Name = name;
             request.Port = Port;
+            request.RunMatchExec = AllowMatchExec;
             return request;
         }
     }

@@ -140,7 +140,16 @@ namespace SshKeepAlive.Testing
         /// <summary>Drops every packet both ways, as a dead link does; established flows stop being refreshed.</summary>
         public void Cut() => Invoke("cut", RunId);
 
+        /// <summary>Drops every packet to and from one server only (a dead link behind the firewall).</summary>
+        public void Cut(TestbedServer server) => Invoke("cut", RunId, server.Index.ToString());
+
         public void Restore() => Invoke("restore", RunId);
+
+        /// <summary>Lets <paramref name="bastion"/> reach <paramref name="target"/>'s sshd, as a jump host reaches the hosts behind it.</summary>
+        public void Link(TestbedServer bastion, TestbedServer target) => Invoke("link", RunId, bastion.Index.ToString(), target.Index.ToString());
+
+        /// <summary>Nothing passes between this process and <paramref name="server"/> any more: only a linked bastion reaches it.</summary>
+        public void Isolate(TestbedServer server) => Invoke("isolate", RunId, server.Index.ToString());
 
         public void SetIdleTimeout(int seconds)
         {

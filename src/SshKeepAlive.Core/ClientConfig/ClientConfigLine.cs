@@ -15,7 +15,8 @@ namespace SshKeepAlive.Core.ClientConfig
 
         private readonly Role role;
 
-        // Match: the criteria; Include: the files; IgnoreUnknown: the patterns; a reported keyword: its value.
+        // Match: the criteria; Include: the files; IgnoreUnknown: the patterns; a reported keyword: its value;
+        // another known keyword: its canonical spelling.
         private readonly object? payload;
 
         private ClientConfigLine(ConfigLine line, int number, Role role, object? payload, string? error, ClientKeyword? keyword = null, bool isNone = false)
@@ -53,6 +54,9 @@ namespace SshKeepAlive.Core.ClientConfig
         /// <summary>For IgnoreUnknown lines: the pattern list.</summary>
         public string? IgnoreUnknownPatterns => role == Role.IgnoreUnknown ? (string?)payload : null;
 
+        /// <summary>A known keyword the resolver does not report (canonical spelling): the line becomes a <see cref="ClientDirective"/>.</summary>
+        public string? OtherKeyword => role == Role.Other ? (string?)payload : null;
+
         /// <summary>The reported keyword this line sets, if any.</summary>
         public ClientKeyword? Keyword { get; }
 
@@ -71,7 +75,10 @@ namespace SshKeepAlive.Core.ClientConfig
             Unknown,
             Reported,
 
-            /// <summary>Known to ssh but not reported here: nothing to evaluate.</summary>
+            /// <summary>Known to ssh, not reported here: its value is checked and, when active, kept as a <see cref="ClientDirective"/>.</summary>
+            Other,
+
+            /// <summary>A line whose error is all there is to it.</summary>
             Ignored,
         }
 
@@ -82,7 +89,7 @@ namespace SshKeepAlive.Core.ClientConfig
             : string.Equals(keyword, "IgnoreUnknown", StringComparison.OrdinalIgnoreCase) ? Role.IgnoreUnknown
             : !ClientKeywordNames.IsKnown(keyword) ? Role.Unknown
             : ClientKeyword.Find(keyword) != null ? Role.Reported
-            : Role.Ignored;
+            : Role.Other;
 
         /// <summary>Compiles line <paramref name="number"/>, other than an Include (see <see cref="Include"/>).</summary>
         public static ClientConfigLine Compile(ConfigLine line, int number, Role role, ClientKeyword? reported = null)
@@ -102,6 +109,10 @@ namespace SshKeepAlive.Core.ClientConfig
                     ClientKeyword keyword = reported!;
                     object? value = keyword.Parse(line.Arguments, out bool isNone, out string? error);
                     return new ClientConfigLine(line, number, role, value, error, keyword, isNone);
+                case Role.Other:
+                    string other = ClientKeywordNames.Canonical(line.Keyword!)!;
+                    string? problem = ClientKeywordSyntax.Check(other, line.Arguments, line.TextAfterSeparator.TrimEnd());
+                    return new ClientConfigLine(line, number, role, other, problem == null || problem.IndexOf(other, StringComparison.OrdinalIgnoreCase) >= 0 ? problem : other + ": " + problem);
                 default:
                     return new ClientConfigLine(line, number, role, null, null);
             }
@@ -131,8 +142,9 @@ namespace SshKeepAlive.Core.ClientConfig
         public IReadOnlyList<Segment> Segments { get; }
 
         /// <summary>
-        /// Compiles the lines the resolver evaluates: errors, Host, Match, Include, IgnoreUnknown, unknown keywords
-        /// and the keywords it reports (a known keyword it does not report changes nothing a resolution sees).
+        /// Compiles every directive and error line: Host, Match, Include, IgnoreUnknown, unknown keywords, the keywords
+        /// the resolver reports, and the others ssh knows (their values are checked as ssh checks them, and sessions
+        /// read them as directives).
         /// </summary>
         public static ClientConfigFile Compile(LoadedConfig file) => Compile(file, null);
 

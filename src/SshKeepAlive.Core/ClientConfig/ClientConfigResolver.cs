@@ -17,6 +17,12 @@ namespace SshKeepAlive.Core.ClientConfig
         /// </summary>
         public bool RunMatchExec { get; set; }
 
+        /// <summary>
+        /// Report a keyword ssh_config does not know (and IgnoreUnknown does not cover) as an error, as the ssh of this
+        /// machine refuses the file ("Bad configuration option"); by default only a warning, since a newer ssh may know it.
+        /// </summary>
+        public bool UnknownKeywordsAreErrors { get; set; }
+
         /// <summary>How long one Match exec command may run before it is stopped (ssh waits forever); default 30 s.</summary>
         public TimeSpan MatchExecTimeout { get; set; } = TimeSpan.FromSeconds(30);
 

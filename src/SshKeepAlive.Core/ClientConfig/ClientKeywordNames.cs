@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 
 namespace SshKeepAlive.Core.ClientConfig
 {
@@ -10,7 +11,7 @@ namespace SshKeepAlive.Core.ClientConfig
     /// </summary>
     internal static class ClientKeywordNames
     {
-        private static readonly HashSet<string> Known = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
+        private static readonly string[] Names =
         {
             "Host", "Match", "Include", "IgnoreUnknown",
             "AddKeysToAgent", "AddressFamily", "BatchMode", "BindAddress", "BindInterface", "CanonicalDomains",
@@ -45,6 +46,11 @@ namespace SshKeepAlive.Core.ClientConfig
             "ChannelTimeout", "Tag", "ObscureKeystrokeTiming", "RefuseConnection", "WarnWeakCrypto",
         };
 
-        public static bool IsKnown(string keyword) => Known.Contains(keyword);
+        private static readonly Dictionary<string, string> Known = Names.ToDictionary(n => n, n => n, StringComparer.OrdinalIgnoreCase);
+
+        public static bool IsKnown(string keyword) => Known.ContainsKey(keyword);
+
+        /// <summary>The keyword as ssh_config(5) spells it (e.g. "identitiesonly" → "IdentitiesOnly"); null when unknown.</summary>
+        public static string? Canonical(string keyword) => Known.TryGetValue(keyword, out string? name) ? name : null;
     }
 }

@@ -140,7 +140,7 @@ namespace SshKeepAlive.Core.ClientConfig
         {
             if (!run.Options.RunMatchExec)
             {
-                run.Report(ConfigDiagnostic.Warning($"Match exec \"{command}\" was not run (treated as not matching); allow running it to evaluate this block", source));
+                run.Report(ConfigDiagnostic.Warning($"Match exec \"{command}\" was not run (treated as not matching); allow running it to evaluate this block", source, ConfigProblem.MatchExecNotRun));
                 return false;
             }
 

@@ -14,9 +14,11 @@ namespace SshKeepAlive.Core.ClientConfig
     {
         private readonly Dictionary<ClientKeyword, EffectiveSetting> byKeyword;
 
-        internal ClientResolution(SshTarget target, IReadOnlyList<EffectiveSetting> settings, IReadOnlyList<ConfigDiagnostic> diagnostics, IReadOnlyList<UnappliedSetting> unapplied)
+        internal ClientResolution(SshTarget target, IReadOnlyList<EffectiveSetting> settings, IReadOnlyList<ConfigDiagnostic> diagnostics, IReadOnlyList<UnappliedSetting> unapplied, IReadOnlyList<ClientDirective> directives, IReadOnlyDictionary<char, string> tokens)
         {
             Unapplied = unapplied;
+            Directives = directives;
+            Tokens = tokens;
             Target = target;
             Settings = settings;
             Diagnostics = diagnostics;
@@ -31,6 +33,22 @@ namespace SshKeepAlive.Core.ClientConfig
 
         /// <summary>Errors (ssh would refuse the configuration) and warnings (e.g. Match exec not run), with file:line.</summary>
         public IReadOnlyList<ConfigDiagnostic> Diagnostics { get; }
+
+        /// <summary>
+        /// The active lines of every other keyword ssh_config knows, in the order ssh reads them (the first pass, then
+        /// lines only the final pass activates); each keyword's own rule (first wins, or every line adds) is the caller's.
+        /// </summary>
+        public IReadOnlyList<ClientDirective> Directives { get; }
+
+        /// <summary>The active lines of one keyword (as in <see cref="Directives"/>), case-insensitively.</summary>
+        public IEnumerable<ClientDirective> DirectivesOf(string keyword) =>
+            Directives.Where(d => string.Equals(d.Keyword, keyword, StringComparison.OrdinalIgnoreCase));
+
+        /// <summary>
+        /// The %-tokens of this connection as ssh expands IdentityFile, CertificateFile, IdentityAgent and the like
+        /// (%C %L %i %k %l %n %p %d %h %r %u), with the final host name, user and port.
+        /// </summary>
+        public IReadOnlyDictionary<char, string> Tokens { get; }
 
         /// <summary>Lines that set a keyword for no effect here: an earlier line won, or their block does not match.</summary>
         public IReadOnlyList<UnappliedSetting> Unapplied { get; }

@@ -26,9 +26,12 @@ namespace SshKeepAlive.Core.ClientConfig
         private readonly Dictionary<ClientKeyword, Slot> slots = new Dictionary<ClientKeyword, Slot>();
         private readonly List<ConfigDiagnostic> diagnostics = new List<ConfigDiagnostic>();
         private readonly HashSet<string> reported = new HashSet<string>();
+        private readonly List<ClientDirective> directives = new List<ClientDirective>();
+        private readonly HashSet<(string File, int Line)> directiveLines = new HashSet<(string, int)>();
         private readonly HashSet<ConfigSource> activeLines = new HashSet<ConfigSource>();
         private readonly Dictionary<ConfigSource, UnappliedSetting> unapplied = new Dictionary<ConfigSource, UnappliedSetting>();
         private string? firstPassHost;
+        private string finalHost = string.Empty;
         private string? ignoredUnknown;
 
         public ClientResolutionRun(ClientConfigResolver resolver, SshTarget target, ClientResolveOptions options, IEnumerable<ConfigDiagnostic> loadDiagnostics)
@@ -94,7 +97,7 @@ namespace SshKeepAlive.Core.ClientConfig
                 ReadAllFiles(resolver, final);
             }
 
-            return runs.Select(r => new ClientResolution(r.target, ClientKeyword.All.Select(r.Effective).ToList(), r.diagnostics, r.NotApplied())).ToList();
+            return runs.Select(r => new ClientResolution(r.target, ClientKeyword.All.Select(r.Effective).ToList(), r.diagnostics, r.NotApplied(), r.directives, r.FinalTokens(r.finalHost))).ToList();
         }
 
         // A line skipped in one pass but read in the other is not unapplied for that reason.
@@ -120,6 +123,7 @@ namespace SshKeepAlive.Core.ClientConfig
 
             bool finalPass = WantFinalPass || canonicalize;
             SetHostName(host);
+            finalHost = host;
             if (finalPass)
             {
                 FinalPass = true;
@@ -155,6 +159,20 @@ namespace SshKeepAlive.Core.ClientConfig
                 ['r'] = user,
                 ['u'] = Environment.LocalUser,
             };
+        }
+
+        // The tokens of the connection as ssh expands IdentityFile and most other keywords with them: %k is
+        // HostKeyAlias when set, %r and %p the final user and port.
+        private Dictionary<char, string> FinalTokens(string host)
+        {
+            Dictionary<char, string> tokens = PercentTokens(host, CurrentUser, CurrentPort);
+            ClientDirective? alias = directives.FirstOrDefault(d => string.Equals(d.Keyword, "HostKeyAlias", System.StringComparison.OrdinalIgnoreCase));
+            if (alias != null && alias.Arguments.Count > 0)
+            {
+                tokens['k'] = alias.Arguments[0].ToLowerInvariant();
+            }
+
+            return tokens;
         }
 
         private static void ReadAllFiles(ClientConfigResolver resolver, IReadOnlyList<ClientResolutionRun> runs)
@@ -234,11 +252,21 @@ namespace SshKeepAlive.Core.ClientConfig
             {
                 if (ignoredUnknown == null || OpenSshPattern.MatchList(line.Line.Keyword!.ToLowerInvariant(), ignoredUnknown, lowercasePatterns: true) != 1)
                 {
-                    // The ssh of a known release refuses the file, as we do; without a release, a newer ssh
-                    // than any we know might accept it, so this is only a warning.
+                    // The ssh of a known release refuses the file, as we do, and so do sessions (they connect with this
+                    // machine's rules); otherwise a newer ssh than any we know might accept it, so this is only a warning.
                     Report(Environment.OpenSshVersion is OpenSshVersion version
                         ? ConfigDiagnostic.Error($"Bad configuration option: {ShownKeyword(line.Line.Keyword!)} ({OpenSshReleases.RefusalReason(OpenSshProgram.Client, line.Line.Keyword!, version)}); IgnoreUnknown can allow it", document.SourceOf(number), ConfigProblem.UnknownKeyword)
+                        : options.UnknownKeywordsAreErrors
+                        ? ConfigDiagnostic.Error($"Bad configuration option: {ShownKeyword(line.Line.Keyword!)} (ssh refuses the file; IgnoreUnknown can allow it)", document.SourceOf(number), ConfigProblem.UnknownKeyword)
                         : ConfigDiagnostic.Warning(UnknownKeywordMessage(line.Line.Keyword!), document.SourceOf(number), ConfigProblem.UnknownKeyword));
+                }
+            }
+            else if (line.OtherKeyword != null)
+            {
+                // The final pass reads the same lines again: each is recorded once, where it was first active.
+                if (active && directiveLines.Add((document.Path, number)))
+                {
+                    directives.Add(new ClientDirective(line.OtherKeyword, line.Line.Arguments, line.Line.TextAfterSeparator.TrimEnd(), document.SourceOf(number)));
                 }
             }
             else if (line.Keyword != null && active && !line.IsNone)

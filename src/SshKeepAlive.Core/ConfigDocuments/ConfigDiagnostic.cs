@@ -23,6 +23,9 @@ namespace SshKeepAlive.Core.ConfigDocuments
 
         /// <summary>A keyword OpenSSH does not know ("Bad configuration option").</summary>
         UnknownKeyword,
+
+        /// <summary>A Match exec command was not run, so its block was taken as not matching.</summary>
+        MatchExecNotRun,
     }
 
     /// <summary>A problem found while reading or resolving configuration, with the file and line it concerns.</summary>

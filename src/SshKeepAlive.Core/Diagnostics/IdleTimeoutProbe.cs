@@ -6,6 +6,7 @@ using System.Globalization;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using SshKeepAlive.Core.Errors;
 using SshKeepAlive.Core.Sessions;
 
 namespace SshKeepAlive.Core.Diagnostics
@@ -84,8 +85,21 @@ namespace SshKeepAlive.Core.Diagnostics
         }
 
         /// <summary>A measurement of the server <paramref name="settings"/> connect to, named (and fixed) by the destination as typed (keepalive settings are not used: probes send none).</summary>
-        public static IdleTimeoutProbe For(SshSessionSettings settings, IdleProbeOptions options) =>
-            new IdleTimeoutProbe(settings.Target.User == null ? settings.Target.Host : settings.Target.User + "@" + settings.Target.Host, new SshProbeConnector(settings.CreateConnector()), options);
+        /// <exception cref="SshKeepAliveException"><see cref="ErrorId.JumpHostUnsupported"/>: the settings reach the host through jump hosts, which probes do not go through.</exception>
+        public static IdleTimeoutProbe For(SshSessionSettings settings, IdleProbeOptions options)
+        {
+            string destination = settings.Target.User == null ? settings.Target.Host : settings.Target.User + "@" + settings.Target.Host;
+            if (settings.JumpHosts.Count > 0)
+            {
+                // Probing through a chain would mix the legs' limits (and a hop's loss) into one cutoff.
+                throw new SshKeepAliveException(
+                    ErrorId.JumpHostUnsupported,
+                    $"{destination} is reached through {string.Join(", ", settings.JumpHosts.Select(hop => hop.HostName))} (ProxyJump), and idle probes connect directly only: a measurement through jump hosts could not tell which leg dropped an idle connection.",
+                    destination);
+            }
+
+            return new IdleTimeoutProbe(destination, new SshProbeConnector(settings.CreateConnector()), options);
+        }
 
         /// <summary>
         /// Runs the measurement, blocking the calling thread (not a thread-pool one: the probes' answers need the

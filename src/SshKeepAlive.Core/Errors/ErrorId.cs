@@ -143,6 +143,27 @@ namespace SshKeepAlive.Core.Errors
         /// <summary>The server accepted none of the credentials offered.</summary>
         AuthenticationFailed,
 
+        /// <summary>The server stopped authentication after too many refused keys (sshd's MaxAuthTries), typically many agent keys.</summary>
+        AuthenticationAttemptsExhausted,
+
+        /// <summary>Authentication needs a passphrase, password or answer, and nobody can give it (BatchMode, a host that cannot prompt).</summary>
+        CredentialMissing,
+
+        /// <summary>The configured Ciphers, MACs, KexAlgorithms or HostKeyAlgorithms leave nothing SSH.NET can use.</summary>
+        AlgorithmsUnavailable,
+
+        /// <summary>A jump host list ssh would refuse, or one that loops.</summary>
+        JumpHostInvalid,
+
+        /// <summary>A jump host (ProxyJump) where the command does not go through one: Measure-SshIdleTimeout probes a direct path.</summary>
+        JumpHostUnsupported,
+
+        /// <summary>A port forward ssh would refuse, or a kind sessions do not offer (Unix sockets, remote dynamic).</summary>
+        ForwardSpecInvalid,
+
+        /// <summary>A port forward could not be set up (a local port in use, the server refusing a remote listener) under ExitOnForwardFailure.</summary>
+        ForwardFailed,
+
         /// <summary>The server could not be reached or the SSH handshake failed.</summary>
         ConnectionFailed,
 
@@ -166,6 +187,9 @@ namespace SshKeepAlive.Core.Errors
 
         /// <summary>Running a remote command failed for another reason.</summary>
         CommandFailed,
+
+        /// <summary>No command to run: none given, and ssh_config sets no RemoteCommand for the session.</summary>
+        CommandMissing,
 
         /// <summary>A tmux/screen session name with characters the multiplexer would misread.</summary>
         MultiplexerSessionNameInvalid,

@@ -114,6 +114,56 @@ namespace SshKeepAlive.Core.Platform
             }
         }
 
+        /// <summary>
+        /// Runs <paramref name="program"/> with its standard input read from <paramref name="input"/> and its standard output
+        /// written to <paramref name="output"/> (a ProxyCommand carrying a connection) until it exits, or until the caller
+        /// cancels or <paramref name="input"/> ends (the connection it carried is closed), either of which kills it with its
+        /// children, as ssh kills its ProxyCommand. Each line it writes to standard error goes to <paramref name="errorLine"/>.
+        /// </summary>
+        /// <returns>Its exit code; on cancellation an <see cref="OperationCanceledException"/>.</returns>
+        /// <exception cref="System.ComponentModel.Win32Exception">The program could not be started.</exception>
+        public static async Task<int> RunPipedAsync(string program, IEnumerable<string> arguments, System.IO.Stream input, System.IO.Stream output, Action<string> errorLine, CancellationToken cancellationToken)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            Command command = Cli.Wrap(program)
+                .WithArguments(arguments.ToArray())
+                .WithValidation(CommandResultValidation.None)
+                .WithStandardOutputPipe(PipeTarget.ToStream(output))
+                .WithStandardErrorPipe(PipeTarget.ToDelegate(errorLine, Encoding.UTF8));
+            using var kill = new CancellationTokenSource();
+            using var inputEnded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            command = command.WithStandardInputPipe(PipeSource.Create(async (stdin, token) =>
+            {
+                try
+                {
+                    await input.CopyToAsync(stdin, 81920, token).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is System.IO.IOException || ex is ObjectDisposedException)
+                {
+                    // The connection broke: the same as its end.
+                }
+
+                inputEnded.Cancel();
+            }));
+            Process? started = null;
+            using (inputEnded.Token.Register(() =>
+            {
+                Kill(Volatile.Read(ref started));
+                kill.Cancel();
+            }))
+            {
+                try
+                {
+                    CommandResult result = await command.ExecuteAsync(null, process => Volatile.Write(ref started, process), kill.Token).ConfigureAwait(false);
+                    return result.ExitCode;
+                }
+                catch (OperationCanceledException) when (kill.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+                {
+                    return -1;
+                }
+            }
+        }
+
         private static void Kill(Process? process)
         {
             if (process == null)

@@ -84,6 +84,42 @@ namespace SshKeepAlive.Core.Sessions
                 fault => MarkLost("sending a keepalive failed: " + fault.Message));
         }
 
+        /// <summary>
+        /// Sends one keepalive the server must answer and waits up to <paramref name="timeout"/> for the answer: true when
+        /// it came (or this SSH.NET cannot ask for one, so nothing can be proved), false after marking the connection lost.
+        /// </summary>
+        public async Task<bool> ProbeAsync(TimeSpan timeout, CancellationToken cancellationToken)
+        {
+            var answered = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+            IKeepAliveProbe? single = Connection.StartKeepAlive(timeout, () => answered.TrySetResult(true));
+            if (single == null)
+            {
+                return true;
+            }
+
+            using (single)
+            {
+                if (!single.Send())
+                {
+                    MarkLost("sending a keepalive failed: the transport is closed.");
+                    return false;
+                }
+
+                using var stopWaiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                Task limit = clock.Delay(timeout, stopWaiting.Token);
+                Task first = await Task.WhenAny(answered.Task, limit, Lost).ConfigureAwait(false);
+                stopWaiting.Cancel();
+                cancellationToken.ThrowIfCancellationRequested();
+                if (first == answered.Task)
+                {
+                    return true;
+                }
+
+                MarkLost($"no answer within {timeout.TotalSeconds:0.#} s to the keepalive sent before a command (keepalives are off).");
+                return false;
+            }
+        }
+
         /// <summary>Stops watching and closes the connection; the same task for every caller.</summary>
         public Task RetireAsync()
         {

@@ -16,6 +16,15 @@ namespace SshKeepAlive.Core.Sessions
         HostKeyRevoked,
         KeyFileUnusable,
         AuthenticationFailed,
+
+        /// <summary>sshd's MaxAuthTries ran out ("Too many authentication failures").</summary>
+        AuthenticationAttemptsExhausted,
+
+        /// <summary>A passphrase, password or answer was needed and nobody could give it.</summary>
+        CredentialMissing,
+
+        /// <summary>A forward could not be set up under ExitOnForwardFailure.</summary>
+        ForwardFailed,
         Unreachable,
 
         /// <summary>
@@ -41,6 +50,9 @@ namespace SshKeepAlive.Core.Sessions
                 case ConnectFailureKind.HostKeyRevoked: return ErrorId.HostKeyRevoked;
                 case ConnectFailureKind.KeyFileUnusable: return ErrorId.KeyFileUnusable;
                 case ConnectFailureKind.AuthenticationFailed: return ErrorId.AuthenticationFailed;
+                case ConnectFailureKind.AuthenticationAttemptsExhausted: return ErrorId.AuthenticationAttemptsExhausted;
+                case ConnectFailureKind.CredentialMissing: return ErrorId.CredentialMissing;
+                case ConnectFailureKind.ForwardFailed: return ErrorId.ForwardFailed;
                 case ConnectFailureKind.Unreachable: return ErrorId.ConnectionFailed;
                 case ConnectFailureKind.KeepAliveReplyUnavailable: return ErrorId.KeepAliveReplyUnavailable;
                 default: return null;
@@ -59,6 +71,12 @@ namespace SshKeepAlive.Core.Sessions
                     return ConnectFailureKind.KeepAliveReplyUnavailable;
                 case PrivateKeyFileException _:
                     return ConnectFailureKind.KeyFileUnusable;
+                case CredentialRequiredException _:
+                    return ConnectFailureKind.CredentialMissing;
+                case ForwardFailedException _:
+                    return ConnectFailureKind.ForwardFailed;
+                case SshConnectionException tooMany when SshConnector.IsTooManyAuthenticationFailures(tooMany):
+                    return ConnectFailureKind.AuthenticationAttemptsExhausted;
                 case SshAuthenticationException _:
                     return ConnectFailureKind.AuthenticationFailed;
                 case SessionUnavailableException _:

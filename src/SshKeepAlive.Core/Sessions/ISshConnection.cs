@@ -61,6 +61,19 @@ namespace SshKeepAlive.Core.Sessions
         /// shell when it is null.
         /// </summary>
         ShellStream OpenShell(string terminal, int columns, int rows, string? command);
+
+        /// <summary>
+        /// Opens a channel to <paramref name="host"/>:<paramref name="port"/> as the server reaches it (direct-tcpip), as a
+        /// connected local socket; it reads end-of-stream at once when the server refuses.
+        /// </summary>
+        Task<System.Net.Sockets.Socket> OpenChannelAsync(string host, int port, CancellationToken cancellationToken);
+
+        /// <summary>
+        /// Asks the server to listen on <paramref name="bindHost"/>:<paramref name="port"/> (tcpip-forward) and carry each
+        /// connection to <paramref name="connectHost"/>:<paramref name="connectPort"/> from this side. Returns the port the
+        /// server listens on (the one it chose when <paramref name="port"/> is 0); throws when the server refuses.
+        /// </summary>
+        int StartRemoteForward(string bindHost, int port, string connectHost, int connectPort);
     }
 
     /// <summary>Sends keepalives the server must answer.</summary>
@@ -68,6 +81,18 @@ namespace SshKeepAlive.Core.Sessions
     {
         /// <summary>Queues one keepalive; false when the transport is already closed.</summary>
         bool Send();
+    }
+
+    /// <summary>A command's connection failed while it ran; <see cref="Partial"/> holds what it printed until then.</summary>
+    public sealed class RemoteCommandLostException : Exception
+    {
+        public RemoteCommandLostException(RemoteCommandOutput partial, Exception inner)
+            : base(inner.Message, inner)
+        {
+            Partial = partial;
+        }
+
+        public RemoteCommandOutput Partial { get; }
     }
 
     /// <summary>What a remote command printed, and the bytes it cost on the wire (payload only).</summary>

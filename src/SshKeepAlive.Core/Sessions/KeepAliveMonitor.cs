@@ -16,6 +16,7 @@ namespace SshKeepAlive.Core.Sessions
         private readonly int countMax;
         private readonly Func<bool> send;
         private readonly Func<DateTimeOffset> clock;
+        private bool sending;
 
         public KeepAliveMonitor(int countMax, Func<bool> send, Func<DateTimeOffset> clock)
         {
@@ -45,7 +46,11 @@ namespace SshKeepAlive.Core.Sessions
             }
         }
 
-        /// <summary>One interval has passed. Returns false when the peer must be declared dead.</summary>
+        /// <summary>
+        /// One interval has passed. Returns false when the peer must be declared dead. While an earlier keepalive is
+        /// still being written (a send blocked behind a full socket), the interval counts but nothing more is sent, and
+        /// this returns at once: the shared timer's thread is not held, and the dead peer is declared on time.
+        /// </summary>
         public bool Tick()
         {
             lock (gate)
@@ -56,10 +61,26 @@ namespace SshKeepAlive.Core.Sessions
                 }
 
                 outstanding.Enqueue(clock());
+                if (sending)
+                {
+                    return true;
+                }
+
+                sending = true;
             }
 
             // Sent outside the lock: a reply may race in on SSH.NET's listener thread.
-            return send();
+            try
+            {
+                return send();
+            }
+            finally
+            {
+                lock (gate)
+                {
+                    sending = false;
+                }
+            }
         }
 
         public void OnReply()

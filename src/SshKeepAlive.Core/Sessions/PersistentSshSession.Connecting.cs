@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 
@@ -7,8 +8,25 @@ namespace SshKeepAlive.Core.Sessions
     /// <summary>The session's connecting half: opening a connection, offering it to the machine, and the reconnect loop.</summary>
     public sealed partial class PersistentSshSession
     {
-        // Opens a connection for attempt <generation> and offers it to the machine. False when the machine did not
-        // take it (lost at once, or the session moved on); it is then retired. Throws what the connect threw.
+        // The first connect, tried ConnectionAttempts times a second apart while the server cannot be reached (as ssh).
+        private async Task<bool> TryTakeFirstAsync(long generation, CancellationToken cancellationToken)
+        {
+            for (int attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    return await TryTakeAsync(generation, 1, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (attempt < ConnectionAttempts && SshConnector.IsUnreachable(ex))
+                {
+                    await clock.Delay(TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+
+        // Opens a connection for attempt <generation>, sets its forwards up and offers it to the machine. False when the
+        // machine did not take it (lost at once, or the session moved on); it is then retired. Throws what the connect
+        // threw, or ForwardFailedException when a forward fails under ExitOnForwardFailure.
         private async Task<bool> TryTakeAsync(long generation, int attempt, CancellationToken cancellationToken)
         {
             ISshConnection connection = await connector.ConnectAsync(cancellationToken).ConfigureAwait(false);
@@ -16,6 +34,7 @@ namespace SshKeepAlive.Core.Sessions
             try
             {
                 active.StartKeepAlive(KeepAliveInterval, KeepAliveCountMax);
+                EstablishForwards(connection);
             }
             catch
             {
@@ -26,6 +45,7 @@ namespace SshKeepAlive.Core.Sessions
             Transition transition = machine.Fire(Trigger.Connected(active, attempt));
             if (transition.Accepted)
             {
+                _ = RetryFailedForwardsAsync(active);
                 _ = active.Lost.ContinueWith(
                     lost => Apply(machine.Fire(Trigger.Lost(generation, lost.Result))),
                     CancellationToken.None,
@@ -35,6 +55,51 @@ namespace SshKeepAlive.Core.Sessions
 
             await Apply(transition).ConfigureAwait(false);
             return transition.Accepted;
+        }
+
+        // Between connect and taking the connection, as ssh sets forwards up before the session is used: a failure is the
+        // attempt's under ExitOnForwardFailure, else only the forward's (its state says why; the next connection tries again).
+        private void EstablishForwards(ISshConnection connection)
+        {
+            foreach (PortForward forward in PortForwards)
+            {
+                try
+                {
+                    forward.Establish(connection);
+                }
+                catch (ForwardFailedException) when (!ExitOnForwardFailure)
+                {
+                    // Shown in the forward's state and LastError.
+                }
+            }
+        }
+
+        // A forward that failed (a remote port the server's copy of a dead connection still holds, a local port in use)
+        // is tried again every few seconds while this connection is the session's.
+        private async Task RetryFailedForwardsAsync(ActiveConnection active)
+        {
+            try
+            {
+                while (PortForwards.Any(f => f.State == PortForwardState.Failed))
+                {
+                    await clock.Delay(ForwardRetry, active.Ended).ConfigureAwait(false);
+                    foreach (PortForward forward in PortForwards.Where(f => f.State == PortForwardState.Failed))
+                    {
+                        try
+                        {
+                            forward.Establish(active.Connection);
+                        }
+                        catch (ForwardFailedException)
+                        {
+                            // Its state and LastError say so; tried again next round.
+                        }
+                    }
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                // The connection was retired: the next one sets its forwards up itself.
+            }
         }
 
         // Does what a transition asks, outside the machine's lock. The returned task is the retirement, if any.

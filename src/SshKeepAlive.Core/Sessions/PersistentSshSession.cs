@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
+using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Renci.SshNet;
@@ -21,6 +22,12 @@ namespace SshKeepAlive.Core.Sessions
     {
         // How long Dispose waits for the last connection to close; past it the close finishes in the background.
         private static readonly TimeSpan CloseWait = TimeSpan.FromSeconds(5);
+
+        // How long a connection to a forward's listener waits for a reconnecting session before it is refused.
+        private static readonly TimeSpan ForwardWait = TimeSpan.FromSeconds(30);
+
+        // How often a forward that could not be set up is tried again while connected.
+        private static readonly TimeSpan ForwardRetry = TimeSpan.FromSeconds(3);
         private static int lastId;
 
         private readonly ISshConnector connector;
@@ -30,6 +37,7 @@ namespace SshKeepAlive.Core.Sessions
         private readonly CancellationTokenSource closing = new CancellationTokenSource();
         private long bytesSent;
         private long bytesReceived;
+        private IReadOnlyList<PortForward>? portForwards;
 
         public PersistentSshSession(ISshConnector connector, TimeSpan keepAliveInterval, int keepAliveCountMax, ReconnectPolicy reconnectPolicy, string? name = null)
             : this(connector, keepAliveInterval, keepAliveCountMax, reconnectPolicy, name, SystemSessionClock.Instance)
@@ -99,6 +107,33 @@ namespace SshKeepAlive.Core.Sessions
 
         public IReadOnlyList<SessionEvent> History => machine.History();
 
+        /// <summary>The forwards to keep up (set before the first connect); see <see cref="PortForwards"/> for their state.</summary>
+        public IReadOnlyList<ForwardSpec> Forwards { get; set; } = new ForwardSpec[0];
+
+        /// <summary>ExitOnForwardFailure: a forward that cannot be set up fails the connect (or the reconnect attempt).</summary>
+        public bool ExitOnForwardFailure { get; set; }
+
+        /// <summary>GatewayPorts: local forwards without a bind address listen on every interface.</summary>
+        public bool GatewayPorts { get; set; }
+
+        /// <summary>
+        /// With keepalives off: how long a command waits for the answer to the one keepalive sent before it, which
+        /// proves the connection alive (or finds it dead and reconnects) before anything is run.
+        /// </summary>
+        public TimeSpan LivenessTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+        /// <summary>RemoteCommand from ssh_config (tokens expanded): what Invoke-PersistentSshCommand runs without -Command.</summary>
+        public string? RemoteCommand { get; set; }
+
+        /// <summary>The hosts the connection goes through before <see cref="Target"/>, first hop first.</summary>
+        public IReadOnlyList<SshTarget> JumpHosts => (connector as ChainConnector)?.Hops.Take(((ChainConnector)connector).Hops.Count - 1).Select(h => h.Target).ToList() ?? new List<SshTarget>();
+
+        /// <summary>How many times the first connect is tried (ConnectionAttempts), a second apart, while the server cannot be reached.</summary>
+        public int ConnectionAttempts { get; set; } = 1;
+
+        /// <summary>The session's port forwards and their state.</summary>
+        public IReadOnlyList<PortForward> PortForwards => portForwards ??= Forwards.Select(f => new PortForward(this, f, GatewayPorts)).ToList();
+
         /// <summary>
         /// What made reconnecting give up for good (a changed host key, refused credentials); null while the session is
         /// not Broken, or when it gave up for lack of time or attempts (see <see cref="History"/>).
@@ -122,7 +157,7 @@ namespace SshKeepAlive.Core.Sessions
             long generation = machine.FirstAttempt;
             try
             {
-                if (!await TryTakeAsync(generation, attempt: 1, linked.Token).ConfigureAwait(false))
+                if (!await TryTakeFirstAsync(generation, linked.Token).ConfigureAwait(false))
                 {
                     throw State == SessionState.Closed
                         ? new SessionUnavailableException($"Session {Id} ({Name}) was closed while connecting.")
@@ -142,11 +177,21 @@ namespace SshKeepAlive.Core.Sessions
 
         /// <summary>
         /// Runs a command on the current connection, first waiting up to <paramref name="waitForConnection"/>
-        /// if the session is reconnecting.
+        /// if the session is reconnecting. With keepalives off the connection is first proved alive by one keepalive
+        /// (a dead one is reconnected, and the command waits for that like for any reconnect), since nothing else
+        /// would notice before TCP gives up.
         /// </summary>
+        /// <exception cref="SessionLostException">The connection was lost while the command ran; it carries what the command printed until then.</exception>
         public async Task<CommandResult> RunCommandAsync(string command, TimeSpan waitForConnection, CancellationToken cancellationToken)
         {
+            var waited = Stopwatch.StartNew();
             ActiveConnection connection = await WaitForConnectionAsync(waitForConnection, cancellationToken).ConfigureAwait(false);
+            if (connection.Monitor == null && KeepAliveInterval == TimeSpan.Zero && !await connection.ProbeAsync(LivenessTimeout, cancellationToken).ConfigureAwait(false))
+            {
+                TimeSpan left = waitForConnection - waited.Elapsed;
+                connection = await WaitForNewConnectionAsync(connection, left > TimeSpan.Zero ? left : TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
+            }
+
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, connection.Ended);
             var stopwatch = Stopwatch.StartNew();
             RemoteCommandOutput output;
@@ -154,10 +199,24 @@ namespace SshKeepAlive.Core.Sessions
             {
                 output = await connection.Connection.RunCommandAsync(command, linked.Token).ConfigureAwait(false);
             }
+            catch (RemoteCommandLostException ex) when (IsLost(connection) && !cancellationToken.IsCancellationRequested)
+            {
+                CountReceived(ex.Partial.BytesReceived);
+                throw new SessionLostException(
+                    $"The connection to {Target} was lost while running '{command}'; it may or may not have run to its end, so it was not retried.",
+                    new CommandResult(Target.ToString(), command, ex.Partial.Output, ex.Partial.Error, null, stopwatch.Elapsed),
+                    ex.InnerException);
+            }
+            catch (RemoteCommandLostException ex)
+            {
+                // Not a loss (cancelled by the caller, or refused by the server): the failure itself.
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ex.InnerException!).Throw();
+                throw;
+            }
             catch (Exception ex) when (IsLost(connection) && !cancellationToken.IsCancellationRequested)
             {
                 throw new SessionLostException(
-                    $"The connection to {Target} was lost while running '{command}'; it may or may not have run, so it was not retried.", ex);
+                    $"The connection to {Target} was lost while running '{command}'; it may or may not have run, so it was not retried.", null, ex);
             }
 
             CountSent(output.BytesSent);
@@ -174,6 +233,16 @@ namespace SshKeepAlive.Core.Sessions
         {
             ActiveConnection connection = await WaitForConnectionAsync(waitForConnection, cancellationToken).ConfigureAwait(false);
             return (connection.Connection.OpenShell(terminal, columns, rows, command), connection.Ended);
+        }
+
+        /// <summary>
+        /// A channel to <paramref name="host"/>:<paramref name="port"/> as the server reaches it, on the current connection
+        /// (waiting for a reconnecting session, within a bound), as a connected local socket.
+        /// </summary>
+        public async Task<System.Net.Sockets.Socket> OpenChannelAsync(string host, int port, CancellationToken cancellationToken)
+        {
+            ActiveConnection connection = await WaitForConnectionAsync(ForwardWait, cancellationToken).ConfigureAwait(false);
+            return await connection.Connection.OpenChannelAsync(host, port, cancellationToken).ConfigureAwait(false);
         }
 
         /// <summary>Waits until the session is connected (or broken/closed), for a caller that must outlive a reconnect.</summary>
@@ -197,11 +266,37 @@ namespace SshKeepAlive.Core.Sessions
                 using var stopWaiting = new CancellationTokenSource();
                 Task.WhenAny(retiring, clock.Delay(CloseWait, stopWaiting.Token)).GetAwaiter().GetResult();
                 stopWaiting.Cancel();
+                foreach (PortForward forward in portForwards ?? new PortForward[0])
+                {
+                    forward.Dispose();
+                }
+
+                (connector as IDisposable)?.Dispose();
             }
         }
 
         // The transport error that ended a command can arrive a moment before the connection is declared lost.
         private static bool IsLost(ActiveConnection connection) => connection.IsLost || connection.Ended.IsCancellationRequested;
+
+        // After a failed liveness probe: the connection it found dead is being replaced; waits for its successor.
+        private async Task<ActiveConnection> WaitForNewConnectionAsync(ActiveConnection dead, TimeSpan wait, CancellationToken cancellationToken)
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(wait);
+            try
+            {
+                while (machine.Snapshot().Current == dead)
+                {
+                    await clock.Delay(TimeSpan.FromMilliseconds(20), timeout.Token).ConfigureAwait(false);
+                }
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw new SessionUnavailableException($"Session {Id} to {Target} did not answer a keepalive within {LivenessTimeout.TotalSeconds:0.#} s and is still reconnecting.");
+            }
+
+            return await WaitForConnectionAsync(timeout.IsCancellationRequested ? TimeSpan.Zero : wait, cancellationToken).ConfigureAwait(false);
+        }
 
         private async Task<ActiveConnection> WaitForConnectionAsync(TimeSpan wait, CancellationToken cancellationToken)
         {

@@ -21,7 +21,7 @@ namespace SshKeepAlive.Core.Sessions
         IDisposable StartTimer(TimeSpan period, Action tick);
     }
 
-    /// <summary>Real time: the system clock, Task.Delay and thread-pool timers.</summary>
+    /// <summary>Real time: the system clock, Task.Delay, and the one process-wide <see cref="SharedTimer"/> for periodic callbacks.</summary>
     public sealed class SystemSessionClock : ISessionClock
     {
         private readonly Stopwatch monotonic = Stopwatch.StartNew();
@@ -38,6 +38,6 @@ namespace SshKeepAlive.Core.Sessions
 
         public Task Delay(TimeSpan delay, CancellationToken cancellationToken) => Task.Delay(delay, cancellationToken);
 
-        public IDisposable StartTimer(TimeSpan period, Action tick) => new Timer(_ => tick(), null, period, period);
+        public IDisposable StartTimer(TimeSpan period, Action tick) => SharedTimer.Start(period, tick);
     }
 }

@@ -53,10 +53,19 @@ namespace SshKeepAlive.Core.Sessions
     /// <summary>The connection was lost while a command ran: it may or may not have run, so it is not retried.</summary>
     public sealed class SessionLostException : Exception
     {
-        public SessionLostException(string message, Exception? inner = null)
-            : base(message, inner)
+        public SessionLostException(string message)
+            : base(message)
         {
         }
+
+        public SessionLostException(string message, CommandResult? partial, Exception? inner)
+            : base(message, inner)
+        {
+            Partial = partial;
+        }
+
+        /// <summary>What the command printed before the connection was lost (no exit status); null when nothing was run.</summary>
+        public CommandResult? Partial { get; }
     }
 
     /// <summary>The session is not usable now (broken, closed, or still reconnecting after the wait).</summary>

@@ -1,18 +1,25 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Net.Sockets;
 using System.Threading;
 using System.Threading.Tasks;
 using Renci.SshNet;
 using Renci.SshNet.Common;
 using Renci.SshNet.Messages.Transport;
+using SshKeepAlive.Core.Errors;
 using SshKeepAlive.Core.OpenSsh;
+using SshKeepAlive.Core.Platform;
 using SshKeepAlive.Core.Ssh;
 
 namespace SshKeepAlive.Core.Sessions
 {
-    /// <summary>How to open one authenticated SSH.NET connection to a target; used for the first connect and every reconnect.</summary>
-    public sealed class SshConnector : ISshConnector
+    /// <summary>
+    /// How to open one authenticated SSH.NET connection to one host; used for the first connect and every reconnect.
+    /// The host is reached directly, through its ProxyCommand, or, in a chain (<see cref="ChainConnector"/>), through
+    /// a channel of the hop before it.
+    /// </summary>
+    public sealed class SshConnector : ISshConnector, IDisposable
     {
         // OpenSSH's own default preferences (ssh_config(5) Ciphers, MACs), AEAD and encrypt-then-MAC first.
         // SSH.NET's defaults start with aes128-ctr and a plain hmac-sha2-256, whose 32-byte MAC on every
@@ -27,7 +34,12 @@ namespace SshKeepAlive.Core.Sessions
             "hmac-sha2-256-etm@openssh.com", "hmac-sha2-512-etm@openssh.com", "hmac-sha1-etm@openssh.com", "hmac-sha2-256", "hmac-sha2-512", "hmac-sha1",
         };
 
+        private const string Zlib = "zlib@openssh.com";
+
         private readonly Func<IReadOnlyList<AuthenticationMethod>> authenticationMethods;
+        private readonly object frontGate = new object();
+        private LoopbackFront? front;
+        private Func<SocksRequest, Socket, CancellationToken, Task>? via;
 
         public SshConnector(SshTarget target, string hostName, int port, string user, TimeSpan connectTimeout, Func<IReadOnlyList<AuthenticationMethod>> authenticationMethods, HostKeyVerifier hostKeyVerifier)
         {
@@ -52,6 +64,25 @@ namespace SshKeepAlive.Core.Sessions
 
         public HostKeyVerifier HostKeyVerifier { get; }
 
+        /// <summary>The name host keys are looked up and added under (HostKeyAlias); null: the host name.</summary>
+        public string? HostKeyAlias { get; set; }
+
+        /// <summary>Configured algorithm lists (OpenSSH names, in preference order); a kind not set keeps this module's order.</summary>
+        public IReadOnlyDictionary<AlgorithmKind, IReadOnlyList<string>> Algorithms { get; set; } = new Dictionary<AlgorithmKind, IReadOnlyList<string>>();
+
+        public bool Compression { get; set; }
+
+        /// <summary>TCPKeepAlive: the kernel's keepalive on a directly connected socket.</summary>
+        public bool TcpKeepAlive { get; set; } = true;
+
+        /// <summary>The command (tokens expanded) whose standard input and output carry the connection; null: connect directly.</summary>
+        public string? ProxyCommand { get; set; }
+
+        /// <summary>This hop's own ServerAliveInterval, for when it is a jump host of a chain.</summary>
+        public TimeSpan KeepAliveInterval { get; set; } = TimeSpan.FromSeconds(15);
+
+        public int KeepAliveCountMax { get; set; } = 3;
+
         /// <summary>The SSH.NET internals keepalives with a reply use; by default those of the loaded SSH.NET.</summary>
         internal SshNetInternals Internals { get; set; } = SshNetInternals.Current;
 
@@ -61,22 +92,68 @@ namespace SshKeepAlive.Core.Sessions
         /// <summary>The verdict on the host key of the latest connection (or refused attempt).</summary>
         public HostKeyCheck? LastHostKeyCheck { get; private set; }
 
+        /// <summary>What the ProxyCommand last wrote to its standard error, for the failure that follows.</summary>
+        public string? ProxyCommandError { get; private set; }
+
+        private string KnownHostsName => HostKeyAlias ?? HostName;
+
         /// <summary>Authentication and host key failures will not change by retrying; network failures may.</summary>
         public static bool IsRetryable(Exception exception) =>
             !(exception is SshAuthenticationException)
             && !(exception is HostKeyVerificationException)
-            && !(exception is SshConnectionException connection && connection.DisconnectReason == DisconnectReason.HostKeyNotVerifiable)
+            && !(exception is CredentialRequiredException)
+            && !(exception is PrivateKeyFileException)
+            && !(exception is SshKeepAliveException)
+            && !(exception is SshConnectionException connection && (connection.DisconnectReason == DisconnectReason.HostKeyNotVerifiable || IsTooManyAuthenticationFailures(connection)))
             && !(exception is NotSupportedException);
 
         /// <summary>The server could not be reached at all (no TCP connection, or no answer in time), as opposed to refusing us.</summary>
         public static bool IsUnreachable(Exception exception) =>
-            exception is System.Net.Sockets.SocketException || exception is SshOperationTimeoutException;
+            exception is SocketException || exception is SshOperationTimeoutException || exception is ProxyException;
+
+        /// <summary>sshd's MaxAuthTries was reached: it disconnects saying so.</summary>
+        public static bool IsTooManyAuthenticationFailures(Exception exception) =>
+            exception is SshConnectionException && exception.Message.IndexOf("Too many authentication failures", StringComparison.OrdinalIgnoreCase) >= 0;
+
+        /// <summary>
+        /// Checks the configured algorithm lists against what SSH.NET offers (and Compression against zlib), before any
+        /// connection: a list SSH.NET has nothing of would fail every handshake.
+        /// </summary>
+        /// <exception cref="SshKeepAliveException"><see cref="ErrorId.AlgorithmsUnavailable"/>, naming the lists and SSH.NET's names.</exception>
+        public static void CheckAlgorithms(IReadOnlyDictionary<AlgorithmKind, IReadOnlyList<string>> algorithms, string target)
+        {
+            var info = new ConnectionInfo("localhost", "x", new NoneAuthenticationMethod("x"));
+            foreach (KeyValuePair<AlgorithmKind, IReadOnlyList<string>> configured in algorithms)
+            {
+                IReadOnlyList<string> offered = Offered(info, configured.Key);
+                if (!configured.Value.Any(offered.Contains))
+                {
+                    throw new SshKeepAliveException(
+                        ErrorId.AlgorithmsUnavailable,
+                        $"{configured.Key} for {target} allows {string.Join(",", configured.Value)}, none of which SSH.NET offers ({string.Join(",", offered)}).",
+                        target);
+                }
+            }
+        }
+
+        /// <summary>True when this SSH.NET can compress (zlib@openssh.com).</summary>
+        public static bool CompressionAvailable() =>
+            new ConnectionInfo("localhost", "x", new NoneAuthenticationMethod("x")).CompressionAlgorithms.ContainsKey(Zlib);
 
         public async Task<ISshConnection> ConnectAsync(CancellationToken cancellationToken)
         {
-            (SshClient client, Func<HostKeyCheck?> refused) = NewClient();
+            (SshClient client, Func<HostKeyCheck?> refused, bool proxied) = NewClient();
             var connection = new SshNetConnection(client, Internals, PtyCommand);
-            await ConnectedAsync(client, refused, () => client.ConnectAsync(cancellationToken)).ConfigureAwait(false);
+            try
+            {
+                await ConnectedAsync(client, refused, proxied, () => client.ConnectAsync(cancellationToken)).ConfigureAwait(false);
+            }
+            catch
+            {
+                connection.Dispose();
+                throw;
+            }
+
             return connection;
         }
 
@@ -89,9 +166,9 @@ namespace SshKeepAlive.Core.Sessions
         /// </summary>
         internal SshClient ConnectClient(Action<SshClient> beforeConnect)
         {
-            (SshClient client, Func<HostKeyCheck?> refused) = NewClient();
+            (SshClient client, Func<HostKeyCheck?> refused, bool proxied) = NewClient();
             beforeConnect(client);
-            ConnectedAsync(client, refused, () =>
+            ConnectedAsync(client, refused, proxied, () =>
             {
                 client.Connect();
                 return Task.CompletedTask;
@@ -99,53 +176,51 @@ namespace SshKeepAlive.Core.Sessions
             return client;
         }
 
-        private (SshClient Client, Func<HostKeyCheck?> Refused) NewClient()
-        {
-            var info = new ConnectionInfo(HostName, Port, User, authenticationMethods().ToArray()) { Timeout = ConnectTimeout };
-            PreferKnownHostKeyTypes(info);
-            Prefer(info.Encryptions, OpenSshCipherOrder);
-            Prefer(info.HmacAlgorithms, OpenSshMacOrder);
-            var client = new SshClient(info);
-            HostKeyCheck? refused = null;
-            client.HostKeyReceived += (_, e) =>
-            {
-                HostKeyCheck check = HostKeyVerifier.Verify(HostName, Port, e.HostKey);
-                LastHostKeyCheck = check;
-                e.CanTrust = check.Accepted;
-                refused = check.Accepted ? null : check;
-            };
-
-            return (client, () => refused);
-        }
-
-        // A refused host key is the reason a connect failed, whatever SSH.NET says; a failed client is disposed.
-        private static async Task ConnectedAsync(SshClient client, Func<HostKeyCheck?> refused, Func<Task> connect)
-        {
-            try
-            {
-                await connect().ConfigureAwait(false);
-            }
-            catch (Exception ex) when (refused() != null)
-            {
-                client.Dispose();
-                throw new HostKeyVerificationException(refused()!, ex);
-            }
-            catch
-            {
-                client.Dispose();
-                throw;
-            }
-        }
-
         public Task WaitForPathAsync(TimeSpan delay, bool unreachableBefore, CancellationToken cancellationToken) =>
-            PathWatch.WaitAsync(HostName, Port, delay, unreachableBefore, cancellationToken);
+            ProxyCommand != null || via != null
+                ? Task.Delay(delay, cancellationToken)
+                : PathWatch.WaitAsync(HostName, Port, delay, unreachableBefore, cancellationToken);
+
+        public void Dispose()
+        {
+            lock (frontGate)
+            {
+                front?.Dispose();
+                front = null;
+            }
+        }
+
+        /// <summary>Reaches the host through <paramref name="carry"/> (a chain's previous hop) instead of directly.</summary>
+        internal void ReachThrough(Func<SocksRequest, Socket, CancellationToken, Task> carry)
+        {
+            lock (frontGate)
+            {
+                via = carry;
+            }
+        }
+
+        private static IReadOnlyList<string> Offered(ConnectionInfo info, AlgorithmKind kind) => kind switch
+        {
+            AlgorithmKind.Ciphers => info.Encryptions.Keys.ToList(),
+            AlgorithmKind.MACs => info.HmacAlgorithms.Keys.ToList(),
+            AlgorithmKind.KexAlgorithms => info.KeyExchangeAlgorithms.Keys.ToList(),
+            _ => info.HostKeyAlgorithms.Keys.ToList(),
+        };
 
         // As ssh does: offer first the algorithms of key types known_hosts has for this host, so a server
         // with several host keys presents one that can be verified rather than one that looks new.
-        private void PreferKnownHostKeyTypes(ConnectionInfo info)
+        private static bool Produces(string algorithm, string keyType) =>
+            algorithm == keyType || (keyType == "ssh-rsa" && algorithm.StartsWith("rsa-sha2-", StringComparison.Ordinal));
+
+        // Keeps only the named algorithms (those this SSH.NET has), in the given order.
+        private static void Restrict<T>(IOrderedDictionary<string, T> algorithms, IReadOnlyList<string> allowed)
         {
-            IReadOnlyList<string> known = HostKeyVerifier.KnownKeyTypes(HostName, Port);
-            Prefer(info.HostKeyAlgorithms, info.HostKeyAlgorithms.Keys.Where(algorithm => known.Any(type => Produces(algorithm, type))).ToList());
+            foreach (string name in algorithms.Keys.Where(name => !allowed.Contains(name)).ToList())
+            {
+                algorithms.Remove(name);
+            }
+
+            Prefer(algorithms, allowed);
         }
 
         // Moves the named algorithms (those this SSH.NET has) to the front, in the given order.
@@ -158,7 +233,139 @@ namespace SshKeepAlive.Core.Sessions
             }
         }
 
-        private static bool Produces(string algorithm, string keyType) =>
-            algorithm == keyType || (keyType == "ssh-rsa" && algorithm.StartsWith("rsa-sha2-", StringComparison.Ordinal));
+        private void Configure(ConnectionInfo info)
+        {
+            // ssh orders host key algorithms by known_hosts only when HostKeyAlgorithms is not configured.
+            if (Algorithms.TryGetValue(AlgorithmKind.HostKeyAlgorithms, out IReadOnlyList<string>? hostKeys))
+            {
+                Restrict(info.HostKeyAlgorithms, hostKeys);
+            }
+            else
+            {
+                IReadOnlyList<string> known = HostKeyVerifier.KnownKeyTypes(KnownHostsName, Port);
+                Prefer(info.HostKeyAlgorithms, info.HostKeyAlgorithms.Keys.Where(algorithm => known.Any(type => Produces(algorithm, type))).ToList());
+            }
+
+            Apply(info.Encryptions, AlgorithmKind.Ciphers, OpenSshCipherOrder);
+            Apply(info.HmacAlgorithms, AlgorithmKind.MACs, OpenSshMacOrder);
+            if (Algorithms.TryGetValue(AlgorithmKind.KexAlgorithms, out IReadOnlyList<string>? kex))
+            {
+                Restrict(info.KeyExchangeAlgorithms, kex);
+            }
+
+            if (Compression && info.CompressionAlgorithms.ContainsKey(Zlib))
+            {
+                Prefer(info.CompressionAlgorithms, new[] { Zlib });
+            }
+            else
+            {
+                Restrict(info.CompressionAlgorithms, new[] { "none" });
+            }
+        }
+
+        private void Apply<T>(IOrderedDictionary<string, T> algorithms, AlgorithmKind kind, IEnumerable<string> defaultOrder)
+        {
+            if (Algorithms.TryGetValue(kind, out IReadOnlyList<string>? configured))
+            {
+                Restrict(algorithms, configured);
+            }
+            else
+            {
+                Prefer(algorithms, defaultOrder);
+            }
+        }
+
+        // A client for this host, reached directly or through its front, with host key checking; not yet connected.
+        private (SshClient Client, Func<HostKeyCheck?> Refused, bool Proxied) NewClient()
+        {
+            LoopbackFront? through = FrontFor();
+            AuthenticationMethod[] methods = authenticationMethods().ToArray();
+            ConnectionInfo info = through == null
+                ? new ConnectionInfo(HostName, Port, User, methods)
+                : new ConnectionInfo(HostName, Port, User, ProxyTypes.Socks5, "127.0.0.1", through.Port, through.User, through.Password, methods);
+            info.Timeout = ConnectTimeout;
+            Configure(info);
+            var client = new SshClient(info);
+            HostKeyCheck? refused = null;
+            client.HostKeyReceived += (_, e) =>
+            {
+                HostKeyCheck check = HostKeyVerifier.Verify(KnownHostsName, Port, e.HostKey);
+                LastHostKeyCheck = check;
+                e.CanTrust = check.Accepted;
+                refused = check.Accepted ? null : check;
+            };
+
+            return (client, () => refused, through != null);
+        }
+
+        // Connects: a refused host key is the reason a connect failed, whatever SSH.NET says, and a ProxyCommand's own
+        // words say why it carried nothing; a failed client is disposed. A direct socket gets TCPKeepAlive.
+        private async Task ConnectedAsync(SshClient client, Func<HostKeyCheck?> refused, bool proxied, Func<Task> connect)
+        {
+            try
+            {
+                await connect().ConfigureAwait(false);
+                if (!proxied && TcpKeepAlive && SshNetInternals.SocketOf(client) is Socket socket)
+                {
+                    socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive, true);
+                }
+            }
+            catch (Exception ex) when (refused() != null)
+            {
+                client.Dispose();
+                throw new HostKeyVerificationException(refused()!, ex);
+            }
+            catch (Exception ex) when ((ProxyCommandError != null && IsUnreachable(ex)) || (ex is SshConnectionException && ProxyCommand != null))
+            {
+                client.Dispose();
+                throw new SshConnectionException($"The ProxyCommand '{ProxyCommand}' did not carry the connection to {Target}: {ProxyCommandError ?? ex.Message}", DisconnectReason.ConnectionLost, ex);
+            }
+            catch
+            {
+                client.Dispose();
+                throw;
+            }
+        }
+
+        // The front SSH.NET connects through: a chain's previous hop, or this host's ProxyCommand; null: directly.
+        private LoopbackFront? FrontFor()
+        {
+            lock (frontGate)
+            {
+                return via == null && ProxyCommand == null ? null : front ??= new LoopbackFront(CarryAsync);
+            }
+        }
+
+        // The way of the connect attempt in progress: the chain's previous hop (set anew for each attempt), or the ProxyCommand.
+        private Task CarryAsync(SocksRequest request, Socket client, CancellationToken cancellationToken)
+        {
+            Func<SocksRequest, Socket, CancellationToken, Task>? carry;
+            lock (frontGate)
+            {
+                carry = via;
+            }
+
+            return (carry ?? RunProxyCommandAsync)(request, client, cancellationToken);
+        }
+
+        // ssh runs the ProxyCommand with the user's shell as "exec command" and speaks SSH over its standard input and output.
+        private async Task RunProxyCommandAsync(SocksRequest request, Socket client, CancellationToken cancellationToken)
+        {
+            ProxyCommandError = null;
+            await request.ReplyAsync(true, cancellationToken).ConfigureAwait(false);
+            string shell = SshPlatform.IsWindows ? "cmd.exe" : Environment.GetEnvironmentVariable("SHELL") is string s && s.Length > 0 ? s : "/bin/sh";
+            string[] arguments = SshPlatform.IsWindows ? new[] { "/c", ProxyCommand! } : new[] { "-c", "exec " + ProxyCommand };
+            using var stream = new NetworkStream(client, ownsSocket: true);
+            using var connectionOver = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            try
+            {
+                int exit = await ExternalCommand.RunPipedAsync(shell, arguments, stream, stream, line => ProxyCommandError = line, connectionOver.Token).ConfigureAwait(false);
+                ProxyCommandError ??= $"it exited with code {exit}";
+            }
+            catch (System.ComponentModel.Win32Exception ex)
+            {
+                ProxyCommandError = $"it could not be started: {ex.Message}";
+            }
+        }
     }
 }

@@ -15,6 +15,7 @@ namespace SshKeepAlive.Core.Sessions
         private readonly SshNetInternals internals;
         private readonly SshNetPtyCommand ptyCommand;
         private readonly TaskCompletionSource<string> failure = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly ChannelOpener channels;
 
         /// <summary>Watches <paramref name="client"/> from before it connects, so no transport error goes unseen.</summary>
         public SshNetConnection(SshClient client, SshNetInternals internals, SshNetPtyCommand ptyCommand)
@@ -22,6 +23,7 @@ namespace SshKeepAlive.Core.Sessions
             this.client = client;
             this.internals = internals;
             this.ptyCommand = ptyCommand;
+            channels = new ChannelOpener(client);
             client.ErrorOccurred += (_, e) => failure.TrySetResult(e.Exception.Message);
         }
 
@@ -45,12 +47,19 @@ namespace SshKeepAlive.Core.Sessions
         {
             Encoding encoding = client.ConnectionInfo.Encoding;
             using SshCommand sshCommand = client.CreateCommand(command);
-            await sshCommand.ExecuteAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await sshCommand.ExecuteAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                // What arrived before the loss is still buffered: the streams end once closed, so reading cannot block.
+                sshCommand.OutputStream.Dispose();
+                sshCommand.ExtendedOutputStream.Dispose();
+                throw new RemoteCommandLostException(Read(sshCommand, command, encoding), ex);
+            }
 
-            // Read as bytes, not through Result/Error, so what was received is counted in bytes, not characters.
-            byte[] output = ReadAll(sshCommand.OutputStream);
-            byte[] error = ReadAll(sshCommand.ExtendedOutputStream);
-            return new RemoteCommandOutput(Decode(output, encoding), Decode(error, encoding), sshCommand.ExitStatus, encoding.GetByteCount(command), output.Length + error.Length);
+            return Read(sshCommand, command, encoding);
         }
 
         public async Task<RemoteProcessResult> RunAsync(string command, byte[]? input, CancellationToken cancellationToken)
@@ -97,7 +106,41 @@ namespace SshKeepAlive.Core.Sessions
             return shell;
         }
 
-        public void Dispose() => client.Dispose();
+        public Task<System.Net.Sockets.Socket> OpenChannelAsync(string host, int port, CancellationToken cancellationToken) =>
+            channels.OpenAsync(host, port, cancellationToken);
+
+        public int StartRemoteForward(string bindHost, int port, string connectHost, int connectPort)
+        {
+            var forwarded = new ForwardedPortRemote(bindHost, (uint)port, connectHost, (uint)connectPort);
+            forwarded.Exception += (_, _) => { };
+            client.AddForwardedPort(forwarded);
+            try
+            {
+                forwarded.Start();
+            }
+            catch
+            {
+                client.RemoveForwardedPort(forwarded);
+                forwarded.Dispose();
+                throw;
+            }
+
+            return (int)forwarded.BoundPort;
+        }
+
+        public void Dispose()
+        {
+            channels.Dispose();
+            client.Dispose();
+        }
+
+        // Read as bytes, not through Result/Error, so what was received is counted in bytes, not characters.
+        private static RemoteCommandOutput Read(SshCommand sshCommand, string command, Encoding encoding)
+        {
+            byte[] output = ReadAll(sshCommand.OutputStream);
+            byte[] error = ReadAll(sshCommand.ExtendedOutputStream);
+            return new RemoteCommandOutput(Decode(output, encoding), Decode(error, encoding), sshCommand.ExitStatus, encoding.GetByteCount(command), output.Length + error.Length);
+        }
 
         private static byte[] ReadAll(Stream stream)
         {

@@ -45,6 +45,19 @@ namespace SshKeepAlive.Core.Sessions
 
         internal Bound? Members { get; }
 
+        /// <summary>
+        /// The socket of a connected client's session (Renci.SshNet.Session._socket), for TCPKeepAlive, which SSH.NET
+        /// does not set; null when this SSH.NET has no such field (the socket then keeps the system's default).
+        /// </summary>
+        internal static System.Net.Sockets.Socket? SocketOf(BaseClient client)
+        {
+            object? session = Current.Members?.SessionProperty.GetValue(client);
+            return session == null ? null : SocketField.Value?.GetValue(session) as System.Net.Sockets.Socket;
+        }
+
+        private static readonly Lazy<FieldInfo?> SocketField = new Lazy<FieldInfo?>(() =>
+            typeof(BaseClient).Assembly.GetType("Renci.SshNet.Session")?.GetField("_socket", BindingFlags.NonPublic | BindingFlags.Instance));
+
         /// <summary>Binds the members in <paramref name="sshNet"/>; a missing one makes the verdict, not an exception.</summary>
         internal static SshNetInternals Bind(Assembly sshNet)
         {

@@ -67,5 +67,29 @@ namespace SshKeepAlive.Core.Sessions
 
         /// <summary>Never reconnect: a lost connection leaves the session Broken.</summary>
         public bool NoReconnect { get; set; }
+
+        /// <summary>For an interactive terminal (Enter-PersistentSsh) rather than commands: decides which of RemoteCommand and RequestTTY can be honoured.</summary>
+        public bool Interactive { get; set; }
+
+        /// <summary>Run Match exec commands of the configuration, as ssh does (otherwise their blocks do not match, with a warning).</summary>
+        public bool RunMatchExec { get; set; }
+
+        /// <summary>Jump hosts as ssh -J takes them (<c>[user@]host[:port]</c>, comma-separated, first hop first); win over ProxyJump and ProxyCommand.</summary>
+        public string? JumpHosts { get; set; }
+
+        /// <summary>Local forwards as ssh -L takes them, besides ssh_config's LocalForward.</summary>
+        public IReadOnlyList<string> LocalForwards { get; set; } = new string[0];
+
+        /// <summary>Remote forwards as ssh -R takes them, besides ssh_config's RemoteForward.</summary>
+        public IReadOnlyList<string> RemoteForwards { get; set; } = new string[0];
+
+        /// <summary>Dynamic (SOCKS) forwards as ssh -D takes them, besides ssh_config's DynamicForward.</summary>
+        public IReadOnlyList<string> DynamicForwards { get; set; } = new string[0];
+
+        /// <summary>Who answers passphrase, password and keyboard-interactive prompts; null: nobody (then <see cref="NoPrompterReason"/> says why).</summary>
+        public Ssh.ICredentialPrompter? Prompter { get; set; }
+
+        /// <summary>Why nobody can answer prompts, for the error when one is needed.</summary>
+        public string? NoPrompterReason { get; set; }
     }
 }

@@ -43,6 +43,9 @@ namespace SshKeepAlive.Core.Ssh
     {
         public const string SocketVariable = "SSH_AUTH_SOCK";
 
+        /// <summary>The named pipe of Windows' OpenSSH agent service, which ssh uses when SSH_AUTH_SOCK is not set.</summary>
+        public const string WindowsPipe = @"\\.\pipe\openssh-ssh-agent";
+
         private const byte Failure = 5;
         private const byte RequestIdentities = 11;
         private const byte IdentitiesAnswer = 12;

@@ -84,6 +84,63 @@ namespace SshKeepAlive.Core.Ssh
         /// <summary>The key type named inside the blob, e.g. ssh-ed25519 or ssh-rsa.</summary>
         public static string KeyType(byte[] blob) => new SshWireReader(blob).ReadAscii();
 
+        /// <summary>The blob of a one-line public key or certificate file ("type base64 [comment]"); null when there is none.</summary>
+        public static byte[]? ReadFile(string path)
+        {
+            if (!File.Exists(path))
+            {
+                return null;
+            }
+
+            string[] fields = File.ReadAllText(path).Split(new[] { ' ', '\t', '\r', '\n' }, StringSplitOptions.RemoveEmptyEntries);
+            try
+            {
+                return fields.Length >= 2 ? Convert.FromBase64String(fields[1]) : null;
+            }
+            catch (FormatException)
+            {
+                return null;
+            }
+        }
+
+        /// <summary>
+        /// The public key an OpenSSH certificate certifies (PROTOCOL.certkeys): the type without "-cert-v01@openssh.com"
+        /// and the key's own fields after the nonce; null for what is not an ed25519, ECDSA or RSA certificate.
+        /// </summary>
+        public static byte[]? CertifiedKey(byte[]? certificate)
+        {
+            const string Suffix = "-cert-v01@openssh.com";
+            if (certificate == null)
+            {
+                return null;
+            }
+
+            try
+            {
+                var reader = new SshWireReader(certificate);
+                string type = reader.ReadAscii();
+                if (!type.EndsWith(Suffix, StringComparison.Ordinal))
+                {
+                    return null;
+                }
+
+                string keyType = type.Substring(0, type.Length - Suffix.Length);
+                reader.ReadString(); // nonce
+                var key = new SshWireWriter().WriteString(Encoding.ASCII.GetBytes(keyType));
+                int fields = keyType == "ssh-ed25519" ? 1 : keyType.StartsWith("ecdsa-", StringComparison.Ordinal) || keyType == "ssh-rsa" ? 2 : 0;
+                for (int i = 0; i < fields; i++)
+                {
+                    key.WriteString(reader.ReadString());
+                }
+
+                return fields == 0 ? null : key.ToArray();
+            }
+            catch (FormatException)
+            {
+                return null;
+            }
+        }
+
         /// <summary>OpenSSH's fingerprint form: <c>SHA256:</c> and unpadded base64 of the blob's SHA-256.</summary>
         public static string Fingerprint(byte[] blob)
         {

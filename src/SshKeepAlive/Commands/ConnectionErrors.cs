@@ -37,10 +37,18 @@ namespace SshKeepAlive.Commands
                 return null;
             }
 
+            string target = $"{settings.User}@{settings.HostName}:{settings.Port}";
             string? action = id == ErrorId.HostKeyUnknown
                 ? $"Check the fingerprint with the host's administrator, then add the key to {settings.UserKnownHostsFile} (or connect once with -StrictHostKeyChecking AcceptNew)."
                 : null;
-            return ErrorRecords.Create(id.Value, exception, $"{settings.User}@{settings.HostName}:{settings.Port}", action);
+            if (id == ErrorId.AuthenticationAttemptsExhausted)
+            {
+                // SSH.NET passes on only the server's words; say what they mean.
+                return ErrorRecords.Create(id.Value, new InvalidOperationException(
+                    $"{target} ended authentication: \"{exception.Message}\". The server counts every key offered (the ssh-agent's first, then the key files) against its MaxAuthTries, so it gave up before the right one{(settings.IdentitiesOnly ? string.Empty : "; IdentitiesOnly is off, so every key of the agent was offered")}.", exception), target, action);
+            }
+
+            return ErrorRecords.Create(id.Value, exception, target, action);
         }
     }
 }

@@ -67,7 +67,7 @@ namespace SshKeepAlive.Commands
         {
             TimeSpan wait = TimeSpan.FromSeconds(ReconnectWaitSeconds);
             MultiplexerKind requested = MultiplexerCommands.Parse(Multiplexer);
-            MultiplexerKind multiplexer = InteractiveShell.ResolveAsync(session, requested, wait, CancellationToken).GetAwaiter().GetResult();
+            MultiplexerKind multiplexer = Await(() => InteractiveShell.ResolveAsync(session, requested, wait, CancellationToken));
             if (multiplexer == MultiplexerKind.None && requested != MultiplexerKind.None)
             {
                 WriteWarning($"{session.Target} has neither tmux nor screen: a plain shell, whose programs end if the connection drops.");
@@ -80,7 +80,8 @@ namespace SshKeepAlive.Commands
             {
                 // The console is raw until disposed: errors are written after, where a newline is a newline again.
                 shell = new InteractiveShell(session, terminal, ConsoleTerminal.TerminalType);
-                end = shell.RunAsync(multiplexer, SessionName, wait, CancellationToken).GetAwaiter().GetResult();
+                // Awaited so: a reconnect that must ask for a password or a one-time code asks in this terminal.
+                end = Await(() => shell.RunAsync(multiplexer, SessionName, wait, CancellationToken));
             }
 
             WriteVerbose($"The shell ended: {end}.");

@@ -1,5 +1,6 @@
 using System;
 using System.Management.Automation;
+using SshKeepAlive.Core.Errors;
 using SshKeepAlive.Core.Sessions;
 
 namespace SshKeepAlive.Commands
@@ -18,10 +19,10 @@ namespace SshKeepAlive.Commands
         [Parameter(ParameterSetName = SessionSelection.ById, Mandatory = true, ValueFromPipelineByPropertyName = true)]
         public int[] Id { get; set; } = new int[0];
 
-        /// <summary>The command line, run by the remote user's shell.</summary>
-        [Parameter(Mandatory = true, Position = 0)]
+        /// <summary>The command line, run by the remote user's shell; default: the session's RemoteCommand from ssh_config.</summary>
+        [Parameter(Position = 0)]
         [ValidateNotNullOrEmpty]
-        public string Command { get; set; } = string.Empty;
+        public string? Command { get; set; }
 
         /// <summary>Seconds to wait for a reconnecting session before giving up on it.</summary>
         [Parameter]
@@ -33,13 +34,26 @@ namespace SshKeepAlive.Commands
         {
             foreach (PersistentSshSession session in SessionSelection.Select(this, ParameterSetName, Session, Id))
             {
-                WriteVerbose($"Running '{Command}' on session {session.Id} ({session.Target}, {session.State}).");
+                string? command = Command ?? session.RemoteCommand;
+                if (command == null)
+                {
+                    WriteError(ErrorRecords.Create(ErrorId.CommandMissing, $"No -Command was given, and ssh_config sets no RemoteCommand for {session.Target}.", session));
+                    continue;
+                }
+
+                WriteVerbose($"Running '{command}' on session {session.Id} ({session.Target}, {session.State}).");
                 try
                 {
-                    WriteObject(session.RunCommandAsync(Command, TimeSpan.FromSeconds(ReconnectWaitSeconds), CancellationToken).GetAwaiter().GetResult());
+                    WriteObject(session.RunCommandAsync(command, TimeSpan.FromSeconds(ReconnectWaitSeconds), CancellationToken).GetAwaiter().GetResult());
                 }
                 catch (SessionLostException ex)
                 {
+                    // What arrived before the loss is output like any other, as ssh prints it; the error follows.
+                    if (ex.Partial != null)
+                    {
+                        WriteObject(ex.Partial);
+                    }
+
                     WriteError(SessionErrors.Lost(session, ex));
                 }
                 catch (SessionUnavailableException ex)

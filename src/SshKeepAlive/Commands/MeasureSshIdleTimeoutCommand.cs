@@ -57,6 +57,11 @@ namespace SshKeepAlive.Commands
             {
                 probe = IdleTimeoutProbe.For(settings, options);
             }
+            catch (SshKeepAliveException ex)
+            {
+                ThrowTerminatingError(ErrorRecords.From(ex, HostName));
+                return;
+            }
             catch (Exception ex) when (ConnectionErrors.For(ex, settings) is ErrorRecord record)
             {
                 ThrowTerminatingError(record);

@@ -108,11 +108,12 @@ namespace SshKeepAlive.Core.Tests.Sessions
                 settings.KeyFiles.Add(GeneratedKey.Create(temp.Path, "ed25519").PrivateKeyFile);
             }
 
-            var ex = Assert.Throws<SshAuthenticationException>(() => Connect(settings));
+            // A refused password ends it; a refused key leaves the password method, which nobody can answer here.
+            Exception ex = Assert.ThrowsAny<Exception>(() => Connect(settings));
             int attempts = Attempts(bed);
             Thread.Sleep(TimeSpan.FromSeconds(3));
 
-            Assert.Contains("Permission denied", ex.Message);
+            Assert.True(wrong == "password" ? ex is SshAuthenticationException && ex.Message.Contains("Permission denied") : ex is CredentialRequiredException && ex.Message.Contains("password"), ex.ToString());
             Assert.Equal(attempts, Attempts(bed));
             Assert.Single(Regex.Matches(bed.Server.ReadLog(), "Connection from "));
         }

@@ -14,6 +14,16 @@ namespace SshKeepAlive.Core.Tests.Sessions
     {
         private static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
 
+        private static async Task WaitForDelay(FakeClock clock)
+        {
+            var waited = System.Diagnostics.Stopwatch.StartNew();
+            while (clock.PendingDelays == 0)
+            {
+                Assert.True(waited.Elapsed < Wait.Bounded, "nobody waited on the clock");
+                await Task.Delay(5);
+            }
+        }
+
         [Fact]
         public async Task TransportFailure_RetiresTheConnection_AndReconnectsOnANewOne()
         {
@@ -31,6 +41,45 @@ namespace SshKeepAlive.Core.Tests.Sessions
             Assert.Equal(1, test.Session.ReconnectCount);
             Assert.Contains("connection reset", test.Events[1].Message);
             Assert.Equal(new[] { SessionEventKind.Connected, SessionEventKind.Disconnected, SessionEventKind.Reconnecting, SessionEventKind.Reconnected }, test.Kinds);
+        }
+
+        [Fact]
+        public async Task FirstConnect_IsTriedConnectionAttemptsTimes_ASecondApart_WhileTheServerCannotBeReached()
+        {
+            using var test = new SessionTest();
+            test.Session.ConnectionAttempts = 3;
+
+            Task connecting = test.Session.ConnectAsync(CancellationToken.None);
+            (await test.Connector.NextAttemptAsync()).Fail(new SocketException((int)SocketError.ConnectionRefused));
+            await WaitForDelay(test.Clock);
+            test.Clock.Advance(TimeSpan.FromSeconds(1));
+            (await test.Connector.NextAttemptAsync()).Fail(new SocketException((int)SocketError.ConnectionRefused));
+            await WaitForDelay(test.Clock);
+            test.Clock.Advance(TimeSpan.FromSeconds(1));
+            (await test.Connector.NextAttemptAsync()).Succeed();
+            await connecting.WaitAsync(Wait.Bounded);
+
+            Assert.Equal(SessionState.Connected, test.Session.State);
+        }
+
+        [Fact]
+        public async Task FirstConnect_GivesUpAfterConnectionAttempts_AndNeverRetriesARefusal()
+        {
+            using var unreachable = new SessionTest();
+            unreachable.Session.ConnectionAttempts = 2;
+            Task failing = unreachable.Session.ConnectAsync(CancellationToken.None);
+            (await unreachable.Connector.NextAttemptAsync()).Fail(new SocketException((int)SocketError.ConnectionRefused));
+            await WaitForDelay(unreachable.Clock);
+            unreachable.Clock.Advance(TimeSpan.FromSeconds(1));
+            (await unreachable.Connector.NextAttemptAsync()).Fail(new SocketException((int)SocketError.ConnectionRefused));
+            using var refused = new SessionTest();
+            refused.Session.ConnectionAttempts = 5;
+            Task refusing = refused.Session.ConnectAsync(CancellationToken.None);
+            (await refused.Connector.NextAttemptAsync()).Fail(new SshAuthenticationException("Permission denied (publickey)."));
+
+            await Assert.ThrowsAsync<SocketException>(() => failing.WaitAsync(Wait.Bounded));
+            await Assert.ThrowsAsync<SshAuthenticationException>(() => refusing.WaitAsync(Wait.Bounded));
+            Assert.Equal(SessionState.Broken, refused.Session.State);
         }
 
         [Fact]

@@ -295,6 +295,10 @@ namespace SshKeepAlive.Core.Tests.Sessions
 
         public ShellStream OpenShell(string terminal, int columns, int rows, string? command) => throw new NotSupportedException("no shells in the fakes");
 
+        public Task<System.Net.Sockets.Socket> OpenChannelAsync(string host, int port, CancellationToken cancellationToken) => throw new NotSupportedException("no channels in the fakes");
+
+        public int StartRemoteForward(string bindHost, int port, string connectHost, int connectPort) => throw new NotSupportedException("no forwards in the fakes");
+
         public Task<RemoteProcessResult> RunAsync(string command, byte[]? input, CancellationToken cancellationToken) => throw new NotSupportedException("no binary commands in the fakes");
 
         public IRemoteProcess Start(string command) => throw new NotSupportedException("no started commands in the fakes");

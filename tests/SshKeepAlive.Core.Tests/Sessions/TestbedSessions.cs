@@ -13,12 +13,13 @@ namespace SshKeepAlive.Core.Tests.Sessions
     internal static class TestbedSessions
     {
         /// <summary>
-        /// Settings that reach the bed's first server with its key, checking its host key against the bed's
-        /// known_hosts, with nothing from the machine's own ~/.ssh or agent.
+        /// Settings that reach the bed's first server (or <paramref name="server"/>) with its key, checking its host key
+        /// against the bed's known_hosts, with nothing from the machine's own ~/.ssh or agent, and fast keepalives and
+        /// reconnects.
         /// </summary>
-        public static SshSessionSettings Settings(SshKeepAlive.Testing.Testbed bed)
+        public static SshSessionSettings Settings(SshKeepAlive.Testing.Testbed bed, TestbedServer? server = null)
         {
-            SshSessionSettings settings = TestbedSessionSettings.For(bed, bed.Server);
+            SshSessionSettings settings = TestbedSessionSettings.For(bed, server ?? bed.Server);
             settings.ConnectTimeout = TimeSpan.FromSeconds(5);
             settings.KeepAliveInterval = TimeSpan.FromSeconds(1);
             settings.KeepAliveCountMax = 2;
