@@ -66,9 +66,18 @@ Describe 'Enter-PersistentSsh' {
 
             # Types Enter-PersistentSsh to server 1 into the pane's pwsh, with the test key and known_hosts and no
             # ssh_config; $Arguments are further parameters as typed.
+            # Keys typed while pwsh has printed its first prompt but PSReadLine does not read yet are dropped: the
+            # line is typed again until pwsh echoes it, and Enter is pressed only then.
             function Send-EnterPersistentSsh([string] $Pane, [string] $Arguments, [string] $KnownHosts = $Bed.KNOWN_HOSTS) {
-                Invoke-Tmux send-keys -t $Pane -l ("Enter-PersistentSsh -HostName $($Bed.USER)@$($Bed.SERVER_1_ADDRESS) -KeyFile $($Bed.PRIVATE_KEY) " +
-                    "-KnownHostsFile $KnownHosts -StrictHostKeyChecking Yes -ConfigPath /dev/null $Arguments")
+                $line = "Enter-PersistentSsh -HostName $($Bed.USER)@$($Bed.SERVER_1_ADDRESS) -KeyFile $($Bed.PRIVATE_KEY) " +
+                    "-KnownHostsFile $KnownHosts -StrictHostKeyChecking Yes -ConfigPath /dev/null $Arguments"
+                $echoed = Wait-Until {
+                    if ((Get-Screen $Pane) -match 'Enter-PersistentSsh') { return $true }
+                    Invoke-Tmux send-keys -t $Pane -l $line
+                    Start-Sleep -Milliseconds 500
+                    (Get-Screen $Pane) -match 'Enter-PersistentSsh'
+                }
+                $echoed | Should -BeTrue -Because "pwsh echoes the typed line:`n$(Get-Screen $Pane)"
                 Invoke-Tmux send-keys -t $Pane Enter
             }
 

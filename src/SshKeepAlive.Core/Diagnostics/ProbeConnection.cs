@@ -108,16 +108,16 @@ namespace SshKeepAlive.Core.Diagnostics
             SshNetInternals.Bound members = connector.Internals.Members ?? throw connector.Internals.Problem!;
             cancellationToken.ThrowIfCancellationRequested();
             Task<SshProbeConnection> starting = Task.Factory.StartNew(() => Start(connector, members), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-            var stopped = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-            using (cancellationToken.Register(() => stopped.TrySetResult(true)))
+            try
             {
-                if (await Task.WhenAny(starting, stopped.Task).ConfigureAwait(false) != starting)
-                {
-                    // Not disposed while connecting: SSH.NET's Dispose during Connect can mark the client disposed
-                    // before Connect stores its new connection, which then stays open. A stopped start is closed once done.
-                    _ = starting.ContinueWith(t => t.Result.Dispose(), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
-                    throw new OperationCanceledException("The connection was stopped.", cancellationToken);
-                }
+                await starting.WaitOrCancelAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                // Not disposed while connecting: SSH.NET's Dispose during Connect can mark the client disposed
+                // before Connect stores its new connection, which then stays open. A stopped start is closed once done.
+                _ = starting.ContinueWith(t => t.Result.Dispose(), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
+                throw;
             }
 
             SshProbeConnection probe = await starting.ConfigureAwait(false);

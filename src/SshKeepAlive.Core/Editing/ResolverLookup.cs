@@ -59,7 +59,7 @@ namespace SshKeepAlive.Core.Editing
 
         public Func<string, EffectiveSetting> ClientSettings(LoadedConfig config, SshTarget destination)
         {
-            ClientResolution client = ClientConfigResolver.ForLoaded(environment, config).Resolve(destination);
+            ClientResolution client = compiled.GetValue(config, Compile).Resolve(destination);
             return keyword => client[keyword];
         }
 
