@@ -140,39 +140,59 @@ namespace SshKeepAlive.Core.Sessions
         public static bool CompressionAvailable() =>
             new ConnectionInfo("localhost", "x", new NoneAuthenticationMethod("x")).CompressionAlgorithms.ContainsKey(Zlib);
 
+        /// <summary>
+        /// Opens one authenticated connection. SSH.NET blocks the thread that connects through the whole key exchange and
+        /// authentication, even in its ConnectAsync, so the handshake runs on a thread of its own: on the thread pool it
+        /// would hold a pool thread, and a chain (whose next hop's bytes the pool carries) or many sessions reconnecting
+        /// at once would wait for the pool to grow, half a second per thread. Cancelling stops waiting at once; the
+        /// handshake cannot be interrupted and ends within the connect timeout, its connection then closed unused.
+        /// </summary>
         public async Task<ISshConnection> ConnectAsync(CancellationToken cancellationToken)
         {
-            (SshClient client, Func<HostKeyCheck?> refused, bool proxied) = NewClient();
-            var connection = new SshNetConnection(client, Internals, PtyCommand);
+            cancellationToken.ThrowIfCancellationRequested();
+            Task<SshNetConnection> connecting = Task.Factory.StartNew(
+                () =>
+                {
+                    SshNetConnection? watched = null;
+                    try
+                    {
+                        ConnectClient(client => watched = new SshNetConnection(client, Internals, PtyCommand));
+                        return watched!;
+                    }
+                    catch
+                    {
+                        watched?.Dispose();
+                        throw;
+                    }
+                },
+                CancellationToken.None,
+                TaskCreationOptions.LongRunning,
+                TaskScheduler.Default);
             try
             {
-                await ConnectedAsync(client, refused, proxied, () => client.ConnectAsync(cancellationToken)).ConfigureAwait(false);
+                await connecting.WaitOrCancelAsync(cancellationToken).ConfigureAwait(false);
             }
-            catch
+            catch (OperationCanceledException) when (!connecting.IsCompleted)
             {
-                connection.Dispose();
+                _ = connecting.ContinueWith(t => t.Result.Dispose(), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
+                _ = connecting.ContinueWith(t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
                 throw;
             }
 
-            return connection;
+            return connecting.Result;
         }
 
         /// <summary>
-        /// Opens one authenticated SSH.NET client with host key checking, blocking the calling thread, for a caller
-        /// that drives the client itself (the idle probes). SSH.NET waits for the key exchange synchronously even in
-        /// ConnectAsync, so a caller with many connections to open gives each a thread of its own rather than a
-        /// thread-pool one. <paramref name="beforeConnect"/> sees the client first, to watch every transport error.
-        /// Not stoppable: a caller that stops waiting disposes the client once this returns.
+        /// Opens one authenticated SSH.NET client with host key checking, blocking the calling thread (see
+        /// <see cref="ConnectAsync"/>), for a caller that drives the client itself (the idle probes, which give each
+        /// connection a thread of their own). <paramref name="beforeConnect"/> sees the client first, to watch every
+        /// transport error. Not stoppable: a caller that stops waiting disposes the client once this returns.
         /// </summary>
         internal SshClient ConnectClient(Action<SshClient> beforeConnect)
         {
             (SshClient client, Func<HostKeyCheck?> refused, bool proxied) = NewClient();
             beforeConnect(client);
-            ConnectedAsync(client, refused, proxied, () =>
-            {
-                client.Connect();
-                return Task.CompletedTask;
-            }).GetAwaiter().GetResult();
+            Connect(client, refused, proxied);
             return client;
         }
 
@@ -300,11 +320,11 @@ namespace SshKeepAlive.Core.Sessions
 
         // Connects: a refused host key is the reason a connect failed, whatever SSH.NET says, and a ProxyCommand's own
         // words say why it carried nothing; a failed client is disposed. A direct socket gets TCPKeepAlive.
-        private async Task ConnectedAsync(SshClient client, Func<HostKeyCheck?> refused, bool proxied, Func<Task> connect)
+        private void Connect(SshClient client, Func<HostKeyCheck?> refused, bool proxied)
         {
             try
             {
-                await connect().ConfigureAwait(false);
+                client.Connect();
                 if (!proxied && TcpKeepAlive && SshNetInternals.SocketOf(client) is Socket socket)
                 {
                     socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive, true);

@@ -1,6 +1,8 @@
 using System;
 using System.Collections.Concurrent;
 using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
 using SshKeepAlive.Core.OpenSsh;
 using SshKeepAlive.Core.Sessions;
 using SshKeepAlive.Testing;
@@ -50,6 +52,19 @@ namespace SshKeepAlive.Core.Tests.Sessions
             Assert.Equal(2, System.Text.RegularExpressions.Regex.Matches(target.ReadLog(), $"Accepted publickey for {bed.User} from {bastion.Address}").Count);
         }
 
+        // SSH.NET blocks the thread of a connect through the whole key exchange and authentication, and a pool thread for
+        // the whole life of a forwarded channel (the bastion's channel to the target): with two pool threads free (what
+        // two cores give before the pool grows, half a second per thread) a chain stalled, and its recovery after a cut
+        // took up to a second longer than a direct connection's.
+        [TestbedFact]
+        public void Connect_ThroughABastion_NeedsNoMoreThanTwoFreeThreadPoolThreads()
+        {
+            using var bed = Bastion(out TestbedServer bastion, out TestbedServer target);
+            using PersistentSshSession session = WithTwoFreePoolThreads(() => Connect(Through(bed, bastion, target)));
+
+            Assert.Equal("ok\n", WithTwoFreePoolThreads(() => Run(session, "echo ok")));
+        }
+
         [TestbedFact]
         public void Connect_ThroughAProxyCommand_CarriesTheConnectionOverItsStandardInputAndOutput()
         {
@@ -91,6 +106,58 @@ namespace SshKeepAlive.Core.Tests.Sessions
             using var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
             probe.Start();
             return ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
+        }
+
+        // Runs with the pool capped so that exactly two of its threads are free (this test's own thread and the test
+        // runner's hold some already): the cap is at least the core count, the lowest maximum the pool accepts, and
+        // threads beyond the two are held busy.
+        private static T WithTwoFreePoolThreads<T>(Func<T> action)
+        {
+            ThreadPool.GetMaxThreads(out int maxWorkers, out int maxIo);
+            // Threads that stay busy (this test's, the runner's), not those about to finish some short work item.
+            int busy = int.MaxValue;
+            for (int sample = 0; sample < 20; sample++)
+            {
+                ThreadPool.GetAvailableThreads(out int available, out _);
+                busy = Math.Min(busy, maxWorkers - available);
+                Thread.Sleep(50);
+            }
+
+            int cap = Math.Max(Environment.ProcessorCount, busy + 2);
+            var release = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+            int held = 0;
+            for (int i = busy + 2; i < cap; i++)
+            {
+                ThreadPool.QueueUserWorkItem(_ =>
+                {
+                    Interlocked.Increment(ref held);
+                    release.Task.Wait();
+                });
+            }
+
+            SpinWait.SpinUntil(() => Volatile.Read(ref held) >= cap - busy - 2);
+            Assert.True(ThreadPool.SetMaxThreads(cap, maxIo), $"the thread pool refused a maximum of {cap} threads");
+            // Watched from a thread of its own: a stalled pool cannot run even the timeouts that would end the action.
+            T result = default!;
+            Exception? failure = null;
+            var worker = new Thread(() =>
+            {
+                try
+                {
+                    result = action();
+                }
+                catch (Exception ex)
+                {
+                    failure = ex;
+                }
+            });
+            worker.Start();
+            bool finished = worker.Join(Wait.Bounded);
+            release.SetResult(true);
+            ThreadPool.SetMaxThreads(maxWorkers, maxIo);
+            Assert.True(finished, "no progress with two free thread-pool threads");
+            worker.Join();
+            return failure == null ? result : throw new InvalidOperationException("failed with two free thread-pool threads", failure);
         }
 
         private static Bed Bastion(out TestbedServer bastion, out TestbedServer target)
