@@ -82,6 +82,9 @@ namespace SshKeepAlive.Bench
             return ((IPEndPoint)probe.LocalEndpoint).Port;
         }
 
+        /// <summary>The one-minute load average: other work shares the cores and skews every timing.</summary>
+        public static string LoadAverage() => System.IO.File.ReadAllText("/proc/loadavg").Split(' ')[0];
+
         public static double Median(IEnumerable<double> values)
         {
             var sorted = values.OrderBy(v => v).ToList();

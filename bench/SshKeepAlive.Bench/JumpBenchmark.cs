@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
+using System.Globalization;
 using System.Threading;
 using SshKeepAlive.Core.Sessions;
 using SshKeepAlive.Testing;
@@ -48,8 +49,12 @@ namespace SshKeepAlive.Bench
             yield return new Measurement("time to notice a dead path (chain vs direct)", Median(detection.ConvertAll(d => d.Chain)), Median(detection.ConvertAll(d => d.Direct)), "s", 0.8,
                 $"median of {Trials}; {settings}; bound {KeepAliveInterval * (KeepAliveCountMax + 1)} s; same cut");
             yield return new Measurement("path restored to usable (chain vs direct)", Median(recovery.ConvertAll(r => r.Chain)), Median(recovery.ConvertAll(r => r.Direct)), "s", 0.5,
-                $"median of {Trials}; {CutLength.TotalSeconds:0} s cut; the chain makes two handshakes, the direct connection one");
+                $"median of {Trials}; {CutLength.TotalSeconds:0} s cut; the chain makes two handshakes, the direct connection one; " +
+                $"chain {Each(recovery.ConvertAll(r => r.Chain))}, direct {Each(recovery.ConvertAll(r => r.Direct))}; load average {LoadAverage()} at the end",
+                limit: 1);
         }
+
+        private static string Each(List<double> values) => string.Join("/", values.ConvertAll(v => v.ToString("0.00", CultureInfo.InvariantCulture)));
 
         private static (double ChainLost, double DirectLost, double ChainBack, double DirectBack) Measure(Testbed bed)
         {
