@@ -5,6 +5,7 @@ using SshKeepAlive.Core.ClientConfig;
 using SshKeepAlive.Core.ConfigDocuments;
 using SshKeepAlive.Core.Errors;
 using SshKeepAlive.Core.OpenSsh;
+using SshKeepAlive.Core.Platform;
 using SshKeepAlive.Core.Ssh;
 
 namespace SshKeepAlive.Core.Sessions
@@ -51,7 +52,6 @@ namespace SshKeepAlive.Core.Sessions
             ["ForkAfterAuthentication"] = new[] { "no", "false" },
             ["ForwardAgent"] = new[] { "no", "false" },
             ["ForwardX11"] = new[] { "no", "false" },
-            ["GSSAPIAuthentication"] = new[] { "no", "false" },
             ["HostbasedAuthentication"] = new[] { "no", "false" },
             ["KbdInteractiveDevices"] = new string[0],
             ["NoHostAuthenticationForLocalhost"] = new[] { "no", "false" },
@@ -114,7 +114,7 @@ namespace SshKeepAlive.Core.Sessions
                     ApplyFirst(directive, context, settings);
                 }
 
-                if (first && !Honoured.Contains(directive.Keyword) && !IsHarmless(directive))
+                if (first && !Honoured.Contains(directive.Keyword) && !IsHarmless(directive) && !IsHonouredHere(directive))
                 {
                     settings.Unsupported.Add(new UnsupportedSetting(directive.Keyword, directive.Source));
                 }
@@ -122,6 +122,16 @@ namespace SshKeepAlive.Core.Sessions
 
             ApplyProxy(resolution, context, settings);
         }
+
+        // Keywords honoured as far as this SSH.NET and this machine allow.
+        private static bool IsHonouredHere(ClientDirective directive) => directive.Keyword switch
+        {
+            "SendEnv" or "SetEnv" => SshNetEnvironment.Current.IsBound,
+
+            // ssh's gssapi-with-mic needs a Kerberos ticket: without one it fails silently and authentication goes on, as here.
+            "GSSAPIAuthentication" => !(OpenSshValues.TryParseFlag(directive.Arguments[0], out bool on) && on) || !KerberosCache.MayExistHere(),
+            _ => false,
+        };
 
         private static bool IsHarmless(ClientDirective directive) =>
             HarmlessAt.TryGetValue(directive.Keyword, out string[]? values) && values.Any(v => string.Equals(v, directive.Arguments.FirstOrDefault(), StringComparison.OrdinalIgnoreCase));
@@ -138,6 +148,16 @@ namespace SshKeepAlive.Core.Sessions
                         settings.CertificateFiles.Add(certificate);
                     }
 
+                    break;
+                case "SendEnv":
+                    foreach (string pattern in directive.Arguments)
+                    {
+                        settings.SentEnvironment.AddSendPattern(pattern);
+                    }
+
+                    break;
+                case "SetEnv":
+                    settings.SentEnvironment.SetFirst(directive.Arguments);
                     break;
                 case "LocalForward":
                 case "RemoteForward":

@@ -142,6 +142,9 @@ namespace SshKeepAlive.Core.Sessions
         /// <summary>GatewayPorts: local forwards listen on every interface when no bind address says otherwise.</summary>
         public bool GatewayPorts { get; set; }
 
+        /// <summary>The variables each shell or command asks the server to set (SendEnv, SetEnv).</summary>
+        public SessionEnvironment SentEnvironment { get; } = new SessionEnvironment();
+
         /// <summary>Where the first-wins keywords beyond the resolver's own were set (keyword → line), for warnings about them.</summary>
         public Dictionary<string, ConfigSource> ConfiguredAt { get; } = new Dictionary<string, ConfigSource>(StringComparer.OrdinalIgnoreCase);
 
@@ -276,6 +279,7 @@ namespace SshKeepAlive.Core.Sessions
                 ProxyCommand = ProxyCommand,
                 KeepAliveInterval = KeepAliveInterval,
                 KeepAliveCountMax = KeepAliveCountMax,
+                SentEnvironment = SentEnvironment,
             };
         }
 
