@@ -55,22 +55,23 @@ Describe 'Enter-PersistentSsh' {
                 $output
             }
 
-            # A pane (a tmux session named $Pane, 120x30, TERM=xterm-256color) running pwsh with the module imported,
-            # at its prompt.
-            function Start-PwshPane([string] $Pane) {
+            # A pane (a tmux session named $Pane, 120x30, TERM=xterm-256color and the NAME=VALUE pairs of $Environment)
+            # running pwsh with the module imported, at its prompt.
+            function Start-PwshPane([string] $Pane, [string[]] $Environment = @()) {
                 $pwsh = Get-PwshCommand
-                Invoke-Tmux new-session -d -s $Pane -x 120 -y 30 -e TERM=xterm-256color $pwsh.FilePath @($pwsh.Arguments) -NoProfile -NoLogo -NoExit `
+                $variables = foreach ($variable in $Environment) { '-e'; $variable }
+                Invoke-Tmux new-session -d -s $Pane -x 120 -y 30 -e TERM=xterm-256color @variables $pwsh.FilePath @($pwsh.Arguments) -NoProfile -NoLogo -NoExit `
                     -Command "Import-Module -Name '$($ModuleManifest.Replace("'", "''"))'; 'module imported'"
                 Wait-Until { (Get-Screen $Pane) -match 'module imported\s+PS [^\n]*>' } | Should -BeTrue -Because "pwsh shows its prompt:`n$(Get-Screen $Pane)"
             }
 
             # Types Enter-PersistentSsh to server 1 into the pane's pwsh, with the test key and known_hosts and no
-            # ssh_config; $Arguments are further parameters as typed.
+            # ssh_config (or $ConfigPath's); $Arguments are further parameters as typed.
             # Keys typed while pwsh has printed its first prompt but PSReadLine does not read yet are dropped: the
             # line is typed again until pwsh echoes it, and Enter is pressed only then.
-            function Send-EnterPersistentSsh([string] $Pane, [string] $Arguments, [string] $KnownHosts = $Bed.KNOWN_HOSTS) {
+            function Send-EnterPersistentSsh([string] $Pane, [string] $Arguments, [string] $KnownHosts = $Bed.KNOWN_HOSTS, [string] $ConfigPath = '/dev/null') {
                 $line = "Enter-PersistentSsh -HostName $($Bed.USER)@$($Bed.SERVER_1_ADDRESS) -KeyFile $($Bed.PRIVATE_KEY) " +
-                    "-KnownHostsFile $KnownHosts -StrictHostKeyChecking Yes -ConfigPath /dev/null $Arguments"
+                    "-KnownHostsFile $KnownHosts -StrictHostKeyChecking Yes -ConfigPath $ConfigPath $Arguments"
                 $echoed = Wait-Until {
                     if ((Get-Screen $Pane) -match 'Enter-PersistentSsh') { return $true }
                     Invoke-Tmux send-keys -t $Pane -l $line
@@ -184,6 +185,34 @@ Describe 'Enter-PersistentSsh' {
 
             $ended | Should -BeTrue -Because "both recorders receive the last key: $($report -join '; ')"
             ($report[2] -split ' ')[0] | Should -Be ($report[3] -split ' ')[0] -Because "the server must read what ssh -t sends (sizes, digests and the first differing bytes: $($report -join '; '))"
+        }
+
+        It 'gives the interactive shell the variables SendEnv names and SetEnv sets, as ssh -t does' {
+            $sshd = Add-SshTestbedSshdConfig -Testbed $Bed -Line 'AcceptEnv SSHKA_*'
+            $saved = @{}
+            foreach ($name in 'SSHKA_SENT', 'SSHKA_NOT', 'SSHKA_BOTH') { $saved[$name] = [Environment]::GetEnvironmentVariable($name) }
+            try {
+                $print = 'echo "env:${SSHKA_SENT-unset}:${SSHKA_NOT-unset}:${SSHKA_SET-unset}:${SSHKA_BOTH-unset}"'
+                $env:SSHKA_SENT = 'sent'; $env:SSHKA_NOT = 'here'; $env:SSHKA_BOTH = 'local'
+                $sshSees = & ssh -tt @(Get-SshTestbedClientArgument -Testbed $Bed -Option 'SendEnv=SSHKA_SENT SSHKA_BOTH', 'SetEnv=SSHKA_SET=set SSHKA_BOTH=setenv' -Command $print) 2>$null
+                $config = Join-Path $TestDrive 'env_config'
+                Set-Content -LiteralPath $config -Value 'SendEnv SSHKA_SENT SSHKA_BOTH', 'SetEnv SSHKA_SET=set SSHKA_BOTH=setenv'
+                Start-PwshPane 'env' -Environment 'SSHKA_SENT=sent', 'SSHKA_NOT=here', 'SSHKA_BOTH=local'
+                Send-EnterPersistentSsh 'env' '-Multiplexer None' -ConfigPath $config
+                Wait-Until { Test-RemotePrompt 'env' } | Should -BeTrue -Because "the remote prompt shows:`n$(Get-Screen 'env')"
+
+                Invoke-Tmux send-keys -t env -l "$print`r"
+
+                "$sshSees".Trim() | Should -BeExactly 'env:sent:unset:set:setenv'
+                Wait-Until { (Get-Screen 'env') -match '(?m)^env:sent:unset:set:setenv$' } | Should -BeTrue -Because "the shell has what ssh -t gives it:`n$(Get-Screen 'env')"
+                Invoke-Tmux send-keys -t env -l "exit`r"
+                Wait-Until { Test-PwshPrompt 'env' } | Should -BeTrue -Because "the cmdlet ends with the shell:`n$(Get-Screen 'env')"
+            }
+            finally {
+                foreach ($name in $saved.Keys) { [Environment]::SetEnvironmentVariable($name, $saved[$name]) }
+                Stop-Pane 'env'
+                Restore-SshTestbedSshdConfig -Testbed $Bed -Text $sshd
+            }
         }
 
         It 'attaches tmux as the channel''s command, not a line typed into the login shell, and the first line typed after attaching runs' {

@@ -75,6 +75,32 @@ Describe 'Invoke-PersistentSshCommand' {
             }
         }
 
+        It 'sends the variables SendEnv names and SetEnv sets as ssh does (SetEnv wins, others stay here), and Debian''s defaults raise no warning' {
+            $sshd = Add-SshTestbedSshdConfig -Testbed $bed -Line 'AcceptEnv SSHKA_*'
+            $saved = @{}
+            foreach ($name in 'SSHKA_SENT', 'SSHKA_NOT', 'SSHKA_BOTH', 'KRB5CCNAME') { $saved[$name] = [Environment]::GetEnvironmentVariable($name) }
+            try {
+                $env:SSHKA_SENT = 'sent value'; $env:SSHKA_NOT = 'stays here'; $env:SSHKA_BOTH = 'local'
+                $env:KRB5CCNAME = "FILE:$(Join-Path $TestDrive 'no-ticket')"
+                # Debian's /etc/ssh/ssh_config has SendEnv LANG LC_* and GSSAPIAuthentication yes.
+                $config = New-SshTestbedConfig -Testbed $bed -Path (Join-Path $TestDrive 'env_config') -Extra @(
+                    'SendEnv LANG LC_*', 'GSSAPIAuthentication yes', 'SendEnv SSHKA_SENT SSHKA_BOTH', 'SetEnv SSHKA_SET="set value" SSHKA_BOTH=setenv')
+                $print = 'printf "%s|" "${SSHKA_SENT-unset}" "${SSHKA_NOT-unset}" "${SSHKA_SET-unset}" "${SSHKA_BOTH-unset}"'
+                $sshSees = & ssh -F $config -o BatchMode=yes bed1 $print 2>&1
+                $session = New-PersistentSshSession -HostName bed1 -ConfigPath $config -Name env -WarningVariable warnings -ErrorAction Stop
+
+                $result = Invoke-PersistentSshCommand -Session $session -Command $print
+
+                $sshSees | Should -BeExactly 'sent value|unset|set value|setenv|'
+                $result.Output | Should -BeExactly $sshSees
+                $warnings | Should -BeNullOrEmpty
+            }
+            finally {
+                foreach ($name in $saved.Keys) { [Environment]::SetEnvironmentVariable($name, $saved[$name]) }
+                Restore-SshTestbedSshdConfig -Testbed $bed -Text $sshd
+            }
+        }
+
         It 'with keepalives off, finds a connection the firewall forgot, reconnects, and runs the command once' {
             Invoke-SshTestbed -ArgumentList @('idle-timeout', $bed.RUN_ID, 3) | Out-Null
             try {
