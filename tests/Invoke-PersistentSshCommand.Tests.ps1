@@ -101,6 +101,27 @@ Describe 'Invoke-PersistentSshCommand' {
             }
         }
 
+        It 'takes -SendEnv and -SetEnv as ssh -o takes them: before ssh_config, whose SetEnv they then replace' {
+            $sshd = Add-SshTestbedSshdConfig -Testbed $bed -Line 'AcceptEnv SSHKA_*'
+            $saved = [Environment]::GetEnvironmentVariable('SSHKA_PARAM')
+            try {
+                $env:SSHKA_PARAM = 'sent by parameter'
+                $config = New-SshTestbedConfig -Testbed $bed -Path (Join-Path $TestDrive 'env_param_config') -Extra @('SetEnv SSHKA_A=config SSHKA_C=config')
+                $print = 'printf "%s|" "${SSHKA_PARAM-unset}" "${SSHKA_A-unset}" "${SSHKA_B-unset}" "${SSHKA_C-unset}"'
+                $sshSees = & ssh -o 'SendEnv=SSHKA_PAR*' -o 'SetEnv=SSHKA_A=param SSHKA_B=param' -F $config -o BatchMode=yes bed1 $print 2>&1
+                $session = New-PersistentSshSession -HostName bed1 -ConfigPath $config -Name envparam -SendEnv 'SSHKA_PAR*' -SetEnv 'SSHKA_A=param', 'SSHKA_B=param' -ErrorAction Stop
+
+                $result = Invoke-PersistentSshCommand -Session $session -Command $print
+
+                $sshSees | Should -BeExactly 'sent by parameter|param|param|unset|'
+                $result.Output | Should -BeExactly $sshSees
+            }
+            finally {
+                [Environment]::SetEnvironmentVariable('SSHKA_PARAM', $saved)
+                Restore-SshTestbedSshdConfig -Testbed $bed -Text $sshd
+            }
+        }
+
         It 'with keepalives off, finds a connection the firewall forgot, reconnects, and runs the command once' {
             Invoke-SshTestbed -ArgumentList @('idle-timeout', $bed.RUN_ID, 3) | Out-Null
             try {

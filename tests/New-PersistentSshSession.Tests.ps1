@@ -30,6 +30,14 @@ Describe 'New-PersistentSshSession' {
             Get-PersistentSshSession | Should -BeNullOrEmpty
         }
 
+        It 'refuses -SetEnv without = and -SendEnv with =, as ssh refuses such lines, and registers no session' {
+            { New-PersistentSshSession -HostName 127.0.0.1 -SetEnv 'NAME' } |
+                Should -Throw -ErrorId 'ParameterArgumentValidationError,SshKeepAlive.Commands.NewPersistentSshSessionCommand'
+            { New-PersistentSshSession -HostName 127.0.0.1 -SendEnv 'NAME=VALUE' } |
+                Should -Throw -ErrorId 'ParameterArgumentValidationError,SshKeepAlive.Commands.NewPersistentSshSessionCommand'
+            Get-PersistentSshSession | Should -BeNullOrEmpty
+        }
+
         It 'refuses an ssh_config that ssh would refuse, naming the line' {
             $config = Join-Path $TestDrive 'ssh_config'
             Set-Content -LiteralPath $config -Value "Host web01`n  Port notaport"

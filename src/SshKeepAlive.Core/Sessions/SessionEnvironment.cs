@@ -14,37 +14,65 @@ namespace SshKeepAlive.Core.Sessions
     /// </summary>
     public sealed class SessionEnvironment
     {
-        private readonly List<string> sendPatterns = new List<string>();
+        // Every SendEnv argument in the order ssh reads them; -pattern ones remove, so the list is replayed.
+        private readonly List<string> sendArguments = new List<string>();
         private readonly List<KeyValuePair<string, string>> assignments = new List<KeyValuePair<string, string>>();
         private bool assigned;
 
         /// <summary>The SendEnv patterns in effect, in the order ssh keeps them (<c>ssh -G</c> prints them as <c>sendenv</c>).</summary>
-        public IReadOnlyList<string> SendPatterns => sendPatterns;
+        public IReadOnlyList<string> SendPatterns
+        {
+            get
+            {
+                var patterns = new List<string>();
+                foreach (string argument in sendArguments)
+                {
+                    if (argument.StartsWith("-", StringComparison.Ordinal))
+                    {
+                        patterns.RemoveAll(p => OpenSshPattern.Matches(p, argument.Substring(1)));
+                    }
+                    else
+                    {
+                        patterns.Add(argument);
+                    }
+                }
+
+                return patterns;
+            }
+        }
 
         /// <summary>The SetEnv pairs in effect (<c>ssh -G</c>'s <c>setenv NAME=VALUE</c> lines).</summary>
         public IReadOnlyList<KeyValuePair<string, string>> Assignments => assignments;
 
         /// <summary>True when nothing would be sent.</summary>
-        public bool IsEmpty => sendPatterns.Count == 0 && assignments.Count == 0;
+        public bool IsEmpty => SendPatterns.Count == 0 && assignments.Count == 0;
 
         /// <summary>
         /// One SendEnv argument: a pattern adds to the list (every line adds, none replaces); <c>-pattern</c> removes the
         /// patterns already listed that it matches (<c>SendEnv -LC_*</c> removes <c>LC_*</c> and <c>LC_ALL</c>).
         /// </summary>
-        public void AddSendPattern(string argument)
-        {
-            if (argument.StartsWith("-", StringComparison.Ordinal))
-            {
-                sendPatterns.RemoveAll(p => OpenSshPattern.Matches(p, argument.Substring(1)));
-                return;
-            }
+        public void AddSendPattern(string argument) => sendArguments.Add(argument);
 
-            sendPatterns.Add(argument);
+        /// <summary>
+        /// SendEnv and SetEnv given as ssh -o gives them, which ssh reads before any file: the patterns go first (a
+        /// file's <c>SendEnv -pattern</c> still removes them), and a SetEnv given is the first line, so the files' are
+        /// ignored.
+        /// </summary>
+        public void PutFirst(IEnumerable<string> sendPatterns, IReadOnlyList<string>? setEnv)
+        {
+            sendArguments.InsertRange(0, sendPatterns);
+            if (setEnv != null && setEnv.Count > 0)
+            {
+                assignments.Clear();
+                assigned = false;
+                SetFirst(setEnv);
+            }
         }
 
         /// <summary>
         /// One SetEnv line of <c>NAME=VALUE</c> arguments: only the first line (the first that reaches here) counts, as
-        /// for ssh; within it, the first value for a name wins. Returns false for a line that came too late.
+        /// for ssh; within it, the first value for a name wins, and an argument without '=' is skipped, as ssh skips it
+        /// when sending. Returns false for a line that came too late.
         /// </summary>
         public bool SetFirst(IEnumerable<string> nameValuePairs)
         {
@@ -57,6 +85,11 @@ namespace SshKeepAlive.Core.Sessions
             foreach (string pair in nameValuePairs)
             {
                 int equals = pair.IndexOf('=');
+                if (equals < 0)
+                {
+                    continue;
+                }
+
                 string name = pair.Substring(0, equals);
                 if (!assignments.Any(a => a.Key == name))
                 {
@@ -78,6 +111,7 @@ namespace SshKeepAlive.Core.Sessions
         public IReadOnlyList<KeyValuePair<string, string>> Requests(IDictionary environment)
         {
             var requests = new List<KeyValuePair<string, string>>();
+            IReadOnlyList<string> sendPatterns = SendPatterns;
             if (sendPatterns.Count > 0)
             {
                 foreach (DictionaryEntry variable in environment)

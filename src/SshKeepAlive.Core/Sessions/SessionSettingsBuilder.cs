@@ -178,6 +178,7 @@ namespace SshKeepAlive.Core.Sessions
             AddForwards(settings, ForwardKind.Local, request.LocalForwards, "-LocalForward");
             AddForwards(settings, ForwardKind.Remote, request.RemoteForwards, "-RemoteForward");
             AddForwards(settings, ForwardKind.Dynamic, request.DynamicForwards, "-DynamicForward");
+            settings.SentEnvironment.PutFirst(request.SendEnv, request.SetEnv);
         }
 
         // What the caller chose about keys, host keys, the connect timeout and prompts holds for every hop of the chain.

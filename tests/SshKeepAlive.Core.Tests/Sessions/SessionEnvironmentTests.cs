@@ -52,6 +52,27 @@ namespace SshKeepAlive.Core.Tests.Sessions
         }
 
         [Fact]
+        public void SendEnvAndSetEnvOfTheRequest_ComeBeforeTheConfiguration_AsSshDashOPutsThem()
+        {
+            // -o lines are read first: the file's "SendEnv -SSHKA_OLD" removes the request's pattern, and the request's
+            // SetEnv is the first line, so the file's is ignored.
+            string config = Config("Host web01\n  SendEnv LANG -SSHKA_OLD\n  SetEnv SSHKA_A=config SSHKA_C=config\n");
+            string[] sshG = ProcessRunner.Run(
+                TimeSpan.FromSeconds(30), "ssh", "-G", "-o", "SendEnv=SSHKA_OLD SSHKA_P*", "-o", "SetEnv=SSHKA_A=param SSHKA_B=param", "-F", config, "web01").Output.Split('\n');
+            var request = new SshSessionRequest("web01")
+            {
+                ConfigFile = config, SendEnv = new[] { "SSHKA_OLD", "SSHKA_P*" }, SetEnv = new[] { "SSHKA_A=param", "SSHKA_B=param" },
+            };
+
+            SessionEnvironment sent = SessionSettingsBuilder.Build(request, Environment()).Settings.SentEnvironment;
+
+            Assert.Equal(new[] { "SSHKA_P*", "LANG" }, Values(sshG, "sendenv "));
+            Assert.Equal(Values(sshG, "sendenv "), sent.SendPatterns);
+            Assert.Equal(new[] { "SSHKA_A=param", "SSHKA_B=param" }, Values(sshG, "setenv "));
+            Assert.Equal(Values(sshG, "setenv "), sent.Assignments.Select(a => a.Key + "=" + a.Value));
+        }
+
+        [Fact]
         public void Requests_AreTheMatchingLocalVariablesByName_ThenTheSetEnvPairs_SoSetEnvWins()
         {
             var sent = new SessionEnvironment();
