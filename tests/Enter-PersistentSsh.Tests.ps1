@@ -187,7 +187,10 @@ Describe 'Enter-PersistentSsh' {
             ($report[2] -split ' ')[0] | Should -Be ($report[3] -split ' ')[0] -Because "the server must read what ssh -t sends (sizes, digests and the first differing bytes: $($report -join '; '))"
         }
 
-        It 'gives the interactive shell the variables SendEnv names and SetEnv sets, as ssh -t does' {
+        It 'gives the interactive shell (multiplexer <Multiplexer>) the variables SendEnv names and SetEnv sets, as ssh -t does' -ForEach @(
+            # None: a pty and a shell; Tmux: a pty with the attach command (a tmux server it starts has the command's environment).
+            @{ Multiplexer = 'None' }, @{ Multiplexer = 'Tmux' }
+        ) {
             $sshd = Add-SshTestbedSshdConfig -Testbed $Bed -Line 'AcceptEnv SSHKA_*'
             $saved = @{}
             foreach ($name in 'SSHKA_SENT', 'SSHKA_NOT', 'SSHKA_BOTH') { $saved[$name] = [Environment]::GetEnvironmentVariable($name) }
@@ -197,8 +200,10 @@ Describe 'Enter-PersistentSsh' {
                 $sshSees = & ssh -tt @(Get-SshTestbedClientArgument -Testbed $Bed -Option 'SendEnv=SSHKA_SENT SSHKA_BOTH', 'SetEnv=SSHKA_SET=set SSHKA_BOTH=setenv' -Command $print) 2>$null
                 $config = Join-Path $TestDrive 'env_config'
                 Set-Content -LiteralPath $config -Value 'SendEnv SSHKA_SENT SSHKA_BOTH', 'SetEnv SSHKA_SET=set SSHKA_BOTH=setenv'
+                # A tmux server left running would give the new session its own environment, not the attach command's.
+                Invoke-Remote 'tmux kill-server 2>/dev/null; true' | Out-Null
                 Start-PwshPane 'env' -Environment 'SSHKA_SENT=sent', 'SSHKA_NOT=here', 'SSHKA_BOTH=local'
-                Send-EnterPersistentSsh 'env' '-Multiplexer None' -ConfigPath $config
+                Send-EnterPersistentSsh 'env' "-Multiplexer $Multiplexer -SessionName ska$([guid]::NewGuid().ToString('N').Substring(0, 8))" -ConfigPath $config
                 Wait-Until { Test-RemotePrompt 'env' } | Should -BeTrue -Because "the remote prompt shows:`n$(Get-Screen 'env')"
 
                 Invoke-Tmux send-keys -t env -l "$print`r"
