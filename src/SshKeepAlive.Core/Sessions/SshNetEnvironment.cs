@@ -21,7 +21,7 @@ namespace SshKeepAlive.Core.Sessions
     /// direct-tcpip one), and sends each request with want-reply false, as ssh does. A Core test binds them against the
     /// SSH.NET this module ships.
     /// </remarks>
-    internal sealed class SshNetEnvironment
+    internal sealed class SshNetEnvironment : SshNetBinding
     {
         private const BindingFlags Any = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance;
         private static readonly Lazy<SshNetEnvironment> Loaded = new Lazy<SshNetEnvironment>(() => Bind(typeof(BaseClient).Assembly));
@@ -59,8 +59,7 @@ namespace SshKeepAlive.Core.Sessions
             channelRequest = requestInfo == null ? null
                 : sshNet.GetType("Renci.SshNet.Messages.Connection.ChannelRequestMessage")?.GetConstructor(Any, null, new[] { typeof(uint), requestInfo }, null);
             trySend = message == null ? null : sessionType?.GetMethod("TrySendMessage", Any, null, new[] { message }, null);
-            Missing = new (string Name, object? Member)[]
-            {
+            Judge(
                 ("Renci.SshNet.BaseClient.Session", session),
                 ("Renci.SshNet.Session.ChannelOpenConfirmationReceived", confirmed),
                 ("Renci.SshNet.Session.ChannelOpenConfirmationReceived (its handlers)", confirmedHandlers),
@@ -72,17 +71,11 @@ namespace SshKeepAlive.Core.Sessions
                 ("Renci.SshNet.Messages.Connection.EnvironmentVariableRequestInfo(string, string)", envRequest),
                 ("Renci.SshNet.Messages.Connection.RequestInfo.WantReply (settable)", wantReply?.SetMethod),
                 ("Renci.SshNet.Messages.Connection.ChannelRequestMessage(uint, RequestInfo)", channelRequest),
-                ("Renci.SshNet.Session.TrySendMessage(Message)", trySend),
-            }.Where(m => m.Member == null).Select(m => m.Name).FirstOrDefault();
+                ("Renci.SshNet.Session.TrySendMessage(Message)", trySend));
         }
 
         /// <summary>The verdict for the SSH.NET this process loaded.</summary>
         public static SshNetEnvironment Current => Loaded.Value;
-
-        public bool IsBound => Missing == null;
-
-        /// <summary>The first member this SSH.NET lacks; null when <see cref="IsBound"/>.</summary>
-        public string? Missing { get; }
 
         /// <summary>Binds the members in <paramref name="sshNet"/>; a missing one makes the verdict, not an exception.</summary>
         public static SshNetEnvironment Bind(Assembly sshNet) => new SshNetEnvironment(sshNet);
@@ -95,10 +88,7 @@ namespace SshKeepAlive.Core.Sessions
         /// <exception cref="InvalidOperationException">Not bound (see <see cref="Missing"/>), or the client is not connected.</exception>
         public void SendOnEveryChannel(BaseClient client, Func<IReadOnlyList<KeyValuePair<string, string>>> requests)
         {
-            if (!IsBound)
-            {
-                throw new InvalidOperationException($"This SSH.NET has no {Missing}.");
-            }
+            RequireBound();
 
             object connection = session!.GetValue(client) ?? throw new InvalidOperationException("The SSH client is not connected.");
             var hook = new Hook(this, connection, requests);
