@@ -122,6 +122,42 @@ Describe 'Invoke-PersistentSshCommand' {
             }
         }
 
+        It 'asks as ssh does, in the server''s log: each env with want-reply false before exec, and none on a forwarded connection''s channel' {
+            $original = Get-Content -LiteralPath $bed.SERVER_1_SSHD_CONFIG -Raw
+            ($original -replace '(?m)^LogLevel VERBOSE', 'LogLevel DEBUG1') + "AcceptEnv SSHKA_*`n" | Set-Content -LiteralPath $bed.SERVER_1_SSHD_CONFIG -NoNewline
+            Invoke-SshTestbed -ArgumentList @('reload', $bed.RUN_ID, 1) | Out-Null
+            $saved = [Environment]::GetEnvironmentVariable('SSHKA_SENT')
+            # The channel requests sshd logs (server_input_channel_req) from line $From on: "request reply" pairs.
+            function Get-ChannelRequest([int] $From) {
+                @(Get-Content -LiteralPath $bed.SERVER_1_SSHD_LOG | Select-Object -Skip $From |
+                    Where-Object { $_ -match 'server_input_channel_req: channel \d+ request (\S+) reply (\d)' } | ForEach-Object { "$($Matches[1]) $($Matches[2])" })
+            }
+            try {
+                $env:SSHKA_SENT = 'sent'
+                $config = New-SshTestbedConfig -Testbed $bed -Path (Join-Path $TestDrive 'env_log_config') -Extra @('SendEnv SSHKA_SENT', 'SetEnv SSHKA_SET=set')
+                $port = Get-Random -Minimum 20000 -Maximum 40000
+                $before = (Get-Content -LiteralPath $bed.SERVER_1_SSHD_LOG).Count
+                & ssh -F $config -o BatchMode=yes bed1 true 2>&1 | Out-Null
+                $between = (Get-Content -LiteralPath $bed.SERVER_1_SSHD_LOG).Count
+                $session = New-PersistentSshSession -HostName bed1 -ConfigPath $config -Name envlog -LocalForward "${port}:$($bed.SERVER_1_ADDRESS):22" -ErrorAction Stop
+                $client = [Net.Sockets.TcpClient]::new('127.0.0.1', $port)
+                try { [IO.StreamReader]::new($client.GetStream()).ReadLine() | Should -BeLike 'SSH-2.0-OpenSSH*' } finally { $client.Dispose() }
+
+                Invoke-PersistentSshCommand -Session $session -Command true | Out-Null
+
+                $sshAsked = Get-ChannelRequest $before | Select-Object -First 3
+                $sshAsked | Should -Be @('env 0', 'env 0', 'exec 1')
+                Wait-Until { (Get-ChannelRequest $between) -contains 'exec 1' } | Should -BeTrue
+                Get-ChannelRequest $between | Should -Be $sshAsked
+                @(Get-Content -LiteralPath $bed.SERVER_1_SSHD_LOG | Select-Object -Skip $between) -match 'server_request_direct_tcpip' |
+                    Should -Not -BeNullOrEmpty -Because 'the forwarded connection opened a direct-tcpip channel on the same connection'
+            }
+            finally {
+                [Environment]::SetEnvironmentVariable('SSHKA_SENT', $saved)
+                Restore-SshTestbedSshdConfig -Testbed $bed -Text $original
+            }
+        }
+
         It 'with keepalives off, finds a connection the firewall forgot, reconnects, and runs the command once' {
             Invoke-SshTestbed -ArgumentList @('idle-timeout', $bed.RUN_ID, 3) | Out-Null
             try {
