@@ -94,9 +94,9 @@ namespace SshKeepAlive.Core.Sessions
             }
         }
 
-        public static void Apply(ClientResolution resolution, string homeDirectory, SshSessionSettings settings)
+        public static void Apply(ClientResolution resolution, string homeDirectory, SshSessionSettings settings, OpenSshVersion? openSshVersion)
         {
-            var context = new Context(resolution, homeDirectory);
+            var context = new Context(resolution, homeDirectory, openSshVersion);
             settings.DefaultKeyFiles.Clear();
             var identityFiles = (string[])resolution[ClientKeyword.IdentityFile].Value!;
             ConfigSource? identitySource = resolution[ClientKeyword.IdentityFile].Sources.FirstOrDefault();
@@ -157,7 +157,7 @@ namespace SshKeepAlive.Core.Sessions
 
                     break;
                 case "SetEnv":
-                    settings.SentEnvironment.SetFirst(directive.Arguments);
+                    settings.SentEnvironment.SetFirst(context.ExpandsSetEnv ? directive.Arguments.Select(pair => SetEnvExpanded(pair, context, directive)) : directive.Arguments);
                     break;
                 case "LocalForward":
                 case "RemoteForward":
@@ -234,6 +234,13 @@ namespace SshKeepAlive.Core.Sessions
             }
         }
 
+        // Only the value: NAME=%h is NAME=<host>; a pair without '=' is left for SetFirst to skip, as ssh skips it.
+        private static string SetEnvExpanded(string pair, Context context, ClientDirective directive)
+        {
+            int equals = pair.IndexOf('=');
+            return equals < 0 ? pair : pair.Substring(0, equals + 1) + context.Expand(directive.Keyword, pair.Substring(equals + 1), directive.Source, dollar: true);
+        }
+
         // IdentityAgent: none, SSH_AUTH_SOCK (the variable's value), $VAR (legacy), or a path with ~, %-tokens and ${VAR}.
         private static string? IdentityAgent(string value, Context context, ConfigSource source)
         {
@@ -290,11 +297,14 @@ namespace SshKeepAlive.Core.Sessions
             private readonly ClientResolution resolution;
             private readonly string home;
 
-            public Context(ClientResolution resolution, string home)
+            public Context(ClientResolution resolution, string home, OpenSshVersion? openSshVersion)
             {
                 this.resolution = resolution;
                 this.home = home;
+                ExpandsSetEnv = OpenSshReleases.ExpandsSetEnv(openSshVersion);
             }
+
+            public bool ExpandsSetEnv { get; }
 
             public bool? Flag(string keyword)
             {

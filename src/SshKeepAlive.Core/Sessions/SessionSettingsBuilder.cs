@@ -93,7 +93,7 @@ namespace SshKeepAlive.Core.Sessions
             }
 
             warnings.AddRange(resolution.Diagnostics.Where(d => !d.IsError && !warnings.Any(w => w.ToString() == d.ToString())));
-            return (SshSessionSettings.FromConfig(resolution, environment.HomeDirectory), resolution);
+            return (SshSessionSettings.FromConfig(resolution, environment.HomeDirectory, environment.OpenSshVersion), resolution);
         }
 
         // ssh's ProxyJump: the last hop is reached through the hops before it (given to it as its own -J, which then wins

@@ -168,7 +168,10 @@ namespace SshKeepAlive.Core.Sessions
         /// at all, the very thing this module exists to fix).
         /// </summary>
         /// <exception cref="Errors.SshKeepAliveException">A value ssh would refuse once expanded (an unknown %-token, an unset ${VAR}).</exception>
-        public static SshSessionSettings FromConfig(ClientResolution resolution, string homeDirectory)
+        /// <param name="resolution">What the configuration says for the destination.</param>
+        /// <param name="homeDirectory">The home ~ stands for.</param>
+        /// <param name="openSshVersion">The ssh release whose rules apply where releases differ (SetEnv's expansion); null: the newest.</param>
+        public static SshSessionSettings FromConfig(ClientResolution resolution, string homeDirectory, OpenSshVersion? openSshVersion = null)
         {
             var settings = new SshSessionSettings(resolution.Target)
             {
@@ -219,7 +222,7 @@ namespace SshKeepAlive.Core.Sessions
                 settings.Unsupported.AddRange(resolution[ClientKeyword.ChannelTimeout].Sources.Select(s => new UnsupportedSetting(ClientKeyword.ChannelTimeout.Name, s)));
             }
 
-            SessionConfigReader.Apply(resolution, homeDirectory, settings);
+            SessionConfigReader.Apply(resolution, homeDirectory, settings, openSshVersion);
             return settings;
         }
 

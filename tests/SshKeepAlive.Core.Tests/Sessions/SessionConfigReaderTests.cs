@@ -243,6 +243,25 @@ namespace SshKeepAlive.Core.Tests.Sessions
             Assert.Equal(SshGValues(sshG, "setenv "), sent.Assignments.Select(a => a.Key + "=" + a.Value));
         }
 
+        [TestbedTheory]
+        [MemberData(nameof(TestbedTools.SuiteRows), MemberType = typeof(TestbedTools))]
+        public void SetEnvValues_AreExpandedOrSentAsWritten_AsEachReleasesSshGPrintsThem(string suite)
+        {
+            // 10.0 expands %-tokens (and ${VAR}s) in the values, not the names; earlier releases send them as written.
+            TestbedTools tools = TestbedTools.For(suite);
+            string config = Config("Host web01\n  HostName h.example\n  User deploy\n  Port 2222\n  SetEnv SSHKA_%h=%h:%r:%p:%n:%% SSHKA_B=plain\n");
+            string[] sshG = ProcessRunner.Run(TimeSpan.FromSeconds(30), tools.Ssh, "-G", "-F", config, "web01").Output.Split('\n');
+            ClientEnvironment environment = Environment();
+            environment.OpenSshVersion = OpenSshVersion.Parse(tools.OpenSshVersion);
+
+            SessionEnvironment sent = SessionSettingsBuilder.Build(new SshSessionRequest("web01") { ConfigFile = config }, environment).Settings.SentEnvironment;
+
+            Assert.Equal(
+                environment.OpenSshVersion.IsAtLeast(new OpenSshVersion(10, 0)) ? "SSHKA_%h=h.example:deploy:2222:web01:%" : "SSHKA_%h=%h:%r:%p:%n:%%",
+                SshGValues(sshG, "setenv ").FirstOrDefault());
+            Assert.Equal(SshGValues(sshG, "setenv "), sent.Assignments.Select(a => a.Key + "=" + a.Value));
+        }
+
         [Fact]
         public void AnInactiveFirstSetEnvLine_LeavesTheNextActiveOneInEffect_AsSshGPrints()
         {
