@@ -82,8 +82,8 @@ namespace SshKeepAlive
 
         /// <summary>
         /// Variables to set on the server for each shell and command, as NAME=VALUE, as ssh -o SetEnv: given, they replace
-        /// the ssh_config's SetEnv (ssh keeps only the first SetEnv line), and win over a variable SendEnv sends. The
-        /// server keeps those its AcceptEnv allows.
+        /// the ssh_config's SetEnv (ssh keeps only the first SetEnv line), and win over a variable SendEnv sends; values are
+        /// sent as given (no %-tokens). The server keeps those its AcceptEnv allows.
         /// </summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
