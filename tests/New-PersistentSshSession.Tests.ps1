@@ -273,13 +273,7 @@ Describe 'New-PersistentSshSession reading ssh_config as ssh does' {
         }
 
         It 'offers only the configured key with IdentitiesOnly yes although the agent holds six others; without it the server gives up' {
-            $agentSocket = Join-Path $TestDrive 'agent.sock'
-            $agent = Start-Process -FilePath ssh-agent -ArgumentList '-D', '-a', $agentSocket -PassThru -RedirectStandardOutput (Join-Path $TestDrive 'agent.out')
-            $saved = $env:SSH_AUTH_SOCK
-            try {
-                Wait-Until { Test-Path -LiteralPath $agentSocket } | Should -BeTrue
-                $env:SSH_AUTH_SOCK = $agentSocket
-                foreach ($i in 1..6) { & ssh-add -q (New-TestKey (Join-Path $TestDrive "agent_key_$i")) 2>&1 | Out-Null }
+            Invoke-WithTestAgent -KeyPath (1..6 | ForEach-Object { New-TestKey (Join-Path $TestDrive "agent_key_$_") }) {
                 $only = New-SshTestbedConfig -Testbed $Bed -Path (Join-Path $TestDrive 'only_config') -PerHost @{ bed1 = 'IdentitiesOnly yes' }
                 $all = New-SshTestbedConfig -Testbed $Bed -Path (Join-Path $TestDrive 'all_config')
 
@@ -288,10 +282,6 @@ Describe 'New-PersistentSshSession reading ssh_config as ssh does' {
                     Should -Throw -ErrorId 'AuthenticationAttemptsExhausted,SshKeepAlive.Commands.NewPersistentSshSessionCommand' -PassThru
                 $caught.Exception.Message | Should -BeLike '*Too many authentication failures*'
                 $caught.ErrorDetails.RecommendedAction | Should -BeLike '*IdentitiesOnly*'
-            }
-            finally {
-                $env:SSH_AUTH_SOCK = $saved
-                Stop-Process -Id $agent.Id -ErrorAction Ignore
             }
         }
 
@@ -305,14 +295,8 @@ Describe 'New-PersistentSshSession reading ssh_config as ssh does' {
         }
 
         It 'with ForwardAgent yes names why it cannot forward the agent ssh -A forwards, and its commands keep working without one' {
-            $agentSocket = Join-Path $TestDrive 'forwarded-agent.sock'
-            $agent = Start-Process -FilePath ssh-agent -ArgumentList '-D', '-a', $agentSocket -PassThru -RedirectStandardOutput (Join-Path $TestDrive 'forwarded-agent.out')
-            $saved = $env:SSH_AUTH_SOCK
-            try {
-                Wait-Until { Test-Path -LiteralPath $agentSocket } | Should -BeTrue
-                $env:SSH_AUTH_SOCK = $agentSocket
-                $key = New-TestKey (Join-Path $TestDrive 'forwarded_key')
-                & ssh-add -q $key 2>&1 | Out-Null
+            $key = New-TestKey (Join-Path $TestDrive 'forwarded_key')
+            Invoke-WithTestAgent -KeyPath $key {
                 $fingerprint = (& ssh-keygen -lf "$key.pub") -split ' ' | Select-Object -Index 1
                 $config = New-SshTestbedConfig -Testbed $Bed -Path (Join-Path $TestDrive 'agent_config') -PerHost @{ bed1 = 'ForwardAgent yes' }
                 "$(& ssh -F $config -o BatchMode=yes bed1 'ssh-add -l 2>&1')" | Should -BeLike "*$fingerprint*" -Because 'ssh -A forwards the agent with this configuration'
@@ -323,10 +307,6 @@ Describe 'New-PersistentSshSession reading ssh_config as ssh does' {
                     Should -Be "Could not open a connection to your authentication agent.`nexit 2`n"
                 (Invoke-PersistentSshCommand -Session $session -Command 'echo still here').Output | Should -Be "still here`n"
                 "$($session.State)" | Should -Be 'Connected'
-            }
-            finally {
-                $env:SSH_AUTH_SOCK = $saved
-                Stop-Process -Id $agent.Id -ErrorAction Ignore
             }
         }
 
