@@ -68,6 +68,15 @@ namespace SshKeepAlive.Core.Sessions
             ["RefuseConnection"] = new[] { "no", "false" },
         };
 
+        // Why a keyword is not honoured, where a user would otherwise expect it to work. ForwardAgent: SSH.NET parses
+        // every incoming SSH_MSG_CHANNEL_OPEN itself and throws on a type it does not know (auth-agent@openssh.com among
+        // them), which ends its message loop and so the connection; nothing outside SSH.NET can accept such a channel.
+        private static readonly Dictionary<string, string> WhyUnsupported = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
+        {
+            ["ForwardAgent"] = "SSH.NET cannot forward the agent: it drops the connection when the server opens an agent channel; " +
+                "ProxyJump reaches hosts beyond this one with the local keys",
+        };
+
         /// <summary>
         /// What a terminal session (Enter-PersistentSsh) cannot do as ssh would: run RemoteCommand instead of the shell,
         /// or go without a terminal; and what a command session (New-PersistentSshSession, whose commands run without a
@@ -116,7 +125,8 @@ namespace SshKeepAlive.Core.Sessions
 
                 if (first && !Honoured.Contains(directive.Keyword) && !IsHarmless(directive) && !IsHonouredHere(directive))
                 {
-                    settings.Unsupported.Add(new UnsupportedSetting(directive.Keyword, directive.Source));
+                    WhyUnsupported.TryGetValue(directive.Keyword, out string? why);
+                    settings.Unsupported.Add(new UnsupportedSetting(directive.Keyword, directive.Source, why));
                 }
             }
 

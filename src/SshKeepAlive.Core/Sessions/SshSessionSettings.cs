@@ -13,17 +13,21 @@ namespace SshKeepAlive.Core.Sessions
     /// <summary>A line of ssh_config that persistent sessions do not honour, named in the one warning of a connect.</summary>
     public sealed class UnsupportedSetting
     {
-        public UnsupportedSetting(string keyword, ConfigSource source)
+        public UnsupportedSetting(string keyword, ConfigSource source, string? why = null)
         {
             Keyword = keyword;
             Source = source;
+            Why = why;
         }
 
         public string Keyword { get; }
 
         public ConfigSource Source { get; }
 
-        public override string ToString() => $"{Keyword} at {Source}";
+        /// <summary>Why sessions cannot honour it and what to use instead, where the keyword alone does not say.</summary>
+        public string? Why { get; }
+
+        public override string ToString() => Why == null ? $"{Keyword} at {Source}" : $"{Keyword} at {Source} ({Why})";
     }
 
     /// <summary>

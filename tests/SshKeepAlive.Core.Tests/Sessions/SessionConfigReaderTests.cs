@@ -112,7 +112,8 @@ namespace SshKeepAlive.Core.Tests.Sessions
 
             SessionSettingsResult result = Build(config);
 
-            Assert.Equal($"ForwardX11 at {config}:2, ForwardAgent at {config}:3, ControlMaster at {config}:4 are not supported by persistent sessions (they connect as if those lines were absent).", result.UnsupportedWarning);
+            Assert.Equal($"ForwardX11 at {config}:2, ForwardAgent at {config}:3 (SSH.NET cannot forward the agent: it drops the connection when the server opens an agent channel; " +
+                $"ProxyJump reaches hosts beyond this one with the local keys), ControlMaster at {config}:4 are not supported by persistent sessions (they connect as if those lines were absent).", result.UnsupportedWarning);
         }
 
         [Theory]
@@ -128,6 +129,31 @@ namespace SshKeepAlive.Core.Tests.Sessions
             string? warning = SessionSettingsBuilder.Build(new SshSessionRequest("web01") { ConfigFile = config, Interactive = interactive }, Environment()).UnsupportedWarning;
 
             Assert.Equal(named == null ? null : $"{named} at {config}:2 is not supported by persistent sessions (they connect as if those lines were absent).", warning);
+        }
+
+        [Theory]
+        [InlineData("yes")]
+        [InlineData("True")]
+        [InlineData("no")]
+        [InlineData("NO")]
+        [InlineData("false")]
+        [InlineData("/run/agent.sock")]
+        [InlineData("~/agent.sock")]
+        [InlineData("SSH_AUTH_SOCK")]
+        [InlineData("$SSH_AUTH_SOCK")]
+        public void ForwardAgent_WhenSshWouldForward_IsNamedWithWhySessionsCannot(string value)
+        {
+            string config = Config("Host web01\n  ForwardAgent " + value + "\n");
+            string sshForwards = ProcessRunner.Run(TimeSpan.FromSeconds(30), "ssh", "-G", "-F", config, "web01").Output
+                .Split('\n').Single(l => l.StartsWith("forwardagent ", StringComparison.Ordinal)).Substring("forwardagent ".Length);
+
+            string? warning = Build(config).UnsupportedWarning;
+
+            Assert.Equal(
+                sshForwards == "no" ? null
+                    : $"ForwardAgent at {config}:2 (SSH.NET cannot forward the agent: it drops the connection when the server opens an agent channel; " +
+                      "ProxyJump reaches hosts beyond this one with the local keys) is not supported by persistent sessions (they connect as if those lines were absent).",
+                warning);
         }
 
         [Fact]
