@@ -75,6 +75,11 @@ namespace SshKeepAlive.Core.Sessions
         {
             ["ForwardAgent"] = "SSH.NET cannot forward the agent: it drops the connection when the server opens an agent channel; " +
                 "ProxyJump reaches hosts beyond this one with the local keys",
+
+            // Named only when honouring them is not possible here (IsHonouredHere).
+            ["GSSAPIAuthentication"] = "a Kerberos ticket may be there, but SSH.NET has no gssapi-with-mic: sessions authenticate without it",
+            ["SendEnv"] = "the SSH.NET loaded has no way to send env requests",
+            ["SetEnv"] = "the SSH.NET loaded has no way to send env requests",
         };
 
         /// <summary>
