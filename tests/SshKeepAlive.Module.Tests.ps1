@@ -49,20 +49,15 @@ Describe 'SshKeepAlive module' {
         }
     }
 
-    It 'runs external commands through the CliWrap and diffs through the DiffPlex in its own deps folder and load context' -Skip:($PSVersionTable.PSEdition -ne 'Core') {
-        $config = Join-Path $TestDrive 'exec_config'
-        [System.IO.File]::WriteAllText($config, "Match exec `"true`"`n    ServerAliveInterval 5`n")
-        $null = Get-SshTimeoutConfig -Path $config -HostName web01 -AllowMatchExec
+    It 'diffs through the DiffPlex in its own deps folder and load context' -Skip:($PSVersionTable.PSEdition -ne 'Core') {
         $plain = Join-Path $TestDrive 'plain_config'
         [System.IO.File]::WriteAllText($plain, "Host web01`n    ServerAliveInterval 5`n")
         $null = Set-SshKeepAlive -Path $plain -HostName web01 -Interval 7 -WhatIf
 
-        foreach ($name in 'CliWrap', 'DiffPlex') {
-            $loaded = @([AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq $name })
-            $loaded.Count | Should -Be 1 -Because "$name is loaded once"
-            [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext($loaded[0]).GetType().FullName | Should -Be 'SshKeepAlive.ModuleLoadContext'
-            $loaded[0].Location | Should -Be (Join-Path $ModuleDirectory "deps/$name.dll")
-        }
+        $loaded = @([AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'DiffPlex' })
+        $loaded.Count | Should -Be 1 -Because 'DiffPlex is loaded once'
+        [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext($loaded[0]).GetType().FullName | Should -Be 'SshKeepAlive.ModuleLoadContext'
+        $loaded[0].Location | Should -Be (Join-Path $ModuleDirectory 'deps/DiffPlex.dll')
     }
 
     It 'lays out the cmdlets at the root and Core with SSH.NET in deps/, shipping no engine' {
