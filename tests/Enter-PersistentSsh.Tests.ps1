@@ -188,8 +188,9 @@ Describe 'Enter-PersistentSsh' {
         }
 
         It 'gives the interactive shell (multiplexer <Multiplexer>) the variables SendEnv names and SetEnv sets, as ssh -t does' -ForEach @(
-            # None: a pty and a shell; Tmux: a pty with the attach command (a tmux server it starts has the command's environment).
-            @{ Multiplexer = 'None' }, @{ Multiplexer = 'Tmux' }
+            # None: a pty and a shell; Tmux and Screen: a pty with the attach command (the tmux server or screen session it
+            # starts has the command's environment).
+            @{ Multiplexer = 'None' }, @{ Multiplexer = 'Tmux' }, @{ Multiplexer = 'Screen' }
         ) {
             $sshd = Add-SshTestbedSshdConfig -Testbed $Bed -Line 'AcceptEnv SSHKA_*'
             $saved = @{}
