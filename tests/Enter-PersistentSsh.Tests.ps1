@@ -1,7 +1,7 @@
 #Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.1.0' }
 # Enter-PersistentSsh: what it refuses before any terminal is touched, and, against the sshd testbed, a person's pwsh
 # in a real terminal (a tmux pane: keys typed with send-keys, the screen read with capture-pane). Re-attaching
-# tmux across a cut path is covered with a scripted terminal in the Core tests.
+# tmux across a cut path is covered with a scripted terminal in the Core tests; re-attaching screen is covered here.
 
 BeforeDiscovery {
     . (Join-Path $PSScriptRoot 'Testbed.ps1')
@@ -188,8 +188,9 @@ Describe 'Enter-PersistentSsh' {
         }
 
         It 'gives the interactive shell (multiplexer <Multiplexer>) the variables SendEnv names and SetEnv sets, as ssh -t does' -ForEach @(
-            # None: a pty and a shell; Tmux: a pty with the attach command (a tmux server it starts has the command's environment).
-            @{ Multiplexer = 'None' }, @{ Multiplexer = 'Tmux' }
+            # None: a pty and a shell; Tmux and Screen: a pty with the attach command (the tmux server or screen session it
+            # starts has the command's environment).
+            @{ Multiplexer = 'None' }, @{ Multiplexer = 'Tmux' }, @{ Multiplexer = 'Screen' }
         ) {
             $sshd = Add-SshTestbedSshdConfig -Testbed $Bed -Line 'AcceptEnv SSHKA_*'
             $saved = @{}
@@ -237,6 +238,89 @@ Describe 'Enter-PersistentSsh' {
             Invoke-Remote "tmux kill-session -t $name" | Out-Null
             Wait-Until { Test-PwshPrompt 'tmux' } | Should -BeTrue -Because "the cmdlet ends with the tmux session:`n$(Get-Screen 'tmux')"
             Stop-Pane 'tmux'
+        }
+
+        Context 'with screen' {
+            BeforeAll {
+                # Both places screen keeps its sockets here: the system folder and the one SCREENDIR names when that is unusable.
+                function Get-ScreenList {
+                    Invoke-Remote 'screen -ls 2>/dev/null; SCREENDIR=$HOME/.screen screen -ls 2>/dev/null; true'
+                }
+
+                # Makes screen's socket folder as Debian's boot does (tmpfiles.d/screen-cleanup.conf), or leaves it missing as in
+                # a container without systemd.
+                function Initialize-ScreenSocketFolder([string] $Folder) {
+                    if ($Folder -eq 'made at boot') {
+                        Invoke-SshTestbedServerCommand -Testbed $Bed -Command 'install', '-d', '-m', '0777', '-g', 'utmp', '/run/screen' | Out-Null
+                    }
+                }
+
+                # The screen clients of session $Name on the server (the attach command creating or re-attaching it; the
+                # session itself runs as SCREEN): one per terminal attached.
+                function Get-ScreenClientCount([string] $Name) {
+                    @(Invoke-SshTestbed -ArgumentList 'procs', $Bed.RUN_ID | Where-Object { "$_" -cmatch "^\d+ screen (-D -RR )?-S $Name$" }).Count
+                }
+            }
+            AfterEach {
+                Stop-Pane 'screen'; Stop-Pane 'rescreen'
+                Invoke-SshTestbedServerCommand -Testbed $Bed -Command 'sh', '-c', 'pkill -i -x screen; rm -rf /run/screen /home/*/.screen; true' | Out-Null
+            }
+
+            It 'attaches screen (socket folder <Folder>) as the channel''s command: the remote prompt shows, a typed command runs, and a session whose name only starts with the same letters is left alone' -ForEach @(
+                @{ Folder = 'made at boot'; Sockets = '/run/screen/S-' }
+                @{ Folder = 'missing, as in a container without systemd'; Sockets = '/home/[^/]+/\.screen' }
+            ) {
+                $name = 'ska' + [guid]::NewGuid().ToString('N').Substring(0, 8)
+                Initialize-ScreenSocketFolder $Folder
+                # "screen -S NAME" also matches NAME2; the attach must create NAME instead of joining it.
+                Invoke-Remote "screen -ls 2>/dev/null | grep -q ' in /' || export SCREENDIR=`$HOME/.screen; screen -dmS ${name}2 sleep 300" | Out-Null
+                $logBefore = (Get-Content -LiteralPath $Bed.SERVER_1_SSHD_LOG).Count
+                Start-PwshPane 'screen'
+                Send-EnterPersistentSsh 'screen' "-Multiplexer Screen -SessionName $name"
+                Wait-Until { Test-RemotePrompt 'screen' } | Should -BeTrue -Because "the shell in screen shows its prompt:`n$(Get-Screen 'screen')"
+
+                Invoke-Tmux send-keys -t screen -l "echo first-`$((6*7)) `$STY`r"
+
+                Wait-Until { (Get-Screen 'screen') -match "(?m)^first-42 \d+\.$name$" } | Should -BeTrue -Because "the first line typed runs in screen session $($name):`n$(Get-Screen 'screen')"
+                $list = Get-ScreenList
+                @($list -match "^\s+\d+\.$name\s") | Should -HaveCount 1 -Because "screen lists the session:`n$($list -join "`n")"
+                $list -join "`n" | Should -Match "\d+ Sockets in $Sockets" -Because 'the sockets are where screen keeps them'
+                $sessions = @(Get-Content -LiteralPath $Bed.SERVER_1_SSHD_LOG | Select-Object -Skip $logBefore | Where-Object { $_ -match 'Starting session: (\w+) on pts' } | ForEach-Object { $Matches[1] })
+                $sessions | Should -Be @('command') -Because 'sshd starts the pty session with the attach command, not a login shell'
+                Invoke-Tmux send-keys -t screen -l "exit`r"
+                Wait-Until { Test-PwshPrompt 'screen' } | Should -BeTrue -Because "the cmdlet ends with the screen session:`n$(Get-Screen 'screen')"
+            }
+
+            It 'after a cut path comes back, re-attaches the same screen session, its loop still running, at the terminal''s new size' {
+                $name = 'ska' + [guid]::NewGuid().ToString('N').Substring(0, 8)
+                Start-PwshPane 'rescreen'
+                Send-EnterPersistentSsh 'rescreen' "-Multiplexer Screen -SessionName $name -KeepAliveInterval 1 -KeepAliveCountMax 2 -ReconnectDelay 0.2"
+                Wait-Until { Test-RemotePrompt 'rescreen' } | Should -BeTrue -Because "the shell in screen shows its prompt:`n$(Get-Screen 'rescreen')"
+                Invoke-Tmux send-keys -t rescreen -l "n=0; while :; do n=`$((n+1)); echo tick-`$n; sleep 1; done`r"
+                Wait-Until { (Get-Screen 'rescreen') -match '(?m)^tick-3$' } | Should -BeTrue -Because "the loop runs:`n$(Get-Screen 'rescreen')"
+
+                Invoke-SshTestbed -ArgumentList @('cut', $Bed.RUN_ID) | Out-Null
+                try {
+                    Wait-Until { (Get-Screen 'rescreen') -match 'lost \d+ s ago' } | Should -BeTrue -Because "the loss is noticed:`n$(Get-Screen 'rescreen')"
+                    $lastTick = [regex]::Matches((Get-Screen 'rescreen'), '(?m)^tick-(\d+)$') | ForEach-Object { [int] $_.Groups[1].Value } | Measure-Object -Maximum
+                    Invoke-Tmux resize-window -t rescreen -x 100 -y 24
+                }
+                finally {
+                    Invoke-SshTestbed -ArgumentList @('restore', $Bed.RUN_ID) | Out-Null
+                }
+
+                # Ticks the loop printed during the cut (screen kept it running) show after re-attaching.
+                Wait-Until { (Get-Screen 'rescreen') -match '(?m)^tick-(\d+)$' -and [int] ([regex]::Matches((Get-Screen 'rescreen'), '(?m)^tick-(\d+)$') | Select-Object -Last 1).Groups[1].Value -gt $lastTick.Maximum + 3 } |
+                    Should -BeTrue -Because "the loop kept counting past tick-$($lastTick.Maximum):`n$(Get-Screen 'rescreen')"
+                $list = Get-ScreenList
+                @($list -match "^\s+\d+\.$name\s+\S.*\(Attached\)") | Should -HaveCount 1 -Because "one screen session, attached again:`n$($list -join "`n")"
+                Wait-Until { (Get-ScreenClientCount $name) -eq 1 } | Should -BeTrue -Because "the client of the dead connection is detached: $(Get-ScreenClientCount $name) clients"
+                Invoke-Tmux send-keys -t rescreen C-c
+                Invoke-Tmux send-keys -t rescreen -l "echo size=`$(stty size)`r"
+                Wait-Until { (Get-Screen 'rescreen') -match '(?m)^size=24 100$' } | Should -BeTrue -Because "the re-attached window takes the terminal's size:`n$(Get-Screen 'rescreen')"
+                Invoke-Tmux send-keys -t rescreen -l "exit`r"
+                Wait-Until { Test-PwshPrompt 'rescreen' } | Should -BeTrue -Because "the cmdlet ends with the screen session:`n$(Get-Screen 'rescreen')"
+            }
         }
 
         It 'shows during an outage how long it lasts, the attempt, the next try and how to give up; Ctrl-C gives up with an error' {
