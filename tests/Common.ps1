@@ -36,6 +36,29 @@ function New-TestKey([string] $Path) {
     $Path
 }
 
+# Runs $ScriptBlock with SSH_AUTH_SOCK naming a new ssh-agent that holds the keys at $KeyPath; then stops the agent
+# and puts SSH_AUTH_SOCK back.
+function Invoke-WithTestAgent {
+    param([string[]] $KeyPath = @(), [Parameter(Mandatory)] [scriptblock] $ScriptBlock)
+    $folder = New-Item -ItemType Directory -Path (Join-Path $TestDrive ('agent-' + [guid]::NewGuid().ToString('N').Substring(0, 8)))
+    $socket = Join-Path $folder 'agent.sock'
+    $agent = Start-Process -FilePath ssh-agent -ArgumentList '-D', '-a', $socket -PassThru -RedirectStandardOutput (Join-Path $folder 'agent.out')
+    $saved = $env:SSH_AUTH_SOCK
+    try {
+        Wait-Until { Test-Path -LiteralPath $socket } | Should -BeTrue
+        $env:SSH_AUTH_SOCK = $socket
+        foreach ($key in $KeyPath) {
+            & ssh-add -q $key 2>&1 | Out-Null
+            if ($LASTEXITCODE -ne 0) { throw "ssh-add failed for $key" }
+        }
+        & $ScriptBlock
+    }
+    finally {
+        $env:SSH_AUTH_SOCK = $saved
+        Stop-Process -Id $agent.Id -ErrorAction Ignore
+    }
+}
+
 # What a console shows for $ScriptBlock: it runs in a new pwsh with the built module imported, and the lines that
 # pwsh prints come back, host output included (the "What if:" text of -WhatIf and the -Confirm prompt reach the
 # host only, never a stream this session could redirect). $ArgumentList arrives as the script's $args, serialized

@@ -75,6 +75,89 @@ Describe 'Invoke-PersistentSshCommand' {
             }
         }
 
+        It 'sends the variables SendEnv names and SetEnv sets as ssh does (SetEnv wins, others stay here), and Debian''s defaults raise no warning' {
+            $sshd = Add-SshTestbedSshdConfig -Testbed $bed -Line 'AcceptEnv SSHKA_*'
+            $saved = @{}
+            foreach ($name in 'SSHKA_SENT', 'SSHKA_NOT', 'SSHKA_BOTH', 'KRB5CCNAME') { $saved[$name] = [Environment]::GetEnvironmentVariable($name) }
+            try {
+                $env:SSHKA_SENT = 'sent value'; $env:SSHKA_NOT = 'stays here'; $env:SSHKA_BOTH = 'local'
+                $env:KRB5CCNAME = "FILE:$(Join-Path $TestDrive 'no-ticket')"
+                # Debian's /etc/ssh/ssh_config has SendEnv LANG LC_* and GSSAPIAuthentication yes.
+                $config = New-SshTestbedConfig -Testbed $bed -Path (Join-Path $TestDrive 'env_config') -Extra @(
+                    'SendEnv LANG LC_*', 'GSSAPIAuthentication yes', 'SendEnv SSHKA_SENT SSHKA_BOTH', 'SetEnv SSHKA_SET="set value" SSHKA_BOTH=setenv')
+                $print = 'printf "%s|" "${SSHKA_SENT-unset}" "${SSHKA_NOT-unset}" "${SSHKA_SET-unset}" "${SSHKA_BOTH-unset}"'
+                $sshSees = & ssh -F $config -o BatchMode=yes bed1 $print 2>&1
+                $session = New-PersistentSshSession -HostName bed1 -ConfigPath $config -Name env -WarningVariable warnings -ErrorAction Stop
+
+                $result = Invoke-PersistentSshCommand -Session $session -Command $print
+
+                $sshSees | Should -BeExactly 'sent value|unset|set value|setenv|'
+                $result.Output | Should -BeExactly $sshSees
+                $warnings | Should -BeNullOrEmpty
+            }
+            finally {
+                foreach ($name in $saved.Keys) { [Environment]::SetEnvironmentVariable($name, $saved[$name]) }
+                Restore-SshTestbedSshdConfig -Testbed $bed -Text $sshd
+            }
+        }
+
+        It 'takes -SendEnv and -SetEnv as ssh -o takes them: before ssh_config, whose SetEnv they then replace' {
+            $sshd = Add-SshTestbedSshdConfig -Testbed $bed -Line 'AcceptEnv SSHKA_*'
+            $saved = [Environment]::GetEnvironmentVariable('SSHKA_PARAM')
+            try {
+                $env:SSHKA_PARAM = 'sent by parameter'
+                $config = New-SshTestbedConfig -Testbed $bed -Path (Join-Path $TestDrive 'env_param_config') -Extra @('SetEnv SSHKA_A=config SSHKA_C=config')
+                $print = 'printf "%s|" "${SSHKA_PARAM-unset}" "${SSHKA_A-unset}" "${SSHKA_B-unset}" "${SSHKA_C-unset}"'
+                $sshSees = & ssh -o 'SendEnv=SSHKA_PAR*' -o 'SetEnv=SSHKA_A=param SSHKA_B=param' -F $config -o BatchMode=yes bed1 $print 2>&1
+                $session = New-PersistentSshSession -HostName bed1 -ConfigPath $config -Name envparam -SendEnv 'SSHKA_PAR*' -SetEnv 'SSHKA_A=param', 'SSHKA_B=param' -ErrorAction Stop
+
+                $result = Invoke-PersistentSshCommand -Session $session -Command $print
+
+                $sshSees | Should -BeExactly 'sent by parameter|param|param|unset|'
+                $result.Output | Should -BeExactly $sshSees
+            }
+            finally {
+                [Environment]::SetEnvironmentVariable('SSHKA_PARAM', $saved)
+                Restore-SshTestbedSshdConfig -Testbed $bed -Text $sshd
+            }
+        }
+
+        It 'asks as ssh does, in the server''s log: each env with want-reply false before exec, and none on a forwarded connection''s channel' {
+            $original = Get-Content -LiteralPath $bed.SERVER_1_SSHD_CONFIG -Raw
+            ($original -replace '(?m)^LogLevel VERBOSE', 'LogLevel DEBUG1') + "AcceptEnv SSHKA_*`n" | Set-Content -LiteralPath $bed.SERVER_1_SSHD_CONFIG -NoNewline
+            Invoke-SshTestbed -ArgumentList @('reload', $bed.RUN_ID, 1) | Out-Null
+            $saved = [Environment]::GetEnvironmentVariable('SSHKA_SENT')
+            # The channel requests sshd logs (server_input_channel_req) from line $From on: "request reply" pairs.
+            function Get-ChannelRequest([int] $From) {
+                @(Get-Content -LiteralPath $bed.SERVER_1_SSHD_LOG | Select-Object -Skip $From |
+                    Where-Object { $_ -match 'server_input_channel_req: channel \d+ request (\S+) reply (\d)' } | ForEach-Object { "$($Matches[1]) $($Matches[2])" })
+            }
+            try {
+                $env:SSHKA_SENT = 'sent'
+                $config = New-SshTestbedConfig -Testbed $bed -Path (Join-Path $TestDrive 'env_log_config') -Extra @('SendEnv SSHKA_SENT', 'SetEnv SSHKA_SET=set')
+                $port = Get-Random -Minimum 20000 -Maximum 40000
+                $before = (Get-Content -LiteralPath $bed.SERVER_1_SSHD_LOG).Count
+                & ssh -F $config -o BatchMode=yes bed1 true 2>&1 | Out-Null
+                $between = (Get-Content -LiteralPath $bed.SERVER_1_SSHD_LOG).Count
+                $session = New-PersistentSshSession -HostName bed1 -ConfigPath $config -Name envlog -LocalForward "${port}:$($bed.SERVER_1_ADDRESS):22" -ErrorAction Stop
+                $client = [Net.Sockets.TcpClient]::new('127.0.0.1', $port)
+                try { [IO.StreamReader]::new($client.GetStream()).ReadLine() | Should -BeLike 'SSH-2.0-OpenSSH*' } finally { $client.Dispose() }
+
+                Invoke-PersistentSshCommand -Session $session -Command true | Out-Null
+
+                $sshAsked = Get-ChannelRequest $before | Select-Object -First 3
+                $sshAsked | Should -Be @('env 0', 'env 0', 'exec 1')
+                Wait-Until { (Get-ChannelRequest $between) -contains 'exec 1' } | Should -BeTrue
+                Get-ChannelRequest $between | Should -Be $sshAsked
+                @(Get-Content -LiteralPath $bed.SERVER_1_SSHD_LOG | Select-Object -Skip $between) -match 'server_request_direct_tcpip' |
+                    Should -Not -BeNullOrEmpty -Because 'the forwarded connection opened a direct-tcpip channel on the same connection'
+            }
+            finally {
+                [Environment]::SetEnvironmentVariable('SSHKA_SENT', $saved)
+                Restore-SshTestbedSshdConfig -Testbed $bed -Text $original
+            }
+        }
+
         It 'with keepalives off, finds a connection the firewall forgot, reconnects, and runs the command once' {
             Invoke-SshTestbed -ArgumentList @('idle-timeout', $bed.RUN_ID, 3) | Out-Null
             try {

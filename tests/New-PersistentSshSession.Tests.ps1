@@ -30,6 +30,14 @@ Describe 'New-PersistentSshSession' {
             Get-PersistentSshSession | Should -BeNullOrEmpty
         }
 
+        It 'refuses -SetEnv without = and -SendEnv with =, as ssh refuses such lines, and registers no session' {
+            { New-PersistentSshSession -HostName 127.0.0.1 -SetEnv 'NAME' } |
+                Should -Throw -ErrorId 'ParameterArgumentValidationError,SshKeepAlive.Commands.NewPersistentSshSessionCommand'
+            { New-PersistentSshSession -HostName 127.0.0.1 -SendEnv 'NAME=VALUE' } |
+                Should -Throw -ErrorId 'ParameterArgumentValidationError,SshKeepAlive.Commands.NewPersistentSshSessionCommand'
+            Get-PersistentSshSession | Should -BeNullOrEmpty
+        }
+
         It 'refuses an ssh_config that ssh would refuse, naming the line' {
             $config = Join-Path $TestDrive 'ssh_config'
             Set-Content -LiteralPath $config -Value "Host web01`n  Port notaport"
@@ -273,13 +281,7 @@ Describe 'New-PersistentSshSession reading ssh_config as ssh does' {
         }
 
         It 'offers only the configured key with IdentitiesOnly yes although the agent holds six others; without it the server gives up' {
-            $agentSocket = Join-Path $TestDrive 'agent.sock'
-            $agent = Start-Process -FilePath ssh-agent -ArgumentList '-D', '-a', $agentSocket -PassThru -RedirectStandardOutput (Join-Path $TestDrive 'agent.out')
-            $saved = $env:SSH_AUTH_SOCK
-            try {
-                Wait-Until { Test-Path -LiteralPath $agentSocket } | Should -BeTrue
-                $env:SSH_AUTH_SOCK = $agentSocket
-                foreach ($i in 1..6) { & ssh-add -q (New-TestKey (Join-Path $TestDrive "agent_key_$i")) 2>&1 | Out-Null }
+            Invoke-WithTestAgent -KeyPath (1..6 | ForEach-Object { New-TestKey (Join-Path $TestDrive "agent_key_$_") }) {
                 $only = New-SshTestbedConfig -Testbed $Bed -Path (Join-Path $TestDrive 'only_config') -PerHost @{ bed1 = 'IdentitiesOnly yes' }
                 $all = New-SshTestbedConfig -Testbed $Bed -Path (Join-Path $TestDrive 'all_config')
 
@@ -289,10 +291,6 @@ Describe 'New-PersistentSshSession reading ssh_config as ssh does' {
                 $caught.Exception.Message | Should -BeLike '*Too many authentication failures*'
                 $caught.ErrorDetails.RecommendedAction | Should -BeLike '*IdentitiesOnly*'
             }
-            finally {
-                $env:SSH_AUTH_SOCK = $saved
-                Stop-Process -Id $agent.Id -ErrorAction Ignore
-            }
         }
 
         It 'names the keywords it does not honour in one warning with their lines, and connects' {
@@ -300,7 +298,24 @@ Describe 'New-PersistentSshSession reading ssh_config as ssh does' {
             $session = New-PersistentSshSession -HostName bed1 -ConfigPath $config -WarningVariable warned -WarningAction SilentlyContinue
             "$($session.State)" | Should -Be 'Connected'
             $warned | Should -HaveCount 1
-            "$warned" | Should -Be "ForwardX11 at ${config}:1, ForwardAgent at ${config}:2 are not supported by persistent sessions (they connect as if those lines were absent)."
+            "$warned" | Should -Be ("ForwardX11 at ${config}:1, ForwardAgent at ${config}:2 (SSH.NET cannot forward the agent: it drops the connection when the server opens an agent channel; " +
+                'ProxyJump reaches hosts beyond this one with the local keys) are not supported by persistent sessions (they connect as if those lines were absent).')
+        }
+
+        It 'with ForwardAgent yes names why it cannot forward the agent ssh -A forwards, and its commands keep working without one' {
+            $key = New-TestKey (Join-Path $TestDrive 'forwarded_key')
+            Invoke-WithTestAgent -KeyPath $key {
+                $fingerprint = (& ssh-keygen -lf "$key.pub") -split ' ' | Select-Object -Index 1
+                $config = New-SshTestbedConfig -Testbed $Bed -Path (Join-Path $TestDrive 'agent_config') -PerHost @{ bed1 = 'ForwardAgent yes' }
+                "$(& ssh -F $config -o BatchMode=yes bed1 'ssh-add -l 2>&1')" | Should -BeLike "*$fingerprint*" -Because 'ssh -A forwards the agent with this configuration'
+
+                $session = New-PersistentSshSession -HostName bed1 -ConfigPath $config -WarningVariable warned -WarningAction SilentlyContinue -ErrorAction Stop
+                "$warned" | Should -BeLike "ForwardAgent at ${config}:*SSH.NET cannot forward the agent*ProxyJump*"
+                (Invoke-PersistentSshCommand -Session $session -Command 'ssh-add -l 2>&1; echo "exit $?"').Output |
+                    Should -Be "Could not open a connection to your authentication agent.`nexit 2`n"
+                (Invoke-PersistentSshCommand -Session $session -Command 'echo still here').Output | Should -Be "still here`n"
+                "$($session.State)" | Should -Be 'Connected'
+            }
         }
 
         It 'fails at once with CredentialMissing under BatchMode yes when the server wants a password' {

@@ -47,6 +47,22 @@ function ConvertFrom-SshTestbedFacts([string[]] $Line) {
     [pscustomobject] $facts
 }
 
+# Appends -Line to server -Server's sshd_config and reloads it; returns the file's text before, for Restore-SshTestbedSshdConfig.
+function Add-SshTestbedSshdConfig {
+    param([Parameter(Mandatory)] $Testbed, [int] $Server = 1, [Parameter(Mandatory)] [string[]] $Line)
+    $path = $Testbed."SERVER_$($Server)_SSHD_CONFIG"
+    $before = Get-Content -LiteralPath $path -Raw
+    Add-Content -LiteralPath $path -Value $Line
+    Invoke-SshTestbed -ArgumentList @('reload', $Testbed.RUN_ID, $Server) | Out-Null
+    $before
+}
+
+function Restore-SshTestbedSshdConfig {
+    param([Parameter(Mandatory)] $Testbed, [int] $Server = 1, [Parameter(Mandatory)] [string] $Text)
+    Set-Content -LiteralPath $Testbed."SERVER_$($Server)_SSHD_CONFIG" -Value $Text -NoNewline
+    Invoke-SshTestbed -ArgumentList @('reload', $Testbed.RUN_ID, $Server) | Out-Null
+}
+
 # Runs a command as root inside server -Server's container (its files, users and network); returns its output.
 function Invoke-SshTestbedServerCommand {
     param([Parameter(Mandatory)] $Testbed, [int] $Server = 1, [Parameter(Mandatory)] [string[]] $Command)

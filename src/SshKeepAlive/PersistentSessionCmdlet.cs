@@ -70,6 +70,26 @@ namespace SshKeepAlive
         [ValidateNotNullOrEmpty]
         public string[]? DynamicForward { get; set; }
 
+        /// <summary>
+        /// Local environment variables to send to the server for each shell and command, by name or wildcard pattern, as
+        /// ssh -o SendEnv: added before the ssh_config's SendEnv (whose -pattern can remove them). The server keeps those
+        /// its AcceptEnv allows.
+        /// </summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        [ValidatePattern("^[^=]+$")]
+        public string[]? SendEnv { get; set; }
+
+        /// <summary>
+        /// Variables to set on the server for each shell and command, as NAME=VALUE, as ssh -o SetEnv: given, they replace
+        /// the ssh_config's SetEnv (ssh keeps only the first SetEnv line), and win over a variable SendEnv sends; values are
+        /// sent as given (no %-tokens). The server keeps those its AcceptEnv allows.
+        /// </summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        [ValidatePattern("=")]
+        public string[]? SetEnv { get; set; }
+
         /// <summary>Answers passphrase, password and keyboard-interactive prompts on the pipeline thread while a connect waits.</summary>
         private protected HostCredentialPrompter Prompter => prompter ??= new HostCredentialPrompter(Host?.UI);
 
@@ -90,6 +110,8 @@ namespace SshKeepAlive
             request.LocalForwards = LocalForward ?? new string[0];
             request.RemoteForwards = RemoteForward ?? new string[0];
             request.DynamicForwards = DynamicForward ?? new string[0];
+            request.SendEnv = SendEnv ?? new string[0];
+            request.SetEnv = SetEnv ?? new string[0];
             request.Prompter = Prompter;
             request.Interactive = this is EnterPersistentSshCommand;
             return request;

@@ -28,7 +28,7 @@ namespace SshKeepAlive.Testing
         public bool TimedOut { get; }
     }
 
-    /// <summary>The tests' way to run a program (ssh -G, sshd -T, diff, stat, ...), on CliWrap as Core's ExternalCommand is.</summary>
+    /// <summary>The tests' way to run a program (ssh -G, sshd -T, diff, stat, ...), on CliWrap (its net10.0 build).</summary>
     public static class ProcessRunner
     {
         private static readonly TimeSpan DefaultDeadline = TimeSpan.FromMinutes(5);

@@ -61,10 +61,16 @@ namespace SshKeepAlive.Core.OpenSsh
         // Before it, a line was split at whitespace with double quotes only, and what was left over refused.
         private static readonly OpenSshVersion ArgvSplitSince = new OpenSshVersion(8, 7);
 
+        // 10.0 expands %-tokens and ${VAR}s in SetEnv's values (ssh.c); before it, they are sent as written.
+        private static readonly OpenSshVersion SetEnvExpandedSince = new OpenSshVersion(10, 0);
+
         // ssh tries ~/.ssh/id_dsa second until 8.8, last from 8.9 on, and not at all from 9.8, which stopped
         // building DSA keys in by default (9.7 made them optional).
         private static readonly OpenSshVersion DsaLastSince = new OpenSshVersion(8, 9);
         private static readonly OpenSshVersion WithoutDsaSince = new OpenSshVersion(9, 8);
+
+        /// <summary>Whether ssh of <paramref name="version"/> (null: the newest release) expands SetEnv's values as it expands IdentityFile.</summary>
+        public static bool ExpandsSetEnv(OpenSshVersion? version) => version == null || version.IsAtLeast(SetEnvExpandedSince);
 
         /// <summary>
         /// The identity files ssh tries when none is configured, in its order, for <paramref name="version"/> (null:

@@ -6,7 +6,7 @@ using System.Reflection;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
-using CliWrap;
+using System.IO;
 
 namespace SshKeepAlive.Core.Platform
 {
@@ -43,16 +43,24 @@ namespace SshKeepAlive.Core.Platform
     }
 
     /// <summary>
-    /// The one way Core runs another program (sshd -t, systemctl, Match exec, ...): each argument passed as
-    /// it is (CliWrap quotes them for the platform), standard input closed, output and error read as
-    /// UTF-8, and the program killed with every process it started when the time limit passes or the
-    /// caller cancels (Ctrl-C in the cmdlets).
+    /// The one way Core runs another program (sshd -t, systemctl, Match exec, a ProxyCommand, ...): each argument passed
+    /// as it is, standard input closed (or fed), output and error read as UTF-8, and the program killed with every process
+    /// it started when the time limit passes or the caller cancels (Ctrl-C in the cmdlets).
     /// </summary>
+    /// <remarks>
+    /// On System.Diagnostics.Process directly, not CliWrap: CliWrap 3.10's netstandard2.0 build (the one this module
+    /// loads) waits for its pipes through a polyfilled ManualResetValueTaskSourceCore whose lazily created
+    /// TaskCompletionSource two threads can each create, so a completion can land in one the waiter never sees; the
+    /// call then hangs for ever, past its own cancellation (seen as a Pester run stuck in "readlink" after the child
+    /// had exited). Every wait here is on a task whose completion cannot be lost, and a cancelled wait returns at once.
+    /// </remarks>
     public static class ExternalCommand
     {
+        // After the kill at a deadline or Ctrl-C: how long to wait for the exit before reporting anyway.
+        private static readonly TimeSpan KillWait = TimeSpan.FromSeconds(5);
+
         // netstandard2.0 has only Process.Kill(); the runtimes PowerShell 7 runs on also have Kill(bool
-        // entireProcessTree), and CliWrap's netstandard2.0 build kills only the direct child on Unix.
-        // Without the tree, a cancelled "sh -c 'sleep 30; true'" would leave its sleep running.
+        // entireProcessTree). Without the tree, a cancelled "sh -c 'sleep 30; true'" would leave its sleep running.
         private static readonly MethodInfo? KillTree = typeof(Process).GetMethod(nameof(Process.Kill), new[] { typeof(bool) });
 
         /// <summary>Runs <paramref name="program"/> to completion; see <see cref="RunAsync"/>.</summary>
@@ -67,51 +75,25 @@ namespace SshKeepAlive.Core.Platform
         {
             cancellationToken.ThrowIfCancellationRequested();
             string[] argumentList = arguments.ToArray();
-            var output = new StringBuilder();
-            var error = new StringBuilder();
-            Command command = Cli.Wrap(program)
-                .WithArguments(argumentList)
-                .WithValidation(CommandResultValidation.None)
-                .WithStandardOutputPipe(PipeTarget.ToStringBuilder(output, Encoding.UTF8))
-                .WithStandardErrorPipe(PipeTarget.ToStringBuilder(error, Encoding.UTF8));
-
             using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             deadline.CancelAfter(timeout);
-            using var kill = new CancellationTokenSource();
-            Process? started = null;
-            int stopped = 0;
-            using (deadline.Token.Register(() =>
-            {
-                // The tree first: once CliWrap has killed the direct child, its children are no longer found under it.
-                Volatile.Write(ref stopped, 1);
-                Kill(Volatile.Read(ref started));
-                kill.Cancel();
-            }))
-            {
-                CommandResult? result = null;
-                try
-                {
-                    result = await command
-                        .ExecuteAsync(null, process => Volatile.Write(ref started, process), kill.Token)
-                        .ConfigureAwait(false);
-                }
-                catch (OperationCanceledException) when (kill.IsCancellationRequested)
-                {
-                    // Reported below.
-                }
+            using Process process = Start(program, argumentList);
+            Task exited = ExitOf(process);
+            process.StandardInput.Close();
+            Task<byte[]> output = ReadToEndAsync(process.StandardOutput.BaseStream);
+            Task<byte[]> error = ReadToEndAsync(process.StandardError.BaseStream);
 
-                // A program killed by the tree kill may exit before CliWrap hears of the cancellation: its exit code
-                // is then the kill's, not an answer.
-                if (result != null && Volatile.Read(ref stopped) == 0)
-                {
-                    return new ExternalCommandResult(result.ExitCode, output.ToString(), error.ToString());
-                }
-
-                string commandLine = string.Join(" ", new[] { program }.Concat(argumentList));
-                throw cancellationToken.IsCancellationRequested
-                    ? new OperationCanceledException($"'{commandLine}' was stopped.", cancellationToken)
-                    : new ExternalCommandTimeoutException(commandLine, timeout);
+            // A program's output can outlive it (a child it left running holds the pipe): read until both close, within the limit.
+            if (await CompletesAsync(Task.WhenAll(exited, output, error), deadline.Token).ConfigureAwait(false))
+            {
+                return new ExternalCommandResult(process.ExitCode, Utf8(output.Result), Utf8(error.Result));
             }
+
+            await KillAsync(process, exited).ConfigureAwait(false);
+            string commandLine = string.Join(" ", new[] { program }.Concat(argumentList));
+            throw cancellationToken.IsCancellationRequested
+                ? new OperationCanceledException($"'{commandLine}' was stopped.", cancellationToken)
+                : new ExternalCommandTimeoutException(commandLine, timeout);
         }
 
         /// <summary>
@@ -120,57 +102,161 @@ namespace SshKeepAlive.Core.Platform
         /// cancels or <paramref name="input"/> ends (the connection it carried is closed), either of which kills it with its
         /// children, as ssh kills its ProxyCommand. Each line it writes to standard error goes to <paramref name="errorLine"/>.
         /// </summary>
-        /// <returns>Its exit code; on cancellation an <see cref="OperationCanceledException"/>.</returns>
+        /// <returns>Its exit code, or -1 when the end of <paramref name="input"/> ended it; on cancellation an <see cref="OperationCanceledException"/>.</returns>
         /// <exception cref="System.ComponentModel.Win32Exception">The program could not be started.</exception>
-        public static async Task<int> RunPipedAsync(string program, IEnumerable<string> arguments, System.IO.Stream input, System.IO.Stream output, Action<string> errorLine, CancellationToken cancellationToken)
+        public static async Task<int> RunPipedAsync(string program, IEnumerable<string> arguments, Stream input, Stream output, Action<string> errorLine, CancellationToken cancellationToken)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            Command command = Cli.Wrap(program)
-                .WithArguments(arguments.ToArray())
-                .WithValidation(CommandResultValidation.None)
-                .WithStandardOutputPipe(PipeTarget.ToStream(output))
-                .WithStandardErrorPipe(PipeTarget.ToDelegate(errorLine, Encoding.UTF8));
-            using var kill = new CancellationTokenSource();
-            using var inputEnded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            command = command.WithStandardInputPipe(PipeSource.Create(async (stdin, token) =>
+            using var stopFeeding = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            using Process process = Start(program, arguments.ToArray());
+            Task exited = ExitOf(process);
+            Task inputEnded = FeedAsync(input, process.StandardInput.BaseStream, stopFeeding.Token);
+            Task carried = Task.WhenAll(
+                CarryAsync(process.StandardOutput.BaseStream, output, cancellationToken),
+                ForEachLineAsync(process.StandardError, errorLine));
+            try
             {
-                try
+                if (await CompletesAsync(Task.WhenAny(exited, inputEnded), cancellationToken).ConfigureAwait(false) && exited.IsCompleted)
                 {
-                    await input.CopyToAsync(stdin, 81920, token).ConfigureAwait(false);
-                }
-                catch (Exception ex) when (ex is System.IO.IOException || ex is ObjectDisposedException)
-                {
-                    // The connection broke: the same as its end.
+                    // What it wrote before exiting still belongs to the connection.
+                    await CompletesAsync(carried, cancellationToken).ConfigureAwait(false);
+                    cancellationToken.ThrowIfCancellationRequested();
+                    return process.ExitCode;
                 }
 
-                inputEnded.Cancel();
-            }));
-            Process? started = null;
-            using (inputEnded.Token.Register(() =>
+                await KillAsync(process, exited).ConfigureAwait(false);
+                cancellationToken.ThrowIfCancellationRequested();
+                return -1;
+            }
+            finally
             {
-                Kill(Volatile.Read(ref started));
-                kill.Cancel();
-            }))
-            {
-                try
-                {
-                    CommandResult result = await command.ExecuteAsync(null, process => Volatile.Write(ref started, process), kill.Token).ConfigureAwait(false);
-                    return result.ExitCode;
-                }
-                catch (OperationCanceledException) when (kill.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-                {
-                    return -1;
-                }
+                stopFeeding.Cancel();
+                Observe(inputEnded);
+                Observe(carried);
             }
         }
 
-        private static void Kill(Process? process)
+        private static Process Start(string program, IReadOnlyList<string> arguments)
         {
-            if (process == null)
+            var process = new Process
             {
-                return;
+                StartInfo = new ProcessStartInfo(program, CommandLineArguments.Join(arguments))
+                {
+                    UseShellExecute = false,
+                    CreateNoWindow = true,
+                    RedirectStandardInput = true,
+                    RedirectStandardOutput = true,
+                    RedirectStandardError = true,
+                },
+                EnableRaisingEvents = true,
+            };
+            try
+            {
+                process.Start();
+                return process;
+            }
+            catch
+            {
+                process.Dispose();
+                throw;
+            }
+        }
+
+        // Completed once the process has exited: from Exited, or from HasExited when it ended before the handler was added.
+        private static Task ExitOf(Process process)
+        {
+            var exit = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+            process.Exited += (sender, e) => exit.TrySetResult(true);
+            if (process.HasExited)
+            {
+                exit.TrySetResult(true);
             }
 
+            return exit.Task;
+        }
+
+        // True when the task completed, false when the token was cancelled first (the task is then left to itself).
+        private static async Task<bool> CompletesAsync(Task task, CancellationToken cancellationToken)
+        {
+            var cancelled = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+            using (cancellationToken.Register(() => cancelled.TrySetResult(true)))
+            {
+                if (await Task.WhenAny(task, cancelled.Task).ConfigureAwait(false) != task)
+                {
+                    Observe(task);
+                    return false;
+                }
+            }
+
+            await task.ConfigureAwait(false);
+            return true;
+        }
+
+        private static async Task<byte[]> ReadToEndAsync(Stream stream)
+        {
+            using var bytes = new MemoryStream();
+            await stream.CopyToAsync(bytes).ConfigureAwait(false);
+            return bytes.ToArray();
+        }
+
+        private static string Utf8(byte[] bytes) => new UTF8Encoding(false).GetString(bytes);
+
+        // Copies the connection to the program's standard input until the connection ends, then closes that input.
+        private static async Task FeedAsync(Stream input, Stream stdin, CancellationToken cancellationToken)
+        {
+            try
+            {
+                await input.CopyToAsync(stdin, 81920, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is IOException || ex is ObjectDisposedException || ex is OperationCanceledException)
+            {
+                // The connection broke, or the program went: the same as its end.
+            }
+            finally
+            {
+                try
+                {
+                    stdin.Dispose();
+                }
+                catch (IOException)
+                {
+                    // The program had already closed its end.
+                }
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+
+        // The program's output to the connection; a connection closed under it ends the copy, as the program's end does.
+        private static async Task CarryAsync(Stream from, Stream to, CancellationToken cancellationToken)
+        {
+            try
+            {
+                await from.CopyToAsync(to, 81920, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is IOException || ex is ObjectDisposedException || ex is OperationCanceledException)
+            {
+                // Nothing left to carry it to.
+            }
+        }
+
+        private static async Task ForEachLineAsync(StreamReader reader, Action<string> line)
+        {
+            string? next;
+            while ((next = await reader.ReadLineAsync().ConfigureAwait(false)) != null)
+            {
+                line(next);
+            }
+        }
+
+        private static async Task KillAsync(Process process, Task exited)
+        {
+            Kill(process);
+            await Task.WhenAny(exited, Task.Delay(KillWait)).ConfigureAwait(false);
+        }
+
+        private static void Kill(Process process)
+        {
             try
             {
                 if (KillTree != null)
@@ -184,8 +270,12 @@ namespace SshKeepAlive.Core.Platform
             }
             catch (Exception ex) when (ex is InvalidOperationException || ex is TargetInvocationException || ex is System.ComponentModel.Win32Exception)
             {
-                // Already exited (or exiting): CliWrap's own kill and wait follow.
+                // Already exited (or exiting).
             }
         }
+
+        // A task left running once its caller gave up: its failure (a pipe closed under it) is expected and not reported.
+        private static void Observe(Task task) =>
+            task.ContinueWith(t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 }

@@ -159,14 +159,17 @@ namespace SshKeepAlive.Core.Platform
 
             // A script given no input reads none: its standard input is /dev/null, never an open channel it could wait on.
             string quotedArguments = string.Concat(arguments.Select(a => " " + Quote(a))) + (!keepsInput && (input == null || input.Length == 0) ? " </dev/null" : string.Empty);
+            // In the C locale whatever the login brought (a LANG the session forwarded): sudo's refusals are recognised by
+            // their English text, and env is there in every login shell, csh and fish included.
+            const string InC = "exec env LC_ALL=C ";
             if (!asRoot || LoginIsRoot)
             {
-                return ("exec /bin/sh -c " + Quote(body) + " sh" + quotedArguments, input);
+                return (InC + "/bin/sh -c " + Quote(body) + " sh" + quotedArguments, input);
             }
 
             if (sudoPassword == null)
             {
-                return ("exec sudo -n -- /bin/sh -c " + Quote(body) + " sh" + quotedArguments, input);
+                return (InC + "sudo -n -- /bin/sh -c " + Quote(body) + " sh" + quotedArguments, input);
             }
 
             // sudo -S reads the password from standard input, unless it needs none (NOPASSWD, a cached login): the
@@ -176,7 +179,7 @@ namespace SshKeepAlive.Core.Platform
             string skip = "while IFS= read -r sshka_line; do [ \"$sshka_line\" = " + Quote(marker) + " ] && break; done\n";
             byte[] prefix = Encoding.UTF8.GetBytes(sudoPassword + "\n" + marker + "\n");
             byte[] all = input == null ? prefix : prefix.Concat(input).ToArray();
-            return ("exec sudo -S -p '' -- /bin/sh -c " + Quote(skip + body) + " sh" + quotedArguments, all);
+            return (InC + "sudo -S -p '' -- /bin/sh -c " + Quote(skip + body) + " sh" + quotedArguments, all);
         }
 
         private static string FirstLine(string script)

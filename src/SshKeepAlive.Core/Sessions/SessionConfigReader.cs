@@ -5,6 +5,7 @@ using SshKeepAlive.Core.ClientConfig;
 using SshKeepAlive.Core.ConfigDocuments;
 using SshKeepAlive.Core.Errors;
 using SshKeepAlive.Core.OpenSsh;
+using SshKeepAlive.Core.Platform;
 using SshKeepAlive.Core.Ssh;
 
 namespace SshKeepAlive.Core.Sessions
@@ -51,7 +52,6 @@ namespace SshKeepAlive.Core.Sessions
             ["ForkAfterAuthentication"] = new[] { "no", "false" },
             ["ForwardAgent"] = new[] { "no", "false" },
             ["ForwardX11"] = new[] { "no", "false" },
-            ["GSSAPIAuthentication"] = new[] { "no", "false" },
             ["HostbasedAuthentication"] = new[] { "no", "false" },
             ["KbdInteractiveDevices"] = new string[0],
             ["NoHostAuthenticationForLocalhost"] = new[] { "no", "false" },
@@ -66,6 +66,20 @@ namespace SshKeepAlive.Core.Sessions
             ["UpdateHostKeys"] = new[] { "no", "false" },
             ["VerifyHostKeyDNS"] = new[] { "no", "false" },
             ["RefuseConnection"] = new[] { "no", "false" },
+        };
+
+        // Why a keyword is not honoured, where a user would otherwise expect it to work. ForwardAgent: SSH.NET parses
+        // every incoming SSH_MSG_CHANNEL_OPEN itself and throws on a type it does not know (auth-agent@openssh.com among
+        // them), which ends its message loop and so the connection; nothing outside SSH.NET can accept such a channel.
+        private static readonly Dictionary<string, string> WhyUnsupported = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
+        {
+            ["ForwardAgent"] = "SSH.NET cannot forward the agent: it drops the connection when the server opens an agent channel; " +
+                "ProxyJump reaches hosts beyond this one with the local keys",
+
+            // Named only when honouring them is not possible here (IsHonouredHere).
+            ["GSSAPIAuthentication"] = "a Kerberos ticket may be there, but SSH.NET has no gssapi-with-mic: sessions authenticate without it",
+            ["SendEnv"] = "the SSH.NET loaded has no way to send env requests",
+            ["SetEnv"] = "the SSH.NET loaded has no way to send env requests",
         };
 
         /// <summary>
@@ -94,9 +108,9 @@ namespace SshKeepAlive.Core.Sessions
             }
         }
 
-        public static void Apply(ClientResolution resolution, string homeDirectory, SshSessionSettings settings)
+        public static void Apply(ClientResolution resolution, string homeDirectory, SshSessionSettings settings, OpenSshVersion? openSshVersion)
         {
-            var context = new Context(resolution, homeDirectory);
+            var context = new Context(resolution, homeDirectory, openSshVersion);
             settings.DefaultKeyFiles.Clear();
             var identityFiles = (string[])resolution[ClientKeyword.IdentityFile].Value!;
             ConfigSource? identitySource = resolution[ClientKeyword.IdentityFile].Sources.FirstOrDefault();
@@ -114,14 +128,25 @@ namespace SshKeepAlive.Core.Sessions
                     ApplyFirst(directive, context, settings);
                 }
 
-                if (first && !Honoured.Contains(directive.Keyword) && !IsHarmless(directive))
+                if (first && !Honoured.Contains(directive.Keyword) && !IsHarmless(directive) && !IsHonouredHere(directive))
                 {
-                    settings.Unsupported.Add(new UnsupportedSetting(directive.Keyword, directive.Source));
+                    WhyUnsupported.TryGetValue(directive.Keyword, out string? why);
+                    settings.Unsupported.Add(new UnsupportedSetting(directive.Keyword, directive.Source, why));
                 }
             }
 
             ApplyProxy(resolution, context, settings);
         }
+
+        // Keywords honoured as far as this SSH.NET and this machine allow.
+        private static bool IsHonouredHere(ClientDirective directive) => directive.Keyword switch
+        {
+            "SendEnv" or "SetEnv" => SshNetEnvironment.Current.IsBound,
+
+            // ssh's gssapi-with-mic needs a Kerberos ticket: without one it fails silently and authentication goes on, as here.
+            "GSSAPIAuthentication" => !(OpenSshValues.TryParseFlag(directive.Arguments[0], out bool on) && on) || !KerberosCache.MayExistHere(),
+            _ => false,
+        };
 
         private static bool IsHarmless(ClientDirective directive) =>
             HarmlessAt.TryGetValue(directive.Keyword, out string[]? values) && values.Any(v => string.Equals(v, directive.Arguments.FirstOrDefault(), StringComparison.OrdinalIgnoreCase));
@@ -138,6 +163,16 @@ namespace SshKeepAlive.Core.Sessions
                         settings.CertificateFiles.Add(certificate);
                     }
 
+                    break;
+                case "SendEnv":
+                    foreach (string pattern in directive.Arguments)
+                    {
+                        settings.SentEnvironment.AddSendPattern(pattern);
+                    }
+
+                    break;
+                case "SetEnv":
+                    settings.SentEnvironment.SetFirst(context.ExpandsSetEnv ? directive.Arguments.Select(pair => SetEnvExpanded(pair, context, directive)) : directive.Arguments);
                     break;
                 case "LocalForward":
                 case "RemoteForward":
@@ -214,6 +249,13 @@ namespace SshKeepAlive.Core.Sessions
             }
         }
 
+        // Only the value: NAME=%h is NAME=<host>; a pair without '=' is left for SetFirst to skip, as ssh skips it.
+        private static string SetEnvExpanded(string pair, Context context, ClientDirective directive)
+        {
+            int equals = pair.IndexOf('=');
+            return equals < 0 ? pair : pair.Substring(0, equals + 1) + context.Expand(directive.Keyword, pair.Substring(equals + 1), directive.Source, dollar: true);
+        }
+
         // IdentityAgent: none, SSH_AUTH_SOCK (the variable's value), $VAR (legacy), or a path with ~, %-tokens and ${VAR}.
         private static string? IdentityAgent(string value, Context context, ConfigSource source)
         {
@@ -270,11 +312,14 @@ namespace SshKeepAlive.Core.Sessions
             private readonly ClientResolution resolution;
             private readonly string home;
 
-            public Context(ClientResolution resolution, string home)
+            public Context(ClientResolution resolution, string home, OpenSshVersion? openSshVersion)
             {
                 this.resolution = resolution;
                 this.home = home;
+                ExpandsSetEnv = OpenSshReleases.ExpandsSetEnv(openSshVersion);
             }
+
+            public bool ExpandsSetEnv { get; }
 
             public bool? Flag(string keyword)
             {

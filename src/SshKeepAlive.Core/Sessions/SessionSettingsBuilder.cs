@@ -93,7 +93,7 @@ namespace SshKeepAlive.Core.Sessions
             }
 
             warnings.AddRange(resolution.Diagnostics.Where(d => !d.IsError && !warnings.Any(w => w.ToString() == d.ToString())));
-            return (SshSessionSettings.FromConfig(resolution, environment.HomeDirectory), resolution);
+            return (SshSessionSettings.FromConfig(resolution, environment.HomeDirectory, environment.OpenSshVersion), resolution);
         }
 
         // ssh's ProxyJump: the last hop is reached through the hops before it (given to it as its own -J, which then wins
@@ -178,6 +178,7 @@ namespace SshKeepAlive.Core.Sessions
             AddForwards(settings, ForwardKind.Local, request.LocalForwards, "-LocalForward");
             AddForwards(settings, ForwardKind.Remote, request.RemoteForwards, "-RemoteForward");
             AddForwards(settings, ForwardKind.Dynamic, request.DynamicForwards, "-DynamicForward");
+            settings.SentEnvironment.PutFirst(request.SendEnv, request.SetEnv);
         }
 
         // What the caller chose about keys, host keys, the connect timeout and prompts holds for every hop of the chain.

@@ -83,6 +83,12 @@ namespace SshKeepAlive.Core.Sessions
 
         public int KeepAliveCountMax { get; set; } = 3;
 
+        /// <summary>The variables every shell and command asks the server to set (SendEnv, SetEnv).</summary>
+        public SessionEnvironment SentEnvironment { get; set; } = new SessionEnvironment();
+
+        /// <summary>The SSH.NET internals "env" requests use; by default those of the loaded SSH.NET.</summary>
+        internal SshNetEnvironment EnvironmentRequests { get; set; } = SshNetEnvironment.Current;
+
         /// <summary>The SSH.NET internals keepalives with a reply use; by default those of the loaded SSH.NET.</summary>
         internal SshNetInternals Internals { get; set; } = SshNetInternals.Current;
 
@@ -156,7 +162,13 @@ namespace SshKeepAlive.Core.Sessions
                     SshNetConnection? watched = null;
                     try
                     {
-                        ConnectClient(client => watched = new SshNetConnection(client, Internals, PtyCommand));
+                        SshClient client = ConnectClient(opened => watched = new SshNetConnection(opened, Internals, PtyCommand));
+                        if (!SentEnvironment.IsEmpty && EnvironmentRequests.IsBound)
+                        {
+                            SessionEnvironment sent = SentEnvironment;
+                            EnvironmentRequests.SendOnEveryChannel(client, () => sent.Requests(Environment.GetEnvironmentVariables()));
+                        }
+
                         return watched!;
                     }
                     catch

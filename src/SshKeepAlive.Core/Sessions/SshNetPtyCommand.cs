@@ -18,7 +18,7 @@ namespace SshKeepAlive.Core.Sessions
     /// channel's own requests (pty-req, then exec instead of shell) finish the job, and the stream then works as
     /// for a shell (reads, writes, window changes). A Core test binds them against the SSH.NET this module ships.
     /// </remarks>
-    internal sealed class SshNetPtyCommand
+    internal sealed class SshNetPtyCommand : SshNetBinding
     {
         private const BindingFlags Any = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance;
         private static readonly Lazy<SshNetPtyCommand> Loaded = new Lazy<SshNetPtyCommand>(() => Bind(typeof(BaseClient).Assembly));
@@ -43,24 +43,17 @@ namespace SshKeepAlive.Core.Sessions
             pseudoTerminal = channelSession?.GetMethod(
                 "SendPseudoTerminalRequest", new[] { typeof(string), typeof(uint), typeof(uint), typeof(uint), typeof(uint), typeof(IDictionary<TerminalModes, uint>) });
             exec = channelSession?.GetMethod("SendExecRequest", new[] { typeof(string) });
-            Missing = new (string Name, MemberInfo? Member)[]
-            {
+            Judge(
                 ("Renci.SshNet.BaseClient.Session", session),
                 ("Renci.SshNet.ShellStream(ISession, int, bool)", stream),
                 ("Renci.SshNet.ShellStream._channel", channel),
                 ("Renci.SshNet.Channels.IChannelSession.Open()", open),
                 ("Renci.SshNet.Channels.IChannelSession.SendPseudoTerminalRequest", pseudoTerminal),
-                ("Renci.SshNet.Channels.IChannelSession.SendExecRequest(string)", exec),
-            }.Where(m => m.Member == null).Select(m => m.Name).FirstOrDefault();
+                ("Renci.SshNet.Channels.IChannelSession.SendExecRequest(string)", exec));
         }
 
         /// <summary>The verdict for the SSH.NET this process loaded.</summary>
         public static SshNetPtyCommand Current => Loaded.Value;
-
-        public bool IsBound => Missing == null;
-
-        /// <summary>The first member this SSH.NET lacks; null when <see cref="IsBound"/>.</summary>
-        public string? Missing { get; }
 
         /// <summary>Binds the members in <paramref name="sshNet"/>; a missing one makes the verdict, not an exception.</summary>
         public static SshNetPtyCommand Bind(Assembly sshNet) => new SshNetPtyCommand(sshNet);
@@ -70,10 +63,7 @@ namespace SshKeepAlive.Core.Sessions
         /// <exception cref="SshException">The server refused the channel, the terminal or the command.</exception>
         public ShellStream Open(BaseClient client, string terminal, int columns, int rows, string command, int bufferSize)
         {
-            if (!IsBound)
-            {
-                throw new InvalidOperationException($"This SSH.NET has no {Missing}.");
-            }
+            RequireBound();
 
             object connection = session!.GetValue(client) ?? throw new InvalidOperationException("The SSH client is not connected.");
             var shell = (ShellStream)Invoke(() => stream!.Invoke(new[] { connection, bufferSize, (object)false }));

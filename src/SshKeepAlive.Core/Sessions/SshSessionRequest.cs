@@ -86,6 +86,12 @@ namespace SshKeepAlive.Core.Sessions
         /// <summary>Dynamic (SOCKS) forwards as ssh -D takes them, besides ssh_config's DynamicForward.</summary>
         public IReadOnlyList<string> DynamicForwards { get; set; } = new string[0];
 
+        /// <summary>SendEnv patterns as ssh -o SendEnv gives them (read before the configuration's).</summary>
+        public IReadOnlyList<string> SendEnv { get; set; } = new string[0];
+
+        /// <summary>SetEnv NAME=VALUE pairs as ssh -o SetEnv gives them: when there are any, the configuration's SetEnv lines do not count.</summary>
+        public IReadOnlyList<string> SetEnv { get; set; } = new string[0];
+
         /// <summary>Who answers passphrase, password and keyboard-interactive prompts; null: nobody (then <see cref="NoPrompterReason"/> says why).</summary>
         public Ssh.ICredentialPrompter? Prompter { get; set; }
 

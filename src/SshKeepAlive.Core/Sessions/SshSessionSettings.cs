@@ -13,17 +13,21 @@ namespace SshKeepAlive.Core.Sessions
     /// <summary>A line of ssh_config that persistent sessions do not honour, named in the one warning of a connect.</summary>
     public sealed class UnsupportedSetting
     {
-        public UnsupportedSetting(string keyword, ConfigSource source)
+        public UnsupportedSetting(string keyword, ConfigSource source, string? why = null)
         {
             Keyword = keyword;
             Source = source;
+            Why = why;
         }
 
         public string Keyword { get; }
 
         public ConfigSource Source { get; }
 
-        public override string ToString() => $"{Keyword} at {Source}";
+        /// <summary>Why sessions cannot honour it and what to use instead, where the keyword alone does not say.</summary>
+        public string? Why { get; }
+
+        public override string ToString() => Why == null ? $"{Keyword} at {Source}" : $"{Keyword} at {Source} ({Why})";
     }
 
     /// <summary>
@@ -142,6 +146,9 @@ namespace SshKeepAlive.Core.Sessions
         /// <summary>GatewayPorts: local forwards listen on every interface when no bind address says otherwise.</summary>
         public bool GatewayPorts { get; set; }
 
+        /// <summary>The variables each shell or command asks the server to set (SendEnv, SetEnv).</summary>
+        public SessionEnvironment SentEnvironment { get; } = new SessionEnvironment();
+
         /// <summary>Where the first-wins keywords beyond the resolver's own were set (keyword → line), for warnings about them.</summary>
         public Dictionary<string, ConfigSource> ConfiguredAt { get; } = new Dictionary<string, ConfigSource>(StringComparer.OrdinalIgnoreCase);
 
@@ -165,7 +172,10 @@ namespace SshKeepAlive.Core.Sessions
         /// at all, the very thing this module exists to fix).
         /// </summary>
         /// <exception cref="Errors.SshKeepAliveException">A value ssh would refuse once expanded (an unknown %-token, an unset ${VAR}).</exception>
-        public static SshSessionSettings FromConfig(ClientResolution resolution, string homeDirectory)
+        /// <param name="resolution">What the configuration says for the destination.</param>
+        /// <param name="homeDirectory">The home ~ stands for.</param>
+        /// <param name="openSshVersion">The ssh release whose rules apply where releases differ (SetEnv's expansion); null: the newest.</param>
+        public static SshSessionSettings FromConfig(ClientResolution resolution, string homeDirectory, OpenSshVersion? openSshVersion = null)
         {
             var settings = new SshSessionSettings(resolution.Target)
             {
@@ -216,7 +226,7 @@ namespace SshKeepAlive.Core.Sessions
                 settings.Unsupported.AddRange(resolution[ClientKeyword.ChannelTimeout].Sources.Select(s => new UnsupportedSetting(ClientKeyword.ChannelTimeout.Name, s)));
             }
 
-            SessionConfigReader.Apply(resolution, homeDirectory, settings);
+            SessionConfigReader.Apply(resolution, homeDirectory, settings, openSshVersion);
             return settings;
         }
 
@@ -276,6 +286,7 @@ namespace SshKeepAlive.Core.Sessions
                 ProxyCommand = ProxyCommand,
                 KeepAliveInterval = KeepAliveInterval,
                 KeepAliveCountMax = KeepAliveCountMax,
+                SentEnvironment = SentEnvironment,
             };
         }
 

@@ -33,9 +33,13 @@ namespace SshKeepAlive.Core.Terminal
             }
         }
 
-        /// <summary>The terminal type to ask the server for: this console's TERM, else xterm-256color.</summary>
-        public static string TerminalType =>
-            Environment.GetEnvironmentVariable("TERM") is string term && term.Length > 0 ? term : "xterm-256color";
+        /// <summary>
+        /// The terminal type to ask the server for, as ssh chooses it: the session's SetEnv TERM, else this console's
+        /// TERM, else xterm-256color.
+        /// </summary>
+        public static string TerminalTypeFor(Sessions.SshSessionSettings settings) =>
+            settings.SentEnvironment.Assigned("TERM") is string set && set.Length > 0 ? set
+            : Environment.GetEnvironmentVariable("TERM") is string term && term.Length > 0 ? term : "xterm-256color";
 
         public int Columns => Console.IsOutputRedirected ? 80 : Console.WindowWidth;
 

@@ -43,6 +43,15 @@ namespace SshKeepAlive.Core.Terminal
         /// its history): attach to the named session, or create it, detaching every other client first (those of
         /// dead connections would otherwise stay attached and keep the window at their size). Null for no multiplexer.
         /// </summary>
+        /// <remarks>
+        /// screen needs more than its flags, so it runs in <c>sh -c</c> (a plain word list for any login shell):
+        /// its socket folder (/run/screen on Debian) is made at boot by tmpfiles.d, which a container without
+        /// systemd never runs, and screen then only says "Cannot make directory" and exits (ssh -t host screen too);
+        /// when <c>screen -ls</c> cannot list that folder, the sockets go to SCREENDIR=$HOME/.screen, which screen
+        /// makes private itself (the same rule, so the same folder, on every re-attach). And -S NAME also matches a
+        /// longer name, so <c>-D -RR</c> would re-attach "work2" for "work": it re-attaches only when
+        /// <c>screen -ls</c> lists NAME exactly, and otherwise creates NAME.
+        /// </remarks>
         public static string? AttachCommand(Multiplexer multiplexer, string sessionName)
         {
             if (!IsValidSessionName(sessionName))
@@ -53,10 +62,20 @@ namespace SshKeepAlive.Core.Terminal
             switch (multiplexer)
             {
                 case Multiplexer.Tmux: return "tmux new-session -A -D -s " + sessionName;
-                case Multiplexer.Screen: return "screen -D -RR -S " + sessionName;
+                case Multiplexer.Screen: return ScreenAttach(sessionName);
                 case Multiplexer.None: return null;
                 default: throw new ArgumentOutOfRangeException(nameof(multiplexer), multiplexer, "Resolve Auto before attaching.");
             }
+        }
+
+        // Single quotes for the login shell, double quotes inside; the name is letters, digits, '.', '_' and '-'.
+        private static string ScreenAttach(string sessionName)
+        {
+            string listedName = sessionName.Replace(".", "\\.");
+            return "sh -c '"
+                + "if screen -ls 2>/dev/null | grep -Eq \"Sockets? (found )?in \"; then :; else SCREENDIR=$HOME/.screen; export SCREENDIR; fi; "
+                + $"if screen -ls | grep -Eq \"^[[:space:]]+[0-9]+\\.{listedName}[[:space:]]\"; then exec screen -D -RR -S {sessionName}; fi; "
+                + $"exec screen -S {sessionName}'";
         }
 
         public static Multiplexer FromProbe(string probeOutput)

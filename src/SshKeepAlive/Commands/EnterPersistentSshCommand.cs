@@ -73,13 +73,14 @@ namespace SshKeepAlive.Commands
                 WriteWarning($"{session.Target} has neither tmux nor screen: a plain shell, whose programs end if the connection drops.");
             }
 
-            WriteVerbose($"Attaching {(multiplexer == MultiplexerKind.None ? "a plain shell" : $"{multiplexer.ToString().ToLowerInvariant()} session '{SessionName}'")} with TERM={ConsoleTerminal.TerminalType}; type ~. after Enter to disconnect.");
+            string terminalType = ConsoleTerminal.TerminalTypeFor(settings);
+            WriteVerbose($"Attaching {(multiplexer == MultiplexerKind.None ? "a plain shell" : $"{multiplexer.ToString().ToLowerInvariant()} session '{SessionName}'")} with TERM={terminalType}; type ~. after Enter to disconnect.");
             ShellEnd end;
             InteractiveShell shell;
             using (var terminal = new ConsoleTerminal())
             {
                 // The console is raw until disposed: errors are written after, where a newline is a newline again.
-                shell = new InteractiveShell(session, terminal, ConsoleTerminal.TerminalType);
+                shell = new InteractiveShell(session, terminal, terminalType);
                 // Awaited so: a reconnect that must ask for a password or a one-time code asks in this terminal.
                 end = Await(() => shell.RunAsync(multiplexer, SessionName, wait, CancellationToken));
             }

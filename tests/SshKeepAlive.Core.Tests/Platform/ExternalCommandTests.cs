@@ -1,4 +1,8 @@
 using System;
+using System.Collections.Concurrent;
+using System.IO;
+using System.IO.Pipes;
+using System.Text;
 using System.Diagnostics;
 using System.Linq;
 using System.Threading;
@@ -15,7 +19,7 @@ namespace SshKeepAlive.Core.Tests.Platform
         [Fact]
         public void Run_PassesEveryArgumentAsItIs()
         {
-            string[] arguments = { "two words", "a \"quoted\" word", @"back\slash", @"trailing\", @"\\server\share ""x""", string.Empty, "*", "$HOME", "'single'" };
+            string[] arguments = { "two words", "a \"quoted\" word", @"back\slash", @"trailing\", @"\\server\share ""x""", string.Empty, "*", "$HOME", "'single'", "new\nline", "tab\there", @"ends ""\", "\"" };
 
             ExternalCommandResult result = ExternalCommand.Run("printf", new[] { "[%s]\\n" }.Concat(arguments), Wait.Bounded, CancellationToken.None);
 
@@ -60,12 +64,95 @@ namespace SshKeepAlive.Core.Tests.Platform
         }
 
         [Fact]
+        public async Task Run_ManyShortProgramsAtOnce_EachReturnsItsOwnOutput()
+        {
+            // Thousands of quick exits racing the waits for them: a runner that can lose a completion (CliWrap 3.10's
+            // netstandard2.0 build lost about one in three thousand) hangs here instead of returning.
+            Task<bool>[] workers = Enumerable.Range(0, 8).Select(worker => Task.Run(() =>
+                Enumerable.Range(0, 250).All(run =>
+                    ExternalCommand.Run("/bin/echo", new[] { $"{worker}.{run}" }, Wait.Bounded, CancellationToken.None).Output == $"{worker}.{run}\n"))).ToArray();
+
+            Task<bool[]> all = Task.WhenAll(workers);
+            Assert.True(await Task.WhenAny(all, Task.Delay(TimeSpan.FromMinutes(5))) == all, "a run never returned");
+            Assert.All(await all, Assert.True);
+        }
+
+        [Fact]
+        public async Task RunPiped_CarriesInputToTheProgramAndItsOutputBack_AndEndsItWhenTheInputEnds()
+        {
+            string sleep = RunningProcesses.UniqueSleep();
+            using var toProgram = new AnonymousPipeServerStream(PipeDirection.Out);
+            using var input = new AnonymousPipeClientStream(PipeDirection.In, toProgram.ClientSafePipeHandle);
+            using var fromProgram = new AnonymousPipeServerStream(PipeDirection.In);
+            using var output = new AnonymousPipeClientStream(PipeDirection.Out, fromProgram.ClientSafePipeHandle);
+            var errors = new ConcurrentQueue<string>();
+            Task<int> running = ExternalCommand.RunPipedAsync(
+                "/bin/sh", new[] { "-c", "read line; echo \"got $line\"; echo oops >&2; " + sleep }, input, output, errors.Enqueue, CancellationToken.None);
+
+            toProgram.Write(Encoding.UTF8.GetBytes("ping\n"));
+            toProgram.Flush();
+            Assert.Equal("got ping", new StreamReader(fromProgram).ReadLine());
+            Assert.True(Wait.Until(() => errors.Contains("oops"), Wait.Bounded), "its standard error never came");
+            toProgram.Dispose();
+
+            Assert.Equal(-1, await running);
+            Assert.True(Wait.Until(() => RunningProcesses.Count(sleep) == 0, Wait.Bounded), sleep + " was left running");
+        }
+
+        [Fact]
+        public async Task RunPiped_ReturnsTheExitCodeOfAProgramThatEndsByItself()
+        {
+            using var input = new BlockingInput();
+            using var output = new MemoryStream();
+
+            int exit = await ExternalCommand.RunPipedAsync("/bin/sh", new[] { "-c", "echo bye; exit 7" }, input, output, _ => { }, CancellationToken.None);
+
+            Assert.Equal((7, "bye\n"), (exit, Encoding.UTF8.GetString(output.ToArray())));
+        }
+
+        [Fact]
         public void Run_WithATokenAlreadyCancelled_StartsNothing()
         {
             using var stop = new CancellationTokenSource();
             stop.Cancel();
 
             Assert.ThrowsAny<OperationCanceledException>(() => ExternalCommand.Run("/bin/false", Array.Empty<string>(), Wait.Bounded, stop.Token));
+        }
+
+        // A connection that stays open and says nothing until disposed (a ProxyCommand's socket with an idle peer).
+        private sealed class BlockingInput : Stream
+        {
+            private readonly TaskCompletionSource<int> closed = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+
+            public override bool CanRead => true;
+
+            public override bool CanSeek => false;
+
+            public override bool CanWrite => false;
+
+            public override long Length => throw new NotSupportedException();
+
+            public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+            public override int Read(byte[] buffer, int offset, int count) => closed.Task.GetAwaiter().GetResult();
+
+            public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => closed.Task.WaitAsync(cancellationToken);
+
+            public override void Flush()
+            {
+            }
+
+            public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+            public override void SetLength(long value) => throw new NotSupportedException();
+
+            public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+            protected override void Dispose(bool disposing)
+            {
+                closed.TrySetResult(0);
+                base.Dispose(disposing);
+            }
         }
     }
 }

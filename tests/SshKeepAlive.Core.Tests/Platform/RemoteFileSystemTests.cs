@@ -106,6 +106,14 @@ namespace SshKeepAlive.Core.Tests.Platform
         }
 
         [Fact]
+        public void Run_ScriptsRunInTheCLocale_WhateverLocaleTheLoginForwarded()
+        {
+            var shell = new RemoteShell(new LocalCommandChannel(), loginIsRoot: true);
+
+            Assert.Equal("C", shell.RunText("printf '%s' \"$LC_ALL\""));
+        }
+
+        [Fact]
         public void Run_WhenNoShellStartsTheScript_IsCommandFailed_NotAnEmptyAnswer()
         {
             var shell = new RemoteShell(new BrokenLoginChannel(), loginIsRoot: true);

@@ -112,7 +112,8 @@ namespace SshKeepAlive.Core.Tests.Sessions
 
             SessionSettingsResult result = Build(config);
 
-            Assert.Equal($"ForwardX11 at {config}:2, ForwardAgent at {config}:3, ControlMaster at {config}:4 are not supported by persistent sessions (they connect as if those lines were absent).", result.UnsupportedWarning);
+            Assert.Equal($"ForwardX11 at {config}:2, ForwardAgent at {config}:3 (SSH.NET cannot forward the agent: it drops the connection when the server opens an agent channel; " +
+                $"ProxyJump reaches hosts beyond this one with the local keys), ControlMaster at {config}:4 are not supported by persistent sessions (they connect as if those lines were absent).", result.UnsupportedWarning);
         }
 
         [Theory]
@@ -128,6 +129,31 @@ namespace SshKeepAlive.Core.Tests.Sessions
             string? warning = SessionSettingsBuilder.Build(new SshSessionRequest("web01") { ConfigFile = config, Interactive = interactive }, Environment()).UnsupportedWarning;
 
             Assert.Equal(named == null ? null : $"{named} at {config}:2 is not supported by persistent sessions (they connect as if those lines were absent).", warning);
+        }
+
+        [Theory]
+        [InlineData("yes")]
+        [InlineData("True")]
+        [InlineData("no")]
+        [InlineData("NO")]
+        [InlineData("false")]
+        [InlineData("/run/agent.sock")]
+        [InlineData("~/agent.sock")]
+        [InlineData("SSH_AUTH_SOCK")]
+        [InlineData("$SSH_AUTH_SOCK")]
+        public void ForwardAgent_WhenSshWouldForward_IsNamedWithWhySessionsCannot(string value)
+        {
+            string config = Config("Host web01\n  ForwardAgent " + value + "\n");
+            string sshForwards = ProcessRunner.Run(TimeSpan.FromSeconds(30), "ssh", "-G", "-F", config, "web01").Output
+                .Split('\n').Single(l => l.StartsWith("forwardagent ", StringComparison.Ordinal)).Substring("forwardagent ".Length);
+
+            string? warning = Build(config).UnsupportedWarning;
+
+            Assert.Equal(
+                sshForwards == "no" ? null
+                    : $"ForwardAgent at {config}:2 (SSH.NET cannot forward the agent: it drops the connection when the server opens an agent channel; " +
+                      "ProxyJump reaches hosts beyond this one with the local keys) is not supported by persistent sessions (they connect as if those lines were absent).",
+                warning);
         }
 
         [Fact]
@@ -222,6 +248,119 @@ namespace SshKeepAlive.Core.Tests.Sessions
         {
             Assert.Empty(Build(Config("Host web01\n  LocalForward 8080 web:80\n  ClearAllForwardings yes\n")).Settings.Forwards);
         }
+
+        [Fact]
+        public void SendEnvAndSetEnv_AcrossLinesAndBlocks_AreWhatSshGPrints()
+        {
+            // SendEnv adds up over every line, -pattern removing what it matches so far; only the first SetEnv line counts,
+            // and within it the first value of a name; quotes as ssh's argument splitting takes them.
+            string config = Config(
+                "Host web01\n  SendEnv LANG LC_*\n  SendEnv SSHKA_A -LC_* SSHKA_*\n" +
+                "  SetEnv SSHKA_X=1 \"SSHKA_Y=two words\" SSHKA_X=3 SSHKA_E= SSHKA_Q=\"a=b\"\n  SetEnv SSHKA_Z=late\n" +
+                "Host nomatch\n  SetEnv SSHKA_N=inactive\n  SendEnv NOT_HERE\n" +
+                "Host *\n  SendEnv -SSHKA_A LC_ALL\n  SetEnv SSHKA_W=never\n");
+            string[] sshG = ProcessRunner.Run(TimeSpan.FromSeconds(30), "ssh", "-G", "-F", config, "web01").Output.Split('\n');
+
+            SessionEnvironment sent = Build(config).Settings.SentEnvironment;
+
+            Assert.Equal(new[] { "LANG", "SSHKA_*", "LC_ALL" }, SshGValues(sshG, "sendenv "));
+            Assert.Equal(SshGValues(sshG, "sendenv "), sent.SendPatterns);
+            Assert.Equal(new[] { "SSHKA_X=1", "SSHKA_Y=two words", "SSHKA_E=", "SSHKA_Q=a=b" }, SshGValues(sshG, "setenv "));
+            Assert.Equal(SshGValues(sshG, "setenv "), sent.Assignments.Select(a => a.Key + "=" + a.Value));
+        }
+
+        [TestbedTheory]
+        [MemberData(nameof(TestbedTools.SuiteRows), MemberType = typeof(TestbedTools))]
+        public void SetEnvValues_AreExpandedOrSentAsWritten_AsEachReleasesSshGPrintsThem(string suite)
+        {
+            // 10.0 expands %-tokens (and ${VAR}s) in the values, not the names; earlier releases send them as written.
+            TestbedTools tools = TestbedTools.For(suite);
+            string config = Config("Host web01\n  HostName h.example\n  User deploy\n  Port 2222\n  SetEnv SSHKA_%h=%h:%r:%p:%n:%% SSHKA_B=plain\n");
+            string[] sshG = ProcessRunner.Run(TimeSpan.FromSeconds(30), tools.Ssh, "-G", "-F", config, "web01").Output.Split('\n');
+            ClientEnvironment environment = Environment();
+            environment.OpenSshVersion = OpenSshVersion.Parse(tools.OpenSshVersion);
+
+            SessionEnvironment sent = SessionSettingsBuilder.Build(new SshSessionRequest("web01") { ConfigFile = config }, environment).Settings.SentEnvironment;
+
+            Assert.Equal(
+                environment.OpenSshVersion.IsAtLeast(new OpenSshVersion(10, 0)) ? "SSHKA_%h=h.example:deploy:2222:web01:%" : "SSHKA_%h=%h:%r:%p:%n:%%",
+                SshGValues(sshG, "setenv ").FirstOrDefault());
+            Assert.Equal(SshGValues(sshG, "setenv "), sent.Assignments.Select(a => a.Key + "=" + a.Value));
+        }
+
+        [Fact]
+        public void AnInactiveFirstSetEnvLine_LeavesTheNextActiveOneInEffect_AsSshGPrints()
+        {
+            string config = Config("Host other\n  SetEnv SSHKA_A=other\nHost *\n  SetEnv SSHKA_B=all\n");
+            string[] sshG = ProcessRunner.Run(TimeSpan.FromSeconds(30), "ssh", "-G", "-F", config, "web01").Output.Split('\n');
+
+            Assert.Equal(new[] { "SSHKA_B=all" }, SshGValues(sshG, "setenv "));
+            Assert.Equal(SshGValues(sshG, "setenv "), Build(config).Settings.SentEnvironment.Assignments.Select(a => a.Key + "=" + a.Value));
+        }
+
+        [Fact]
+        public void SendEnvAndSetEnvOfTheRequest_ComeBeforeTheConfiguration_AsSshDashOPutsThem()
+        {
+            // -o lines are read first: the file's "SendEnv -SSHKA_OLD" removes the request's pattern, and the request's
+            // SetEnv is the first line, so the file's is ignored.
+            string config = Config("Host web01\n  SendEnv LANG -SSHKA_OLD\n  SetEnv SSHKA_A=config SSHKA_C=config\n");
+            string[] sshG = ProcessRunner.Run(
+                TimeSpan.FromSeconds(30), "ssh", "-G", "-o", "SendEnv=SSHKA_OLD SSHKA_P*", "-o", "SetEnv=SSHKA_A=param SSHKA_B=param", "-F", config, "web01").Output.Split('\n');
+            var request = new SshSessionRequest("web01")
+            {
+                ConfigFile = config, SendEnv = new[] { "SSHKA_OLD", "SSHKA_P*" }, SetEnv = new[] { "SSHKA_A=param", "SSHKA_B=param" },
+            };
+
+            SessionEnvironment sent = SessionSettingsBuilder.Build(request, Environment()).Settings.SentEnvironment;
+
+            Assert.Equal(new[] { "SSHKA_P*", "LANG" }, SshGValues(sshG, "sendenv "));
+            Assert.Equal(SshGValues(sshG, "sendenv "), sent.SendPatterns);
+            Assert.Equal(new[] { "SSHKA_A=param", "SSHKA_B=param" }, SshGValues(sshG, "setenv "));
+            Assert.Equal(SshGValues(sshG, "setenv "), sent.Assignments.Select(a => a.Key + "=" + a.Value));
+        }
+
+        [Fact]
+        public void SendEnvAndSetEnv_AreNotNamedInTheWarning_WhileTheInternalsBind()
+        {
+            Assert.True(SshNetEnvironment.Current.IsBound, "missing: " + SshNetEnvironment.Current.Missing);
+
+            Assert.Null(Build(Config("Host web01\n  SendEnv LANG LC_*\n  SetEnv SSHKA_A=1\n")).UnsupportedWarning);
+        }
+
+        [Fact]
+        public void SetEnvTerm_IsTheTerminalTypeAsked()
+        {
+            Assert.Equal("vt220", SshKeepAlive.Core.Terminal.ConsoleTerminal.TerminalTypeFor(Build(Config("Host web01\n  SetEnv TERM=vt220\n")).Settings));
+        }
+
+        [Fact]
+        public void GssapiAuthenticationYes_IsNamedOnlyWhenAKerberosTicketMayBeUsed()
+        {
+            string config = Config("Host web01\n  GSSAPIAuthentication yes\n");
+            string cache = home.File("krb5cc_test");
+            string? before = System.Environment.GetEnvironmentVariable("KRB5CCNAME");
+            try
+            {
+                System.Environment.SetEnvironmentVariable("KRB5CCNAME", "FILE:" + cache);
+                string? withoutTicket = Build(config).UnsupportedWarning;
+                File.WriteAllText(cache, "ticket");
+                string? withTicket = Build(config).UnsupportedWarning;
+
+                Assert.Null(withoutTicket);
+                Assert.Equal(
+                    $"GSSAPIAuthentication at {config}:2 (a Kerberos ticket may be there, but SSH.NET has no gssapi-with-mic: sessions authenticate without it) " +
+                    "is not supported by persistent sessions (they connect as if those lines were absent).",
+                    withTicket);
+            }
+            finally
+            {
+                System.Environment.SetEnvironmentVariable("KRB5CCNAME", before);
+            }
+        }
+
+        private static string[] SshGValues(string[] sshG, string prefix) =>
+            sshG.Where(line => line.StartsWith(prefix, StringComparison.Ordinal)).Select(line => line.Substring(prefix.Length).TrimEnd('\r')).ToArray();
+
 
         private SessionSettingsResult Build(string config, string destination = "web01") =>
             SessionSettingsBuilder.Build(new SshSessionRequest(destination) { ConfigFile = config }, Environment());

@@ -43,22 +43,24 @@ namespace SshKeepAlive.Core.Tests.Sessions
             Assert.Equal(ConnectFailureKind.KeepAliveReplyUnavailable, ConnectFailure.Classify(problem));
         }
 
-        [Fact]
-        public void PtyCommand_BindsEveryMember_InTheSshNetThisModuleShips()
+        [Theory]
+        [InlineData(nameof(SshNetPtyCommand))]
+        [InlineData(nameof(SshNetEnvironment))]
+        public void OtherInternals_BindEveryMember_InTheSshNetThisModuleShips(string binding)
         {
-            // If this fails after an SSH.NET upgrade, Enter-PersistentSsh types the multiplexer's command into a shell.
-            SshNetPtyCommand bound = SshNetPtyCommand.Current;
+            // If this fails after an SSH.NET upgrade: without SshNetPtyCommand, Enter-PersistentSsh types the multiplexer's
+            // command into a shell; without SshNetEnvironment, SendEnv and SetEnv are named in the connect's warning, not sent.
+            string? missing = Missing(binding, typeof(BaseClient).Assembly);
 
-            Assert.True(bound.IsBound, "missing: " + bound.Missing);
+            Assert.True(missing == null, "missing: " + missing);
         }
 
-        [Fact]
-        public void PtyCommand_BindToAnAssemblyWithoutTheMembers_SaysWhichIsMissing_WithoutThrowing()
+        [Theory]
+        [InlineData(nameof(SshNetPtyCommand))]
+        [InlineData(nameof(SshNetEnvironment))]
+        public void OtherInternals_BindToAnAssemblyWithoutTheMembers_SayWhichIsMissing_WithoutThrowing(string binding)
         {
-            SshNetPtyCommand unbound = SshNetPtyCommand.Bind(typeof(object).Assembly);
-
-            Assert.False(unbound.IsBound);
-            Assert.Equal("Renci.SshNet.BaseClient.Session", unbound.Missing);
+            Assert.Equal("Renci.SshNet.BaseClient.Session", Missing(binding, typeof(object).Assembly));
         }
 
         [TestbedFact]
@@ -94,6 +96,9 @@ namespace SshKeepAlive.Core.Tests.Sessions
             Assert.Null(session.LastKeepAliveReply);
             Assert.Equal(SessionState.Connected, session.State);
         }
+
+        private static string? Missing(string binding, System.Reflection.Assembly sshNet) =>
+            binding == nameof(SshNetPtyCommand) ? SshNetPtyCommand.Bind(sshNet).Missing : SshNetEnvironment.Bind(sshNet).Missing;
 
         private static string PinnedSshNetVersion() =>
             Regex.Match(File.ReadAllText(Path.Combine(RepoPaths.Root, "Directory.Packages.props")), @"Include=""SSH\.NET"" Version=""([0-9.]+)""").Groups[1].Value;
