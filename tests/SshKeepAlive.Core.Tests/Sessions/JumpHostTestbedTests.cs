@@ -109,8 +109,7 @@ namespace SshKeepAlive.Core.Tests.Sessions
         }
 
         // Runs with the pool capped so that exactly two of its threads are free (this test's own thread and the test
-        // runner's hold some already): the cap is at least the core count, the lowest maximum the pool accepts, and
-        // threads beyond the two are held busy.
+        // runner's hold some already): threads beyond the two, up to the lowest maximum the pool accepts, are held busy.
         private static T WithTwoFreePoolThreads<T>(Func<T> action)
         {
             ThreadPool.GetMaxThreads(out int maxWorkers, out int maxIo);
@@ -123,7 +122,9 @@ namespace SshKeepAlive.Core.Tests.Sessions
                 Thread.Sleep(50);
             }
 
-            int cap = Math.Max(Environment.ProcessorCount, busy + 2);
+            // The pool accepts no maximum below the core count or below its minimum (which a fleet run may have raised).
+            ThreadPool.GetMinThreads(out int minWorkers, out _);
+            int cap = Math.Max(Math.Max(Environment.ProcessorCount, minWorkers), busy + 2);
             var release = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
             int held = 0;
             for (int i = busy + 2; i < cap; i++)
