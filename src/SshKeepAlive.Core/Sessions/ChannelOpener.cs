@@ -7,6 +7,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Renci.SshNet;
 using Renci.SshNet.Common;
+using SshKeepAlive.Core.Platform;
 
 namespace SshKeepAlive.Core.Sessions
 {
@@ -15,7 +16,9 @@ namespace SshKeepAlive.Core.Sessions
     /// connected loopback socket this process owns: SSH.NET offers those channels publicly only through
     /// <see cref="ForwardedPortLocal"/>, so each destination gets one bound to an ephemeral loopback port, and a
     /// socket of ours connects to it. The port accepts only those sockets: each is bound first, its local port
-    /// recorded, and a connection from any other port is closed before a channel opens.
+    /// recorded, and a connection from any other port is closed before a channel opens. SSH.NET opens and then carries
+    /// each such channel on the thread-pool thread that completed the accept, blocked in a read loop until the channel or
+    /// the socket closes, so each socket handed out reserves a pool thread until it is disposed.
     /// </summary>
     internal sealed class ChannelOpener : IDisposable
     {
@@ -34,7 +37,7 @@ namespace SshKeepAlive.Core.Sessions
         public async Task<Socket> OpenAsync(string host, int port, CancellationToken cancellationToken)
         {
             ForwardedPortLocal forwarded = PortFor(host, (uint)port);
-            var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            var socket = new ReservingSocket(PoolThreadReservation.Reserve(1)) { NoDelay = true };
             try
             {
                 socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
@@ -109,6 +112,24 @@ namespace SshKeepAlive.Core.Sessions
                 forwarded.Start();
                 ports[(host, port)] = forwarded;
                 return forwarded;
+            }
+        }
+
+        /// <summary>A socket that keeps a reservation of a pool thread (the one SSH.NET blocks for its channel) until it is disposed.</summary>
+        private sealed class ReservingSocket : Socket
+        {
+            private readonly IDisposable reservation;
+
+            public ReservingSocket(IDisposable reservation)
+                : base(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp)
+            {
+                this.reservation = reservation;
+            }
+
+            protected override void Dispose(bool disposing)
+            {
+                base.Dispose(disposing);
+                reservation?.Dispose(); // null only when the base constructor threw
             }
         }
     }

@@ -118,10 +118,10 @@ namespace SshKeepAlive.Core.Tests.Sessions
             Assert.Contains("in use", session.PortForwards[0].LastError, StringComparison.OrdinalIgnoreCase);
         }
 
-        private static ForwardSpec Forward(ForwardKind kind, string spec) =>
+        internal static ForwardSpec Forward(ForwardKind kind, string spec) =>
             ForwardSpec.ParseCommandLine(kind, spec, out string? error) ?? throw new ArgumentException(error);
 
-        private static int FreePort()
+        internal static int FreePort()
         {
             using var probe = new TcpListener(IPAddress.Loopback, 0);
             probe.Start();
@@ -142,7 +142,7 @@ namespace SshKeepAlive.Core.Tests.Sessions
             }
         }
 
-        private static string Banner(int port)
+        internal static string Banner(int port)
         {
             using var client = new TcpClient("127.0.0.1", port);
             client.ReceiveTimeout = (int)Wait.Bounded.TotalMilliseconds;
@@ -170,6 +170,57 @@ namespace SshKeepAlive.Core.Tests.Sessions
                 byte[] bytes = Encoding.ASCII.GetBytes(text);
                 await client.GetStream().WriteAsync(bytes);
             }
+        }
+    }
+
+    /// <summary>
+    /// Forwarded connections on a thread pool with two free threads: SSH.NET carries each open channel of a forward on a
+    /// pool thread that it blocks until the channel closes, so each connection held open takes one from everything else.
+    /// </summary>
+    [Collection(ProcessWideCounts.Name)]
+    public sealed class ForwardedChannelPoolTestbedTests
+    {
+        // Before pool threads were reserved per channel, the third connection was never accepted (its accept waits for a
+        // pool thread) and the session's command stalled behind it. Closed, the connections give their threads back.
+        [TestbedFact]
+        public void LocalForward_FourConnectionsHeldOpen_WithTwoFreePoolThreads_AreAllCarried_AndTheSessionStillAnswers()
+        {
+            using var bed = Bed.Start();
+            SshSessionSettings settings = Settings(bed);
+            int port = PortForwardTestbedTests.FreePort();
+            settings.Forwards.Add(PortForwardTestbedTests.Forward(ForwardKind.Local, $"{port}:{bed.Server.Address}:22"));
+            using PersistentSshSession session = Connect(settings);
+            int minimumBefore = Minimum();
+
+            (string[] banners, string answer) = WithTwoFreePoolThreads(() =>
+            {
+                var clients = new System.Collections.Generic.List<TcpClient>();
+                try
+                {
+                    string[] read = Enumerable.Range(0, 4).Select(_ =>
+                    {
+                        var client = new TcpClient("127.0.0.1", port);
+                        clients.Add(client);
+                        return new StreamReader(client.GetStream()).ReadLine() ?? string.Empty;
+                    }).ToArray();
+                    return (read, Run(session, "echo ok"));
+                }
+                finally
+                {
+                    clients.ForEach(c => c.Dispose());
+                }
+            });
+
+            Assert.All(banners, banner => Assert.StartsWith("SSH-2.0-OpenSSH", banner));
+            Assert.Equal("ok\n", answer);
+            Assert.Equal(4, session.PortForwards[0].ConnectionsCarried);
+            Assert.True(Wait.Until(() => Minimum() == minimumBefore, Wait.Bounded), "the closed connections' pool threads were not given back");
+        }
+
+        private static int Minimum()
+        {
+            ThreadPool.GetMinThreads(out int workers, out _);
+            return workers;
         }
     }
 }

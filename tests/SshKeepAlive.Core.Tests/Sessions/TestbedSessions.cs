@@ -4,8 +4,10 @@ using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using System.Threading;
+using System.Threading.Tasks;
 using SshKeepAlive.Core.Sessions;
 using SshKeepAlive.Testing;
+using Xunit;
 
 namespace SshKeepAlive.Core.Tests.Sessions
 {
@@ -87,5 +89,58 @@ namespace SshKeepAlive.Core.Tests.Sessions
         }
 
         public static int Threads() => Process.GetCurrentProcess().Threads.Count;
+
+        // Runs with the pool capped so that exactly two of its threads are free (this test's own thread and the test
+        // runner's hold some already): threads beyond the two, up to the lowest maximum the pool accepts, are held busy.
+        public static T WithTwoFreePoolThreads<T>(Func<T> action)
+        {
+            ThreadPool.GetMaxThreads(out int maxWorkers, out int maxIo);
+            // Threads that stay busy (this test's, the runner's), not those about to finish some short work item.
+            int busy = int.MaxValue;
+            for (int sample = 0; sample < 20; sample++)
+            {
+                ThreadPool.GetAvailableThreads(out int available, out _);
+                busy = Math.Min(busy, maxWorkers - available);
+                Thread.Sleep(50);
+            }
+
+            // The pool accepts no maximum below the core count or below its minimum (which a fleet run may have raised).
+            ThreadPool.GetMinThreads(out int minWorkers, out _);
+            int cap = Math.Max(Math.Max(Environment.ProcessorCount, minWorkers), busy + 2);
+            var release = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+            int held = 0;
+            for (int i = busy + 2; i < cap; i++)
+            {
+                ThreadPool.QueueUserWorkItem(_ =>
+                {
+                    Interlocked.Increment(ref held);
+                    release.Task.Wait();
+                });
+            }
+
+            SpinWait.SpinUntil(() => Volatile.Read(ref held) >= cap - busy - 2);
+            Assert.True(ThreadPool.SetMaxThreads(cap, maxIo), $"the thread pool refused a maximum of {cap} threads");
+            // Watched from a thread of its own: a stalled pool cannot run even the timeouts that would end the action.
+            T result = default!;
+            Exception? failure = null;
+            var worker = new Thread(() =>
+            {
+                try
+                {
+                    result = action();
+                }
+                catch (Exception ex)
+                {
+                    failure = ex;
+                }
+            });
+            worker.Start();
+            bool finished = worker.Join(Wait.Bounded);
+            release.SetResult(true);
+            ThreadPool.SetMaxThreads(maxWorkers, maxIo);
+            Assert.True(finished, "no progress with two free thread-pool threads");
+            worker.Join();
+            return failure == null ? result : throw new InvalidOperationException("failed with two free thread-pool threads", failure);
+        }
     }
 }
