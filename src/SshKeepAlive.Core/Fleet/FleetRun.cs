@@ -4,6 +4,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using SshKeepAlive.Core.Platform;
 
 namespace SshKeepAlive.Core.Fleet
 {
@@ -51,7 +52,6 @@ namespace SshKeepAlive.Core.Fleet
             this.work = work;
             this.failed = failed;
             this.cancellationToken = cancellationToken;
-            EnsurePoolThreads(throttleLimit);
         }
 
         /// <summary>Where the run stands, for Write-Progress.</summary>
@@ -143,21 +143,12 @@ namespace SshKeepAlive.Core.Fleet
 
         public void Dispose() => CompleteAdding();
 
-        // SSH.NET completes its asynchronous work on the thread pool and blocks pool threads through each handshake; a
-        // pool that grows by one thread every half second would hold every host but the first few waiting. So the pool
-        // keeps ready threads for every host at once (a minimum, never lowered: other runs may be going).
-        private static void EnsurePoolThreads(int hosts)
-        {
-            ThreadPool.GetMinThreads(out int workers, out int completions);
-            int wanted = Math.Min(512, (2 * hosts) + Environment.ProcessorCount);
-            if (workers < wanted)
-            {
-                ThreadPool.SetMinThreads(wanted, completions);
-            }
-        }
-
+        // SSH.NET completes its asynchronous work on the thread pool and blocks pool threads through handshakes and
+        // remote commands; a pool that grows by one thread every half second would hold every host but the first few
+        // waiting. So while a worker lives, the pool keeps two more threads ready for its host.
         private void Work()
         {
+            using IDisposable poolThreads = PoolThreadReservation.Reserve(2);
             while (!cancellationToken.IsCancellationRequested && TakeNext(out FleetHost? host))
             {
                 TResult result = default!;

@@ -4,6 +4,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using SshKeepAlive.Core.Fleet;
+using SshKeepAlive.Testing;
 using Xunit;
 
 namespace SshKeepAlive.Core.Tests.Fleet
@@ -227,6 +228,47 @@ namespace SshKeepAlive.Core.Tests.Fleet
             while ((seen = Volatile.Read(ref target)) < value && Interlocked.CompareExchange(ref target, value, seen) != seen)
             {
             }
+        }
+    }
+
+    /// <summary>What a fleet run does to the process's thread pool (alone: other tests' sessions reserve pool threads too).</summary>
+    [Collection(SshKeepAlive.Core.Tests.Sessions.ProcessWideCounts.Name)]
+    public sealed class FleetRunThreadPoolTests
+    {
+        // A run used to raise the pool's minimum for its hosts' blocking handshakes and leave it raised for good.
+        [Fact]
+        public void Run_KeepsTwoPoolThreadsReadyPerRunningHost_AndLeavesThePoolMinimumAsItWasWhenDone()
+        {
+            ThreadPool.GetMinThreads(out int before, out _);
+            const int hosts = 8;
+            using var allRunning = new CountdownEvent(hosts);
+            var seen = new ConcurrentBag<int>();
+            using (var run = new FleetRun<string>(hosts, host =>
+            {
+                allRunning.Signal();
+                allRunning.Wait(TimeSpan.FromSeconds(30));
+                ThreadPool.GetMinThreads(out int during, out _);
+                seen.Add(during);
+                return host.ComputerName;
+            }, _ => false, CancellationToken.None))
+            {
+                for (int i = 0; i < hosts; i++)
+                {
+                    run.Add("host" + i, null);
+                }
+
+                run.CompleteAdding();
+                Assert.True(run.WaitForRunning(TimeSpan.FromSeconds(30)), "the run did not finish");
+            }
+
+            Assert.All(seen, during => Assert.True(during >= before + (2 * hosts), $"minimum {during} while {hosts} hosts ran, {before} before"));
+            Assert.True(Wait.Until(() => Minimum() == before, TimeSpan.FromSeconds(30)), $"minimum {Minimum()} after the run, {before} before");
+        }
+
+        private static int Minimum()
+        {
+            ThreadPool.GetMinThreads(out int workers, out _);
+            return workers;
         }
     }
 }
