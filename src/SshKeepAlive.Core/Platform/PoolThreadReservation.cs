@@ -8,9 +8,9 @@ namespace SshKeepAlive.Core.Platform
     /// life of each forwarded channel, and through each handshake): while a reservation lasts, the pool's minimum worker
     /// count is higher by its count, so the pool starts that many more threads at once instead of one per half second,
     /// and what else the pool carries (keepalive replies, the next hop of a chain) is not kept waiting. The maximum is
-    /// raised by as much, so a capped pool still has room for them. Reservations add up; disposing one lowers both by its
-    /// count again, the minimum never below what the process started with, the maximum only while nobody else has set it
-    /// since.
+    /// raised by as much, so a capped pool still has room for them. Reservations add up on top of the minimum and maximum
+    /// as anyone else last set them (never a minimum below the process's original); when the last is disposed, both are
+    /// back where they were.
     /// </summary>
     internal static class PoolThreadReservation
     {
@@ -18,9 +18,11 @@ namespace SshKeepAlive.Core.Platform
         private static readonly int Original = OriginalMinimum();
         private static int reserved;
 
-        // Threads added to the maximum by reservations still open, and the maximum they last set: one set by anyone else
-        // since is theirs, and is left alone.
-        private static int maximumRaised;
+        // What the pool's minimum and maximum are without reservations, and what this class last set them to: a value
+        // found different was set by someone else and becomes the new base.
+        private static int minimumBase;
+        private static int maximumBase;
+        private static int minimumSet = -1;
         private static int maximumSet = -1;
 
         /// <summary>The pool's minimum worker count before any reservation.</summary>
@@ -46,48 +48,37 @@ namespace SshKeepAlive.Core.Platform
                 throw new ArgumentOutOfRangeException(nameof(count), count, "A reservation cannot be negative.");
             }
 
-            lock (Gate)
-            {
-                ThreadPool.GetMinThreads(out int workers, out int completions);
-                ThreadPool.GetMaxThreads(out int maxWorkers, out int maxCompletions);
-                if (maxWorkers != maximumSet)
-                {
-                    maximumRaised = 0;
-                }
-
-                // The maximum first: the pool refuses a minimum above it (and keeps its own ceiling on the maximum).
-                ThreadPool.SetMaxThreads(maxWorkers + count, maxCompletions);
-                ThreadPool.GetMaxThreads(out maximumSet, out _);
-                maximumRaised += maximumSet - maxWorkers;
-                ThreadPool.SetMinThreads(workers + count, completions);
-                reserved += count;
-            }
-
+            Apply(count);
             return new Reservation(count);
         }
 
-        private static void Release(int count)
+        private static void Apply(int change)
         {
             lock (Gate)
             {
-                reserved -= count;
                 ThreadPool.GetMinThreads(out int workers, out int completions);
-                int minimum = Math.Max(Original, workers - count);
-                ThreadPool.SetMinThreads(minimum, completions);
-
                 ThreadPool.GetMaxThreads(out int maxWorkers, out int maxCompletions);
-                if (maxWorkers != maximumSet)
+                minimumBase = workers == minimumSet ? minimumBase : Math.Max(Original, workers);
+                maximumBase = maxWorkers == maximumSet ? maximumBase : maxWorkers;
+                reserved += change;
+
+                // The pool refuses a minimum above its maximum: raise the maximum first, lower it last.
+                int minimum = minimumBase + reserved;
+                int maximum = Math.Max(maximumBase + reserved, minimum);
+                if (change > 0)
                 {
-                    maximumRaised = 0;
-                    return;
+                    ThreadPool.SetMaxThreads(maximum, maxCompletions);
+                    ThreadPool.SetMinThreads(minimum, completions);
+                }
+                else
+                {
+                    ThreadPool.SetMinThreads(minimum, completions);
+                    ThreadPool.SetMaxThreads(maximum, maxCompletions);
                 }
 
-                int lowered = Math.Max(Math.Max(minimum, Environment.ProcessorCount), maxWorkers - Math.Min(count, maximumRaised));
-                if (ThreadPool.SetMaxThreads(lowered, maxCompletions))
-                {
-                    maximumRaised -= maxWorkers - lowered;
-                    maximumSet = lowered;
-                }
+                // Read back: the pool keeps its own ceiling on the maximum.
+                ThreadPool.GetMinThreads(out minimumSet, out _);
+                ThreadPool.GetMaxThreads(out maximumSet, out _);
             }
         }
 
@@ -108,7 +99,7 @@ namespace SshKeepAlive.Core.Platform
                 int released = Interlocked.Exchange(ref count, 0);
                 if (released > 0)
                 {
-                    Release(released);
+                    Apply(-released);
                 }
             }
         }

@@ -241,14 +241,15 @@ namespace SshKeepAlive.Core.Tests.Fleet
         {
             ThreadPool.GetMinThreads(out int before, out _);
             const int hosts = 8;
-            using var allRunning = new CountdownEvent(hosts);
+            // Every host reads the minimum while all are running: none has finished (and given its threads back) yet.
+            using var together = new Barrier(hosts);
             var seen = new ConcurrentBag<int>();
             using (var run = new FleetRun<string>(hosts, host =>
             {
-                allRunning.Signal();
-                allRunning.Wait(TimeSpan.FromSeconds(30));
+                together.SignalAndWait(TimeSpan.FromSeconds(30));
                 ThreadPool.GetMinThreads(out int during, out _);
                 seen.Add(during);
+                together.SignalAndWait(TimeSpan.FromSeconds(30));
                 return host.ComputerName;
             }, _ => false, CancellationToken.None))
             {
@@ -261,6 +262,7 @@ namespace SshKeepAlive.Core.Tests.Fleet
                 Assert.True(run.WaitForRunning(TimeSpan.FromSeconds(30)), "the run did not finish");
             }
 
+            Assert.Equal(hosts, seen.Count);
             Assert.All(seen, during => Assert.True(during >= before + (2 * hosts), $"minimum {during} while {hosts} hosts ran, {before} before"));
             Assert.True(Wait.Until(() => Minimum() == before, TimeSpan.FromSeconds(30)), $"minimum {Minimum()} after the run, {before} before");
         }

@@ -65,18 +65,17 @@ namespace SshKeepAlive.Core.Tests.Platform
         [Fact]
         public void Dispose_AfterSomeoneElseLoweredTheMinimum_NeverGoesBelowTheOriginal()
         {
-            ThreadPool.GetMinThreads(out int before, out int completions);
+            ThreadPool.GetMinThreads(out _, out int completions);
             IDisposable reservation = PoolThreadReservation.Reserve(4);
-            ThreadPool.SetMinThreads(PoolThreadReservation.OriginalWorkerMinimum, completions);
+            ThreadPool.SetMinThreads(PoolThreadReservation.OriginalWorkerMinimum - 1, completions);
 
             reservation.Dispose();
 
-            Assert.Equal(PoolThreadReservation.OriginalWorkerMinimum, Workers().minimum);
-            ThreadPool.SetMinThreads(before, completions);
+            Assert.Equal(PoolThreadReservation.OriginalWorkerMinimum + PoolThreadReservation.Reserved, Workers().minimum);
         }
 
         [Fact]
-        public void Dispose_LeavesAMaximumSomeoneElseSetMeanwhile()
+        public void Dispose_KeepsAMaximumSomeoneElseSetMeanwhile()
         {
             (int minimum, int maximum) before = Workers();
             ThreadPool.GetMaxThreads(out _, out int completions);
@@ -89,8 +88,8 @@ namespace SshKeepAlive.Core.Tests.Platform
                 ThreadPool.SetMaxThreads(capped + 20, completions);
                 reservation.Dispose();
 
-                Assert.Equal(capped + 2, raised);
-                Assert.Equal((before.minimum, capped + 20), Workers());
+                Assert.Equal(capped + PoolThreadReservation.Reserved + 2, raised);
+                Assert.Equal((before.minimum, capped + 20 + PoolThreadReservation.Reserved), Workers());
             }
             finally
             {
