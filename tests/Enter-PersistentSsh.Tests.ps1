@@ -85,8 +85,11 @@ Describe 'Enter-PersistentSsh' {
                 Invoke-Tmux send-keys -t $Pane Enter
             }
 
-            # The remote bash's prompt, user@host:~$, on a line of its own (the typed command line names user@address too).
-            function Test-RemotePrompt([string] $Pane) { (Get-Screen $Pane) -match "(?m)^$($Bed.USER)@[^\s:]+:[^\n]*\$ *$" }
+            # The remote bash's prompt, user@host:~$, ending a line (the typed command line names user@address too, without
+            # the colon). It may follow the command line on one joined line: a command line that ends at the pane's right
+            # edge leaves its row marked wrapped, and capture-pane -J joins the next row to it (a fresh clone's 239-column
+            # line in a 120-column pane showed "... -Multiplexer None sshka@s1:~$").
+            function Test-RemotePrompt([string] $Pane) { (Get-Screen $Pane) -match "(?m)(^|\s)$($Bed.USER)@[^\s:]+:[^\n]*\$ *$" }
 
             # pwsh's prompt as the last thing on the screen: the cmdlet has returned.
             function Test-PwshPrompt([string] $Pane) { (Get-Screen $Pane) -match '\nPS [^\n]*>\s*$' }
