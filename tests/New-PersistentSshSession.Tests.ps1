@@ -32,9 +32,9 @@ Describe 'New-PersistentSshSession' {
 
         It 'refuses -SetEnv without = and -SendEnv with =, as ssh refuses such lines, and registers no session' {
             { New-PersistentSshSession -HostName 127.0.0.1 -SetEnv 'NAME' } |
-                Should -Throw -ErrorId 'ParameterArgumentValidationError,SshKeepAlive.Commands.NewPersistentSshSessionCommand'
+                Should -Throw -ErrorId 'ParameterArgumentValidationError,SshKeepAlive.Commands.NewPersistentSshSessionCommand' -ExpectedMessage "*'NAME' is not NAME=VALUE: -SetEnv takes*"
             { New-PersistentSshSession -HostName 127.0.0.1 -SendEnv 'NAME=VALUE' } |
-                Should -Throw -ErrorId 'ParameterArgumentValidationError,SshKeepAlive.Commands.NewPersistentSshSessionCommand'
+                Should -Throw -ErrorId 'ParameterArgumentValidationError,SshKeepAlive.Commands.NewPersistentSshSessionCommand' -ExpectedMessage "*'NAME=VALUE' has an '=': -SendEnv takes names or patterns*"
             Get-PersistentSshSession | Should -BeNullOrEmpty
         }
 

@@ -77,7 +77,7 @@ namespace SshKeepAlive
         /// </summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
-        [ValidatePattern("^[^=]+$")]
+        [ValidateEnvironmentArgument(assignment: false)]
         public string[]? SendEnv { get; set; }
 
         /// <summary>
@@ -87,7 +87,7 @@ namespace SshKeepAlive
         /// </summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
-        [ValidatePattern("=")]
+        [ValidateEnvironmentArgument(assignment: true)]
         public string[]? SetEnv { get; set; }
 
         /// <summary>Answers passphrase, password and keyboard-interactive prompts on the pipeline thread while a connect waits.</summary>
