@@ -1,6 +1,6 @@
 using System.Threading;
 using System.Threading.Tasks;
-using SshKeepAlive.Core.Sessions;
+using SshKeepAlive.Core.Platform;
 
 namespace SshKeepAlive.Core.Diagnostics
 {

@@ -106,21 +106,9 @@ namespace SshKeepAlive.Core.Diagnostics
         public static async Task<SshProbeConnection> OpenAsync(SshConnector connector, CancellationToken cancellationToken)
         {
             SshNetInternals.Bound members = connector.Internals.Members ?? throw connector.Internals.Problem!;
-            cancellationToken.ThrowIfCancellationRequested();
-            Task<SshProbeConnection> starting = Task.Factory.StartNew(() => Start(connector, members), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-            try
-            {
-                await starting.WaitOrCancelAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                // Not disposed while connecting: SSH.NET's Dispose during Connect can mark the client disposed
-                // before Connect stores its new connection, which then stays open. A stopped start is closed once done.
-                _ = starting.ContinueWith(t => t.Result.Dispose(), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
-                throw;
-            }
-
-            SshProbeConnection probe = await starting.ConfigureAwait(false);
+            // Not disposed while connecting: SSH.NET's Dispose during Connect can mark the client disposed before Connect
+            // stores its new connection, which then stays open. A stopped start is closed once done.
+            SshProbeConnection probe = await Platform.TaskExtensions.RunOnOwnThreadAsync(() => Start(connector, members), cancellationToken).ConfigureAwait(false);
             try
             {
                 DateTimeOffset sent = DateTimeOffset.UtcNow;

@@ -178,18 +178,16 @@ namespace SshKeepAlive.Core.Platform
         // True when the task completed, false when the token was cancelled first (the task is then left to itself).
         private static async Task<bool> CompletesAsync(Task task, CancellationToken cancellationToken)
         {
-            var cancelled = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-            using (cancellationToken.Register(() => cancelled.TrySetResult(true)))
+            try
             {
-                if (await Task.WhenAny(task, cancelled.Task).ConfigureAwait(false) != task)
-                {
-                    Observe(task);
-                    return false;
-                }
+                await task.WaitOrCancelAsync(cancellationToken).ConfigureAwait(false);
+                return true;
             }
-
-            await task.ConfigureAwait(false);
-            return true;
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                Observe(task);
+                return false;
+            }
         }
 
         private static async Task<byte[]> ReadToEndAsync(Stream stream)

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Net.Sockets;
 using System.Threading;
 using System.Threading.Tasks;
+using SshKeepAlive.Core.Platform;
 
 namespace SshKeepAlive.Core.Sessions
 {

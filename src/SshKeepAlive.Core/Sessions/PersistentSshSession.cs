@@ -6,6 +6,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Renci.SshNet;
 using SshKeepAlive.Core.OpenSsh;
+using SshKeepAlive.Core.Platform;
 
 namespace SshKeepAlive.Core.Sessions
 {

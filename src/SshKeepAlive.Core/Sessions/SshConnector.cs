@@ -153,10 +153,8 @@ namespace SshKeepAlive.Core.Sessions
         /// at once would wait for the pool to grow, half a second per thread. Cancelling stops waiting at once; the
         /// handshake cannot be interrupted and ends within the connect timeout, its connection then closed unused.
         /// </summary>
-        public async Task<ISshConnection> ConnectAsync(CancellationToken cancellationToken)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            Task<SshNetConnection> connecting = Task.Factory.StartNew(
+        public async Task<ISshConnection> ConnectAsync(CancellationToken cancellationToken) =>
+            await Platform.TaskExtensions.RunOnOwnThreadAsync(
                 () =>
                 {
                     SshNetConnection? watched = null;
@@ -177,22 +175,7 @@ namespace SshKeepAlive.Core.Sessions
                         throw;
                     }
                 },
-                CancellationToken.None,
-                TaskCreationOptions.LongRunning,
-                TaskScheduler.Default);
-            try
-            {
-                await connecting.WaitOrCancelAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (!connecting.IsCompleted)
-            {
-                _ = connecting.ContinueWith(t => t.Result.Dispose(), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
-                _ = connecting.ContinueWith(t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
-                throw;
-            }
-
-            return connecting.Result;
-        }
+                cancellationToken).ConfigureAwait(false);
 
         /// <summary>
         /// Opens one authenticated SSH.NET client with host key checking, blocking the calling thread (see
